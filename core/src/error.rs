@@ -1,0 +1,198 @@
+//! The crate-wide error and its catalogue of stable codes.
+//!
+//! Each module has its own error enum; [`Error`] folds them together so a
+//! caller using several modules can use `?` throughout. Every error has a
+//! stable [`code`](Error::code) (e.g. `nhs_number.check_digit_mismatch`) that
+//! tests, other languages and support staff can rely on; messages may be
+//! reworded, codes may not. No message holds patient data.
+
+use crate::ids::NhsNumberError;
+use crate::time::TimeError;
+
+/// Any error carecoord returns.
+///
+/// ```
+/// use carecoord::{Error, ErrorKind, ids::NhsNumber};
+///
+/// let err: Error = NhsNumber::parse("943 476 5918").unwrap_err().into();
+/// assert_eq!(err.code(), "nhs_number.check_digit_mismatch");
+/// assert_eq!(err.kind(), ErrorKind::InvalidInput);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An NHS number that is not valid.
+    #[error(transparent)]
+    NhsNumber(#[from] NhsNumberError),
+    /// A date or time that cannot be used.
+    #[error(transparent)]
+    Time(#[from] TimeError),
+}
+
+/// The coarse class of an error: what a caller can do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input is malformed or impossible: fix the input.
+    InvalidInput,
+    /// A local time that daylight saving makes missing or doubled: choose how
+    /// to resolve it, or ask the person.
+    LocalTime,
+    /// Valid input outside the range the library supports.
+    OutOfRange,
+}
+
+impl ErrorKind {
+    /// A stable machine name: `invalid_input`, `local_time`, `out_of_range`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::LocalTime => "local_time",
+            Self::OutOfRange => "out_of_range",
+        }
+    }
+}
+
+impl Error {
+    /// The stable code of this error, one of [`catalogue`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NhsNumber(e) => e.code(),
+            Self::Time(e) => e.code(),
+        }
+    }
+
+    /// The coarse class of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NhsNumber(_) => ErrorKind::InvalidInput,
+            Self::Time(
+                TimeError::NonexistentLocalTime { .. } | TimeError::AmbiguousLocalTime { .. },
+            ) => ErrorKind::LocalTime,
+            Self::Time(TimeError::YearOutOfRange { .. } | TimeError::InstantOutOfRange { .. }) => {
+                ErrorKind::OutOfRange
+            }
+            Self::Time(_) => ErrorKind::InvalidInput,
+        }
+    }
+}
+
+/// One entry of the error catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// The stable code.
+    pub code: &'static str,
+    /// What it means, for documentation and support.
+    pub summary: &'static str,
+}
+
+const CATALOGUE: &[CodeInfo] = &[
+    CodeInfo {
+        code: "nhs_number.empty",
+        summary: "No NHS number was given.",
+    },
+    CodeInfo {
+        code: "nhs_number.wrong_length",
+        summary: "An NHS number must have exactly ten digits.",
+    },
+    CodeInfo {
+        code: "nhs_number.invalid_character",
+        summary: "Only digits, and spaces or hyphens between 3-3-4 groups, may appear.",
+    },
+    CodeInfo {
+        code: "nhs_number.misplaced_separator",
+        summary: "Separators may stand only between the 3-3-4 groups, all of one kind.",
+    },
+    CodeInfo {
+        code: "nhs_number.check_digit_mismatch",
+        summary: "The tenth digit is not the Modulus 11 check digit: the number is mistyped.",
+    },
+    CodeInfo {
+        code: "nhs_number.check_digit_ten",
+        summary: "The first nine digits give a check digit of 10; no such number is issued.",
+    },
+    CodeInfo {
+        code: "time.nonexistent_local_time",
+        summary: "The Europe/London wall time is skipped when clocks go forward.",
+    },
+    CodeInfo {
+        code: "time.ambiguous_local_time",
+        summary: "The Europe/London wall time happens twice when clocks go back.",
+    },
+    CodeInfo {
+        code: "time.year_out_of_range",
+        summary: "Bank holidays are known for 1995 to 2100 only.",
+    },
+    CodeInfo {
+        code: "time.invalid_date",
+        summary: "Year, month and day do not make a calendar date.",
+    },
+    CodeInfo {
+        code: "time.invalid_time",
+        summary: "Hour, minute and second do not make a time of day.",
+    },
+    CodeInfo {
+        code: "time.instant_out_of_range",
+        summary: "The instant is outside the representable range.",
+    },
+    CodeInfo {
+        code: "time.invalid_format",
+        summary: "The text is not an ISO 8601 date or time of the expected form.",
+    },
+];
+
+/// Every error code carecoord can return, with what it means.
+///
+/// ```
+/// let codes: Vec<_> = carecoord::error::catalogue().iter().map(|c| c.code).collect();
+/// assert!(codes.contains(&"time.nonexistent_local_time"));
+/// ```
+pub fn catalogue() -> &'static [CodeInfo] {
+    CATALOGUE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn every_variant() -> Vec<Error> {
+        let t = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(1, 30, 0)
+            .unwrap();
+        vec![
+            NhsNumberError::Empty.into(),
+            NhsNumberError::WrongLength { digits: 3 }.into(),
+            NhsNumberError::InvalidCharacter { position: 1 }.into(),
+            NhsNumberError::MisplacedSeparator { position: 1 }.into(),
+            NhsNumberError::CheckDigitMismatch.into(),
+            NhsNumberError::CheckDigitTen.into(),
+            TimeError::NonexistentLocalTime { local: t }.into(),
+            TimeError::AmbiguousLocalTime { local: t }.into(),
+            TimeError::YearOutOfRange { year: 1 }.into(),
+            TimeError::InvalidDate { field: "f" }.into(),
+            TimeError::InvalidTime { field: "f" }.into(),
+            TimeError::InstantOutOfRange { field: "f" }.into(),
+            TimeError::InvalidFormat {
+                field: "f",
+                expected: "x",
+            }
+            .into(),
+        ]
+    }
+
+    #[test]
+    fn every_code_is_catalogued_once() {
+        let variants = every_variant();
+        assert_eq!(variants.len(), CATALOGUE.len());
+        for e in variants {
+            assert_eq!(
+                CATALOGUE.iter().filter(|c| c.code == e.code()).count(),
+                1,
+                "{}",
+                e.code()
+            );
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! # carecoord
+//!
+//! The work of an NHS primary-care Care Coordinator as a library: care plans,
+//! caseload prioritisation, appointment conflict checking and referral routing,
+//! built on careful identifiers and careful time.
+//!
+//! This release holds the foundation every capability builds on:
+//!
+//! - [`ids`]: the [`NhsNumber`](ids::NhsNumber), validated by its Modulus 11
+//!   check digit and never printed by accident.
+//! - [`time`]: UTC instants and Europe/London wall time across daylight saving,
+//!   England and Wales bank holidays for 1995–2100, and working-day arithmetic.
+//! - [`error`]: one [`Error`] type with stable codes, and the catalogue of them.
+//!
+//! ## Examples
+//!
+//! ```
+//! use carecoord::ids::NhsNumber;
+//! use carecoord::time::{from_london, to_london, Disambiguation, WorkingCalendar};
+//! use chrono::NaiveDate;
+//!
+//! let patient: NhsNumber = "943 476 5919".parse()?;
+//! assert_eq!(format!("{patient:?}"), "NhsNumber(***)");
+//!
+//! // A review due five working days after Christmas Eve 2026.
+//! let due = WorkingCalendar::england_and_wales()
+//!     .add_working_days(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(), 5)?;
+//! assert_eq!(due.to_string(), "2027-01-05");
+//!
+//! // Booked for 09:30 London time on that day.
+//! let start = from_london(due.and_hms_opt(9, 30, 0).unwrap(), Disambiguation::Reject)?;
+//! assert_eq!(to_london(start).to_string(), "2027-01-05 09:30:00 GMT");
+//! # Ok::<(), carecoord::Error>(())
+//! ```
+//!
+//! ## Safety of patient data
+//!
+//! Patient data is special-category data. No `Debug` or `Display` output and no
+//! error message of this crate contains an NHS number, a name, a date of birth,
+//! a postcode or free text.
+//!
+//! ## Feature flags
+//!
+//! None yet: the crate is pure Rust with no FFI. The Python and mobile bindings
+//! live in their own crates.
+
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod ids;
+pub mod time;
+
+pub use error::{Error, ErrorKind};
