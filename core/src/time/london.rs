@@ -33,6 +33,43 @@ pub enum Disambiguation {
     Compatible,
 }
 
+impl Disambiguation {
+    /// Every policy, in declaration order.
+    pub const ALL: [Self; 4] = [Self::Reject, Self::Earlier, Self::Later, Self::Compatible];
+
+    /// The stable name used in data files and other languages: `reject`,
+    /// `earlier`, `later` or `compatible`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Reject => "reject",
+            Self::Earlier => "earlier",
+            Self::Later => "later",
+            Self::Compatible => "compatible",
+        }
+    }
+}
+
+impl std::str::FromStr for Disambiguation {
+    type Err = TimeError;
+
+    /// Parses a [`key`](Disambiguation::key).
+    ///
+    /// ```
+    /// use carecoord::time::Disambiguation;
+    /// assert_eq!("later".parse(), Ok(Disambiguation::Later));
+    /// assert!("latest".parse::<Disambiguation>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.key() == s)
+            .ok_or(TimeError::InvalidFormat {
+                field: "disambiguation",
+                expected: "one of reject, earlier, later, compatible",
+            })
+    }
+}
+
 /// A moment as it reads on a clock in London: the wall time and the offset in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LondonDateTime {

@@ -34,7 +34,7 @@ pub use london::{
 };
 pub use working_days::WorkingCalendar;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// Why a date or time could not be used.
 ///
@@ -86,6 +86,15 @@ pub enum TimeError {
         /// Which input held the instant.
         field: &'static str,
     },
+    /// A date-time with no UTC offset where an instant is needed: a wall time
+    /// without a zone could be either of two instants around a clock change.
+    #[error(
+        "{field} has no UTC offset: give an instant in UTC or with an offset, e.g. 2026-03-29T09:00:00Z"
+    )]
+    MissingOffset {
+        /// Which input held the date-time.
+        field: &'static str,
+    },
     /// Text that is not an ISO 8601 date, time or date-time of the expected form.
     #[error("{field} is not in the expected ISO 8601 form {expected}")]
     InvalidFormat {
@@ -106,6 +115,7 @@ impl TimeError {
             Self::InvalidDate { .. } => "time.invalid_date",
             Self::InvalidTime { .. } => "time.invalid_time",
             Self::InstantOutOfRange { .. } => "time.instant_out_of_range",
+            Self::MissingOffset { .. } => "time.missing_offset",
             Self::InvalidFormat { .. } => "time.invalid_format",
         }
     }
@@ -208,6 +218,32 @@ pub fn parse_local_datetime(text: &str, field: &'static str) -> Result<NaiveDate
         .ok_or(TimeError::InvalidTime { field })
 }
 
+/// Parses an RFC 3339 instant such as `2026-03-29T09:00:00Z` or
+/// `2026-03-29T10:00:00+01:00`, naming `field` in any error. Text without an
+/// offset is [`TimeError::MissingOffset`], not a guess.
+///
+/// ```
+/// use carecoord::time::{parse_instant, TimeError};
+/// let t = parse_instant("2026-06-01T10:00:00+01:00", "start")?;
+/// assert_eq!(t.to_rfc3339(), "2026-06-01T09:00:00+00:00");
+/// assert_eq!(parse_instant("2026-06-01T10:00:00", "start"), Err(TimeError::MissingOffset { field: "start" }));
+/// # Ok::<(), TimeError>(())
+/// ```
+pub fn parse_instant(text: &str, field: &'static str) -> Result<DateTime<Utc>, TimeError> {
+    let text = text.trim();
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(t) => Ok(t.with_timezone(&Utc)),
+        Err(_) => match parse_local_datetime(text, field) {
+            Ok(_) => Err(TimeError::MissingOffset { field }),
+            Err(e @ (TimeError::InvalidDate { .. } | TimeError::InvalidTime { .. })) => Err(e),
+            Err(_) => Err(TimeError::InvalidFormat {
+                field,
+                expected: "YYYY-MM-DDTHH:MM:SSZ or ±HH:MM offset",
+            }),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +295,28 @@ mod tests {
         assert_eq!(
             parse_local_datetime("2026-02-30T10:00", "t"),
             Err(TimeError::InvalidDate { field: "t" })
+        );
+    }
+
+    #[test]
+    fn parse_instant_needs_an_offset() {
+        assert_eq!(
+            parse_instant("2026-03-29T01:30:00Z", "t")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-03-29T01:30:00+00:00"
+        );
+        assert_eq!(
+            parse_instant("2026-03-29 01:30", "t"),
+            Err(TimeError::MissingOffset { field: "t" })
+        );
+        assert_eq!(
+            parse_instant("2026-02-30T01:30:00Z", "t").map_err(|e| e.code()),
+            Err("time.invalid_date")
+        );
+        assert_eq!(
+            parse_instant("yesterday", "t").map_err(|e| e.code()),
+            Err("time.invalid_format")
         );
     }
 

@@ -1,0 +1,191 @@
+//! Runs every cross-language conformance vector in `tests/conformance/*.json`
+//! against the Rust core. Python and Kotlin run the same files; a vector added
+//! once is checked in every language.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+
+use carecoord::Error;
+use carecoord::ids::NhsNumber;
+use carecoord::time::{
+    self, Disambiguation, LondonLookup, WorkingCalendar, parse_date, parse_instant,
+    parse_local_datetime,
+};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[allow(dead_code, reason = "documentation for people reading the file")]
+    description: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    id: String,
+    #[allow(dead_code, reason = "documentation for people reading the file")]
+    description: String,
+    op: String,
+    input: Value,
+    #[serde(default)]
+    expect: Option<Value>,
+    #[serde(default)]
+    error: Option<ExpectedError>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    code: String,
+    kind: String,
+}
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
+}
+
+fn text<'a>(input: &'a Value, key: &str) -> &'a str {
+    input[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("input.{key} must be a string"))
+}
+
+fn instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn calendar(input: &Value) -> Result<WorkingCalendar, Error> {
+    let mut calendar = WorkingCalendar::england_and_wales();
+    for closure in input["closures"].as_array().into_iter().flatten() {
+        calendar = calendar.with_closure(parse_date(closure.as_str().unwrap(), "closures")?);
+    }
+    Ok(calendar)
+}
+
+/// Runs one operation. Every operation the vectors use is listed here; an
+/// unknown one fails the test rather than being skipped.
+fn run(op: &str, input: &Value) -> Result<Value, Error> {
+    Ok(match op {
+        "nhs_number.parse" => {
+            let n = NhsNumber::parse(text(input, "text"))?;
+            json!({ "digits": n.digits(), "formatted": n.formatted() })
+        }
+        "time.to_london" => {
+            let t = time::to_london(parse_instant(text(input, "instant"), "instant")?);
+            json!({
+                "local": t.local().format("%Y-%m-%dT%H:%M:%S").to_string(),
+                "offset_seconds": t.offset_seconds(),
+                "abbreviation": t.abbreviation(),
+            })
+        }
+        "time.from_london" => {
+            let local = parse_local_datetime(text(input, "local"), "local")?;
+            let policy: Disambiguation = text(input, "disambiguation").parse()?;
+            json!({ "instant": instant(time::from_london(local, policy)?) })
+        }
+        "time.lookup_london" => {
+            let local = parse_local_datetime(text(input, "local"), "local")?;
+            let (kind, instants) = match time::lookup_london(local) {
+                LondonLookup::Unique(t) => ("unique", vec![t]),
+                LondonLookup::Ambiguous { earlier, later } => ("ambiguous", vec![earlier, later]),
+                LondonLookup::Skipped { earlier, later } => ("skipped", vec![earlier, later]),
+            };
+            json!({ "kind": kind, "instants": instants.into_iter().map(instant).collect::<Vec<_>>() })
+        }
+        "time.bank_holidays" => {
+            let year = i32::try_from(input["year"].as_i64().unwrap()).unwrap();
+            let holidays: Vec<Value> = time::bank_holidays(year)?
+                .iter()
+                .map(|h| json!({ "date": h.date.to_string(), "key": h.kind.key(), "substitute": h.substitute }))
+                .collect();
+            json!({ "holidays": holidays })
+        }
+        "time.is_bank_holiday" => {
+            let date = parse_date(text(input, "date"), "date")?;
+            json!({ "holiday": time::is_bank_holiday(date)?.map(|h| h.kind.key()) })
+        }
+        "time.add_working_days" => {
+            let calendar = calendar(input)?;
+            let date = parse_date(text(input, "date"), "date")?;
+            let days = i32::try_from(input["days"].as_i64().unwrap()).unwrap();
+            json!({ "date": calendar.add_working_days(date, days)?.to_string() })
+        }
+        "time.next_working_day" => {
+            let calendar = calendar(input)?;
+            let date = parse_date(text(input, "date"), "date")?;
+            json!({ "date": calendar.next_working_day(date)?.to_string() })
+        }
+        "time.is_working_day" => {
+            let calendar = calendar(input)?;
+            json!({ "working": calendar.is_working_day(parse_date(text(input, "date"), "date")?)? })
+        }
+        "time.working_days_between" => {
+            let calendar = calendar(input)?;
+            let start = parse_date(text(input, "start"), "start")?;
+            let end = parse_date(text(input, "end"), "end")?;
+            json!({ "days": calendar.working_days_between(start, end)? })
+        }
+        other => panic!("unknown conformance operation {other:?}"),
+    })
+}
+
+#[test]
+fn every_conformance_vector_passes() {
+    let mut files: Vec<_> = std::fs::read_dir(vectors_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no conformance vectors found");
+
+    let (mut passed, mut failures) = (0usize, Vec::new());
+    for path in &files {
+        let file: File = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for case in file.cases {
+            let outcome = run(&case.op, &case.input);
+            let verdict = match (&case.expect, &case.error, outcome) {
+                (Some(expect), None, Ok(got)) if &got == expect => Ok(()),
+                (Some(expect), None, Ok(got)) => Err(format!("expected {expect}, got {got}")),
+                (Some(_), None, Err(e)) => Err(format!("expected success, got error {}", e.code())),
+                (None, Some(expected), Err(e)) => {
+                    let got = ExpectedError {
+                        code: e.code().into(),
+                        kind: e.kind().key().into(),
+                    };
+                    if &got == expected {
+                        Ok(())
+                    } else {
+                        Err(format!("expected {expected:?}, got {got:?}"))
+                    }
+                }
+                (None, Some(expected), Ok(got)) => {
+                    Err(format!("expected error {expected:?}, got {got}"))
+                }
+                _ => Err("a case needs exactly one of `expect` and `error`".into()),
+            };
+            match verdict {
+                Ok(()) => passed += 1,
+                Err(why) => failures.push(format!("{} / {}: {why}", path.display(), case.id)),
+            }
+        }
+    }
+    println!("conformance: {passed} passed, {} failed", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
