@@ -136,6 +136,10 @@ const CATALOGUE: &[CodeInfo] = &[
         summary: "The instant is outside the representable range.",
     },
     CodeInfo {
+        code: "time.missing_offset",
+        summary: "A date-time without a UTC offset was given where an instant is needed.",
+    },
+    CodeInfo {
         code: "time.invalid_format",
         summary: "The text is not an ISO 8601 date or time of the expected form.",
     },
@@ -174,12 +178,48 @@ mod tests {
             TimeError::InvalidDate { field: "f" }.into(),
             TimeError::InvalidTime { field: "f" }.into(),
             TimeError::InstantOutOfRange { field: "f" }.into(),
+            TimeError::MissingOffset { field: "f" }.into(),
             TimeError::InvalidFormat {
                 field: "f",
                 expected: "x",
             }
             .into(),
         ]
+    }
+
+    /// Every `=> "module.code"` arm in the sources that define `code()`, so a
+    /// new variant cannot be added without cataloguing it.
+    fn codes_in_source() -> Vec<String> {
+        let sources = [
+            include_str!("ids/nhs_number.rs"),
+            include_str!("time/mod.rs"),
+        ];
+        let mut codes = Vec::new();
+        for source in sources {
+            for piece in source.split("=> \"").skip(1) {
+                let code: String = piece.chars().take_while(|c| *c != '"').collect();
+                if code.contains('.')
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                {
+                    codes.push(code);
+                }
+            }
+        }
+        codes
+    }
+
+    #[test]
+    fn every_code_in_the_source_is_catalogued() {
+        let codes = codes_in_source();
+        assert_eq!(codes.len(), CATALOGUE.len());
+        for code in codes {
+            assert!(
+                CATALOGUE.iter().any(|c| c.code == code),
+                "{code} is not catalogued"
+            );
+        }
     }
 
     #[test]

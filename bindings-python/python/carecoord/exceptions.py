@@ -1,0 +1,74 @@
+"""The exceptions carecoord raises.
+
+Every exception derives from :class:`CarecoordError` and carries a stable
+``code`` (e.g. ``"nhs_number.check_digit_mismatch"``, listed by
+:func:`carecoord.error_catalogue`) and a coarse ``kind``
+(``"invalid_input"``, ``"local_time"`` or ``"out_of_range"``). Messages say
+what was wrong and where, and never contain patient data.
+
+Bad input also derives from the built-in ``ValueError`` (or ``TypeError`` for
+a naive datetime), so existing ``except ValueError`` handlers keep working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CarecoordError",
+    "InvalidInput",
+    "InvalidNhsNumber",
+    "InvalidDate",
+    "NaiveDatetimeError",
+    "LocalTimeError",
+    "NonexistentLocalTime",
+    "AmbiguousLocalTime",
+    "OutOfRange",
+]
+
+
+class CarecoordError(Exception):
+    """Base class of every carecoord error."""
+
+    code: str
+    """Stable machine-readable code, e.g. ``"time.invalid_date"``."""
+    kind: str
+    """Coarse class: ``"invalid_input"``, ``"local_time"`` or ``"out_of_range"``."""
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "unknown") -> None:
+        super().__init__(message)
+        self.code = code
+        self.kind = kind
+
+    def __reduce__(self):  # keep code and kind through pickling (multiprocessing)
+        return (type(self), (str(self), self.code, self.kind))
+
+
+class InvalidInput(CarecoordError, ValueError):
+    """The input is malformed or impossible: fix the input."""
+
+
+class InvalidNhsNumber(InvalidInput):
+    """Text that is not a valid NHS number (wrong length, bad character, check digit)."""
+
+
+class InvalidDate(InvalidInput):
+    """A date or time that does not exist on the calendar, or is not ISO 8601."""
+
+
+class NaiveDatetimeError(InvalidInput, TypeError):
+    """A ``datetime`` without ``tzinfo`` where an instant is needed."""
+
+
+class LocalTimeError(CarecoordError, ValueError):
+    """A Europe/London wall time that daylight saving makes missing or doubled."""
+
+
+class NonexistentLocalTime(LocalTimeError):
+    """The wall time is skipped when clocks go forward in spring."""
+
+
+class AmbiguousLocalTime(LocalTimeError):
+    """The wall time happens twice when clocks go back in autumn."""
+
+
+class OutOfRange(CarecoordError, ValueError):
+    """Valid input outside what the library supports (e.g. bank holidays before 1995)."""

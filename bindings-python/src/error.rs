@@ -1,0 +1,67 @@
+//! Every carecoord error becomes an instance of the exception hierarchy in
+//! `carecoord.exceptions`, chosen here and only here.
+//!
+//! The classes are defined in Python so that they can also derive from the
+//! built-in `ValueError` and `TypeError`, which callers already catch.
+
+use carecoord::time::TimeError;
+use carecoord::{Error, ErrorKind};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+/// The exception class (in `carecoord.exceptions`) for an error.
+fn class_name(err: &Error) -> &'static str {
+    match err {
+        Error::NhsNumber(_) => "InvalidNhsNumber",
+        Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
+        Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
+        Error::Time(TimeError::AmbiguousLocalTime { .. }) => "AmbiguousLocalTime",
+        Error::Time(
+            TimeError::InvalidDate { .. }
+            | TimeError::InvalidTime { .. }
+            | TimeError::InvalidFormat { .. },
+        ) => "InvalidDate",
+        other => match other.kind() {
+            ErrorKind::OutOfRange => "OutOfRange",
+            ErrorKind::LocalTime => "LocalTimeError",
+            ErrorKind::InvalidInput => "InvalidInput",
+            _ => "CarecoordError",
+        },
+    }
+}
+
+/// Converts a carecoord error into the matching Python exception, carrying
+/// the stable `code` and `kind` alongside the message.
+pub fn to_py_err(err: impl Into<Error>) -> PyErr {
+    let err = err.into();
+    Python::attach(|py| {
+        let raised = py
+            .import("carecoord.exceptions")
+            .and_then(|m| m.getattr(class_name(&err)))
+            .and_then(|cls| cls.call1((err.to_string(), err.code(), err.kind().key())));
+        match raised {
+            Ok(instance) => PyErr::from_value(instance),
+            // Only if the Python half of the package is missing or broken.
+            Err(import_error) => {
+                let e = PyRuntimeError::new_err(format!("{} [{}]", err, err.code()));
+                e.set_cause(py, Some(import_error));
+                e
+            }
+        }
+    })
+}
+
+/// Adds `error_catalogue()`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(error_catalogue, m)?)
+}
+
+/// Every error code carecoord can raise, with what it means, as
+/// `(code, summary)` pairs.
+#[pyfunction]
+fn error_catalogue() -> Vec<(&'static str, &'static str)> {
+    carecoord::error::catalogue()
+        .iter()
+        .map(|c| (c.code, c.summary))
+        .collect()
+}

@@ -1,0 +1,105 @@
+"""Runs every cross-language conformance vector in tests/conformance/ through the
+Python API. The Rust core and the Kotlin bindings run the same files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import carecoord
+from carecoord.ids import NhsNumber
+from carecoord.time import (
+    WorkingCalendar,
+    bank_holidays,
+    from_london,
+    is_bank_holiday,
+    lookup_london,
+    to_london,
+)
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "conformance"
+CASE_KEYS = {"id", "description", "op", "input", "expect", "error"}
+
+
+def _instant(t: datetime) -> str:
+    assert t.utcoffset() is not None and t.utcoffset().total_seconds() == 0
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _calendar(inp: dict[str, Any]) -> WorkingCalendar:
+    return WorkingCalendar(inp.get("closures", []))
+
+
+# Inputs go in as the ISO text of the vectors, so that the library's own
+# parser (and its typed errors) does the checking, as in Rust and Kotlin.
+OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "nhs_number.parse": lambda i: (
+        lambda n: {"digits": n.digits(), "formatted": n.formatted()}
+    )(NhsNumber(i["text"])),
+    "time.to_london": lambda i: (
+        lambda t: {
+            "local": t.local.strftime("%Y-%m-%dT%H:%M:%S"),
+            "offset_seconds": t.offset_seconds,
+            "abbreviation": t.abbreviation,
+        }
+    )(to_london(i["instant"])),
+    "time.from_london": lambda i: {"instant": _instant(from_london(i["local"], i["disambiguation"]))},
+    "time.lookup_london": lambda i: (
+        lambda r: {"kind": r.kind, "instants": [_instant(t) for t in r.instants]}
+    )(lookup_london(i["local"])),
+    "time.bank_holidays": lambda i: {
+        "holidays": [
+            {"date": h.date.isoformat(), "key": h.key, "substitute": h.substitute}
+            for h in bank_holidays(i["year"])
+        ]
+    },
+    "time.is_bank_holiday": lambda i: {
+        "holiday": (lambda h: h.key if h else None)(is_bank_holiday(i["date"]))
+    },
+    "time.add_working_days": lambda i: {
+        "date": _calendar(i).add_working_days(i["date"], i["days"]).isoformat()
+    },
+    "time.next_working_day": lambda i: {"date": _calendar(i).next_working_day(i["date"]).isoformat()},
+    "time.is_working_day": lambda i: {"working": _calendar(i).is_working_day(i["date"])},
+    "time.working_days_between": lambda i: {
+        "days": _calendar(i).working_days_between(i["start"], i["end"])
+    },
+}
+
+# Each error kind is raised as an exception of this class (or a subclass).
+KIND_CLASS = {
+    "invalid_input": carecoord.InvalidInput,
+    "local_time": carecoord.LocalTimeError,
+    "out_of_range": carecoord.OutOfRange,
+}
+
+
+def _cases() -> list[Any]:
+    files = sorted(VECTORS.glob("*.json"))
+    assert files, f"no conformance vectors in {VECTORS}"
+    cases = []
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert set(data) == {"description", "cases"}, path
+        for case in data["cases"]:
+            assert set(case) <= CASE_KEYS, (path, case["id"])
+            cases.append(pytest.param(case, id=f"{path.stem}/{case['id']}"))
+    return cases
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_vector(case: dict[str, Any]) -> None:
+    run = OPS[case["op"]]
+    if "expect" in case:
+        assert run(case["input"]) == case["expect"]
+    else:
+        expected = case["error"]
+        with pytest.raises(carecoord.CarecoordError) as raised:
+            run(case["input"])
+        assert raised.value.code == expected["code"]
+        assert raised.value.kind == expected["kind"]
+        assert isinstance(raised.value, KIND_CLASS[expected["kind"]])
