@@ -1,0 +1,119 @@
+//! The one error type apps see, and the single place core errors map to it.
+
+use carecoord::time::TimeError;
+use carecoord::{Error, ErrorKind};
+
+/// Every error carecoord raises. Each variant carries the stable `code`
+/// (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
+/// message that says what was wrong and never holds patient data.
+///
+/// In Kotlin these are `CarecoordException.InvalidNhsNumber` and so on; in
+/// Swift, `CarecoordError.invalidNhsNumber`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum CarecoordError {
+    /// Text that is not a valid NHS number.
+    #[error("{detail}")]
+    InvalidNhsNumber {
+        /// Stable code, e.g. `nhs_number.check_digit_mismatch`.
+        code: String,
+        /// What was wrong, without the digits.
+        detail: String,
+    },
+    /// A date or time that is not on the calendar, or not of the expected form.
+    #[error("{detail}")]
+    InvalidDate {
+        /// Stable code, e.g. `time.invalid_date`.
+        code: String,
+        /// What was wrong and in which field.
+        detail: String,
+    },
+    /// Other malformed input.
+    #[error("{detail}")]
+    InvalidInput {
+        /// Stable code.
+        code: String,
+        /// What was wrong and where.
+        detail: String,
+    },
+    /// A Europe/London wall time skipped when clocks go forward.
+    #[error("{detail}")]
+    NonexistentLocalTime {
+        /// `time.nonexistent_local_time`.
+        code: String,
+        /// Which wall time.
+        detail: String,
+    },
+    /// A Europe/London wall time that happens twice when clocks go back.
+    #[error("{detail}")]
+    AmbiguousLocalTime {
+        /// `time.ambiguous_local_time`.
+        code: String,
+        /// Which wall time.
+        detail: String,
+    },
+    /// Valid input outside the supported range (e.g. bank holidays before 1995).
+    #[error("{detail}")]
+    OutOfRange {
+        /// Stable code, e.g. `time.year_out_of_range`.
+        code: String,
+        /// What was out of range.
+        detail: String,
+    },
+}
+
+impl From<Error> for CarecoordError {
+    fn from(err: Error) -> Self {
+        let (code, detail) = (err.code().to_owned(), err.to_string());
+        match err {
+            Error::NhsNumber(_) => Self::InvalidNhsNumber { code, detail },
+            Error::Time(TimeError::NonexistentLocalTime { .. }) => {
+                Self::NonexistentLocalTime { code, detail }
+            }
+            Error::Time(TimeError::AmbiguousLocalTime { .. }) => {
+                Self::AmbiguousLocalTime { code, detail }
+            }
+            Error::Time(
+                TimeError::InvalidDate { .. }
+                | TimeError::InvalidTime { .. }
+                | TimeError::InvalidFormat { .. },
+            ) => Self::InvalidDate { code, detail },
+            other => match other.kind() {
+                ErrorKind::OutOfRange => Self::OutOfRange { code, detail },
+                _ => Self::InvalidInput { code, detail },
+            },
+        }
+    }
+}
+
+impl From<carecoord::ids::NhsNumberError> for CarecoordError {
+    fn from(err: carecoord::ids::NhsNumberError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+impl From<TimeError> for CarecoordError {
+    fn from(err: TimeError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+/// One entry of the error catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ErrorCodeInfo {
+    /// The stable code.
+    pub code: String,
+    /// What it means.
+    pub summary: String,
+}
+
+/// Every error code carecoord can raise, with what it means.
+#[uniffi::export]
+pub fn error_catalogue() -> Vec<ErrorCodeInfo> {
+    carecoord::error::catalogue()
+        .iter()
+        .map(|c| ErrorCodeInfo {
+            code: c.code.to_owned(),
+            summary: c.summary.to_owned(),
+        })
+        .collect()
+}

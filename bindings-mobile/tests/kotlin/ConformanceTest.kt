@@ -1,0 +1,128 @@
+// Runs every cross-language conformance vector in tests/conformance/ through
+// the Kotlin bindings. Rust and Python run the same files.
+package org.carecoord
+
+import com.google.gson.JsonArray
+import com.google.gson.JsonElement
+import com.google.gson.JsonNull
+import com.google.gson.JsonObject
+import com.google.gson.JsonParser
+import com.google.gson.JsonPrimitive
+import java.io.File
+import java.time.Instant
+import java.time.ZoneOffset
+import java.time.format.DateTimeFormatter
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+class ConformanceTest {
+    private val vectors = File(System.getProperty("carecoord.vectors") ?: "tests/conformance")
+
+    // Vectors hold ISO text; the library's own parsers read it, so that
+    // malformed and impossible dates meet its typed errors, as in Rust and Python.
+    private fun date(text: String): CalendarDate = parseDate(text)
+
+    private fun local(text: String): LocalDateTime = parseLocalDateTime(text)
+
+    private fun instantText(t: Instant): String =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC).format(t)
+
+    private fun isoDate(d: CalendarDate) = "%04d-%02d-%02d".format(d.year, d.month, d.day)
+
+    private fun obj(vararg pairs: Pair<String, Any?>): JsonObject {
+        val o = JsonObject()
+        for ((k, v) in pairs) {
+            o.add(k, when (v) {
+                null -> JsonNull.INSTANCE
+                is JsonElement -> v
+                is String -> JsonPrimitive(v)
+                is Number -> JsonPrimitive(v)
+                is Boolean -> JsonPrimitive(v)
+                else -> error("unsupported value")
+            })
+        }
+        return o
+    }
+
+    private fun calendar(input: JsonObject): WorkingCalendar {
+        val closures = input.getAsJsonArray("closures")?.map { date(it.asString) } ?: emptyList()
+        return WorkingCalendar(closures)
+    }
+
+    private fun disambiguation(key: String): Disambiguation = when (key) {
+        "reject" -> Disambiguation.REJECT
+        "earlier" -> Disambiguation.EARLIER
+        "later" -> Disambiguation.LATER
+        "compatible" -> Disambiguation.COMPATIBLE
+        // The enum is closed in Kotlin: an unknown policy cannot be expressed,
+        // so report the error the other languages give for it.
+        else -> throw CarecoordException.InvalidDate("time.invalid_format", "unknown disambiguation")
+    }
+
+    private fun run(op: String, input: JsonObject): JsonObject = when (op) {
+        "nhs_number.parse" -> NhsNumber.parse(input["text"].asString).let {
+            obj("digits" to it.digits(), "formatted" to it.formatted())
+        }
+        "time.to_london" -> toLondon(Instant.parse(input["instant"].asString)).let {
+            val l = it.local
+            obj(
+                "local" to "%sT%02d:%02d:%02d".format(isoDate(l.date), l.hour, l.minute, l.second),
+                "offset_seconds" to it.offsetSeconds,
+                "abbreviation" to it.abbreviation,
+            )
+        }
+        "time.from_london" -> {
+            val policy = disambiguation(input["disambiguation"].asString)
+            obj("instant" to instantText(fromLondon(local(input["local"].asString), policy)))
+        }
+        "time.lookup_london" -> when (val r = lookupLondon(local(input["local"].asString))) {
+            is LondonLookup.Unique -> obj("kind" to "unique", "instants" to JsonArray().apply { add(instantText(r.instant)) })
+            is LondonLookup.Ambiguous -> obj("kind" to "ambiguous", "instants" to JsonArray().apply { add(instantText(r.earlier)); add(instantText(r.later)) })
+            is LondonLookup.Skipped -> obj("kind" to "skipped", "instants" to JsonArray().apply { add(instantText(r.earlier)); add(instantText(r.later)) })
+        }
+        "time.bank_holidays" -> obj("holidays" to JsonArray().apply {
+            for (h in bankHolidays(input["year"].asInt)) {
+                add(obj("date" to isoDate(h.date), "key" to h.key, "substitute" to h.substitute))
+            }
+        })
+        "time.is_bank_holiday" -> obj("holiday" to isBankHoliday(date(input["date"].asString))?.key)
+        "time.add_working_days" -> obj("date" to isoDate(calendar(input).addWorkingDays(date(input["date"].asString), input["days"].asInt)))
+        "time.next_working_day" -> obj("date" to isoDate(calendar(input).nextWorkingDay(date(input["date"].asString))))
+        "time.is_working_day" -> obj("working" to calendar(input).isWorkingDay(date(input["date"].asString)))
+        "time.working_days_between" -> obj("days" to calendar(input).workingDaysBetween(date(input["start"].asString), date(input["end"].asString)))
+        else -> throw AssertionError("unknown conformance operation $op")
+    }
+
+    private fun codeAndKind(e: CarecoordException): Pair<String, String> = when (e) {
+        is CarecoordException.InvalidNhsNumber -> e.code to "invalid_input"
+        is CarecoordException.InvalidDate -> e.code to "invalid_input"
+        is CarecoordException.InvalidInput -> e.code to "invalid_input"
+        is CarecoordException.NonexistentLocalTime -> e.code to "local_time"
+        is CarecoordException.AmbiguousLocalTime -> e.code to "local_time"
+        is CarecoordException.OutOfRange -> e.code to "out_of_range"
+    }
+
+    @TestFactory
+    fun vectors(): List<DynamicTest> {
+        val files = vectors.listFiles { f -> f.name.endsWith(".json") }?.sortedBy { it.name } ?: emptyList()
+        assertTrue(files.isNotEmpty(), "no conformance vectors in ${vectors.absolutePath}")
+        return files.flatMap { file ->
+            val root = JsonParser.parseString(file.readText()).asJsonObject
+            root.getAsJsonArray("cases").map { it.asJsonObject }.map { case ->
+                DynamicTest.dynamicTest("${file.nameWithoutExtension}/${case["id"].asString}") {
+                    val input = case.getAsJsonObject("input")
+                    val op = case["op"].asString
+                    if (case.has("expect")) {
+                        assertEquals(case["expect"], run(op, input))
+                    } else {
+                        val expected = case.getAsJsonObject("error")
+                        val e = assertThrows<CarecoordException> { run(op, input) }
+                        assertEquals(expected["code"].asString to expected["kind"].asString, codeAndKind(e))
+                    }
+                }
+            }
+        }
+    }
+}
