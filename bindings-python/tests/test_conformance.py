@@ -26,7 +26,8 @@ CASE_KEYS = {"id", "description", "op", "input", "expect", "error"}
 
 
 def _instant(t: datetime) -> str:
-    assert t.utcoffset() is not None and t.utcoffset().total_seconds() == 0
+    offset = t.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -51,3 +51,9 @@ pub mod ids;
 pub mod time;
 
 pub use error::{Error, ErrorKind};
+
+/// The repository README's Rust examples, compiled and run as doc tests so
+/// that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -38,7 +38,8 @@ class CarecoordError(Exception):
         self.code = code
         self.kind = kind
 
-    def __reduce__(self):  # keep code and kind through pickling (multiprocessing)
+    def __reduce__(self) -> tuple[type[CarecoordError], tuple[str, str, str]]:
+        # Keep code and kind through pickling (multiprocessing, joblib).
         return (type(self), (str(self), self.code, self.kind))
 
 
