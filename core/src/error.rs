@@ -6,6 +6,7 @@
 //! tests, other languages and support staff can rely on; messages may be
 //! reworded, codes may not. No message holds patient data.
 
+use crate::caseload::{RecordError, RuleError};
 use crate::ids::NhsNumberError;
 use crate::time::TimeError;
 
@@ -27,6 +28,12 @@ pub enum Error {
     /// A date or time that cannot be used.
     #[error(transparent)]
     Time(#[from] TimeError),
+    /// A rule file that cannot be loaded.
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    /// A row that does not fit the rule set's schema.
+    #[error(transparent)]
+    Record(#[from] RecordError),
 }
 
 /// The coarse class of an error: what a caller can do about it.
@@ -40,6 +47,9 @@ pub enum ErrorKind {
     LocalTime,
     /// Valid input outside the range the library supports.
     OutOfRange,
+    /// A rule file (or other configuration a person wrote) that cannot be
+    /// loaded: fix the file at the line and column given.
+    InvalidRules,
 }
 
 impl ErrorKind {
@@ -49,6 +59,7 @@ impl ErrorKind {
             Self::InvalidInput => "invalid_input",
             Self::LocalTime => "local_time",
             Self::OutOfRange => "out_of_range",
+            Self::InvalidRules => "invalid_rules",
         }
     }
 }
@@ -59,6 +70,8 @@ impl Error {
         match self {
             Self::NhsNumber(e) => e.code(),
             Self::Time(e) => e.code(),
+            Self::Rules(e) => e.code(),
+            Self::Record(e) => e.code(),
         }
     }
 
@@ -73,6 +86,8 @@ impl Error {
                 ErrorKind::OutOfRange
             }
             Self::Time(_) => ErrorKind::InvalidInput,
+            Self::Rules(_) => ErrorKind::InvalidRules,
+            Self::Record(_) => ErrorKind::InvalidInput,
         }
     }
 }
@@ -143,6 +158,130 @@ const CATALOGUE: &[CodeInfo] = &[
         code: "time.invalid_format",
         summary: "The text is not an ISO 8601 date or time of the expected form.",
     },
+    CodeInfo {
+        code: "expr.empty",
+        summary: "A rule expression is empty.",
+    },
+    CodeInfo {
+        code: "expr.unexpected_character",
+        summary: "A character that is not part of the rule language.",
+    },
+    CodeInfo {
+        code: "expr.single_equals",
+        summary: "`=` was written where `==` compares.",
+    },
+    CodeInfo {
+        code: "expr.unterminated_string",
+        summary: "A quoted string has no closing quote.",
+    },
+    CodeInfo {
+        code: "expr.bad_escape",
+        summary: "An unknown backslash escape in a string.",
+    },
+    CodeInfo {
+        code: "expr.bad_number",
+        summary: "A number that cannot be read or is too large.",
+    },
+    CodeInfo {
+        code: "expr.bad_date_literal",
+        summary: "A date literal that is not date(\"YYYY-MM-DD\") with a real date.",
+    },
+    CodeInfo {
+        code: "expr.unexpected_token",
+        summary: "Something else was expected at this point of the expression.",
+    },
+    CodeInfo {
+        code: "expr.unexpected_end",
+        summary: "The expression stops too early.",
+    },
+    CodeInfo {
+        code: "expr.too_deep",
+        summary: "The expression nests too deeply.",
+    },
+    CodeInfo {
+        code: "expr.unknown_field",
+        summary: "A name that is not a field of the schema.",
+    },
+    CodeInfo {
+        code: "expr.unknown_function",
+        summary: "A name that is not a function of the rule language.",
+    },
+    CodeInfo {
+        code: "expr.unknown_enum_value",
+        summary: "A string compared with an enum field is not one of its values.",
+    },
+    CodeInfo {
+        code: "expr.type_mismatch",
+        summary: "Operand types do not fit the operator or function.",
+    },
+    CodeInfo {
+        code: "expr.wrong_argument_count",
+        summary: "A function was called with the wrong number of arguments.",
+    },
+    CodeInfo {
+        code: "expr.not_a_condition",
+        summary: "A condition is not true/false.",
+    },
+    CodeInfo {
+        code: "rules.syntax",
+        summary: "The rule file is not valid TOML/JSON or does not fit the rule-file model.",
+    },
+    CodeInfo {
+        code: "rules.unknown_type",
+        summary: "A field is declared with a type the rule language does not have.",
+    },
+    CodeInfo {
+        code: "rules.invalid_field",
+        summary: "A field declaration is inconsistent (e.g. an enum without values).",
+    },
+    CodeInfo {
+        code: "rules.invalid_role",
+        summary: "The schema's id or safeguarding field is missing or of the wrong type.",
+    },
+    CodeInfo {
+        code: "rules.duplicate_id",
+        summary: "Two rules, overrides, tiers, tests or fields share an id.",
+    },
+    CodeInfo {
+        code: "rules.unknown_tier",
+        summary: "An override names a tier that is not declared.",
+    },
+    CodeInfo {
+        code: "rules.invalid_tiers",
+        summary: "Tiers are missing, or some tier can never be reached.",
+    },
+    CodeInfo {
+        code: "rules.invalid_rule",
+        summary: "A rule lacks a condition, points or reason, or has both when and bands.",
+    },
+    CodeInfo {
+        code: "rules.unreachable_band",
+        summary: "A band can never be chosen because an earlier band always matches first.",
+    },
+    CodeInfo {
+        code: "rules.missing_safeguarding_override",
+        summary: "No override sends every safeguarding-flagged patient to the top tier.",
+    },
+    CodeInfo {
+        code: "rules.invalid_test_row",
+        summary: "A [[test]] row does not fit the schema.",
+    },
+    CodeInfo {
+        code: "record.missing_field",
+        summary: "A field is missing or null but the schema does not allow null.",
+    },
+    CodeInfo {
+        code: "record.wrong_type",
+        summary: "A value has the wrong type for its field.",
+    },
+    CodeInfo {
+        code: "record.unknown_enum_value",
+        summary: "An enum field holds a value that is not one of its values.",
+    },
+    CodeInfo {
+        code: "record.wrong_column_type",
+        summary: "A table column's type does not match the schema.",
+    },
 ];
 
 /// Every error code carecoord can return, with what it means.
@@ -193,6 +332,8 @@ mod tests {
         let sources = [
             include_str!("ids/nhs_number.rs"),
             include_str!("time/mod.rs"),
+            include_str!("expr/error.rs"),
+            include_str!("caseload/error.rs"),
         ];
         let mut codes = Vec::new();
         for source in sources {
@@ -224,9 +365,7 @@ mod tests {
 
     #[test]
     fn every_code_is_catalogued_once() {
-        let variants = every_variant();
-        assert_eq!(variants.len(), CATALOGUE.len());
-        for e in variants {
+        for e in every_variant() {
             assert_eq!(
                 CATALOGUE.iter().filter(|c| c.code == e.code()).count(),
                 1,

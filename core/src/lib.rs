@@ -46,7 +46,10 @@
 
 #![deny(missing_docs)]
 
+pub mod caseload;
+pub mod diag;
 pub mod error;
+pub mod expr;
 pub mod ids;
 pub mod time;
 
