@@ -13,6 +13,8 @@ use pyo3::prelude::*;
 fn class_name(err: &Error) -> &'static str {
     match err {
         Error::NhsNumber(_) => "InvalidNhsNumber",
+        Error::Rules(_) => "RuleError",
+        Error::Record(_) => "InvalidRecord",
         Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
         Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
         Error::Time(TimeError::AmbiguousLocalTime { .. }) => "AmbiguousLocalTime",
@@ -38,7 +40,17 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
         let raised = py
             .import("carecoord.exceptions")
             .and_then(|m| m.getattr(class_name(&err)))
-            .and_then(|cls| cls.call1((err.to_string(), err.code(), err.kind().key())));
+            .and_then(|cls| cls.call1((err.to_string(), err.code(), err.kind().key())))
+            .and_then(|exc| {
+                // Rule-file errors also say where: path, line, column, help.
+                if let Error::Rules(e) = &err {
+                    exc.setattr("path", &e.path)?;
+                    exc.setattr("line", e.location.map(|l| l.line))?;
+                    exc.setattr("col", e.location.map(|l| l.column))?;
+                    exc.setattr("help", e.help())?;
+                }
+                Ok(exc)
+            });
         match raised {
             Ok(instance) => PyErr::from_value(instance),
             // Only if the Python half of the package is missing or broken.

@@ -1,11 +1,12 @@
 //! Python bindings for carecoord: the native module `carecoord._native`.
 //!
-//! Thin by design: one file per core module (`ids`, `time`), conversions in
+//! Thin by design: one file per core module (`ids`, `time`, `caseload`), conversions in
 //! `convert`, and every error mapped to a Python exception in `error`. No
 //! domain logic lives here; it belongs in the `carecoord` crate.
 
 use pyo3::prelude::*;
 
+mod caseload;
 mod convert;
 mod error;
 mod ids;
@@ -19,5 +20,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     ids::register(m)?;
     time::register(m)?;
+    caseload::register(m)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ Modules:
 - :mod:`carecoord.ids`: the NHS number, validated and never printed by accident.
 - :mod:`carecoord.time`: Europe/London wall time across daylight saving,
   England and Wales bank holidays, working days.
+- :mod:`carecoord.caseload`: caseload prioritisation rules: scores, tiers, reasons.
 - :mod:`carecoord.exceptions`: the exception hierarchy (also exported here).
 
 >>> import carecoord
@@ -14,7 +15,7 @@ NhsNumber(***)
 
 from __future__ import annotations
 
-from carecoord import exceptions, ids, time
+from carecoord import caseload, exceptions, ids, time
 from carecoord._native import __version__, error_catalogue
 from carecoord.exceptions import (
     AmbiguousLocalTime,
@@ -22,15 +23,18 @@ from carecoord.exceptions import (
     InvalidDate,
     InvalidInput,
     InvalidNhsNumber,
+    InvalidRecord,
     LocalTimeError,
     NaiveDatetimeError,
     NonexistentLocalTime,
     OutOfRange,
+    RuleError,
 )
 
 __all__ = [
     "__version__",
     "error_catalogue",
+    "caseload",
     "exceptions",
     "ids",
     "time",
@@ -39,8 +43,10 @@ __all__ = [
     "InvalidDate",
     "InvalidInput",
     "InvalidNhsNumber",
+    "InvalidRecord",
     "LocalTimeError",
     "NaiveDatetimeError",
     "NonexistentLocalTime",
     "OutOfRange",
+    "RuleError",
 ]

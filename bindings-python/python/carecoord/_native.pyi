@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal, Sequence, Union, final
+import os
+from typing import Any, Literal, Mapping, Optional, Sequence, TypedDict, Union, final
 
 __all__ = [
     "__version__",
@@ -18,6 +19,11 @@ __all__ = [
     "lookup_london",
     "bank_holidays",
     "is_bank_holiday",
+    "RuleSet",
+    "Priority",
+    "Reason",
+    "Explanation",
+    "TestOutcome",
 ]
 
 __version__: str
@@ -96,3 +102,99 @@ def from_london(local: _WallTime, disambiguation: _Disambiguation = "reject") ->
 def lookup_london(local: _WallTime) -> LondonLookup: ...
 def bank_holidays(year: int) -> list[BankHoliday]: ...
 def is_bank_holiday(date: _Date) -> BankHoliday | None: ...
+
+_Truth = Literal["true", "false", "unknown"]
+
+class _CheckDict(TypedDict):
+    text: str
+    outcome: _Truth
+    values: dict[str, str]
+
+class _BandDict(TypedDict):
+    band: int
+    when: str
+    outcome: _Truth
+    checks: list[_CheckDict]
+
+class _RuleTraceDict(TypedDict):
+    rule_id: str
+    description: str
+    band: Optional[int]
+    points: int
+    reason: Optional[str]
+    bands: list[_BandDict]
+
+class _OverrideTraceDict(TypedDict):
+    id: str
+    tier: str
+    outcome: _Truth
+    checks: list[_CheckDict]
+
+@final
+class Reason:
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def points(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Priority:
+    @property
+    def score(self) -> int: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def override_id(self) -> Optional[str]: ...
+    @property
+    def reasons(self) -> list[Reason]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Explanation:
+    @property
+    def row_id(self) -> str: ...
+    @property
+    def priority(self) -> Priority: ...
+    @property
+    def rules(self) -> list[_RuleTraceDict]: ...
+    @property
+    def overrides(self) -> list[_OverrideTraceDict]: ...
+    def _repr_html_(self) -> str: ...
+
+@final
+class TestOutcome:
+    @property
+    def name(self) -> str: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def failures(self) -> list[str]: ...
+
+_Source = Union[str, "os.PathLike[str]"]
+
+@final
+class RuleSet:
+    @staticmethod
+    def from_toml(text_or_path: _Source) -> RuleSet: ...
+    @staticmethod
+    def from_json(text_or_path: _Source) -> RuleSet: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def effective_from(self) -> _dt.date: ...
+    @property
+    def tiers(self) -> list[str]: ...
+    @property
+    def rule_ids(self) -> list[str]: ...
+    @property
+    def fields(self) -> list[tuple[str, str, bool]]: ...
+    def evaluate(self, row: Mapping[str, Any], today: Optional[_Date] = None) -> Priority: ...
+    def explain(self, row: Mapping[str, Any], today: Optional[_Date] = None) -> Explanation: ...
+    def run_tests(self) -> list[TestOutcome]: ...

@@ -3,7 +3,8 @@
 Every exception derives from :class:`CarecoordError` and carries a stable
 ``code`` (e.g. ``"nhs_number.check_digit_mismatch"``, listed by
 :func:`carecoord.error_catalogue`) and a coarse ``kind``
-(``"invalid_input"``, ``"local_time"`` or ``"out_of_range"``). Messages say
+(``"invalid_input"``, ``"local_time"``, ``"out_of_range"`` or
+``"invalid_rules"``). Messages say
 what was wrong and where, and never contain patient data.
 
 Bad input also derives from the built-in ``ValueError`` (or ``TypeError`` for
@@ -22,6 +23,8 @@ __all__ = [
     "NonexistentLocalTime",
     "AmbiguousLocalTime",
     "OutOfRange",
+    "RuleError",
+    "InvalidRecord",
 ]
 
 
@@ -73,3 +76,34 @@ class AmbiguousLocalTime(LocalTimeError):
 
 class OutOfRange(CarecoordError, ValueError):
     """Valid input outside what the library supports (e.g. bank holidays before 1995)."""
+
+
+class InvalidRecord(InvalidInput):
+    """A row that does not fit a rule set's schema (missing field, wrong type).
+
+    The message names the field, never its value.
+    """
+
+
+class RuleError(CarecoordError, ValueError):
+    """A rule file that cannot be loaded.
+
+    Besides ``code`` it says where: ``path`` (e.g. ``"rule[age].bands[2].when"``),
+    ``line`` and ``col`` (1-based; ``None`` where unknown, as for most JSON
+    errors) and ``help`` (a hint such as "did you mean `age`?", or ``None``).
+    """
+
+    path: str
+    line: int | None
+    col: int | None
+    help: str | None
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_rules") -> None:
+        super().__init__(message, code, kind)
+        self.path = ""
+        self.line = None
+        self.col = None
+        self.help = None
+
+    def __reduce__(self) -> tuple[type[CarecoordError], tuple[str, str, str]]:
+        return (type(self), (str(self), self.code, self.kind))

@@ -551,6 +551,54 @@ impl Explanation {
     }
 }
 
+impl Explanation {
+    /// An HTML table for notebooks: one row per rule, fired rules first in
+    /// the order they count.
+    pub fn to_html(&self) -> String {
+        let p = &self.priority;
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<div><strong>{}</strong>: score {}, tier <strong>{}</strong>",
+            escape(&self.row_id),
+            p.score,
+            escape(p.tier())
+        );
+        if let Some(o) = &p.override_id {
+            let _ = write!(out, " (set by override <code>{}</code>)", escape(o));
+        }
+        out.push_str("<table><thead><tr><th>rule</th><th>points</th><th>reason</th><th>why / why not</th></tr></thead><tbody>");
+        for r in &self.rules {
+            let why = match (&r.reason, r.bands.last()) {
+                (Some(_), Some(band)) => describe(&band.checks),
+                _ => r
+                    .bands
+                    .iter()
+                    .map(|b| describe(&b.checks))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            let _ = write!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&r.rule_id),
+                r.points,
+                r.reason.as_deref().map(escape).unwrap_or_default(),
+                escape(&why)
+            );
+        }
+        out.push_str("</tbody></table></div>");
+        out
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn describe(checks: &[Check]) -> String {
     checks
         .iter()

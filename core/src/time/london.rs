@@ -133,6 +133,12 @@ pub fn to_london(instant: DateTime<Utc>) -> LondonDateTime {
     }
 }
 
+/// Today's date on a clock in London, from the system clock. Pass dates
+/// explicitly wherever results must be reproducible; this is for defaults.
+pub fn london_today() -> chrono::NaiveDate {
+    to_london(Utc::now()).local().date()
+}
+
 /// Every instant a London wall time could mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LondonLookup {

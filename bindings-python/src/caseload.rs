@@ -1,0 +1,379 @@
+//! `carecoord.caseload`: rule sets, priorities and explanations.
+
+use std::path::PathBuf;
+
+use carecoord::caseload::{self as core, Row};
+use carecoord::expr::{Truth, Type, Value};
+use carecoord::time::london_today;
+use chrono::NaiveDate;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+
+use crate::convert;
+use crate::error::to_py_err;
+
+/// A caseload prioritisation rule set, loaded and checked.
+///
+/// >>> from carecoord.caseload import RuleSet
+/// >>> rules = RuleSet.from_toml("../examples/rules/frailty_priority.toml")
+/// >>> p = rules.evaluate({"patient_id": "P1", "age": 88, "efi_deficits": 14,
+/// ...                     "safeguarding_flag": False}, today="2026-11-23")
+/// >>> (p.score, p.tier, p.reasons[0].code)
+/// (6, 'medium', 'EFI_SEVERE')
+#[pyclass(module = "carecoord.caseload", name = "RuleSet", frozen)]
+pub struct RuleSet(core::RuleSet);
+
+/// `text_or_path`: a path object, a path string naming an existing file, or
+/// the rule text itself.
+fn source_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
+    if obj.hasattr("__fspath__")? {
+        return Ok(Some(obj.extract::<PathBuf>()?));
+    }
+    let text: String = obj.extract().map_err(|_| PyTypeError::new_err("expected rule text or a path"))?;
+    let path = PathBuf::from(&text);
+    Ok((!text.contains('\n') && path.is_file()).then_some(path))
+}
+
+fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let wrong = || PyTypeError::new_err(format!("field `{field}`: unsupported Python type for {ty}"));
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    // bool before int: in Python, True is an int.
+    if obj.is_instance_of::<PyBool>() {
+        return Ok(Value::Bool(obj.extract()?));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return obj.extract::<i64>().map(Value::Int).map_err(|_| wrong());
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        let x: f64 = obj.extract()?;
+        // pandas writes a missing number as NaN.
+        return Ok(if x.is_nan() { Value::Null } else { Value::Float(x) });
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::str(&s.to_cow()?));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let items: Vec<String> = obj.extract().map_err(|_| wrong())?;
+        return Ok(Value::list(items.iter().map(String::as_str)));
+    }
+    if obj.hasattr("year")? && !obj.hasattr("hour")? {
+        return Ok(Value::Date(obj.extract::<NaiveDate>()?));
+    }
+    Err(wrong())
+}
+
+impl RuleSet {
+    fn row(&self, row: &Bound<'_, PyAny>) -> PyResult<Row> {
+        let mapping = row.cast::<PyMapping>().map_err(|_| PyTypeError::new_err("row must be a mapping of field name to value"))?;
+        let mut pairs = Vec::with_capacity(self.0.schema().fields().len());
+        for field in self.0.schema().fields() {
+            if mapping.contains(&field.name)? {
+                let value = row_value(&field.name, &field.ty, &mapping.get_item(&field.name)?)?;
+                pairs.push((field.name.as_str(), value));
+            }
+        }
+        self.0.row(pairs).map_err(to_py_err)
+    }
+
+    fn today(today: Option<&Bound<'_, PyAny>>) -> PyResult<NaiveDate> {
+        match today {
+            Some(t) if !t.is_none() => convert::date(t, "today"),
+            _ => Ok(london_today()),
+        }
+    }
+}
+
+#[pymethods]
+impl RuleSet {
+    /// Loads a rule set from TOML: rule text, or a path to a ``.toml`` file.
+    /// Raises :class:`carecoord.RuleError` (with ``code``, ``line``, ``col``,
+    /// ``path`` and ``help``) for any mistake in the file.
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text_or_path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let loaded = match source_path(text_or_path)? {
+            Some(path) => py.detach(|| core::RuleSet::from_path(path)),
+            None => {
+                let text: String = text_or_path.extract()?;
+                py.detach(|| core::RuleSet::from_toml(&text))
+            }
+        };
+        loaded.map(Self).map_err(to_py_err)
+    }
+
+    /// Loads a rule set from JSON (the same model as TOML): text or a path.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text_or_path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let loaded = match source_path(text_or_path)? {
+            Some(path) => py.detach(|| core::RuleSet::from_path(path)),
+            None => {
+                let text: String = text_or_path.extract()?;
+                py.detach(|| core::RuleSet::from_json(&text))
+            }
+        };
+        loaded.map(Self).map_err(to_py_err)
+    }
+
+    /// The rule set's name.
+    #[getter]
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    /// Its version.
+    #[getter]
+    fn version(&self) -> &str {
+        self.0.version()
+    }
+
+    /// The first day it is in force.
+    #[getter]
+    fn effective_from(&self) -> NaiveDate {
+        self.0.effective_from()
+    }
+
+    /// Tier names, highest first.
+    #[getter]
+    fn tiers(&self) -> Vec<String> {
+        self.0.tiers().map(str::to_owned).collect()
+    }
+
+    /// Rule ids, in order.
+    #[getter]
+    fn rule_ids(&self) -> Vec<String> {
+        self.0.rule_ids().map(str::to_owned).collect()
+    }
+
+    /// The declared fields as ``(name, type, nullable)``.
+    #[getter]
+    fn fields(&self) -> Vec<(String, String, bool)> {
+        self.0.schema().fields().iter().map(|f| (f.name.clone(), f.ty.to_string(), f.nullable)).collect()
+    }
+
+    /// Scores one patient. ``row`` maps field names to values (``None`` or a
+    /// missing key is null; dates may be ``date`` or ``YYYY-MM-DD`` text;
+    /// extra keys are ignored). ``today`` is what ``today()`` returns in
+    /// rules; by default today's date in London.
+    #[pyo3(signature = (row, today = None))]
+    fn evaluate(&self, row: &Bound<'_, PyAny>, today: Option<&Bound<'_, PyAny>>) -> PyResult<Priority> {
+        let row = self.row(row)?;
+        Ok(Priority(self.0.evaluate(&row, Self::today(today)?)))
+    }
+
+    /// Scores one patient and explains every rule: the band chosen, and for
+    /// rules that did not fire, which tests failed and the values they saw.
+    #[pyo3(signature = (row, today = None))]
+    fn explain(&self, row: &Bound<'_, PyAny>, today: Option<&Bound<'_, PyAny>>) -> PyResult<Explanation> {
+        let row = self.row(row)?;
+        Ok(Explanation(self.0.explain(&row, Self::today(today)?)))
+    }
+
+    /// Runs the rule file's ``[[test]]`` cases and returns their outcomes.
+    fn run_tests(&self) -> Vec<TestOutcome> {
+        self.0.run_tests().into_iter().map(TestOutcome).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RuleSet(name='{}', version='{}', effective_from={}, rules={})",
+            self.0.name(),
+            self.0.version(),
+            self.0.effective_from(),
+            self.0.rule_ids().count()
+        )
+    }
+}
+
+/// One reason a patient scored points, or was overridden to a tier.
+#[pyclass(module = "carecoord.caseload", name = "Reason", frozen, eq)]
+#[derive(PartialEq)]
+pub struct Reason(core::Reason);
+
+#[pymethods]
+impl Reason {
+    /// The rule or override that gave it.
+    #[getter]
+    fn rule_id(&self) -> &str {
+        &self.0.rule_id
+    }
+    /// The reason code.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Points added (0 for an override).
+    #[getter]
+    fn points(&self) -> i64 {
+        self.0.points
+    }
+    fn __repr__(&self) -> String {
+        format!("Reason(code='{}', points={}, rule_id='{}')", self.0.code, self.0.points, self.0.rule_id)
+    }
+}
+
+/// The priority of one patient: score, tier and top reasons.
+#[pyclass(module = "carecoord.caseload", name = "Priority", frozen, eq)]
+#[derive(PartialEq)]
+pub struct Priority(core::Priority);
+
+#[pymethods]
+impl Priority {
+    /// Total points.
+    #[getter]
+    fn score(&self) -> i64 {
+        self.0.score
+    }
+    /// The tier's name.
+    #[getter]
+    fn tier(&self) -> &str {
+        self.0.tier()
+    }
+    /// The override that set the tier, if any.
+    #[getter]
+    fn override_id(&self) -> Option<&str> {
+        self.0.override_id.as_deref()
+    }
+    /// The top reasons: an override's first, then by points, ties in rule order.
+    #[getter]
+    fn reasons(&self) -> Vec<Reason> {
+        self.0.reasons.iter().cloned().map(Reason).collect()
+    }
+    fn __repr__(&self) -> String {
+        let codes: Vec<String> = self.0.reasons.iter().map(|r| format!("'{}'", r.code)).collect();
+        format!("Priority(score={}, tier='{}', reasons=[{}])", self.0.score, self.0.tier(), codes.join(", "))
+    }
+}
+
+fn truth(t: Truth) -> &'static str {
+    t.key()
+}
+
+/// Every rule and override on one row, fired or not, and why.
+#[pyclass(module = "carecoord.caseload", name = "Explanation", frozen)]
+pub struct Explanation(core::Explanation);
+
+#[pymethods]
+impl Explanation {
+    /// The row's identifier.
+    #[getter]
+    fn row_id(&self) -> &str {
+        &self.0.row_id
+    }
+    /// The result.
+    #[getter]
+    fn priority(&self) -> Priority {
+        Priority(self.0.priority.clone())
+    }
+    /// One dict per rule: ``rule_id``, ``description``, ``band`` (1-based or
+    /// ``None``), ``points``, ``reason``, and ``bands``: each band tried with
+    /// its ``when``, ``outcome`` (``"true"``, ``"false"``, ``"unknown"``) and
+    /// ``checks`` (``text``, ``outcome``, ``values``).
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.0
+            .rules
+            .iter()
+            .map(|r| {
+                let d = PyDict::new(py);
+                d.set_item("rule_id", &*r.rule_id)?;
+                d.set_item("description", &*r.description)?;
+                d.set_item("band", r.band)?;
+                d.set_item("points", r.points)?;
+                d.set_item("reason", r.reason.as_deref())?;
+                let bands = r
+                    .bands
+                    .iter()
+                    .map(|b| {
+                        let bd = PyDict::new(py);
+                        bd.set_item("band", b.band)?;
+                        bd.set_item("when", &b.when)?;
+                        bd.set_item("outcome", truth(b.outcome))?;
+                        bd.set_item("checks", checks(py, &b.checks)?)?;
+                        Ok(bd)
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                d.set_item("bands", bands)?;
+                Ok(d)
+            })
+            .collect()
+    }
+    /// One dict per override: ``id``, ``tier``, ``outcome``, ``checks``.
+    #[getter]
+    fn overrides<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.0
+            .overrides
+            .iter()
+            .map(|o| {
+                let d = PyDict::new(py);
+                d.set_item("id", &*o.id)?;
+                d.set_item("tier", &*o.tier)?;
+                d.set_item("outcome", truth(o.outcome))?;
+                d.set_item("checks", checks(py, &o.checks)?)?;
+                Ok(d)
+            })
+            .collect()
+    }
+    fn __str__(&self) -> String {
+        self.0.to_text()
+    }
+    fn __repr__(&self) -> String {
+        format!("Explanation(row_id='{}', score={}, tier='{}')", self.0.row_id, self.0.priority.score, self.0.priority.tier())
+    }
+    fn _repr_html_(&self) -> String {
+        self.0.to_html()
+    }
+}
+
+fn checks<'py>(py: Python<'py>, checks: &[carecoord::expr::Check]) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    checks
+        .iter()
+        .map(|c| {
+            let d = PyDict::new(py);
+            d.set_item("text", &c.text)?;
+            d.set_item("outcome", truth(c.outcome))?;
+            let values = PyDict::new(py);
+            for (k, v) in &c.values {
+                values.set_item(k, v)?;
+            }
+            d.set_item("values", values)?;
+            Ok(d)
+        })
+        .collect()
+}
+
+/// The outcome of one embedded ``[[test]]``.
+#[pyclass(module = "carecoord.caseload", name = "TestOutcome", frozen)]
+pub struct TestOutcome(core::TestOutcome);
+
+#[pymethods]
+impl TestOutcome {
+    /// The test's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Whether it passed.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.0.passed()
+    }
+    /// What differed from the expectation.
+    #[getter]
+    fn failures(&self) -> Vec<String> {
+        self.0.failures.clone()
+    }
+    fn __repr__(&self) -> String {
+        format!("TestOutcome(name='{}', passed={})", self.0.name, if self.0.passed() { "True" } else { "False" })
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RuleSet>()?;
+    m.add_class::<Priority>()?;
+    m.add_class::<Reason>()?;
+    m.add_class::<Explanation>()?;
+    m.add_class::<TestOutcome>()?;
+    Ok(())
+}
