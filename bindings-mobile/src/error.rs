@@ -51,6 +51,31 @@ pub enum CarecoordError {
         /// Which wall time.
         detail: String,
     },
+    /// A rule file that cannot be loaded: says where, in the file's structure
+    /// (`path`) and as line and column where known.
+    #[error("{detail}")]
+    InvalidRules {
+        /// Stable code, e.g. `expr.unknown_field`.
+        code: String,
+        /// What was wrong.
+        detail: String,
+        /// Where in the file's structure, e.g. `rule[age].bands[2].when`.
+        path: String,
+        /// 1-based line, where known.
+        line: Option<u32>,
+        /// 1-based column, where known.
+        column: Option<u32>,
+        /// A hint such as "did you mean `age`?".
+        help: Option<String>,
+    },
+    /// A record that does not fit a rule set's schema (names the field, never the value).
+    #[error("{detail}")]
+    InvalidRecord {
+        /// Stable code, e.g. `record.missing_field`.
+        code: String,
+        /// What was wrong.
+        detail: String,
+    },
     /// Valid input outside the supported range (e.g. bank holidays before 1995).
     #[error("{detail}")]
     OutOfRange {
@@ -66,6 +91,15 @@ impl From<Error> for CarecoordError {
         let (code, detail) = (err.code().to_owned(), err.to_string());
         match err {
             Error::NhsNumber(_) => Self::InvalidNhsNumber { code, detail },
+            Error::Rules(e) => Self::InvalidRules {
+                code,
+                detail,
+                path: e.path.clone(),
+                line: e.location.and_then(|l| u32::try_from(l.line).ok()),
+                column: e.location.and_then(|l| u32::try_from(l.column).ok()),
+                help: e.help(),
+            },
+            Error::Record(_) => Self::InvalidRecord { code, detail },
             Error::Time(TimeError::NonexistentLocalTime { .. }) => {
                 Self::NonexistentLocalTime { code, detail }
             }
@@ -116,4 +150,16 @@ pub fn error_catalogue() -> Vec<ErrorCodeInfo> {
             summary: c.summary.to_owned(),
         })
         .collect()
+}
+
+impl From<carecoord::caseload::RuleError> for CarecoordError {
+    fn from(err: carecoord::caseload::RuleError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+impl From<carecoord::caseload::RecordError> for CarecoordError {
+    fn from(err: carecoord::caseload::RecordError) -> Self {
+        Error::from(err).into()
+    }
 }

@@ -39,7 +39,7 @@ fn part(value: i32) -> Option<u32> {
 }
 
 impl CalendarDate {
-    fn to_core(self, field: &'static str) -> Result<NaiveDate, TimeError> {
+    pub(crate) fn to_core(self, field: &'static str) -> Result<NaiveDate, TimeError> {
         match (part(self.month), part(self.day)) {
             (Some(month), Some(day)) => core_time::date(self.year, month, day, field),
             _ => Err(TimeError::InvalidDate { field }),

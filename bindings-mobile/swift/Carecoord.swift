@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -507,6 +523,22 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 
     public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
     }
 }
 
@@ -829,6 +861,287 @@ public func FfiConverterTypeNhsNumber_lower(_ value: NhsNumber) -> UInt64 {
 
 
 /**
+ * A caseload prioritisation rule set, loaded and checked. Thread-safe.
+ */
+public protocol RuleSetProtocol: AnyObject, Sendable {
+    
+    /**
+     * The first day it is in force.
+     */
+    func effectiveFrom()  -> CalendarDate
+    
+    /**
+     * Scores one patient record as of `today`. Missing keys are null; keys
+     * not in the schema are ignored. Throws `InvalidRecord` naming the field
+     * (never its value) when the record does not fit the schema.
+     */
+    func evaluate(record: [String: FieldValue], today: CalendarDate) throws  -> Priority
+    
+    /**
+     * Scores one record and explains every rule and override.
+     */
+    func explain(record: [String: FieldValue], today: CalendarDate) throws  -> Explanation
+    
+    /**
+     * The rule set's name.
+     */
+    func name()  -> String
+    
+    /**
+     * Rule ids, in order.
+     */
+    func ruleIds()  -> [String]
+    
+    /**
+     * Runs the rule file's `[[test]]` cases.
+     */
+    func runTests()  -> [TestOutcome]
+    
+    /**
+     * Tier names, highest first.
+     */
+    func tiers()  -> [String]
+    
+    /**
+     * Its version.
+     */
+    func version()  -> String
+    
+}
+/**
+ * A caseload prioritisation rule set, loaded and checked. Thread-safe.
+ */
+open class RuleSet: RuleSetProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_ruleset(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_ruleset(handle, $0) }
+    }
+
+    
+    /**
+     * Loads a rule set from JSON text (the same model as TOML).
+     */
+public static func fromJson(text: String)throws  -> RuleSet  {
+    return try  FfiConverterTypeRuleSet_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_ruleset_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads a rule set from TOML text. Throws `InvalidRules` with the path,
+     * line and column of any mistake.
+     */
+public static func fromToml(text: String)throws  -> RuleSet  {
+    return try  FfiConverterTypeRuleSet_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_ruleset_from_toml(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The first day it is in force.
+     */
+open func effectiveFrom() -> CalendarDate  {
+    return try!  FfiConverterTypeCalendarDate_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_effective_from(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Scores one patient record as of `today`. Missing keys are null; keys
+     * not in the schema are ignored. Throws `InvalidRecord` naming the field
+     * (never its value) when the record does not fit the schema.
+     */
+open func evaluate(record: [String: FieldValue], today: CalendarDate)throws  -> Priority  {
+    return try  FfiConverterTypePriority_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_evaluate(
+            self.uniffiCloneHandle(),
+        FfiConverterDictionaryStringTypeFieldValue.lower(record),
+        FfiConverterTypeCalendarDate_lower(today),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Scores one record and explains every rule and override.
+     */
+open func explain(record: [String: FieldValue], today: CalendarDate)throws  -> Explanation  {
+    return try  FfiConverterTypeExplanation_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_explain(
+            self.uniffiCloneHandle(),
+        FfiConverterDictionaryStringTypeFieldValue.lower(record),
+        FfiConverterTypeCalendarDate_lower(today),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The rule set's name.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Rule ids, in order.
+     */
+open func ruleIds() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_rule_ids(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Runs the rule file's `[[test]]` cases.
+     */
+open func runTests() -> [TestOutcome]  {
+    return try!  FfiConverterSequenceTypeTestOutcome.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_run_tests(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tier names, highest first.
+     */
+open func tiers() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_tiers(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Its version.
+     */
+open func version() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_version(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleSet: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RuleSet
+
+    public static func lift(_ handle: UInt64) throws -> RuleSet {
+        return RuleSet(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RuleSet) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleSet {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RuleSet, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleSet_lift(_ handle: UInt64) throws -> RuleSet {
+    return try FfiConverterTypeRuleSet.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleSet_lower(_ value: RuleSet) -> UInt64 {
+    return FfiConverterTypeRuleSet.lower(value)
+}
+
+
+
+
+
+
+/**
  * Working days: Monday to Friday, less England and Wales bank holidays and
  * the closures given.
  */
@@ -1064,6 +1377,95 @@ public func FfiConverterTypeWorkingCalendar_lower(_ value: WorkingCalendar) -> U
 
 
 /**
+ * How one band of a rule went.
+ */
+public struct BandTrace: Equatable, Hashable {
+    /**
+     * 1-based position.
+     */
+    public var band: UInt32
+    /**
+     * The condition as written.
+     */
+    public var when: String
+    /**
+     * Its outcome.
+     */
+    public var outcome: Truth
+    /**
+     * The tests that decided it.
+     */
+    public var checks: [Check]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based position.
+         */band: UInt32, 
+        /**
+         * The condition as written.
+         */when: String, 
+        /**
+         * Its outcome.
+         */outcome: Truth, 
+        /**
+         * The tests that decided it.
+         */checks: [Check]) {
+        self.band = band
+        self.when = when
+        self.outcome = outcome
+        self.checks = checks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BandTrace: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBandTrace: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BandTrace {
+        return
+            try BandTrace(
+                band: FfiConverterUInt32.read(from: &buf), 
+                when: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeTruth.read(from: &buf), 
+                checks: FfiConverterSequenceTypeCheck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BandTrace, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.band, into: &buf)
+        FfiConverterString.write(value.when, into: &buf)
+        FfiConverterTypeTruth.write(value.outcome, into: &buf)
+        FfiConverterSequenceTypeCheck.write(value.checks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBandTrace_lift(_ buf: RustBuffer) throws -> BandTrace {
+    return try FfiConverterTypeBandTrace.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBandTrace_lower(_ value: BandTrace) -> RustBuffer {
+    return FfiConverterTypeBandTrace.lower(value)
+}
+
+
+/**
  * One England and Wales bank holiday.
  */
 public struct BankHoliday: Equatable, Hashable {
@@ -1233,6 +1635,154 @@ public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuf
 
 
 /**
+ * One elementary test inside a condition.
+ */
+public struct Check: Equatable, Hashable {
+    /**
+     * The test as written.
+     */
+    public var text: String
+    /**
+     * Its outcome.
+     */
+    public var outcome: Truth
+    /**
+     * The values it read.
+     */
+    public var values: [CheckValue]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The test as written.
+         */text: String, 
+        /**
+         * Its outcome.
+         */outcome: Truth, 
+        /**
+         * The values it read.
+         */values: [CheckValue]) {
+        self.text = text
+        self.outcome = outcome
+        self.values = values
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Check: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Check {
+        return
+            try Check(
+                text: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeTruth.read(from: &buf), 
+                values: FfiConverterSequenceTypeCheckValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Check, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterTypeTruth.write(value.outcome, into: &buf)
+        FfiConverterSequenceTypeCheckValue.write(value.values, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheck_lift(_ buf: RustBuffer) throws -> Check {
+    return try FfiConverterTypeCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheck_lower(_ value: Check) -> RustBuffer {
+    return FfiConverterTypeCheck.lower(value)
+}
+
+
+/**
+ * A field value an elementary test read.
+ */
+public struct CheckValue: Equatable, Hashable {
+    /**
+     * The field.
+     */
+    public var field: String
+    /**
+     * Its value, as text.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The field.
+         */field: String, 
+        /**
+         * Its value, as text.
+         */value: String) {
+        self.field = field
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CheckValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheckValue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CheckValue {
+        return
+            try CheckValue(
+                field: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CheckValue, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckValue_lift(_ buf: RustBuffer) throws -> CheckValue {
+    return try FfiConverterTypeCheckValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckValue_lower(_ value: CheckValue) -> RustBuffer {
+    return FfiConverterTypeCheckValue.lower(value)
+}
+
+
+/**
  * One entry of the error catalogue.
  */
 public struct ErrorCodeInfo: Equatable, Hashable {
@@ -1298,6 +1848,105 @@ public func FfiConverterTypeErrorCodeInfo_lift(_ buf: RustBuffer) throws -> Erro
 #endif
 public func FfiConverterTypeErrorCodeInfo_lower(_ value: ErrorCodeInfo) -> RustBuffer {
     return FfiConverterTypeErrorCodeInfo.lower(value)
+}
+
+
+/**
+ * Every rule and override on one record, fired or not, and why.
+ */
+public struct Explanation: Equatable, Hashable {
+    /**
+     * The record's identifier.
+     */
+    public var rowId: String
+    /**
+     * The result.
+     */
+    public var priority: Priority
+    /**
+     * Every rule, in order.
+     */
+    public var rules: [RuleTrace]
+    /**
+     * Every override, in order.
+     */
+    public var overrides: [OverrideTrace]
+    /**
+     * A plain-text rendering for people.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record's identifier.
+         */rowId: String, 
+        /**
+         * The result.
+         */priority: Priority, 
+        /**
+         * Every rule, in order.
+         */rules: [RuleTrace], 
+        /**
+         * Every override, in order.
+         */overrides: [OverrideTrace], 
+        /**
+         * A plain-text rendering for people.
+         */text: String) {
+        self.rowId = rowId
+        self.priority = priority
+        self.rules = rules
+        self.overrides = overrides
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Explanation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExplanation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Explanation {
+        return
+            try Explanation(
+                rowId: FfiConverterString.read(from: &buf), 
+                priority: FfiConverterTypePriority.read(from: &buf), 
+                rules: FfiConverterSequenceTypeRuleTrace.read(from: &buf), 
+                overrides: FfiConverterSequenceTypeOverrideTrace.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Explanation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.rowId, into: &buf)
+        FfiConverterTypePriority.write(value.priority, into: &buf)
+        FfiConverterSequenceTypeRuleTrace.write(value.rules, into: &buf)
+        FfiConverterSequenceTypeOverrideTrace.write(value.overrides, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExplanation_lift(_ buf: RustBuffer) throws -> Explanation {
+    return try FfiConverterTypeExplanation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExplanation_lower(_ value: Explanation) -> RustBuffer {
+    return FfiConverterTypeExplanation.lower(value)
 }
 
 
@@ -1480,6 +2129,451 @@ public func FfiConverterTypeLondonTime_lower(_ value: LondonTime) -> RustBuffer 
 
 
 /**
+ * How one override went.
+ */
+public struct OverrideTrace: Equatable, Hashable {
+    /**
+     * The override.
+     */
+    public var id: String
+    /**
+     * The tier it sets.
+     */
+    public var tier: String
+    /**
+     * Its outcome.
+     */
+    public var outcome: Truth
+    /**
+     * The tests that decided it.
+     */
+    public var checks: [Check]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The override.
+         */id: String, 
+        /**
+         * The tier it sets.
+         */tier: String, 
+        /**
+         * Its outcome.
+         */outcome: Truth, 
+        /**
+         * The tests that decided it.
+         */checks: [Check]) {
+        self.id = id
+        self.tier = tier
+        self.outcome = outcome
+        self.checks = checks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OverrideTrace: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOverrideTrace: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OverrideTrace {
+        return
+            try OverrideTrace(
+                id: FfiConverterString.read(from: &buf), 
+                tier: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeTruth.read(from: &buf), 
+                checks: FfiConverterSequenceTypeCheck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OverrideTrace, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.tier, into: &buf)
+        FfiConverterTypeTruth.write(value.outcome, into: &buf)
+        FfiConverterSequenceTypeCheck.write(value.checks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverrideTrace_lift(_ buf: RustBuffer) throws -> OverrideTrace {
+    return try FfiConverterTypeOverrideTrace.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverrideTrace_lower(_ value: OverrideTrace) -> RustBuffer {
+    return FfiConverterTypeOverrideTrace.lower(value)
+}
+
+
+/**
+ * The priority of one patient.
+ */
+public struct Priority: Equatable, Hashable {
+    /**
+     * Total points.
+     */
+    public var score: Int64
+    /**
+     * The tier's name.
+     */
+    public var tier: String
+    /**
+     * The override that set the tier, if any.
+     */
+    public var overrideId: String?
+    /**
+     * The top reasons: an override's first, then by points, ties in rule order.
+     */
+    public var reasons: [Reason]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Total points.
+         */score: Int64, 
+        /**
+         * The tier's name.
+         */tier: String, 
+        /**
+         * The override that set the tier, if any.
+         */overrideId: String?, 
+        /**
+         * The top reasons: an override's first, then by points, ties in rule order.
+         */reasons: [Reason]) {
+        self.score = score
+        self.tier = tier
+        self.overrideId = overrideId
+        self.reasons = reasons
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Priority: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePriority: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Priority {
+        return
+            try Priority(
+                score: FfiConverterInt64.read(from: &buf), 
+                tier: FfiConverterString.read(from: &buf), 
+                overrideId: FfiConverterOptionString.read(from: &buf), 
+                reasons: FfiConverterSequenceTypeReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Priority, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.score, into: &buf)
+        FfiConverterString.write(value.tier, into: &buf)
+        FfiConverterOptionString.write(value.overrideId, into: &buf)
+        FfiConverterSequenceTypeReason.write(value.reasons, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriority_lift(_ buf: RustBuffer) throws -> Priority {
+    return try FfiConverterTypePriority.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePriority_lower(_ value: Priority) -> RustBuffer {
+    return FfiConverterTypePriority.lower(value)
+}
+
+
+/**
+ * One reason a patient scored points, or was overridden to a tier.
+ */
+public struct Reason: Equatable, Hashable {
+    /**
+     * The rule or override that gave it.
+     */
+    public var ruleId: String
+    /**
+     * The reason code.
+     */
+    public var code: String
+    /**
+     * Points added (0 for an override).
+     */
+    public var points: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule or override that gave it.
+         */ruleId: String, 
+        /**
+         * The reason code.
+         */code: String, 
+        /**
+         * Points added (0 for an override).
+         */points: Int64) {
+        self.ruleId = ruleId
+        self.code = code
+        self.points = points
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Reason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReason: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Reason {
+        return
+            try Reason(
+                ruleId: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                points: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Reason, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ruleId, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterInt64.write(value.points, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReason_lift(_ buf: RustBuffer) throws -> Reason {
+    return try FfiConverterTypeReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
+    return FfiConverterTypeReason.lower(value)
+}
+
+
+/**
+ * How one rule went.
+ */
+public struct RuleTrace: Equatable, Hashable {
+    /**
+     * The rule.
+     */
+    public var ruleId: String
+    /**
+     * Its description.
+     */
+    public var description: String
+    /**
+     * The band chosen (1-based), if any.
+     */
+    public var band: UInt32?
+    /**
+     * Points given.
+     */
+    public var points: Int64
+    /**
+     * Reason code given.
+     */
+    public var reason: String?
+    /**
+     * Each band tried, up to the one chosen.
+     */
+    public var bands: [BandTrace]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule.
+         */ruleId: String, 
+        /**
+         * Its description.
+         */description: String, 
+        /**
+         * The band chosen (1-based), if any.
+         */band: UInt32?, 
+        /**
+         * Points given.
+         */points: Int64, 
+        /**
+         * Reason code given.
+         */reason: String?, 
+        /**
+         * Each band tried, up to the one chosen.
+         */bands: [BandTrace]) {
+        self.ruleId = ruleId
+        self.description = description
+        self.band = band
+        self.points = points
+        self.reason = reason
+        self.bands = bands
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RuleTrace: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleTrace: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleTrace {
+        return
+            try RuleTrace(
+                ruleId: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                band: FfiConverterOptionUInt32.read(from: &buf), 
+                points: FfiConverterInt64.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                bands: FfiConverterSequenceTypeBandTrace.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RuleTrace, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ruleId, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionUInt32.write(value.band, into: &buf)
+        FfiConverterInt64.write(value.points, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterSequenceTypeBandTrace.write(value.bands, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleTrace_lift(_ buf: RustBuffer) throws -> RuleTrace {
+    return try FfiConverterTypeRuleTrace.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleTrace_lower(_ value: RuleTrace) -> RustBuffer {
+    return FfiConverterTypeRuleTrace.lower(value)
+}
+
+
+/**
+ * The outcome of one embedded `[[test]]`.
+ */
+public struct TestOutcome: Equatable, Hashable {
+    /**
+     * The test's name.
+     */
+    public var name: String
+    /**
+     * Whether it passed.
+     */
+    public var passed: Bool
+    /**
+     * What differed from the expectation.
+     */
+    public var failures: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The test's name.
+         */name: String, 
+        /**
+         * Whether it passed.
+         */passed: Bool, 
+        /**
+         * What differed from the expectation.
+         */failures: [String]) {
+        self.name = name
+        self.passed = passed
+        self.failures = failures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TestOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTestOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TestOutcome {
+        return
+            try TestOutcome(
+                name: FfiConverterString.read(from: &buf), 
+                passed: FfiConverterBool.read(from: &buf), 
+                failures: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TestOutcome, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterBool.write(value.passed, into: &buf)
+        FfiConverterSequenceString.write(value.failures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestOutcome_lift(_ buf: RustBuffer) throws -> TestOutcome {
+    return try FfiConverterTypeTestOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestOutcome_lower(_ value: TestOutcome) -> RustBuffer {
+    return FfiConverterTypeTestOutcome.lower(value)
+}
+
+
+/**
  * Every error carecoord raises. Each variant carries the stable `code`
  * (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
  * message that says what was wrong and never holds patient data.
@@ -1548,6 +2642,41 @@ enum CarecoordError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
          */detail: String
     )
     /**
+     * A rule file that cannot be loaded: says where, in the file's structure
+     * (`path`) and as line and column where known.
+     */
+    case InvalidRules(
+        /**
+         * Stable code, e.g. `expr.unknown_field`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * Where in the file's structure, e.g. `rule[age].bands[2].when`.
+         */path: String, 
+        /**
+         * 1-based line, where known.
+         */line: UInt32?, 
+        /**
+         * 1-based column, where known.
+         */column: UInt32?, 
+        /**
+         * A hint such as "did you mean `age`?".
+         */help: String?
+    )
+    /**
+     * A record that does not fit a rule set's schema (names the field, never the value).
+     */
+    case InvalidRecord(
+        /**
+         * Stable code, e.g. `record.missing_field`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String
+    )
+    /**
      * Valid input outside the supported range (e.g. bank holidays before 1995).
      */
     case OutOfRange(
@@ -1607,7 +2736,19 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .OutOfRange(
+        case 6: return .InvalidRules(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            path: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterOptionUInt32.read(from: &buf), 
+            column: try FfiConverterOptionUInt32.read(from: &buf), 
+            help: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 7: return .InvalidRecord(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .OutOfRange(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
@@ -1653,8 +2794,24 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .OutOfRange(code,detail):
+        case let .InvalidRules(code,detail,path,line,column,help):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterOptionUInt32.write(line, into: &buf)
+            FfiConverterOptionUInt32.write(column, into: &buf)
+            FfiConverterOptionString.write(help, into: &buf)
+            
+        
+        case let .InvalidRecord(code,detail):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .OutOfRange(code,detail):
+            writeInt(&buf, Int32(8))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
@@ -1774,6 +2931,167 @@ public func FfiConverterTypeDisambiguation_lower(_ value: Disambiguation) -> Rus
 
 
 /**
+ * The value of one field of a patient record.
+ */
+
+public enum FieldValue: Equatable, Hashable {
+    
+    /**
+     * Missing or unknown.
+     */
+    case null
+    /**
+     * True or false.
+     */
+    case bool(
+        /**
+         * The value.
+         */value: Bool
+    )
+    /**
+     * A whole number.
+     */
+    case int(
+        /**
+         * The value.
+         */value: Int64
+    )
+    /**
+     * A floating-point number.
+     */
+    case float(
+        /**
+         * The value.
+         */value: Double
+    )
+    /**
+     * Text, or the value of an enum field.
+     */
+    case text(
+        /**
+         * The value.
+         */value: String
+    )
+    /**
+     * A calendar date.
+     */
+    case date(
+        /**
+         * The value.
+         */value: CalendarDate
+    )
+    /**
+     * A list of text values.
+     */
+    case textList(
+        /**
+         * The values.
+         */values: [String]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FieldValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldValue: FfiConverterRustBuffer {
+    typealias SwiftType = FieldValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .null
+        
+        case 2: return .bool(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .int(value: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 4: return .float(value: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 5: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .date(value: try FfiConverterTypeCalendarDate.read(from: &buf)
+        )
+        
+        case 7: return .textList(values: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FieldValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .null:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .bool(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case let .int(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(value, into: &buf)
+            
+        
+        case let .float(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterDouble.write(value, into: &buf)
+            
+        
+        case let .text(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .date(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeCalendarDate.write(value, into: &buf)
+            
+        
+        case let .textList(values):
+            writeInt(&buf, Int32(7))
+            FfiConverterSequenceString.write(values, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldValue_lift(_ buf: RustBuffer) throws -> FieldValue {
+    return try FfiConverterTypeFieldValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldValue_lower(_ value: FieldValue) -> RustBuffer {
+    return FfiConverterTypeFieldValue.lower(value)
+}
+
+
+
+/**
  * Every instant a London wall time could mean.
  */
 
@@ -1883,6 +3201,139 @@ public func FfiConverterTypeLondonLookup_lower(_ value: LondonLookup) -> RustBuf
 }
 
 
+
+/**
+ * Three-valued outcome of a condition.
+ */
+
+public enum Truth: Equatable, Hashable {
+    
+    /**
+     * It holds.
+     */
+    case `true`
+    /**
+     * It does not hold.
+     */
+    case `false`
+    /**
+     * A value it needs is missing, so it does not fire.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Truth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTruth: FfiConverterRustBuffer {
+    typealias SwiftType = Truth
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Truth {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`true`
+        
+        case 2: return .`false`
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Truth, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`true`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`false`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTruth_lift(_ buf: RustBuffer) throws -> Truth {
+    return try FfiConverterTypeTruth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTruth_lower(_ value: Truth) -> RustBuffer {
+    return FfiConverterTypeTruth.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -1904,6 +3355,56 @@ fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeBankHoliday.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBandTrace: FfiConverterRustBuffer {
+    typealias SwiftType = [BandTrace]
+
+    public static func write(_ value: [BandTrace], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBandTrace.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BandTrace] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BandTrace]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBandTrace.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -1960,6 +3461,56 @@ fileprivate struct FfiConverterSequenceTypeCalendarDate: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [Check]
+
+    public static func write(_ value: [Check], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Check] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Check]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCheckValue: FfiConverterRustBuffer {
+    typealias SwiftType = [CheckValue]
+
+    public static func write(_ value: [CheckValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCheckValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CheckValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CheckValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCheckValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeErrorCodeInfo: FfiConverterRustBuffer {
     typealias SwiftType = [ErrorCodeInfo]
 
@@ -1979,6 +3530,132 @@ fileprivate struct FfiConverterSequenceTypeErrorCodeInfo: FfiConverterRustBuffer
             seq.append(try FfiConverterTypeErrorCodeInfo.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOverrideTrace: FfiConverterRustBuffer {
+    typealias SwiftType = [OverrideTrace]
+
+    public static func write(_ value: [OverrideTrace], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOverrideTrace.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OverrideTrace] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OverrideTrace]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOverrideTrace.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
+    typealias SwiftType = [Reason]
+
+    public static func write(_ value: [Reason], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReason.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Reason] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Reason]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReason.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRuleTrace: FfiConverterRustBuffer {
+    typealias SwiftType = [RuleTrace]
+
+    public static func write(_ value: [RuleTrace], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRuleTrace.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RuleTrace] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RuleTrace]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRuleTrace.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTestOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [TestOutcome]
+
+    public static func write(_ value: [TestOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTestOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TestOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TestOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTestOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustBuffer {
+    public static func write(_ value: [String: FieldValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeFieldValue.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: FieldValue] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: FieldValue]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeFieldValue.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 /**
@@ -2125,6 +3802,30 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_func_to_london() != 12749) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_effective_from() != 60622) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_evaluate() != 58560) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_explain() != 55978) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_name() != 36905) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_rule_ids() != 17446) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_run_tests() != 22482) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_tiers() != 3222) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_version() != 57279) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_digits() != 54389) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2147,6 +3848,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_workingcalendar_working_days_between() != 10970) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_json() != 24383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_toml() != 36774) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_nhsnumber_parse() != 39365) {

@@ -30,13 +30,16 @@ fn source_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     if obj.hasattr("__fspath__")? {
         return Ok(Some(obj.extract::<PathBuf>()?));
     }
-    let text: String = obj.extract().map_err(|_| PyTypeError::new_err("expected rule text or a path"))?;
+    let text: String = obj
+        .extract()
+        .map_err(|_| PyTypeError::new_err("expected rule text or a path"))?;
     let path = PathBuf::from(&text);
     Ok((!text.contains('\n') && path.is_file()).then_some(path))
 }
 
 fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let wrong = || PyTypeError::new_err(format!("field `{field}`: unsupported Python type for {ty}"));
+    let wrong =
+        || PyTypeError::new_err(format!("field `{field}`: unsupported Python type for {ty}"));
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -50,7 +53,11 @@ fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> 
     if obj.is_instance_of::<PyFloat>() {
         let x: f64 = obj.extract()?;
         // pandas writes a missing number as NaN.
-        return Ok(if x.is_nan() { Value::Null } else { Value::Float(x) });
+        return Ok(if x.is_nan() {
+            Value::Null
+        } else {
+            Value::Float(x)
+        });
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Value::str(&s.to_cow()?));
@@ -67,7 +74,9 @@ fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> 
 
 impl RuleSet {
     fn row(&self, row: &Bound<'_, PyAny>) -> PyResult<Row> {
-        let mapping = row.cast::<PyMapping>().map_err(|_| PyTypeError::new_err("row must be a mapping of field name to value"))?;
+        let mapping = row
+            .cast::<PyMapping>()
+            .map_err(|_| PyTypeError::new_err("row must be a mapping of field name to value"))?;
         let mut pairs = Vec::with_capacity(self.0.schema().fields().len());
         for field in self.0.schema().fields() {
             if mapping.contains(&field.name)? {
@@ -149,7 +158,12 @@ impl RuleSet {
     /// The declared fields as ``(name, type, nullable)``.
     #[getter]
     fn fields(&self) -> Vec<(String, String, bool)> {
-        self.0.schema().fields().iter().map(|f| (f.name.clone(), f.ty.to_string(), f.nullable)).collect()
+        self.0
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| (f.name.clone(), f.ty.to_string(), f.nullable))
+            .collect()
     }
 
     /// Scores one patient. ``row`` maps field names to values (``None`` or a
@@ -157,7 +171,11 @@ impl RuleSet {
     /// extra keys are ignored). ``today`` is what ``today()`` returns in
     /// rules; by default today's date in London.
     #[pyo3(signature = (row, today = None))]
-    fn evaluate(&self, row: &Bound<'_, PyAny>, today: Option<&Bound<'_, PyAny>>) -> PyResult<Priority> {
+    fn evaluate(
+        &self,
+        row: &Bound<'_, PyAny>,
+        today: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Priority> {
         let row = self.row(row)?;
         Ok(Priority(self.0.evaluate(&row, Self::today(today)?)))
     }
@@ -165,7 +183,11 @@ impl RuleSet {
     /// Scores one patient and explains every rule: the band chosen, and for
     /// rules that did not fire, which tests failed and the values they saw.
     #[pyo3(signature = (row, today = None))]
-    fn explain(&self, row: &Bound<'_, PyAny>, today: Option<&Bound<'_, PyAny>>) -> PyResult<Explanation> {
+    fn explain(
+        &self,
+        row: &Bound<'_, PyAny>,
+        today: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Explanation> {
         let row = self.row(row)?;
         Ok(Explanation(self.0.explain(&row, Self::today(today)?)))
     }
@@ -209,7 +231,10 @@ impl Reason {
         self.0.points
     }
     fn __repr__(&self) -> String {
-        format!("Reason(code='{}', points={}, rule_id='{}')", self.0.code, self.0.points, self.0.rule_id)
+        format!(
+            "Reason(code='{}', points={}, rule_id='{}')",
+            self.0.code, self.0.points, self.0.rule_id
+        )
     }
 }
 
@@ -241,8 +266,18 @@ impl Priority {
         self.0.reasons.iter().cloned().map(Reason).collect()
     }
     fn __repr__(&self) -> String {
-        let codes: Vec<String> = self.0.reasons.iter().map(|r| format!("'{}'", r.code)).collect();
-        format!("Priority(score={}, tier='{}', reasons=[{}])", self.0.score, self.0.tier(), codes.join(", "))
+        let codes: Vec<String> = self
+            .0
+            .reasons
+            .iter()
+            .map(|r| format!("'{}'", r.code))
+            .collect();
+        format!(
+            "Priority(score={}, tier='{}', reasons=[{}])",
+            self.0.score,
+            self.0.tier(),
+            codes.join(", ")
+        )
     }
 }
 
@@ -319,14 +354,22 @@ impl Explanation {
         self.0.to_text()
     }
     fn __repr__(&self) -> String {
-        format!("Explanation(row_id='{}', score={}, tier='{}')", self.0.row_id, self.0.priority.score, self.0.priority.tier())
+        format!(
+            "Explanation(row_id='{}', score={}, tier='{}')",
+            self.0.row_id,
+            self.0.priority.score,
+            self.0.priority.tier()
+        )
     }
     fn _repr_html_(&self) -> String {
         self.0.to_html()
     }
 }
 
-fn checks<'py>(py: Python<'py>, checks: &[carecoord::expr::Check]) -> PyResult<Vec<Bound<'py, PyDict>>> {
+fn checks<'py>(
+    py: Python<'py>,
+    checks: &[carecoord::expr::Check],
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
     checks
         .iter()
         .map(|c| {
@@ -365,7 +408,11 @@ impl TestOutcome {
         self.0.failures.clone()
     }
     fn __repr__(&self) -> String {
-        format!("TestOutcome(name='{}', passed={})", self.0.name, if self.0.passed() { "True" } else { "False" })
+        format!(
+            "TestOutcome(name='{}', passed={})",
+            self.0.name,
+            if self.0.passed() { "True" } else { "False" }
+        )
     }
 }
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pytest
 
 import carecoord
+from carecoord.caseload import RuleSet
 from carecoord.ids import NhsNumber
 from carecoord.time import (
     WorkingCalendar,
@@ -21,7 +22,8 @@ from carecoord.time import (
     to_london,
 )
 
-VECTORS = Path(__file__).resolve().parents[2] / "tests" / "conformance"
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = ROOT / "tests" / "conformance"
 CASE_KEYS = {"id", "description", "op", "input", "expect", "error"}
 
 
@@ -33,6 +35,23 @@ def _instant(t: datetime) -> str:
 
 def _calendar(inp: dict[str, Any]) -> WorkingCalendar:
     return WorkingCalendar(inp.get("closures", []))
+
+
+def _rules(inp: dict[str, Any]) -> RuleSet:
+    if "rules" in inp:
+        return RuleSet.from_toml(ROOT / inp["rules"])
+    return RuleSet.from_toml(inp["rules_toml"])
+
+
+def _evaluate(inp: dict[str, Any]) -> dict[str, Any]:
+    p = _rules(inp).evaluate(inp["row"], today=inp["today"])
+    return {"score": p.score, "tier": p.tier, "reasons": [r.code for r in p.reasons]}
+
+
+def _run_tests(inp: dict[str, Any]) -> dict[str, Any]:
+    outcomes = _rules(inp).run_tests()
+    passed = sum(o.passed for o in outcomes)
+    return {"passed": passed, "failed": len(outcomes) - passed}
 
 
 # Inputs go in as the ISO text of the vectors, so that the library's own
@@ -69,6 +88,9 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "time.working_days_between": lambda i: {
         "days": _calendar(i).working_days_between(i["start"], i["end"])
     },
+    "caseload.evaluate": _evaluate,
+    "caseload.load": lambda i: {"rules": _rules(i).rule_ids},
+    "caseload.run_tests": _run_tests,
 }
 
 # Each error kind is raised as an exception of this class (or a subclass).
@@ -76,6 +98,7 @@ KIND_CLASS = {
     "invalid_input": carecoord.InvalidInput,
     "local_time": carecoord.LocalTimeError,
     "out_of_range": carecoord.OutOfRange,
+    "invalid_rules": carecoord.RuleError,
 }
 
 
@@ -104,3 +127,6 @@ def test_vector(case: dict[str, Any]) -> None:
         assert raised.value.code == expected["code"]
         assert raised.value.kind == expected["kind"]
         assert isinstance(raised.value, KIND_CLASS[expected["kind"]])
+        if "line" in expected:
+            assert isinstance(raised.value, carecoord.RuleError)
+            assert (raised.value.line, raised.value.col) == (expected["line"], expected["column"])

@@ -12,6 +12,8 @@
 use std::path::PathBuf;
 
 use carecoord::Error;
+use carecoord::caseload::RuleSet;
+use carecoord::expr::Value as FieldValue;
 use carecoord::ids::NhsNumber;
 use carecoord::time::{
     self, Disambiguation, LondonLookup, WorkingCalendar, parse_date, parse_instant,
@@ -48,6 +50,11 @@ struct Case {
 struct ExpectedError {
     code: String,
     kind: String,
+    /// For errors in files: where, 1-based.
+    #[serde(default)]
+    line: Option<usize>,
+    #[serde(default)]
+    column: Option<usize>,
 }
 
 fn vectors_dir() -> PathBuf {
@@ -70,6 +77,33 @@ fn calendar(input: &Value) -> Result<WorkingCalendar, Error> {
         calendar = calendar.with_closure(parse_date(closure.as_str().unwrap(), "closures")?);
     }
     Ok(calendar)
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A rule set named by path (relative to the repository) or given inline.
+fn rules(input: &Value) -> Result<RuleSet, Error> {
+    Ok(match (input.get("rules"), input.get("rules_toml")) {
+        (Some(path), None) => RuleSet::from_path(repo_root().join(path.as_str().unwrap()))?,
+        (None, Some(text)) => RuleSet::from_toml(text.as_str().unwrap())?,
+        _ => panic!("give exactly one of rules and rules_toml"),
+    })
+}
+
+/// JSON row values as the library's values: integral numbers are ints.
+fn field_value(v: &Value) -> FieldValue {
+    match v {
+        Value::Null => FieldValue::Null,
+        Value::Bool(b) => FieldValue::Bool(*b),
+        Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| FieldValue::Float(n.as_f64().unwrap()), FieldValue::Int),
+        Value::String(s) => FieldValue::str(s),
+        Value::Array(items) => FieldValue::list(items.iter().map(|i| i.as_str().unwrap())),
+        Value::Object(_) => panic!("rows hold no nested objects"),
+    }
 }
 
 /// Runs one operation. Every operation the vectors use is listed here; an
@@ -135,6 +169,27 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             let end = parse_date(text(input, "end"), "end")?;
             json!({ "days": calendar.working_days_between(start, end)? })
         }
+        "caseload.evaluate" => {
+            let rules = rules(input)?;
+            let today = parse_date(text(input, "today"), "today")?;
+            let pairs: Vec<(&str, FieldValue)> = input["row"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.as_str(), field_value(v)))
+                .collect();
+            let p = rules.evaluate(&rules.row(pairs)?, today);
+            json!({ "score": p.score, "tier": p.tier(), "reasons": p.reason_codes() })
+        }
+        "caseload.load" => {
+            let rules = rules(input)?;
+            json!({ "rules": rules.rule_ids().collect::<Vec<_>>() })
+        }
+        "caseload.run_tests" => {
+            let outcomes = rules(input)?.run_tests();
+            let passed = outcomes.iter().filter(|o| o.passed()).count();
+            json!({ "passed": passed, "failed": outcomes.len() - passed })
+        }
         other => panic!("unknown conformance operation {other:?}"),
     })
 }
@@ -160,9 +215,18 @@ fn every_conformance_vector_passes() {
                 (Some(expect), None, Ok(got)) => Err(format!("expected {expect}, got {got}")),
                 (Some(_), None, Err(e)) => Err(format!("expected success, got error {}", e.code())),
                 (None, Some(expected), Err(e)) => {
+                    let location = match &e {
+                        Error::Rules(r) => r.location,
+                        _ => None,
+                    };
+                    // Line and column are compared only where the vector gives them.
                     let got = ExpectedError {
                         code: e.code().into(),
                         kind: e.kind().key().into(),
+                        line: location.map(|l| l.line).filter(|_| expected.line.is_some()),
+                        column: location
+                            .map(|l| l.column)
+                            .filter(|_| expected.column.is_some()),
                     };
                     if &got == expected {
                         Ok(())

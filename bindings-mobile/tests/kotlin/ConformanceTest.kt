@@ -19,6 +19,24 @@ import org.junit.jupiter.api.TestFactory
 
 class ConformanceTest {
     private val vectors = File(System.getProperty("carecoord.vectors") ?: "tests/conformance")
+    private val root = vectors.absoluteFile.parentFile.parentFile
+
+    private fun rules(input: JsonObject): RuleSet =
+        if (input.has("rules")) RuleSet.fromToml(File(root, input["rules"].asString).readText())
+        else RuleSet.fromToml(input["rules_toml"].asString)
+
+    // JSON values as record values: numbers written without a fraction are ints.
+    private fun fieldValue(v: JsonElement): FieldValue = when {
+        v.isJsonNull -> FieldValue.Null
+        v.isJsonArray -> FieldValue.TextList(v.asJsonArray.map { it.asString })
+        v.asJsonPrimitive.isBoolean -> FieldValue.Bool(v.asBoolean)
+        v.asJsonPrimitive.isNumber -> {
+            val text = v.asJsonPrimitive.asNumber.toString()
+            if (text.contains('.') || text.contains('e') || text.contains('E')) FieldValue.Float(v.asDouble)
+            else FieldValue.Int(v.asLong)
+        }
+        else -> FieldValue.Text(v.asString)
+    }
 
     // Vectors hold ISO text; the library's own parsers read it, so that
     // malformed and impossible dates meet its typed errors, as in Rust and Python.
@@ -92,7 +110,21 @@ class ConformanceTest {
         "time.next_working_day" -> obj("date" to isoDate(calendar(input).nextWorkingDay(date(input["date"].asString))))
         "time.is_working_day" -> obj("working" to calendar(input).isWorkingDay(date(input["date"].asString)))
         "time.working_days_between" -> obj("days" to calendar(input).workingDaysBetween(date(input["start"].asString), date(input["end"].asString)))
+        "caseload.evaluate" -> {
+            val record = input.getAsJsonObject("row").entrySet().associate { (k, v) -> k to fieldValue(v) }
+            val p = rules(input).evaluate(record, date(input["today"].asString))
+            obj("score" to p.score, "tier" to p.tier, "reasons" to JsonArray().apply { p.reasons.forEach { add(it.code) } })
+        }
+        "caseload.load" -> obj("rules" to JsonArray().apply { rules(input).ruleIds().forEach { add(it) } })
+        "caseload.run_tests" -> rules(input).runTests().let { o ->
+            obj("passed" to o.count { it.passed }, "failed" to o.count { !it.passed })
+        }
         else -> throw AssertionError("unknown conformance operation $op")
+    }
+
+    private fun location(e: CarecoordException): Pair<Int?, Int?> = when (e) {
+        is CarecoordException.InvalidRules -> e.line?.toInt() to e.column?.toInt()
+        else -> null to null
     }
 
     private fun codeAndKind(e: CarecoordException): Pair<String, String> = when (e) {
@@ -102,6 +134,8 @@ class ConformanceTest {
         is CarecoordException.NonexistentLocalTime -> e.code to "local_time"
         is CarecoordException.AmbiguousLocalTime -> e.code to "local_time"
         is CarecoordException.OutOfRange -> e.code to "out_of_range"
+        is CarecoordException.InvalidRules -> e.code to "invalid_rules"
+        is CarecoordException.InvalidRecord -> e.code to "invalid_input"
     }
 
     @TestFactory
@@ -120,6 +154,9 @@ class ConformanceTest {
                         val expected = case.getAsJsonObject("error")
                         val e = assertThrows<CarecoordException> { run(op, input) }
                         assertEquals(expected["code"].asString to expected["kind"].asString, codeAndKind(e))
+                        if (expected.has("line")) {
+                            assertEquals(expected["line"].asInt to expected["column"].asInt, location(e))
+                        }
                     }
                 }
             }

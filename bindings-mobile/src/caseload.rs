@@ -1,0 +1,371 @@
+//! Caseload rule sets for Kotlin and Swift.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use carecoord::caseload as core;
+use carecoord::expr::{self, Value};
+
+use crate::error::CarecoordError;
+use crate::time::CalendarDate;
+
+/// The value of one field of a patient record.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum FieldValue {
+    /// Missing or unknown.
+    Null,
+    /// True or false.
+    Bool {
+        /// The value.
+        value: bool,
+    },
+    /// A whole number.
+    Int {
+        /// The value.
+        value: i64,
+    },
+    /// A floating-point number.
+    Float {
+        /// The value.
+        value: f64,
+    },
+    /// Text, or the value of an enum field.
+    Text {
+        /// The value.
+        value: String,
+    },
+    /// A calendar date.
+    Date {
+        /// The value.
+        value: CalendarDate,
+    },
+    /// A list of text values.
+    TextList {
+        /// The values.
+        values: Vec<String>,
+    },
+}
+
+impl TryFrom<FieldValue> for Value {
+    type Error = CarecoordError;
+    fn try_from(v: FieldValue) -> Result<Self, CarecoordError> {
+        Ok(match v {
+            FieldValue::Null => Value::Null,
+            FieldValue::Bool { value } => Value::Bool(value),
+            FieldValue::Int { value } => Value::Int(value),
+            FieldValue::Float { value } if value.is_nan() => Value::Null,
+            FieldValue::Float { value } => Value::Float(value),
+            FieldValue::Text { value } => Value::str(&value),
+            FieldValue::Date { value } => Value::Date(value.to_core("record")?),
+            FieldValue::TextList { values } => Value::list(values.iter().map(String::as_str)),
+        })
+    }
+}
+
+/// Three-valued outcome of a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Truth {
+    /// It holds.
+    True,
+    /// It does not hold.
+    False,
+    /// A value it needs is missing, so it does not fire.
+    Unknown,
+}
+
+impl From<expr::Truth> for Truth {
+    fn from(t: expr::Truth) -> Self {
+        match t {
+            expr::Truth::True => Self::True,
+            expr::Truth::False => Self::False,
+            expr::Truth::Unknown => Self::Unknown,
+        }
+    }
+}
+
+/// One reason a patient scored points, or was overridden to a tier.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Reason {
+    /// The rule or override that gave it.
+    pub rule_id: String,
+    /// The reason code.
+    pub code: String,
+    /// Points added (0 for an override).
+    pub points: i64,
+}
+
+/// The priority of one patient.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Priority {
+    /// Total points.
+    pub score: i64,
+    /// The tier's name.
+    pub tier: String,
+    /// The override that set the tier, if any.
+    pub override_id: Option<String>,
+    /// The top reasons: an override's first, then by points, ties in rule order.
+    pub reasons: Vec<Reason>,
+}
+
+impl From<core::Priority> for Priority {
+    fn from(p: core::Priority) -> Self {
+        Self {
+            score: p.score,
+            tier: p.tier().to_owned(),
+            override_id: p.override_id.as_deref().map(str::to_owned),
+            reasons: p
+                .reasons
+                .iter()
+                .map(|r| Reason {
+                    rule_id: r.rule_id.to_string(),
+                    code: r.code.to_string(),
+                    points: r.points,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A field value an elementary test read.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CheckValue {
+    /// The field.
+    pub field: String,
+    /// Its value, as text.
+    pub value: String,
+}
+
+/// One elementary test inside a condition.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Check {
+    /// The test as written.
+    pub text: String,
+    /// Its outcome.
+    pub outcome: Truth,
+    /// The values it read.
+    pub values: Vec<CheckValue>,
+}
+
+fn checks(c: &[expr::Check]) -> Vec<Check> {
+    c.iter()
+        .map(|c| Check {
+            text: c.text.clone(),
+            outcome: c.outcome.into(),
+            values: c
+                .values
+                .iter()
+                .map(|(f, v)| CheckValue {
+                    field: f.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// How one band of a rule went.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BandTrace {
+    /// 1-based position.
+    pub band: u32,
+    /// The condition as written.
+    pub when: String,
+    /// Its outcome.
+    pub outcome: Truth,
+    /// The tests that decided it.
+    pub checks: Vec<Check>,
+}
+
+/// How one rule went.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RuleTrace {
+    /// The rule.
+    pub rule_id: String,
+    /// Its description.
+    pub description: String,
+    /// The band chosen (1-based), if any.
+    pub band: Option<u32>,
+    /// Points given.
+    pub points: i64,
+    /// Reason code given.
+    pub reason: Option<String>,
+    /// Each band tried, up to the one chosen.
+    pub bands: Vec<BandTrace>,
+}
+
+/// How one override went.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OverrideTrace {
+    /// The override.
+    pub id: String,
+    /// The tier it sets.
+    pub tier: String,
+    /// Its outcome.
+    pub outcome: Truth,
+    /// The tests that decided it.
+    pub checks: Vec<Check>,
+}
+
+/// Every rule and override on one record, fired or not, and why.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Explanation {
+    /// The record's identifier.
+    pub row_id: String,
+    /// The result.
+    pub priority: Priority,
+    /// Every rule, in order.
+    pub rules: Vec<RuleTrace>,
+    /// Every override, in order.
+    pub overrides: Vec<OverrideTrace>,
+    /// A plain-text rendering for people.
+    pub text: String,
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl From<core::Explanation> for Explanation {
+    fn from(e: core::Explanation) -> Self {
+        let text = e.to_text();
+        Self {
+            row_id: e.row_id,
+            priority: e.priority.into(),
+            rules: e
+                .rules
+                .iter()
+                .map(|r| RuleTrace {
+                    rule_id: r.rule_id.to_string(),
+                    description: r.description.to_string(),
+                    band: r.band.map(small),
+                    points: r.points,
+                    reason: r.reason.as_deref().map(str::to_owned),
+                    bands: r
+                        .bands
+                        .iter()
+                        .map(|b| BandTrace {
+                            band: small(b.band),
+                            when: b.when.clone(),
+                            outcome: b.outcome.into(),
+                            checks: checks(&b.checks),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            overrides: e
+                .overrides
+                .iter()
+                .map(|o| OverrideTrace {
+                    id: o.id.to_string(),
+                    tier: o.tier.to_string(),
+                    outcome: o.outcome.into(),
+                    checks: checks(&o.checks),
+                })
+                .collect(),
+            text,
+        }
+    }
+}
+
+/// The outcome of one embedded `[[test]]`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TestOutcome {
+    /// The test's name.
+    pub name: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What differed from the expectation.
+    pub failures: Vec<String>,
+}
+
+/// A caseload prioritisation rule set, loaded and checked. Thread-safe.
+#[derive(Debug, uniffi::Object)]
+pub struct RuleSet(core::RuleSet);
+
+impl RuleSet {
+    fn row(&self, record: HashMap<String, FieldValue>) -> Result<core::Row, CarecoordError> {
+        let mut pairs = Vec::with_capacity(record.len());
+        for (name, value) in record {
+            pairs.push((name, Value::try_from(value)?));
+        }
+        Ok(self
+            .0
+            .row(pairs.iter().map(|(n, v)| (n.as_str(), v.clone())))?)
+    }
+}
+
+#[uniffi::export]
+impl RuleSet {
+    /// Loads a rule set from TOML text. Throws `InvalidRules` with the path,
+    /// line and column of any mistake.
+    #[uniffi::constructor]
+    pub fn from_toml(text: String) -> Result<Arc<Self>, CarecoordError> {
+        Ok(Arc::new(Self(core::RuleSet::from_toml(&text)?)))
+    }
+
+    /// Loads a rule set from JSON text (the same model as TOML).
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, CarecoordError> {
+        Ok(Arc::new(Self(core::RuleSet::from_json(&text)?)))
+    }
+
+    /// The rule set's name.
+    pub fn name(&self) -> String {
+        self.0.name().to_owned()
+    }
+
+    /// Its version.
+    pub fn version(&self) -> String {
+        self.0.version().to_owned()
+    }
+
+    /// The first day it is in force.
+    pub fn effective_from(&self) -> CalendarDate {
+        self.0.effective_from().into()
+    }
+
+    /// Tier names, highest first.
+    pub fn tiers(&self) -> Vec<String> {
+        self.0.tiers().map(str::to_owned).collect()
+    }
+
+    /// Rule ids, in order.
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.0.rule_ids().map(str::to_owned).collect()
+    }
+
+    /// Scores one patient record as of `today`. Missing keys are null; keys
+    /// not in the schema are ignored. Throws `InvalidRecord` naming the field
+    /// (never its value) when the record does not fit the schema.
+    pub fn evaluate(
+        &self,
+        record: HashMap<String, FieldValue>,
+        today: CalendarDate,
+    ) -> Result<Priority, CarecoordError> {
+        let row = self.row(record)?;
+        Ok(self.0.evaluate(&row, today.to_core("today")?).into())
+    }
+
+    /// Scores one record and explains every rule and override.
+    pub fn explain(
+        &self,
+        record: HashMap<String, FieldValue>,
+        today: CalendarDate,
+    ) -> Result<Explanation, CarecoordError> {
+        let row = self.row(record)?;
+        Ok(self.0.explain(&row, today.to_core("today")?).into())
+    }
+
+    /// Runs the rule file's `[[test]]` cases.
+    pub fn run_tests(&self) -> Vec<TestOutcome> {
+        self.0
+            .run_tests()
+            .into_iter()
+            .map(|t| TestOutcome {
+                passed: t.passed(),
+                name: t.name,
+                failures: t.failures,
+            })
+            .collect()
+    }
+}
