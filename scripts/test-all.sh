@@ -7,7 +7,7 @@ ensure_cargo
 cd "$ROOT"
 
 say "Rust: cargo test"
-cargo test
+cargo test --features arrow
 
 say "Python: pytest"
 build_python

@@ -279,6 +279,10 @@ const CATALOGUE: &[CodeInfo] = &[
         summary: "An enum field holds a value that is not one of its values.",
     },
     CodeInfo {
+        code: "record.missing_column",
+        summary: "A table lacks a column the rules read.",
+    },
+    CodeInfo {
         code: "record.wrong_column_type",
         summary: "A table column's type does not match the schema.",
     },

@@ -213,6 +213,12 @@ pub enum RecordError {
         /// The field.
         field: String,
     },
+    /// A table without a column the rules read.
+    #[error("the table has no column `{field}`, which the rules read")]
+    MissingColumn {
+        /// The column.
+        field: String,
+    },
     /// A column of a table that is not of the declared type.
     #[error("column `{field}` has type {found}, but the schema declares {expected}")]
     WrongColumnType {
@@ -232,6 +238,7 @@ impl RecordError {
             Self::MissingField { .. } => "record.missing_field",
             Self::WrongType { .. } => "record.wrong_type",
             Self::UnknownEnumValue { .. } => "record.unknown_enum_value",
+            Self::MissingColumn { .. } => "record.missing_column",
             Self::WrongColumnType { .. } => "record.wrong_column_type",
         }
     }

@@ -14,6 +14,8 @@
 //!
 //! See `examples/rules/frailty_priority.toml` for a complete rule set.
 
+#[cfg(feature = "arrow")]
+mod columnar;
 mod error;
 mod load;
 mod model;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::expr::{Check, CompiledExpr, EvalContext, Schema, Truth, Value};
+use crate::expr::{Check, CompiledExpr, EvalContext, Fields, Schema, Truth, Value};
 
 use super::error::{RecordError, RuleError, RuleErrorKind};
 use super::load::{self, Source};
@@ -64,6 +64,27 @@ pub(crate) struct Inner {
     pub overrides: Vec<Override>,
     pub rules: Vec<Rule>,
     pub tests: Vec<RuleTest>,
+}
+
+/// One reason kept while scoring a row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub points: i64,
+    pub source: HitSource,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HitSource {
+    Override(usize),
+    Band { rule: usize, band: usize },
+}
+
+/// Score, tier and override of a row; the reasons are in the `hits` buffer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scored {
+    pub score: i64,
+    pub tier: usize,
+    pub override_index: Option<usize>,
 }
 
 /// A caseload prioritisation rule set, loaded and checked.
@@ -355,56 +376,125 @@ impl RuleSet {
 
     pub(crate) fn score(&self, row: &[Value], ctx: &EvalContext) -> Priority {
         let inner = &*self.inner;
+        let mut hits = Vec::with_capacity(inner.top_reasons);
+        let scored = self.score_with(row, ctx, &mut hits);
+        let reasons = hits
+            .iter()
+            .map(|hit| match hit.source {
+                HitSource::Override(o) => {
+                    let o = inner.overrides.get(o);
+                    Reason {
+                        rule_id: o.map_or_else(|| Arc::from(""), |o| o.id.clone()),
+                        code: o.map_or_else(|| Arc::from(""), |o| o.reason.clone()),
+                        points: 0,
+                    }
+                }
+                HitSource::Band { rule, band } => {
+                    let rule = inner.rules.get(rule);
+                    let band = rule.and_then(|r| r.bands.get(band));
+                    Reason {
+                        rule_id: rule.map_or_else(|| Arc::from(""), |r| r.id.clone()),
+                        code: band.map_or_else(|| Arc::from(""), |b| b.reason.clone()),
+                        points: hit.points,
+                    }
+                }
+            })
+            .collect();
+        let tier = inner
+            .tiers
+            .get(scored.tier)
+            .map_or_else(|| Arc::from(""), |t| t.name.clone());
+        let override_id = scored
+            .override_index
+            .and_then(|o| inner.overrides.get(o))
+            .map(|o| o.id.clone());
+        Priority {
+            score: scored.score,
+            tier_index: scored.tier,
+            tier,
+            override_id,
+            reasons,
+        }
+    }
+
+    /// The one scoring routine behind every evaluator (row-wise and columnar).
+    ///
+    /// `hits` is filled with the top reasons, kept sorted as they arrive
+    /// (an override's first, then points descending, ties in rule order) and
+    /// cut to the top N, so no per-row allocation is needed.
+    pub(crate) fn score_with<R: Fields + ?Sized>(
+        &self,
+        row: &R,
+        ctx: &EvalContext,
+        hits: &mut Vec<Hit>,
+    ) -> Scored {
+        let inner = &*self.inner;
         let top = inner.top_reasons;
-        let overridden = inner.overrides.iter().find(|o| o.when.is_true(row, ctx));
-        // The only allocation is the result's own reason list: reasons are
-        // kept sorted as they arrive (points descending, ties in rule order)
-        // and cut to the top N.
-        let mut reasons: Vec<Reason> = Vec::with_capacity(top);
-        if let Some(o) = overridden.filter(|_| top > 0) {
-            reasons.push(Reason {
-                rule_id: o.id.clone(),
-                code: o.reason.clone(),
+        hits.clear();
+        let override_index = inner.overrides.iter().position(|o| o.when.fires(row, ctx));
+        if let Some(o) = override_index.filter(|_| top > 0) {
+            hits.push(Hit {
                 points: 0,
+                source: HitSource::Override(o),
             });
         }
-        let fixed = reasons.len();
+        let fixed = hits.len();
         let mut score = 0i64;
-        for rule in &inner.rules {
-            let Some(band) = rule.bands.iter().find(|b| b.when.is_true(row, ctx)) else {
+        for (r, rule) in inner.rules.iter().enumerate() {
+            let Some(b) = rule.bands.iter().position(|b| b.when.fires(row, ctx)) else {
                 continue;
             };
-            score = score.saturating_add(band.points);
+            let points = rule.bands.get(b).map_or(0, |band| band.points);
+            score = score.saturating_add(points);
             let at = fixed
-                + reasons
+                + hits
                     .get(fixed..)
-                    .map_or(0, |r| r.partition_point(|r| r.points >= band.points));
+                    .map_or(0, |h| h.partition_point(|h| h.points >= points));
             if at < top {
-                if reasons.len() == top {
-                    reasons.pop();
+                if hits.len() == top {
+                    hits.pop();
                 }
-                reasons.insert(
+                hits.insert(
                     at,
-                    Reason {
-                        rule_id: rule.id.clone(),
-                        code: band.reason.clone(),
-                        points: band.points,
+                    Hit {
+                        points,
+                        source: HitSource::Band { rule: r, band: b },
                     },
                 );
             }
         }
-        let tier_index = overridden.map_or_else(|| self.tier_for(score), |o| o.tier);
-        let tier = inner
-            .tiers
-            .get(tier_index)
-            .map_or_else(|| Arc::from(""), |t| t.name.clone());
-        Priority {
+        let tier = override_index
+            .and_then(|o| inner.overrides.get(o))
+            .map_or_else(|| self.tier_for(score), |o| o.tier);
+        Scored {
             score,
-            tier_index,
             tier,
-            override_id: overridden.map(|o| o.id.clone()),
-            reasons,
+            override_index,
         }
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    /// The schema positions of every field a rule or override reads.
+    pub fn fields_read(&self) -> Vec<usize> {
+        let inner = &*self.inner;
+        let mut read: Vec<usize> = inner
+            .overrides
+            .iter()
+            .map(|o| &o.when)
+            .chain(
+                inner
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.bands.iter().map(|b| &b.when)),
+            )
+            .flat_map(CompiledExpr::fields_read)
+            .collect();
+        read.sort_unstable();
+        read.dedup();
+        read
     }
 
     fn tier_for(&self, score: i64) -> usize {

@@ -20,10 +20,27 @@ pub struct EvalContext {
     pub today: NaiveDate,
 }
 
-pub(crate) fn eval<'a>(node: &'a Node, row: &'a [Value], ctx: &EvalContext) -> Scalar<'a> {
+/// Where evaluation reads field values: a row of [`Value`]s, or one row of an
+/// Arrow batch read in place. One evaluator serves both, so row-wise and
+/// columnar results cannot disagree.
+pub(crate) trait Fields {
+    fn field(&self, index: usize) -> Scalar<'_>;
+}
+
+impl Fields for [Value] {
+    fn field(&self, index: usize) -> Scalar<'_> {
+        self.get(index).map_or(Scalar::Null, Value::scalar)
+    }
+}
+
+pub(crate) fn eval<'a, R: Fields + ?Sized>(
+    node: &'a Node,
+    row: &'a R,
+    ctx: &EvalContext,
+) -> Scalar<'a> {
     match &node.kind {
         NodeKind::Const(v) => v.scalar(),
-        NodeKind::Field(i) => row.get(*i).map_or(Scalar::Null, Value::scalar),
+        NodeKind::Field(i) => row.field(*i),
         NodeKind::Not(inner) => match eval(inner, row, ctx).truth() {
             Some(b) => Scalar::Bool(!b),
             None => Scalar::Null,

@@ -324,7 +324,7 @@ pub(crate) fn call<'a>(
         Function::Today => Scalar::Date(today),
         Function::AnyIn => match (first, args.get(1).copied()) {
             (Scalar::List(have), Some(Scalar::List(wanted))) => {
-                Scalar::Bool(have.iter().any(|h| wanted.contains(h)))
+                Scalar::Bool(have.iter().any(|h| wanted.iter().any(|w| w == h)))
             }
             _ => Scalar::Null,
         },

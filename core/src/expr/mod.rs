@@ -44,6 +44,8 @@
 
 mod ast;
 mod check;
+#[cfg(feature = "arrow")]
+pub(crate) mod columnar;
 mod error;
 mod eval;
 pub(crate) mod functions;
@@ -62,6 +64,7 @@ pub use schema::{Field, FieldRole, Schema, Type};
 pub use value::Value;
 
 pub(crate) use check::{CmpOp, Node, NodeKind};
+pub(crate) use eval::Fields;
 
 /// An expression checked against a schema, ready to evaluate.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +143,11 @@ impl CompiledExpr {
 
     pub(crate) fn node(&self) -> &Node {
         &self.node
+    }
+
+    /// [`is_true`](Self::is_true) over any row source (a row, or a row of an Arrow batch).
+    pub(crate) fn fires<R: Fields + ?Sized>(&self, row: &R, ctx: &EvalContext) -> bool {
+        eval::eval(&self.node, row, ctx).truth() == Some(true)
     }
 }
 

@@ -50,7 +50,7 @@ impl Value {
             Self::Float(x) => Scalar::Float(*x),
             Self::Str(s) => Scalar::Str(s),
             Self::Date(d) => Scalar::Date(*d),
-            Self::List(l) => Scalar::List(l),
+            Self::List(l) => Scalar::List(ListRef::Owned(l)),
         }
     }
 
@@ -108,7 +108,50 @@ pub(crate) enum Scalar<'a> {
     Float(f64),
     Str(&'a str),
     Date(NaiveDate),
-    List(&'a [Arc<str>]),
+    List(ListRef<'a>),
+}
+
+/// A borrowed list of text values: from a row value, or a slice of an Arrow
+/// list column (read in place, never copied).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ListRef<'a> {
+    Owned(&'a [Arc<str>]),
+    #[cfg(feature = "arrow")]
+    Arrow {
+        values: crate::expr::columnar::StrValues<'a>,
+        start: usize,
+        end: usize,
+    },
+}
+
+impl<'a> ListRef<'a> {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Self::Owned(l) => l.len(),
+            #[cfg(feature = "arrow")]
+            Self::Arrow { start, end, .. } => end - start,
+        }
+    }
+
+    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
+        match *self {
+            Self::Owned(l) => l.get(i).map(|s| &**s),
+            #[cfg(feature = "arrow")]
+            Self::Arrow { values, start, end } => {
+                (start + i < end).then(|| values.value(start + i))
+            }
+        }
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'a str> {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
+}
+
+impl PartialEq for ListRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
 }
 
 impl Scalar<'_> {
@@ -152,7 +195,7 @@ impl Scalar<'_> {
             Self::Float(x) => Value::Float(x),
             Self::Str(s) => Value::str(s),
             Self::Date(d) => Value::Date(d),
-            Self::List(l) => Value::List(l.into()),
+            Self::List(l) => Value::List(l.iter().map(Arc::from).collect()),
         }
     }
 }

@@ -1,0 +1,386 @@
+//! Reading schema fields straight out of Arrow arrays (feature `arrow`).
+//!
+//! A record batch is bound to a [`Schema`] once: each field's column is
+//! checked (type, nulls where the schema forbids them, enum values) and kept
+//! as a typed view. Rows are then read in place by the same evaluator that
+//! runs on single rows, so the two can never disagree; the columnar path is
+//! fast because nothing is copied or allocated per row.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+    UInt8Type, UInt16Type, UInt32Type,
+};
+use arrow_array::{
+    Array, BooleanArray, GenericListArray, LargeStringArray, PrimitiveArray, RecordBatch,
+    StringArray, StringViewArray,
+};
+use arrow_buffer::NullBuffer;
+use arrow_schema::DataType;
+use chrono::NaiveDate;
+
+use super::eval::Fields;
+use super::schema::{Field, Schema, Type};
+use super::value::{ListRef, Scalar};
+use crate::caseload::RecordError;
+
+/// Text values of an Arrow string column of any of its three layouts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StrValues<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl<'a> StrValues<'a> {
+    fn of(array: &'a dyn Array) -> Option<Self> {
+        if let Some(a) = array.as_string_opt::<i32>() {
+            Some(Self::Utf8(a))
+        } else if let Some(a) = array.as_string_opt::<i64>() {
+            Some(Self::Large(a))
+        } else {
+            array.as_string_view_opt().map(Self::View)
+        }
+    }
+
+    pub(crate) fn value(self, i: usize) -> &'a str {
+        match self {
+            Self::Utf8(a) => a.value(i),
+            Self::Large(a) => a.value(i),
+            Self::View(a) => a.value(i),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Self::Utf8(a) => a.len(),
+            Self::Large(a) => a.len(),
+            Self::View(a) => a.len(),
+        }
+    }
+
+    fn is_null(self, i: usize) -> bool {
+        match self {
+            Self::Utf8(a) => a.is_null(i),
+            Self::Large(a) => a.is_null(i),
+            Self::View(a) => a.is_null(i),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Offsets<'a> {
+    Small(&'a [i32]),
+    Large(&'a [i64]),
+}
+
+/// One column, viewed as its schema type.
+#[derive(Debug)]
+enum Column<'a> {
+    Int(IntColumn<'a>),
+    /// An integer column read as float (a float field given whole numbers).
+    IntAsFloat(IntColumn<'a>),
+    Float64(&'a PrimitiveArray<Float64Type>),
+    Float32(&'a PrimitiveArray<Float32Type>),
+    Bool(&'a BooleanArray),
+    Str(StrValues<'a>),
+    Dict {
+        keys: Vec<usize>,
+        nulls: Option<NullBuffer>,
+        values: StrValues<'a>,
+    },
+    Date32(&'a PrimitiveArray<Date32Type>),
+    Date64(&'a PrimitiveArray<Date64Type>),
+    List {
+        offsets: Offsets<'a>,
+        nulls: Option<&'a NullBuffer>,
+        values: StrValues<'a>,
+    },
+    /// A declared field the rules never read and the data does not have.
+    Absent,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum IntColumn<'a> {
+    I64(&'a PrimitiveArray<Int64Type>),
+    I32(&'a PrimitiveArray<Int32Type>),
+    I16(&'a PrimitiveArray<Int16Type>),
+    I8(&'a PrimitiveArray<Int8Type>),
+    U32(&'a PrimitiveArray<UInt32Type>),
+    U16(&'a PrimitiveArray<UInt16Type>),
+    U8(&'a PrimitiveArray<UInt8Type>),
+}
+
+impl<'a> IntColumn<'a> {
+    fn of(array: &'a dyn Array) -> Option<Self> {
+        Some(match array.data_type() {
+            DataType::Int64 => Self::I64(array.as_primitive_opt()?),
+            DataType::Int32 => Self::I32(array.as_primitive_opt()?),
+            DataType::Int16 => Self::I16(array.as_primitive_opt()?),
+            DataType::Int8 => Self::I8(array.as_primitive_opt()?),
+            DataType::UInt32 => Self::U32(array.as_primitive_opt()?),
+            DataType::UInt16 => Self::U16(array.as_primitive_opt()?),
+            DataType::UInt8 => Self::U8(array.as_primitive_opt()?),
+            _ => return None,
+        })
+    }
+
+    #[inline]
+    fn get(self, i: usize) -> Option<i64> {
+        macro_rules! read {
+            ($a:expr) => {
+                if $a.is_null(i) {
+                    None
+                } else {
+                    $a.values().get(i).map(|v| i64::from(*v))
+                }
+            };
+        }
+        match self {
+            Self::I64(a) => read!(a),
+            Self::I32(a) => read!(a),
+            Self::I16(a) => read!(a),
+            Self::I8(a) => read!(a),
+            Self::U32(a) => read!(a),
+            Self::U16(a) => read!(a),
+            Self::U8(a) => read!(a),
+        }
+    }
+}
+
+/// Days from 0001-01-01 (chrono's day numbering) to 1970-01-01.
+const UNIX_EPOCH_DAY: i32 = 719_163;
+
+impl<'a> Column<'a> {
+    #[inline]
+    fn get(&self, i: usize) -> Scalar<'_> {
+        match self {
+            Self::Int(c) => c.get(i).map_or(Scalar::Null, Scalar::Int),
+            Self::IntAsFloat(c) => c.get(i).map_or(Scalar::Null, |v| Scalar::Float(v as f64)),
+            Self::Float64(a) => primitive(*a, i).map_or(Scalar::Null, Scalar::Float),
+            Self::Float32(a) => {
+                primitive(*a, i).map_or(Scalar::Null, |v| Scalar::Float(f64::from(v)))
+            }
+            Self::Bool(a) => {
+                if a.is_null(i) {
+                    Scalar::Null
+                } else {
+                    Scalar::Bool(a.value(i))
+                }
+            }
+            Self::Str(v) => {
+                if v.is_null(i) {
+                    Scalar::Null
+                } else {
+                    Scalar::Str(v.value(i))
+                }
+            }
+            Self::Dict {
+                keys,
+                nulls,
+                values,
+            } => {
+                if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+                    return Scalar::Null;
+                }
+                match keys.get(i) {
+                    Some(&k) if !values.is_null(k) => Scalar::Str(values.value(k)),
+                    _ => Scalar::Null,
+                }
+            }
+            Self::Date32(a) => primitive(*a, i)
+                .and_then(|d| d.checked_add(UNIX_EPOCH_DAY))
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .map_or(Scalar::Null, Scalar::Date),
+            Self::Date64(a) => primitive(*a, i)
+                .and_then(|ms| i32::try_from(ms.div_euclid(86_400_000)).ok())
+                .and_then(|d| d.checked_add(UNIX_EPOCH_DAY))
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .map_or(Scalar::Null, Scalar::Date),
+            Self::List {
+                offsets,
+                nulls,
+                values,
+            } => {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    return Scalar::Null;
+                }
+                let bounds = match offsets {
+                    Offsets::Small(o) => o.get(i).zip(o.get(i + 1)).and_then(|(a, b)| {
+                        Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?))
+                    }),
+                    Offsets::Large(o) => o.get(i).zip(o.get(i + 1)).and_then(|(a, b)| {
+                        Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?))
+                    }),
+                };
+                bounds.map_or(Scalar::Null, |(start, end)| {
+                    Scalar::List(ListRef::Arrow {
+                        values: *values,
+                        start,
+                        end,
+                    })
+                })
+            }
+            Self::Absent => Scalar::Null,
+        }
+    }
+
+    /// How many nulls the column holds, logically (dictionary values included).
+    fn has_nulls(&self, len: usize) -> bool {
+        (0..len).any(|i| matches!(self.get(i), Scalar::Null))
+    }
+}
+
+#[inline]
+fn primitive<T: arrow_array::ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    i: usize,
+) -> Option<T::Native> {
+    if a.is_null(i) {
+        None
+    } else {
+        a.values().get(i).copied()
+    }
+}
+
+/// A record batch bound to a schema: one typed view per declared field.
+#[derive(Debug)]
+pub(crate) struct BoundBatch<'a> {
+    columns: Vec<Column<'a>>,
+    rows: usize,
+}
+
+/// One row of a bound batch.
+pub(crate) struct BatchRow<'b, 'a> {
+    batch: &'b BoundBatch<'a>,
+    row: usize,
+}
+
+impl Fields for BatchRow<'_, '_> {
+    #[inline]
+    fn field(&self, index: usize) -> Scalar<'_> {
+        self.batch
+            .columns
+            .get(index)
+            .map_or(Scalar::Null, |c| c.get(self.row))
+    }
+}
+
+impl<'a> BoundBatch<'a> {
+    /// Binds `batch` to `schema`. Every field in `required` must be a column
+    /// of a matching type; nulls are refused where the schema forbids them,
+    /// and enum columns may hold only their declared values.
+    pub(crate) fn bind(
+        batch: &'a RecordBatch,
+        schema: &Schema,
+        required: &[bool],
+    ) -> Result<Self, RecordError> {
+        let rows = batch.num_rows();
+        let mut columns = Vec::with_capacity(schema.fields().len());
+        for (i, field) in schema.fields().iter().enumerate() {
+            let Some(array) = batch.column_by_name(&field.name) else {
+                if required.get(i).copied().unwrap_or(true) {
+                    return Err(RecordError::MissingColumn {
+                        field: field.name.clone(),
+                    });
+                }
+                columns.push(Column::Absent);
+                continue;
+            };
+            let column = view(field, array.as_ref())?;
+            if !field.nullable && column.has_nulls(rows) {
+                return Err(RecordError::MissingField {
+                    field: field.name.clone(),
+                });
+            }
+            if let Type::Enum(allowed) = &field.ty {
+                let ok = (0..rows).all(|r| match column.get(r) {
+                    Scalar::Str(s) => allowed.iter().any(|a| a == s),
+                    _ => true,
+                });
+                if !ok {
+                    return Err(RecordError::UnknownEnumValue {
+                        field: field.name.clone(),
+                    });
+                }
+            }
+            columns.push(column);
+        }
+        Ok(Self { columns, rows })
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub(crate) fn row(&self, row: usize) -> BatchRow<'_, 'a> {
+        BatchRow { batch: self, row }
+    }
+}
+
+fn view<'a>(field: &Field, array: &'a dyn Array) -> Result<Column<'a>, RecordError> {
+    let wrong = || RecordError::WrongColumnType {
+        field: field.name.clone(),
+        expected: field.ty.to_string(),
+        found: array.data_type().to_string(),
+    };
+    let column = match &field.ty {
+        Type::Int => IntColumn::of(array).map(Column::Int),
+        Type::Float => match array.data_type() {
+            DataType::Float64 => array.as_primitive_opt().map(Column::Float64),
+            DataType::Float32 => array.as_primitive_opt().map(Column::Float32),
+            _ => IntColumn::of(array).map(Column::IntAsFloat),
+        },
+        Type::Bool => array.as_boolean_opt().map(Column::Bool),
+        Type::Str | Type::Enum(_) => match array.as_any_dictionary_opt() {
+            Some(dict) => {
+                let values = StrValues::of(dict.values().as_ref()).ok_or_else(wrong)?;
+                // An empty dictionary has no keys to normalise: every entry is null.
+                let keys = if values.len() == 0 {
+                    vec![0; array.len()]
+                } else {
+                    dict.normalized_keys()
+                };
+                let nulls = if values.len() == 0 {
+                    Some(NullBuffer::new_null(array.len()))
+                } else {
+                    dict.keys().nulls().cloned()
+                };
+                Some(Column::Dict {
+                    keys,
+                    nulls,
+                    values,
+                })
+            }
+            None => StrValues::of(array).map(Column::Str),
+        },
+        Type::Date => match array.data_type() {
+            DataType::Date32 => array.as_primitive_opt().map(Column::Date32),
+            DataType::Date64 => array.as_primitive_opt().map(Column::Date64),
+            _ => None,
+        },
+        Type::StrList => {
+            if let Some(list) = array.as_list_opt::<i32>() {
+                list_column(list, Offsets::Small(list.value_offsets()))
+            } else if let Some(list) = array.as_list_opt::<i64>() {
+                list_column(list, Offsets::Large(list.value_offsets()))
+            } else {
+                None
+            }
+        }
+        Type::Null | Type::List(_) => None,
+    };
+    column.ok_or_else(wrong)
+}
+
+fn list_column<'a, O: arrow_array::OffsetSizeTrait>(
+    list: &'a GenericListArray<O>,
+    offsets: Offsets<'a>,
+) -> Option<Column<'a>> {
+    let values = StrValues::of(list.values().as_ref())?;
+    Some(Column::List {
+        offsets,
+        nulls: list.nulls(),
+        values,
+    })
+}
