@@ -28,16 +28,19 @@ ensure_apt() { # ensure_apt FILE PACKAGE...
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# A virtualenv with maturin and pytest, in .venv.
+# A virtualenv in .venv with maturin, pytest and mypy, and the data stack
+# analysts bring (pyarrow, polars, pandas, numpy) for the table tests,
+# the synthetic caseload and the benchmarks.
 ensure_python() {
     if [ ! -x "$VENV/bin/python" ]; then
         say "creating $VENV"
         python3 -m venv "$VENV"
     fi
-    if ! "$VENV/bin/python" -c "import maturin, pytest" 2>/dev/null \
+    if ! "$VENV/bin/python" -c "import maturin, pytest, mypy, pyarrow, polars, pandas, numpy" 2>/dev/null \
         || [ "$("$VENV/bin/maturin" --version 2>/dev/null | awk '{print $2}')" != "$MATURIN_VERSION" ]; then
-        say "installing maturin $MATURIN_VERSION and pytest"
-        "$VENV/bin/pip" install -q --disable-pip-version-check "maturin==$MATURIN_VERSION" "pytest>=8" "mypy>=1.10"
+        say "installing maturin $MATURIN_VERSION, pytest, mypy, pyarrow, polars, pandas, numpy"
+        "$VENV/bin/pip" install -q --disable-pip-version-check "maturin==$MATURIN_VERSION" "pytest>=8" "mypy>=1.10" \
+            "pyarrow>=15" "polars>=1.0" "pandas>=2.2" "numpy>=1.26"
     fi
 }
 

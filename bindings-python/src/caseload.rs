@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use pyo3_arrow::PyTable;
+use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::convert;
 use crate::error::to_py_err;
@@ -70,6 +72,24 @@ fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> 
         return Ok(Value::Date(obj.extract::<NaiveDate>()?));
     }
     Err(wrong())
+}
+
+/// Any Arrow-capable table; pandas goes through pyarrow.
+fn arrow_input(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<AnyRecordBatch> {
+    if data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")? {
+        return data.extract();
+    }
+    let module: String = data.get_type().module()?.extract()?;
+    if module.starts_with("pandas") {
+        let table = py.import("pyarrow")?.getattr("Table")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("preserve_index", false)?;
+        let converted = table.call_method("from_pandas", (data,), Some(&kwargs))?;
+        return converted.extract();
+    }
+    Err(PyTypeError::new_err(
+        "data must support the Arrow PyCapsule interface (pyarrow, polars, DuckDB) or be a pandas DataFrame",
+    ))
 }
 
 impl RuleSet {
@@ -190,6 +210,51 @@ impl RuleSet {
     ) -> PyResult<Explanation> {
         let row = self.row(row)?;
         Ok(Explanation(self.0.explain(&row, Self::today(today)?)))
+    }
+
+    /// Scores a whole caseload table on every core, with the GIL released.
+    ///
+    /// ``data`` is anything that speaks the Arrow PyCapsule interface
+    /// (``__arrow_c_stream__`` or ``__arrow_c_array__``): a pyarrow Table or
+    /// RecordBatchReader, a polars DataFrame, a DuckDB result; a pandas
+    /// DataFrame is converted through pyarrow. Columns are matched to the
+    /// schema by name; other columns are ignored.
+    ///
+    /// Returns a ``pyarrow.Table`` with ``<id>, score, tier, reason_1 …
+    /// reason_N`` in input order, tier and reasons dictionary-encoded: the
+    /// same results as :meth:`evaluate` row by row.
+    #[pyo3(signature = (data, today = None))]
+    fn evaluate_table<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        today: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let today = Self::today(today)?;
+        let input = arrow_input(py, data)?;
+        let (batches, schema) = input.into_table()?.into_inner();
+        let rules = &self.0;
+        let outputs = py.detach(|| {
+            batches
+                .iter()
+                .map(|b| rules.evaluate_batch(b, today))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        let outputs = outputs.map_err(to_py_err)?;
+        let id_type = rules
+            .schema()
+            .id_field()
+            .and_then(|f| schema.field_with_name(&f.name).ok())
+            .map(|f| f.data_type().clone())
+            .ok_or_else(|| {
+                let name = rules
+                    .schema()
+                    .id_field()
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                to_py_err(carecoord::caseload::RecordError::MissingColumn { field: name })
+            })?;
+        PyTable::try_new(outputs, rules.output_schema(&id_type))?.into_pyarrow(py)
     }
 
     /// Runs the rule file's ``[[test]]`` cases and returns their outcomes.
