@@ -9,6 +9,8 @@
 use std::error::Error as StdError;
 use std::path::PathBuf;
 
+use carecoord::caseload::RuleSet;
+use carecoord::expr::{Type, Value};
 use carecoord::ids::NhsNumber;
 use carecoord::time::{
     Disambiguation, LondonLookup, WorkingCalendar, bank_holidays, from_london, lookup_london,
