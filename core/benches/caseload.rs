@@ -5,15 +5,20 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+};
 use carecoord::caseload::RuleSet;
 use carecoord::expr::Value;
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn rules() -> RuleSet {
-    RuleSet::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/rules/frailty_priority.toml"))
-        .unwrap_or_else(|e| panic!("{e}"))
+    RuleSet::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/rules/frailty_priority.toml"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn today() -> NaiveDate {
@@ -24,31 +29,52 @@ fn today() -> NaiveDate {
 fn batch(n: usize) -> RecordBatch {
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut next = |m: u64| {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) % m
     };
     let mut int = |m: u64, null_pct: u64| -> Int64Array {
-        (0..n).map(|_| (next(100) >= null_pct).then(|| i64::try_from(next(m)).unwrap_or(0))).collect()
+        (0..n)
+            .map(|_| (next(100) >= null_pct).then(|| i64::try_from(next(m)).unwrap_or(0)))
+            .collect()
     };
-    let age = int(87, 0).iter().map(|a| a.map(|a| a + 18)).collect::<Int64Array>();
+    let age = int(87, 0)
+        .iter()
+        .map(|a| a.map(|a| a + 18))
+        .collect::<Int64Array>();
     let efi = int(20, 30);
     let meds = int(14, 5);
     let adm = int(3, 2);
     let ae = int(5, 2);
-    let mut bool_col = |pct: u64| -> BooleanArray { (0..n).map(|_| (next(100) >= 5).then(|| next(100) < pct)).collect() };
+    let mut bool_col = |pct: u64| -> BooleanArray {
+        (0..n)
+            .map(|_| (next(100) >= 5).then(|| next(100) < pct))
+            .collect()
+    };
     let alone = bool_col(25);
     let dementia = bool_col(8);
     let housebound = bool_col(6);
     let carer = bool_col(8);
     let mut state2 = 7u64;
     let mut next2 = |m: u64| {
-        state2 = state2.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        state2 = state2
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
         (state2 >> 33) % m
     };
     let today_days = 20_415i32; // 2025-11-23 .. dates within the last year or so
-    let discharge: Date32Array = (0..n).map(|_| (next2(10) < 2).then(|| today_days + 365 - i32::try_from(next2(365)).unwrap_or(0))).collect();
-    let contact: Date32Array = (0..n).map(|_| (next2(10) >= 4).then(|| today_days + 365 - i32::try_from(next2(400)).unwrap_or(0))).collect();
-    let pam: Float64Array = (0..n).map(|_| (next2(10) < 3).then(|| 30.0 + next2(600) as f64 / 10.0)).collect();
+    let discharge: Date32Array = (0..n)
+        .map(|_| (next2(10) < 2).then(|| today_days + 365 - i32::try_from(next2(365)).unwrap_or(0)))
+        .collect();
+    let contact: Date32Array = (0..n)
+        .map(|_| {
+            (next2(10) >= 4).then(|| today_days + 365 - i32::try_from(next2(400)).unwrap_or(0))
+        })
+        .collect();
+    let pam: Float64Array = (0..n)
+        .map(|_| (next2(10) < 3).then(|| 30.0 + next2(600) as f64 / 10.0))
+        .collect();
     let flag: BooleanArray = (0..n).map(|_| Some(next2(200) == 0)).collect();
     let ids = StringArray::from_iter_values((0..n).map(|i| format!("P{i:07}")));
     RecordBatch::try_from_iter(vec![
@@ -80,20 +106,30 @@ fn bench(c: &mut Criterion) {
             ("lives_alone", Value::Bool(true)),
             ("medication_count", Value::Int(11)),
             ("emergency_admissions_12m", Value::Int(1)),
-            ("last_discharge", Value::Date(today() - chrono::Duration::days(12))),
+            (
+                "last_discharge",
+                Value::Date(today() - chrono::Duration::days(12)),
+            ),
             ("pam_score", Value::Float(50.0)),
-            ("last_contact", Value::Date(today() - chrono::Duration::days(200))),
+            (
+                "last_contact",
+                Value::Date(today() - chrono::Duration::days(200)),
+            ),
             ("safeguarding_flag", Value::Bool(false)),
         ])
         .unwrap_or_else(|e| panic!("{e}"));
-    c.bench_function("caseload/evaluate_one_patient", |b| b.iter(|| black_box(rules.evaluate(black_box(&row), today()))));
+    c.bench_function("caseload/evaluate_one_patient", |b| {
+        b.iter(|| black_box(rules.evaluate(black_box(&row), today())))
+    });
 
     let n = 100_000;
     let data = batch(n);
     let mut group = c.benchmark_group("caseload/evaluate_batch");
     group.throughput(Throughput::Elements(u64::try_from(n).unwrap_or(0)));
     group.sample_size(20);
-    group.bench_function("100k_patients", |b| b.iter(|| black_box(rules.evaluate_batch(black_box(&data), today()))));
+    group.bench_function("100k_patients", |b| {
+        b.iter(|| black_box(rules.evaluate_batch(black_box(&data), today())))
+    });
     group.finish();
 }
 
