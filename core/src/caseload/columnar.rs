@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 
 use crate::expr::EvalContext;
 use crate::expr::columnar::BoundBatch;
+use crate::expr::vector::eval_chunk;
 
 use super::error::RecordError;
 use super::ruleset::{Hit, HitSource, RuleSet};
@@ -23,6 +24,56 @@ use super::ruleset::{Hit, HitSource, RuleSet};
 /// Rows per task: large enough to amortise the thread hand-off, small enough
 /// to spread a caseload over every core.
 const MIN_CHUNK: usize = 16 * 1024;
+
+/// Rows evaluated together by the vectorised kernels: small enough that a
+/// node's vectors stay in cache.
+const VECTOR: usize = 1024;
+
+impl RuleSet {
+    /// Which override and which band of each rule fire on rows
+    /// `first .. first + len`, computed a whole vector at a time.
+    fn fire_chunk(
+        &self,
+        bound: &BoundBatch<'_>,
+        first: usize,
+        len: usize,
+        ctx: &EvalContext,
+    ) -> (Vec<Option<usize>>, Vec<Vec<Option<u16>>>) {
+        let inner = self.inner();
+        let mut overrides: Vec<Option<usize>> = vec![None; len];
+        for (o, over) in inner.overrides.iter().enumerate() {
+            let fired = eval_chunk(over.when.node(), bound, first, len, ctx);
+            for (i, slot) in overrides.iter_mut().enumerate() {
+                if slot.is_none() && fired.is_true(i) {
+                    *slot = Some(o);
+                }
+            }
+        }
+        let choices = inner
+            .rules
+            .iter()
+            .map(|rule| {
+                let mut chosen: Vec<Option<u16>> = vec![None; len];
+                let mut open = len;
+                for (b, band) in rule.bands.iter().enumerate() {
+                    if open == 0 {
+                        break;
+                    }
+                    let fired = eval_chunk(band.when.node(), bound, first, len, ctx);
+                    let b = u16::try_from(b).unwrap_or(u16::MAX);
+                    for (i, slot) in chosen.iter_mut().enumerate() {
+                        if slot.is_none() && fired.is_true(i) {
+                            *slot = Some(b);
+                            open -= 1;
+                        }
+                    }
+                }
+                chosen
+            })
+            .collect();
+        (overrides, choices)
+    }
+}
 
 impl RuleSet {
     /// The Arrow schema of [`evaluate_batch`](Self::evaluate_batch)'s output.
@@ -113,30 +164,35 @@ impl RuleSet {
                     let start = n * chunk;
                     scope.spawn(move || {
                         let mut hits: Vec<Hit> = Vec::with_capacity(top);
-                        for (offset, (score, tier)) in
-                            score_out.iter_mut().zip(tier_out.iter_mut()).enumerate()
-                        {
-                            let scored =
-                                self.score_with(&bound.row(start + offset), ctx, &mut hits);
-                            *score = scored.score;
-                            *tier = i32::try_from(scored.tier).unwrap_or(i32::MAX);
-                            for (slot, hit) in reason_out
-                                .iter_mut()
-                                .zip(hits.iter().map(Some).chain(std::iter::repeat(None)))
-                            {
-                                if let Some(cell) = slot.get_mut(offset) {
-                                    *cell = hit.map(|h| match h.source {
-                                        HitSource::Override(o) => {
-                                            override_keys.get(o).copied().unwrap_or(0)
-                                        }
-                                        HitSource::Band { rule, band } => band_keys
-                                            .get(rule)
-                                            .and_then(|b| b.get(band))
-                                            .copied()
-                                            .unwrap_or(0),
-                                    });
+                        let mut done = 0usize;
+                        while done < score_out.len() {
+                            let len = (score_out.len() - done).min(VECTOR);
+                            let first = start + done;
+                            let (overrides, choices) = self.fire_chunk(bound, first, len, ctx);
+                            for i in 0..len {
+                                let chosen = choices
+                                    .iter()
+                                    .enumerate()
+                                    .filter_map(|(r, c)| c.get(i).copied().flatten().map(|b| (r, usize::from(b))));
+                                let scored = self.assemble(overrides.get(i).copied().flatten(), chosen, &mut hits);
+                                let offset = done + i;
+                                if let (Some(score), Some(tier)) = (score_out.get_mut(offset), tier_out.get_mut(offset)) {
+                                    *score = scored.score;
+                                    *tier = i32::try_from(scored.tier).unwrap_or(i32::MAX);
+                                }
+                                let mut kept = hits.iter();
+                                for slot in reason_out.iter_mut() {
+                                    if let Some(cell) = slot.get_mut(offset) {
+                                        *cell = kept.next().map(|h| match h.source {
+                                            HitSource::Override(o) => override_keys.get(o).copied().unwrap_or(0),
+                                            HitSource::Band { rule, band } => {
+                                                band_keys.get(rule).and_then(|b| b.get(band)).copied().unwrap_or(0)
+                                            }
+                                        });
+                                    }
                                 }
                             }
+                            done += len;
                         }
                     });
                 }

@@ -2,9 +2,8 @@
 //!
 //! A record batch is bound to a [`Schema`] once: each field's column is
 //! checked (type, nulls where the schema forbids them, enum values) and kept
-//! as a typed view. Rows are then read in place by the same evaluator that
-//! runs on single rows, so the two can never disagree; the columnar path is
-//! fast because nothing is copied or allocated per row.
+//! as a typed view, from which the vectorised evaluator (`vector.rs`) reads
+//! a slice of rows at a time.
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -19,9 +18,9 @@ use arrow_buffer::NullBuffer;
 use arrow_schema::DataType;
 use chrono::NaiveDate;
 
-use super::eval::Fields;
 use super::schema::{Field, Schema, Type};
 use super::value::{ListRef, Scalar};
+use super::vector::Vector;
 use crate::caseload::RecordError;
 
 /// Text values of an Arrow string column of any of its three layouts.
@@ -123,6 +122,29 @@ impl<'a> IntColumn<'a> {
             DataType::UInt8 => Self::U8(array.as_primitive_opt()?),
             _ => return None,
         })
+    }
+
+    /// Values and known-mask of rows `start .. start + len`.
+    fn slice(self, start: usize, len: usize) -> (Vec<i64>, Vec<bool>) {
+        macro_rules! take {
+            ($a:expr) => {{
+                let values = $a.values().get(start..start + len).map(|s| s.iter().map(|v| i64::from(*v)).collect()).unwrap_or_default();
+                let known = match $a.nulls() {
+                    Some(n) => (start..start + len).map(|i| n.is_valid(i)).collect(),
+                    None => vec![true; len],
+                };
+                (values, known)
+            }};
+        }
+        match self {
+            Self::I64(a) => take!(a),
+            Self::I32(a) => take!(a),
+            Self::I16(a) => take!(a),
+            Self::I8(a) => take!(a),
+            Self::U32(a) => take!(a),
+            Self::U16(a) => take!(a),
+            Self::U8(a) => take!(a),
+        }
     }
 
     #[inline]
@@ -250,22 +272,6 @@ pub(crate) struct BoundBatch<'a> {
     rows: usize,
 }
 
-/// One row of a bound batch.
-pub(crate) struct BatchRow<'b, 'a> {
-    batch: &'b BoundBatch<'a>,
-    row: usize,
-}
-
-impl Fields for BatchRow<'_, '_> {
-    #[inline]
-    fn field(&self, index: usize) -> Scalar<'_> {
-        self.batch
-            .columns
-            .get(index)
-            .map_or(Scalar::Null, |c| c.get(self.row))
-    }
-}
-
 impl<'a> BoundBatch<'a> {
     /// Binds `batch` to `schema`. Every field in `required` must be a column
     /// of a matching type; nulls are refused where the schema forbids them,
@@ -313,8 +319,57 @@ impl<'a> BoundBatch<'a> {
         self.rows
     }
 
-    pub(crate) fn row(&self, row: usize) -> BatchRow<'_, 'a> {
-        BatchRow { batch: self, row }
+    /// Field `index` on rows `start .. start + len`, as a typed vector.
+    pub(crate) fn field_vector(&self, index: usize, start: usize, len: usize) -> Vector<'_> {
+        let Some(column) = self.columns.get(index) else { return Vector::Const(Scalar::Null) };
+        let rows = start..start + len;
+        let known_of = |nulls: Option<&NullBuffer>| -> Vec<bool> {
+            match nulls {
+                Some(n) => rows.clone().map(|i| n.is_valid(i)).collect(),
+                None => vec![true; len],
+            }
+        };
+        match column {
+            Column::Int(c) => {
+                let (v, known) = c.slice(start, len);
+                Vector::Int { v, known }
+            }
+            Column::IntAsFloat(c) => {
+                let (v, known) = c.slice(start, len);
+                Vector::Float { v: v.into_iter().map(|x| x as f64).collect(), known }
+            }
+            Column::Float64(a) => Vector::Float {
+                v: a.values().get(rows.clone()).map(<[f64]>::to_vec).unwrap_or_default(),
+                known: known_of(a.nulls()),
+            },
+            Column::Float32(a) => Vector::Float {
+                v: a.values().get(rows.clone()).map(|s| s.iter().map(|x| f64::from(*x)).collect()).unwrap_or_default(),
+                known: known_of(a.nulls()),
+            },
+            Column::Bool(a) => Vector::Bool { v: rows.clone().map(|i| a.values().value(i)).collect(), known: known_of(a.nulls()) },
+            Column::Date32(a) => Vector::Date {
+                v: a.values().get(rows.clone()).map(|s| s.iter().map(|d| d.saturating_add(UNIX_EPOCH_DAY)).collect()).unwrap_or_default(),
+                known: known_of(a.nulls()),
+            },
+            Column::Str(_) | Column::Dict { .. } => {
+                let mut v = Vec::with_capacity(len);
+                let mut known = Vec::with_capacity(len);
+                for i in rows {
+                    match column.get(i) {
+                        Scalar::Str(s) => {
+                            v.push(s);
+                            known.push(true);
+                        }
+                        _ => {
+                            v.push("");
+                            known.push(false);
+                        }
+                    }
+                }
+                Vector::Str { v, known }
+            }
+            Column::Date64(_) | Column::List { .. } | Column::Absent => Vector::Rows(rows.map(|i| column.get(i)).collect()),
+        }
     }
 }
 

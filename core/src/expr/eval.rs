@@ -52,19 +52,11 @@ pub(crate) fn eval<'a, R: Fields + ?Sized>(
         },
         NodeKind::And(l, r) => match eval(l, row, ctx).truth() {
             Some(false) => Scalar::Bool(false),
-            left => match (left, eval(r, row, ctx).truth()) {
-                (_, Some(false)) => Scalar::Bool(false),
-                (Some(true), Some(true)) => Scalar::Bool(true),
-                _ => Scalar::Null,
-            },
+            left => and3(left, eval(r, row, ctx).truth()),
         },
         NodeKind::Or(l, r) => match eval(l, row, ctx).truth() {
             Some(true) => Scalar::Bool(true),
-            left => match (left, eval(r, row, ctx).truth()) {
-                (_, Some(true)) => Scalar::Bool(true),
-                (Some(false), Some(false)) => Scalar::Bool(false),
-                _ => Scalar::Null,
-            },
+            left => or3(left, eval(r, row, ctx).truth()),
         },
         NodeKind::Cmp(op, l, r) => match (&l.kind, &r.kind) {
             // The commonest shape by far (`age >= 85`): read the field and the
@@ -73,35 +65,9 @@ pub(crate) fn eval<'a, R: Fields + ?Sized>(
             _ => compare(*op, eval(l, row, ctx), eval(r, row, ctx)),
         },
         NodeKind::Arith(op, l, r) => arith(*op, eval(l, row, ctx), eval(r, row, ctx)),
-        NodeKind::In {
-            expr,
-            items,
-            negated,
-        } => {
-            let value = eval(expr, row, ctx);
-            if value.is_null() {
-                return Scalar::Null;
-            }
-            let found = items
-                .iter()
-                .any(|item| value.compare(&item.scalar()).is_some_and(|o| o.is_eq()));
-            Scalar::Bool(found != *negated)
-        }
-        NodeKind::Between {
-            expr,
-            low,
-            high,
-            negated,
-        } => {
-            let (v, lo, hi) = (
-                eval(expr, row, ctx),
-                eval(low, row, ctx),
-                eval(high, row, ctx),
-            );
-            match (v.compare(&lo), v.compare(&hi)) {
-                (Some(a), Some(b)) => Scalar::Bool((a.is_ge() && b.is_le()) != *negated),
-                _ => Scalar::Null,
-            }
+        NodeKind::In { expr, items, negated } => in_list(eval(expr, row, ctx), items, *negated),
+        NodeKind::Between { expr, low, high, negated } => {
+            between(eval(expr, row, ctx), eval(low, row, ctx), eval(high, row, ctx), *negated)
         }
         NodeKind::IsNull { expr, negated } => {
             Scalar::Bool(eval(expr, row, ctx).is_null() != *negated)
@@ -121,6 +87,41 @@ pub(crate) fn eval<'a, R: Fields + ?Sized>(
             };
             functions::call(*function, args, ctx.today)
         }
+    }
+}
+
+/// Three-valued `and`: false wins, then unknown.
+pub(crate) fn and3<'a>(l: Option<bool>, r: Option<bool>) -> Scalar<'a> {
+    match (l, r) {
+        (Some(false), _) | (_, Some(false)) => Scalar::Bool(false),
+        (Some(true), Some(true)) => Scalar::Bool(true),
+        _ => Scalar::Null,
+    }
+}
+
+/// Three-valued `or`: true wins, then unknown.
+pub(crate) fn or3<'a>(l: Option<bool>, r: Option<bool>) -> Scalar<'a> {
+    match (l, r) {
+        (Some(true), _) | (_, Some(true)) => Scalar::Bool(true),
+        (Some(false), Some(false)) => Scalar::Bool(false),
+        _ => Scalar::Null,
+    }
+}
+
+/// `value in items` (or `not in`): null when the value is null.
+pub(crate) fn in_list<'a>(value: Scalar<'a>, items: &[Value], negated: bool) -> Scalar<'a> {
+    if value.is_null() {
+        return Scalar::Null;
+    }
+    let found = items.iter().any(|item| value.compare(&item.scalar()).is_some_and(|o| o.is_eq()));
+    Scalar::Bool(found != negated)
+}
+
+/// `v between lo and hi`, both ends included: null if any of them is null.
+pub(crate) fn between<'a>(v: Scalar<'a>, lo: Scalar<'a>, hi: Scalar<'a>, negated: bool) -> Scalar<'a> {
+    match (v.compare(&lo), v.compare(&hi)) {
+        (Some(a), Some(b)) => Scalar::Bool((a.is_ge() && b.is_le()) != negated),
+        _ => Scalar::Null,
     }
 }
 

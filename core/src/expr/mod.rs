@@ -46,6 +46,8 @@ mod ast;
 mod check;
 #[cfg(feature = "arrow")]
 pub(crate) mod columnar;
+#[cfg(feature = "arrow")]
+pub(crate) mod vector;
 mod error;
 mod eval;
 pub(crate) mod functions;
