@@ -2,7 +2,10 @@
 //!
 //! `cargo bench -p carecoord --features arrow --bench caseload`
 
-#![allow(clippy::panic, reason = "a benchmark stops on bad setup; it is not shipped")]
+#![allow(
+    clippy::panic,
+    reason = "a benchmark stops on bad setup; it is not shipped"
+)]
 
 use std::hint::black_box;
 use std::sync::Arc;

@@ -422,14 +422,20 @@ impl RuleSet {
     /// `hits` is filled with the top reasons, kept sorted as they arrive
     /// (an override's first, then points descending, ties in rule order) and
     /// cut to the top N, so no per-row allocation is needed.
-    pub(crate) fn score_with<R: Fields + ?Sized>(&self, row: &R, ctx: &EvalContext, hits: &mut Vec<Hit>) -> Scored {
+    pub(crate) fn score_with<R: Fields + ?Sized>(
+        &self,
+        row: &R,
+        ctx: &EvalContext,
+        hits: &mut Vec<Hit>,
+    ) -> Scored {
         let inner = &*self.inner;
         let override_index = inner.overrides.iter().position(|o| o.when.fires(row, ctx));
-        let chosen = inner
-            .rules
-            .iter()
-            .enumerate()
-            .filter_map(|(r, rule)| rule.bands.iter().position(|b| b.when.fires(row, ctx)).map(|b| (r, b)));
+        let chosen = inner.rules.iter().enumerate().filter_map(|(r, rule)| {
+            rule.bands
+                .iter()
+                .position(|b| b.when.fires(row, ctx))
+                .map(|b| (r, b))
+        });
         self.assemble(override_index, chosen, hits)
     }
 
@@ -450,25 +456,45 @@ impl RuleSet {
         let top = inner.top_reasons;
         hits.clear();
         if let Some(o) = override_index.filter(|_| top > 0) {
-            hits.push(Hit { points: 0, source: HitSource::Override(o) });
+            hits.push(Hit {
+                points: 0,
+                source: HitSource::Override(o),
+            });
         }
         let fixed = hits.len();
         let mut score = 0i64;
         for (r, b) in chosen {
-            let points = inner.rules.get(r).and_then(|rule| rule.bands.get(b)).map_or(0, |band| band.points);
+            let points = inner
+                .rules
+                .get(r)
+                .and_then(|rule| rule.bands.get(b))
+                .map_or(0, |band| band.points);
             score = score.saturating_add(points);
-            let at = fixed + hits.get(fixed..).map_or(0, |h| h.partition_point(|h| h.points >= points));
+            let at = fixed
+                + hits
+                    .get(fixed..)
+                    .map_or(0, |h| h.partition_point(|h| h.points >= points));
             if at < top {
                 if hits.len() == top {
                     hits.pop();
                 }
-                hits.insert(at, Hit { points, source: HitSource::Band { rule: r, band: b } });
+                hits.insert(
+                    at,
+                    Hit {
+                        points,
+                        source: HitSource::Band { rule: r, band: b },
+                    },
+                );
             }
         }
         let tier = override_index
             .and_then(|o| inner.overrides.get(o))
             .map_or_else(|| self.tier_for(score), |o| o.tier);
-        Scored { score, tier, override_index }
+        Scored {
+            score,
+            tier,
+            override_index,
+        }
     }
 
     pub(crate) fn inner(&self) -> &Inner {
@@ -495,7 +521,7 @@ impl RuleSet {
         read
     }
 
-    fn tier_for(&self, score: i64) -> usize {
+    pub(crate) fn tier_for(&self, score: i64) -> usize {
         let tiers = &self.inner.tiers;
         tiers
             .iter()

@@ -128,9 +128,13 @@ impl<'a> IntColumn<'a> {
     fn slice(self, start: usize, len: usize) -> (Vec<i64>, Vec<bool>) {
         macro_rules! take {
             ($a:expr) => {{
-                let values = $a.values().get(start..start + len).map(|s| s.iter().map(|v| i64::from(*v)).collect()).unwrap_or_default();
+                let values = $a
+                    .values()
+                    .get(start..start + len)
+                    .map(|s| s.iter().map(|v| i64::from(*v)).collect())
+                    .unwrap_or_default();
                 let known = match $a.nulls() {
-                    Some(n) => (start..start + len).map(|i| n.is_valid(i)).collect(),
+                    Some(n) => n.slice(start, len).iter().collect(),
                     None => vec![true; len],
                 };
                 (values, known)
@@ -321,11 +325,13 @@ impl<'a> BoundBatch<'a> {
 
     /// Field `index` on rows `start .. start + len`, as a typed vector.
     pub(crate) fn field_vector(&self, index: usize, start: usize, len: usize) -> Vector<'_> {
-        let Some(column) = self.columns.get(index) else { return Vector::Const(Scalar::Null) };
+        let Some(column) = self.columns.get(index) else {
+            return Vector::Const(Scalar::Null);
+        };
         let rows = start..start + len;
         let known_of = |nulls: Option<&NullBuffer>| -> Vec<bool> {
             match nulls {
-                Some(n) => rows.clone().map(|i| n.is_valid(i)).collect(),
+                Some(n) => n.slice(start, len).iter().collect(),
                 None => vec![true; len],
             }
         };
@@ -336,19 +342,34 @@ impl<'a> BoundBatch<'a> {
             }
             Column::IntAsFloat(c) => {
                 let (v, known) = c.slice(start, len);
-                Vector::Float { v: v.into_iter().map(|x| x as f64).collect(), known }
+                Vector::Float {
+                    v: v.into_iter().map(|x| x as f64).collect(),
+                    known,
+                }
             }
             Column::Float64(a) => Vector::Float {
-                v: a.values().get(rows.clone()).map(<[f64]>::to_vec).unwrap_or_default(),
+                v: a.values()
+                    .get(rows.clone())
+                    .map(<[f64]>::to_vec)
+                    .unwrap_or_default(),
                 known: known_of(a.nulls()),
             },
             Column::Float32(a) => Vector::Float {
-                v: a.values().get(rows.clone()).map(|s| s.iter().map(|x| f64::from(*x)).collect()).unwrap_or_default(),
+                v: a.values()
+                    .get(rows.clone())
+                    .map(|s| s.iter().map(|x| f64::from(*x)).collect())
+                    .unwrap_or_default(),
                 known: known_of(a.nulls()),
             },
-            Column::Bool(a) => Vector::Bool { v: rows.clone().map(|i| a.values().value(i)).collect(), known: known_of(a.nulls()) },
+            Column::Bool(a) => Vector::Bool {
+                v: rows.clone().map(|i| a.values().value(i)).collect(),
+                known: known_of(a.nulls()),
+            },
             Column::Date32(a) => Vector::Date {
-                v: a.values().get(rows.clone()).map(|s| s.iter().map(|d| d.saturating_add(UNIX_EPOCH_DAY)).collect()).unwrap_or_default(),
+                v: a.values()
+                    .get(rows.clone())
+                    .map(|s| s.iter().map(|d| d.saturating_add(UNIX_EPOCH_DAY)).collect())
+                    .unwrap_or_default(),
                 known: known_of(a.nulls()),
             },
             Column::Str(_) | Column::Dict { .. } => {
@@ -368,7 +389,9 @@ impl<'a> BoundBatch<'a> {
                 }
                 Vector::Str { v, known }
             }
-            Column::Date64(_) | Column::List { .. } | Column::Absent => Vector::Rows(rows.map(|i| column.get(i)).collect()),
+            Column::Date64(_) | Column::List { .. } | Column::Absent => {
+                Vector::Rows(rows.map(|i| column.get(i)).collect())
+            }
         }
     }
 }

@@ -65,10 +65,22 @@ pub(crate) fn eval<'a, R: Fields + ?Sized>(
             _ => compare(*op, eval(l, row, ctx), eval(r, row, ctx)),
         },
         NodeKind::Arith(op, l, r) => arith(*op, eval(l, row, ctx), eval(r, row, ctx)),
-        NodeKind::In { expr, items, negated } => in_list(eval(expr, row, ctx), items, *negated),
-        NodeKind::Between { expr, low, high, negated } => {
-            between(eval(expr, row, ctx), eval(low, row, ctx), eval(high, row, ctx), *negated)
-        }
+        NodeKind::In {
+            expr,
+            items,
+            negated,
+        } => in_list(eval(expr, row, ctx), items, *negated),
+        NodeKind::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => between(
+            eval(expr, row, ctx),
+            eval(low, row, ctx),
+            eval(high, row, ctx),
+            *negated,
+        ),
         NodeKind::IsNull { expr, negated } => {
             Scalar::Bool(eval(expr, row, ctx).is_null() != *negated)
         }
@@ -113,12 +125,19 @@ pub(crate) fn in_list<'a>(value: Scalar<'a>, items: &[Value], negated: bool) -> 
     if value.is_null() {
         return Scalar::Null;
     }
-    let found = items.iter().any(|item| value.compare(&item.scalar()).is_some_and(|o| o.is_eq()));
+    let found = items
+        .iter()
+        .any(|item| value.compare(&item.scalar()).is_some_and(|o| o.is_eq()));
     Scalar::Bool(found != negated)
 }
 
 /// `v between lo and hi`, both ends included: null if any of them is null.
-pub(crate) fn between<'a>(v: Scalar<'a>, lo: Scalar<'a>, hi: Scalar<'a>, negated: bool) -> Scalar<'a> {
+pub(crate) fn between<'a>(
+    v: Scalar<'a>,
+    lo: Scalar<'a>,
+    hi: Scalar<'a>,
+    negated: bool,
+) -> Scalar<'a> {
     match (v.compare(&lo), v.compare(&hi)) {
         (Some(a), Some(b)) => Scalar::Bool((a.is_ge() && b.is_le()) != negated),
         _ => Scalar::Null,

@@ -46,8 +46,6 @@ mod ast;
 mod check;
 #[cfg(feature = "arrow")]
 pub(crate) mod columnar;
-#[cfg(feature = "arrow")]
-pub(crate) mod vector;
 mod error;
 mod eval;
 pub(crate) mod functions;
@@ -55,6 +53,8 @@ mod lexer;
 mod parser;
 mod schema;
 mod value;
+#[cfg(feature = "arrow")]
+pub(crate) mod vector;
 
 use std::sync::Arc;
 

@@ -21,12 +21,27 @@ use super::value::Scalar;
 #[derive(Debug, Clone)]
 pub(crate) enum Vector<'a> {
     /// `known[i] == false` means null.
-    Bool { v: Vec<bool>, known: Vec<bool> },
-    Int { v: Vec<i64>, known: Vec<bool> },
-    Float { v: Vec<f64>, known: Vec<bool> },
+    Bool {
+        v: Vec<bool>,
+        known: Vec<bool>,
+    },
+    Int {
+        v: Vec<i64>,
+        known: Vec<bool>,
+    },
+    Float {
+        v: Vec<f64>,
+        known: Vec<bool>,
+    },
     /// Days from 0001-01-01 (chrono's numbering).
-    Date { v: Vec<i32>, known: Vec<bool> },
-    Str { v: Vec<&'a str>, known: Vec<bool> },
+    Date {
+        v: Vec<i32>,
+        known: Vec<bool>,
+    },
+    Str {
+        v: Vec<&'a str>,
+        known: Vec<bool>,
+    },
     /// The same value on every row.
     Const(Scalar<'a>),
     /// Anything else, one scalar per row.
@@ -38,14 +53,22 @@ impl<'a> Vector<'a> {
     pub(crate) fn at(&self, i: usize) -> Scalar<'a> {
         let pick = |known: &[bool]| known.get(i).copied().unwrap_or(false);
         match self {
-            Self::Bool { v, known } if pick(known) => v.get(i).map_or(Scalar::Null, |b| Scalar::Bool(*b)),
-            Self::Int { v, known } if pick(known) => v.get(i).map_or(Scalar::Null, |x| Scalar::Int(*x)),
-            Self::Float { v, known } if pick(known) => v.get(i).map_or(Scalar::Null, |x| Scalar::Float(*x)),
+            Self::Bool { v, known } if pick(known) => {
+                v.get(i).map_or(Scalar::Null, |b| Scalar::Bool(*b))
+            }
+            Self::Int { v, known } if pick(known) => {
+                v.get(i).map_or(Scalar::Null, |x| Scalar::Int(*x))
+            }
+            Self::Float { v, known } if pick(known) => {
+                v.get(i).map_or(Scalar::Null, |x| Scalar::Float(*x))
+            }
             Self::Date { v, known } if pick(known) => v
                 .get(i)
                 .and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(*d))
                 .map_or(Scalar::Null, Scalar::Date),
-            Self::Str { v, known } if pick(known) => v.get(i).map_or(Scalar::Null, |s| Scalar::Str(s)),
+            Self::Str { v, known } if pick(known) => {
+                v.get(i).map_or(Scalar::Null, |s| Scalar::Str(s))
+            }
             Self::Const(s) => *s,
             Self::Rows(rows) => rows.get(i).copied().unwrap_or(Scalar::Null),
             _ => Scalar::Null,
@@ -55,7 +78,9 @@ impl<'a> Vector<'a> {
     /// Whether row `i` is true (false and unknown both do not fire).
     pub(crate) fn is_true(&self, i: usize) -> bool {
         match self {
-            Self::Bool { v, known } => v.get(i).copied().unwrap_or(false) && known.get(i).copied().unwrap_or(false),
+            Self::Bool { v, known } => {
+                v.get(i).copied().unwrap_or(false) && known.get(i).copied().unwrap_or(false)
+            }
             other => other.at(i).truth() == Some(true),
         }
     }
@@ -79,10 +104,31 @@ fn num<'v>(v: &'v Vector<'_>) -> Option<Num<'v>> {
     })
 }
 
-fn days<'v>(v: &'v Vector<'_>) -> Option<(Option<&'v [i32]>, Option<&'v [bool]>, i32)> {
+/// A date operand as day numbers: a column, or one day for every row.
+#[derive(Clone, Copy)]
+enum Days<'v> {
+    Column(&'v [i32], &'v [bool]),
+    Const(i32),
+}
+
+impl Days<'_> {
+    fn at(self, i: usize) -> Option<i32> {
+        match self {
+            Self::Column(v, k) => k
+                .get(i)
+                .copied()
+                .unwrap_or(false)
+                .then(|| v.get(i).copied())
+                .flatten(),
+            Self::Const(d) => Some(d),
+        }
+    }
+}
+
+fn days<'v>(v: &'v Vector<'_>) -> Option<Days<'v>> {
     match v {
-        Vector::Date { v, known } => Some((Some(v), Some(known), 0)),
-        Vector::Const(Scalar::Date(d)) => Some((None, None, chrono::Datelike::num_days_from_ce(d))),
+        Vector::Date { v, known } => Some(Days::Column(v, known)),
+        Vector::Const(Scalar::Date(d)) => Some(Days::Const(chrono::Datelike::num_days_from_ce(d))),
         _ => None,
     }
 }
@@ -103,19 +149,35 @@ fn map1<'a>(a: &Vector<'a>, len: usize, f: impl Fn(Scalar<'a>) -> Scalar<'a>) ->
     Vector::Rows((0..len).map(|i| f(a.at(i))).collect())
 }
 
-fn map2<'a>(a: &Vector<'a>, b: &Vector<'a>, len: usize, f: impl Fn(Scalar<'a>, Scalar<'a>) -> Scalar<'a>) -> Vector<'a> {
+fn map2<'a>(
+    a: &Vector<'a>,
+    b: &Vector<'a>,
+    len: usize,
+    f: impl Fn(Scalar<'a>, Scalar<'a>) -> Scalar<'a>,
+) -> Vector<'a> {
     Vector::Rows((0..len).map(|i| f(a.at(i), b.at(i))).collect())
 }
 
 /// Evaluates `node` on rows `start .. start + len` of `batch`.
-pub(crate) fn eval_chunk<'a>(node: &'a Node, batch: &'a BoundBatch<'a>, start: usize, len: usize, ctx: &EvalContext) -> Vector<'a> {
+pub(crate) fn eval_chunk<'a>(
+    node: &'a Node,
+    batch: &'a BoundBatch<'a>,
+    start: usize,
+    len: usize,
+    ctx: &EvalContext,
+) -> Vector<'a> {
     let sub = |n: &'a Node| eval_chunk(n, batch, start, len, ctx);
     match &node.kind {
         NodeKind::Const(v) => Vector::Const(v.scalar()),
         NodeKind::Field(i) => batch.field_vector(*i, start, len),
         NodeKind::Not(inner) => match sub(inner) {
-            Vector::Bool { v, known } => Vector::Bool { v: v.iter().map(|b| !b).collect(), known },
-            other => map1(&other, len, |s| s.truth().map_or(Scalar::Null, |b| Scalar::Bool(!b))),
+            Vector::Bool { v, known } => Vector::Bool {
+                v: v.iter().map(|b| !b).collect(),
+                known,
+            },
+            other => map1(&other, len, |s| {
+                s.truth().map_or(Scalar::Null, |b| Scalar::Bool(!b))
+            }),
         },
         NodeKind::And(l, r) | NodeKind::Or(l, r) => {
             let and = matches!(node.kind, NodeKind::And(..));
@@ -129,13 +191,23 @@ pub(crate) fn eval_chunk<'a>(node: &'a Node, batch: &'a BoundBatch<'a>, start: u
                         let l_decides = *ak && *a == decisive;
                         let r_decides = *bk && *b == decisive;
                         let both_known = *ak && *bk;
-                        v.push(if l_decides || r_decides { value } else if and { *a && *b } else { *a || *b });
+                        v.push(if l_decides || r_decides {
+                            value
+                        } else if and {
+                            *a && *b
+                        } else {
+                            *a || *b
+                        });
                         known.push(l_decides || r_decides || both_known);
                     }
                     Vector::Bool { v, known }
                 }
                 (a, b) => map2(&a, &b, len, |x, y| {
-                    if and { eval::and3(x.truth(), y.truth()) } else { eval::or3(x.truth(), y.truth()) }
+                    if and {
+                        eval::and3(x.truth(), y.truth())
+                    } else {
+                        eval::or3(x.truth(), y.truth())
+                    }
                 }),
             }
         }
@@ -154,85 +226,247 @@ pub(crate) fn eval_chunk<'a>(node: &'a Node, batch: &'a BoundBatch<'a>, start: u
                 | Vector::Int { known: k, .. }
                 | Vector::Float { known: k, .. }
                 | Vector::Date { known: k, .. }
-                | Vector::Str { known: k, .. } => k.iter().map(|k| !k != *negated).collect(),
-                other => (0..len).map(|i| other.at(i).is_null() != *negated).collect(),
+                | Vector::Str { known: k, .. } => k.iter().map(|k| *k == *negated).collect(),
+                other => (0..len)
+                    .map(|i| other.at(i).is_null() != *negated)
+                    .collect(),
             };
             Vector::Bool { v, known }
         }
-        NodeKind::In { expr, items, negated } => {
+        NodeKind::In {
+            expr,
+            items,
+            negated,
+        } => {
             let inner = sub(expr);
             match &inner {
                 Vector::Str { v, known } => {
-                    let wanted: Vec<&str> = items.iter().filter_map(|i| match i.scalar() {
-                        Scalar::Str(s) => Some(s),
-                        _ => None,
-                    }).collect();
+                    let wanted: Vec<&str> = items
+                        .iter()
+                        .filter_map(|i| match i.scalar() {
+                            Scalar::Str(s) => Some(s),
+                            _ => None,
+                        })
+                        .collect();
                     let v = v.iter().map(|s| wanted.contains(s) != *negated).collect();
-                    Vector::Bool { v, known: known.clone() }
+                    Vector::Bool {
+                        v,
+                        known: known.clone(),
+                    }
                 }
-                Vector::Int { v, known } if items.iter().all(|i| matches!(i.scalar(), Scalar::Int(_))) => {
-                    let wanted: Vec<i64> = items.iter().filter_map(|i| match i.scalar() {
-                        Scalar::Int(x) => Some(x),
-                        _ => None,
-                    }).collect();
+                Vector::Int { v, known }
+                    if items.iter().all(|i| matches!(i.scalar(), Scalar::Int(_))) =>
+                {
+                    let wanted: Vec<i64> = items
+                        .iter()
+                        .filter_map(|i| match i.scalar() {
+                            Scalar::Int(x) => Some(x),
+                            _ => None,
+                        })
+                        .collect();
                     let v = v.iter().map(|x| wanted.contains(x) != *negated).collect();
-                    Vector::Bool { v, known: known.clone() }
+                    Vector::Bool {
+                        v,
+                        known: known.clone(),
+                    }
                 }
                 other => map1(other, len, |s| eval::in_list(s, items, *negated)),
             }
         }
-        NodeKind::Between { expr, low, high, negated } => {
+        NodeKind::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
             let (v, lo, hi) = (sub(expr), sub(low), sub(high));
             match (&v, &lo, &hi) {
-                (Vector::Int { v, known }, Vector::Const(Scalar::Int(lo)), Vector::Const(Scalar::Int(hi))) => {
+                (
+                    Vector::Int { v, known },
+                    Vector::Const(Scalar::Int(lo)),
+                    Vector::Const(Scalar::Int(hi)),
+                ) => {
                     let out = v.iter().map(|x| (lo <= x && x <= hi) != *negated).collect();
-                    Vector::Bool { v: out, known: known.clone() }
+                    Vector::Bool {
+                        v: out,
+                        known: known.clone(),
+                    }
                 }
-                _ => Vector::Rows((0..len).map(|i| eval::between(v.at(i), lo.at(i), hi.at(i), *negated)).collect()),
+                _ => Vector::Rows(
+                    (0..len)
+                        .map(|i| eval::between(v.at(i), lo.at(i), hi.at(i), *negated))
+                        .collect(),
+                ),
             }
         }
         NodeKind::Call(function, args) => call(*function, args, batch, start, len, ctx),
     }
 }
 
+/// `v[i] op c` for every element, with the operator chosen once outside the
+/// loop so that the loop compiles to straight-line (vectorisable) code.
+macro_rules! each_vs_const {
+    ($v:expr, $c:expr, $op:expr) => {{
+        let c = $c;
+        match $op {
+            CmpOp::Eq => $v.iter().map(|x| *x == c).collect::<Vec<bool>>(),
+            CmpOp::Ne => $v.iter().map(|x| *x != c).collect(),
+            CmpOp::Lt => $v.iter().map(|x| *x < c).collect(),
+            CmpOp::Le => $v.iter().map(|x| *x <= c).collect(),
+            CmpOp::Gt => $v.iter().map(|x| *x > c).collect(),
+            CmpOp::Ge => $v.iter().map(|x| *x >= c).collect(),
+        }
+    }};
+}
+
+/// `a[i] op b[i]` for every element.
+macro_rules! each_vs_each {
+    ($a:expr, $b:expr, $op:expr) => {{
+        let pairs = $a.iter().zip($b.iter());
+        match $op {
+            CmpOp::Eq => pairs.map(|(x, y)| x == y).collect::<Vec<bool>>(),
+            CmpOp::Ne => pairs.map(|(x, y)| x != y).collect(),
+            CmpOp::Lt => pairs.map(|(x, y)| x < y).collect(),
+            CmpOp::Le => pairs.map(|(x, y)| x <= y).collect(),
+            CmpOp::Gt => pairs.map(|(x, y)| x > y).collect(),
+            CmpOp::Ge => pairs.map(|(x, y)| x >= y).collect(),
+        }
+    }};
+}
+
+fn both(a: &[bool], b: &[bool]) -> Vec<bool> {
+    a.iter().zip(b).map(|(x, y)| *x && *y).collect()
+}
+
+/// Known, and not NaN: a comparison with NaN is unknown, as in the row evaluator.
+fn known_numbers(known: &[bool], v: &[f64]) -> Vec<bool> {
+    known
+        .iter()
+        .zip(v)
+        .map(|(k, x)| *k && !x.is_nan())
+        .collect()
+}
+
+/// The typed fast paths of [`compare`]; `None` where none applies.
+fn compare_fast<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>) -> Option<Vector<'a>> {
+    use Scalar as S;
+    use Vector as V;
+    Some(match (a, b) {
+        (V::Int { v, known }, V::Const(S::Int(c))) => V::Bool {
+            v: each_vs_const!(v, *c, op),
+            known: known.clone(),
+        },
+        (
+            V::Const(S::Int(_) | S::Float(_) | S::Date(_)),
+            V::Int { .. } | V::Float { .. } | V::Date { .. },
+        ) => {
+            return compare_fast(op.flipped(), b, a);
+        }
+        (V::Int { v: x, known: kx }, V::Int { v: y, known: ky }) => V::Bool {
+            v: each_vs_each!(x, y, op),
+            known: both(kx, ky),
+        },
+        (V::Float { v, known }, V::Const(c @ (S::Float(_) | S::Int(_)))) => {
+            let c = c.as_f64()?;
+            if c.is_nan() {
+                return None;
+            }
+            V::Bool {
+                v: each_vs_const!(v, c, op),
+                known: known_numbers(known, v),
+            }
+        }
+        (V::Int { v, known }, V::Const(S::Float(c))) if !c.is_nan() => {
+            let as_float: Vec<f64> = v.iter().map(|x| *x as f64).collect();
+            V::Bool {
+                v: each_vs_const!(as_float, *c, op),
+                known: known.clone(),
+            }
+        }
+        (V::Float { v: x, known: kx }, V::Float { v: y, known: ky }) => {
+            let known = kx
+                .iter()
+                .zip(ky)
+                .zip(x.iter().zip(y))
+                .map(|((a, b), (p, q))| *a && *b && !p.is_nan() && !q.is_nan())
+                .collect();
+            V::Bool {
+                v: each_vs_each!(x, y, op),
+                known,
+            }
+        }
+        (V::Date { v, known }, V::Const(S::Date(d))) => V::Bool {
+            v: each_vs_const!(v, chrono::Datelike::num_days_from_ce(d), op),
+            known: known.clone(),
+        },
+        (V::Date { v: x, known: kx }, V::Date { v: y, known: ky }) => V::Bool {
+            v: each_vs_each!(x, y, op),
+            known: both(kx, ky),
+        },
+        (V::Str { v, known }, V::Const(S::Str(c))) => {
+            let out = v
+                .iter()
+                .map(|s| ordering_matches(op, (*s).cmp(c)))
+                .collect();
+            V::Bool {
+                v: out,
+                known: known.clone(),
+            }
+        }
+        (V::Bool { v, known }, V::Const(S::Bool(c))) => V::Bool {
+            v: each_vs_const!(v, *c, op),
+            known: known.clone(),
+        },
+        _ => return None,
+    })
+}
+
 fn compare<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<'a> {
+    if let Some(fast) = compare_fast(op, a, b) {
+        return fast;
+    }
     // Integers with integers compare exactly; any float makes it a float compare.
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         let ints = |n: &Num<'_>| matches!(n, Num::Ints(..) | Num::Int(_));
         if ints(&x) && ints(&y) {
             let get = |n: &Num<'_>, i: usize| match n {
-                Num::Ints(v, k) => k.get(i).copied().unwrap_or(false).then(|| v.get(i).copied()).flatten(),
+                Num::Ints(v, k) => k
+                    .get(i)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| v.get(i).copied())
+                    .flatten(),
                 Num::Int(c) => Some(*c),
                 _ => None,
             };
-            return bools(len, |i| Some(ordering_matches(op, get(&x, i)?.cmp(&get(&y, i)?))));
+            return bools(len, |i| {
+                Some(ordering_matches(op, get(&x, i)?.cmp(&get(&y, i)?)))
+            });
         }
         let get = |n: &Num<'_>, i: usize| match n {
-            Num::Ints(v, k) => k.get(i).copied().unwrap_or(false).then(|| v.get(i).map(|x| *x as f64)).flatten(),
-            Num::Floats(v, k) => k.get(i).copied().unwrap_or(false).then(|| v.get(i).copied()).flatten(),
+            Num::Ints(v, k) => k
+                .get(i)
+                .copied()
+                .unwrap_or(false)
+                .then(|| v.get(i).map(|x| *x as f64))
+                .flatten(),
+            Num::Floats(v, k) => k
+                .get(i)
+                .copied()
+                .unwrap_or(false)
+                .then(|| v.get(i).copied())
+                .flatten(),
             Num::Int(c) => Some(*c as f64),
             Num::Float(c) => Some(*c),
         };
-        return bools(len, |i| Some(ordering_matches(op, get(&x, i)?.partial_cmp(&get(&y, i)?)?)));
+        return bools(len, |i| {
+            Some(ordering_matches(op, get(&x, i)?.partial_cmp(&get(&y, i)?)?))
+        });
     }
     if let (Some(x), Some(y)) = (days(a), days(b)) {
-        let get = |(v, k, c): (Option<&[i32]>, Option<&[bool]>, i32), i: usize| match (v, k) {
-            (Some(v), Some(k)) => k.get(i).copied().unwrap_or(false).then(|| v.get(i).copied()).flatten(),
-            _ => Some(c),
-        };
-        return bools(len, |i| Some(ordering_matches(op, get(x, i)?.cmp(&get(y, i)?))));
+        return bools(len, |i| Some(ordering_matches(op, x.at(i)?.cmp(&y.at(i)?))));
     }
-    match (a, b) {
-        (Vector::Str { v, known }, Vector::Const(Scalar::Str(c))) => {
-            let out = v.iter().map(|s| ordering_matches(op, (*s).cmp(c))).collect();
-            Vector::Bool { v: out, known: known.clone() }
-        }
-        (Vector::Bool { v, known }, Vector::Const(Scalar::Bool(c))) => {
-            let out = v.iter().map(|s| ordering_matches(op, s.cmp(c))).collect();
-            Vector::Bool { v: out, known: known.clone() }
-        }
-        _ => map2(a, b, len, |x, y| eval::compare(op, x, y)),
-    }
+    map2(a, b, len, |x, y| eval::compare(op, x, y))
 }
 
 /// A boolean vector from a per-row function giving `None` for null.
@@ -249,7 +483,11 @@ fn bools<'a>(len: usize, f: impl Fn(usize) -> Option<bool>) -> Vector<'a> {
 
 fn arith<'a>(op: ArithOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<'a> {
     match (a, b, op) {
-        (Vector::Int { v, known }, Vector::Const(Scalar::Int(c)), ArithOp::Add | ArithOp::Sub | ArithOp::Mul) => {
+        (
+            Vector::Int { v, known },
+            Vector::Const(Scalar::Int(c)),
+            ArithOp::Add | ArithOp::Sub | ArithOp::Mul,
+        ) => {
             let mut out = Vec::with_capacity(len);
             let mut k = Vec::with_capacity(len);
             for (x, ok) in v.iter().zip(known) {
@@ -267,26 +505,39 @@ fn arith<'a>(op: ArithOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<
     }
 }
 
-fn call<'a>(function: Function, args: &'a [Node], batch: &'a BoundBatch<'a>, start: usize, len: usize, ctx: &EvalContext) -> Vector<'a> {
-    let vectors: Vec<Vector<'a>> = args.iter().map(|a| eval_chunk(a, batch, start, len, ctx)).collect();
+fn call<'a>(
+    function: Function,
+    args: &'a [Node],
+    batch: &'a BoundBatch<'a>,
+    start: usize,
+    len: usize,
+    ctx: &EvalContext,
+) -> Vector<'a> {
+    let vectors: Vec<Vector<'a>> = args
+        .iter()
+        .map(|a| eval_chunk(a, batch, start, len, ctx))
+        .collect();
     match (function, vectors.as_slice()) {
         (Function::Today, []) => Vector::Const(Scalar::Date(ctx.today)),
-        (Function::EfiCategory, [Vector::Int { v, known }]) => {
-            Vector::Str { v: v.iter().map(|d| functions::efi_category(*d)).collect(), known: known.clone() }
-        }
-        (Function::PamLevel, [Vector::Float { v, known }]) => {
-            Vector::Int { v: v.iter().map(|s| functions::pam_level(*s)).collect(), known: known.clone() }
-        }
+        (Function::EfiCategory, [Vector::Int { v, known }]) => Vector::Str {
+            v: v.iter().map(|d| functions::efi_category(*d)).collect(),
+            known: known.clone(),
+        },
+        (Function::PamLevel, [Vector::Float { v, known }]) => Vector::Int {
+            v: v.iter().map(|s| functions::pam_level(*s)).collect(),
+            known: known.clone(),
+        },
         (Function::DaysBetween, [a, b]) if days(a).is_some() && days(b).is_some() => {
-            let (Some(x), Some(y)) = (days(a), days(b)) else { return Vector::Rows(Vec::new()) };
-            let get = |(v, k, c): (Option<&[i32]>, Option<&[bool]>, i32), i: usize| match (v, k) {
-                (Some(v), Some(k)) => k.get(i).copied().unwrap_or(false).then(|| v.get(i).copied()).flatten(),
-                _ => Some(c),
+            let (Some(x), Some(y)) = (days(a), days(b)) else {
+                return Vector::Rows(Vec::new());
             };
             let mut out = Vec::with_capacity(len);
             let mut known = Vec::with_capacity(len);
             for i in 0..len {
-                let d = get(x, i).zip(get(y, i)).map(|(a, b)| i64::from(b) - i64::from(a));
+                let d = x
+                    .at(i)
+                    .zip(y.at(i))
+                    .map(|(a, b)| i64::from(b) - i64::from(a));
                 out.push(d.unwrap_or(0));
                 known.push(d.is_some());
             }
