@@ -14,7 +14,7 @@ use arrow_array::{ArrayRef, DictionaryArray, Int32Array, Int64Array, RecordBatch
 use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema};
 use chrono::NaiveDate;
 
-use crate::expr::columnar::BoundBatch;
+use crate::expr::columnar::{BoundBatch, VECTOR};
 use crate::expr::vector::eval_chunk;
 use crate::expr::{CompiledExpr, EvalContext};
 
@@ -24,10 +24,6 @@ use super::ruleset::{Hit, HitSource, RuleSet};
 /// Rows per task: large enough to amortise the thread hand-off, small enough
 /// to spread a caseload over every core.
 const MIN_CHUNK: usize = 16 * 1024;
-
-/// Rows evaluated together by the vectorised kernels: small enough that a
-/// node's vectors stay in cache.
-const VECTOR: usize = 1024;
 
 impl RuleSet {
     /// Which override and which band of each rule fire on rows

@@ -20,6 +20,8 @@ use chrono::NaiveDate;
 
 use super::schema::{Field, Schema, Type};
 use super::value::{ListRef, Scalar};
+use std::borrow::Cow;
+
 use super::vector::Vector;
 use crate::caseload::RecordError;
 
@@ -323,35 +325,41 @@ impl<'a> BoundBatch<'a> {
         self.rows
     }
 
-    /// Field `index` on rows `start .. start + len`, as a typed vector.
+    /// Field `index` on rows `start .. start + len`, as a typed vector,
+    /// borrowing the Arrow buffers where the layout matches.
     pub(crate) fn field_vector(&self, index: usize, start: usize, len: usize) -> Vector<'_> {
         let Some(column) = self.columns.get(index) else {
             return Vector::Const(Scalar::Null);
         };
         let rows = start..start + len;
-        let known_of = |nulls: Option<&NullBuffer>| -> Vec<bool> {
+        let known_of = |nulls: Option<&NullBuffer>| -> Cow<'static, [bool]> {
             match nulls {
                 Some(n) => n.slice(start, len).iter().collect(),
-                None => vec![true; len],
+                None => Cow::Borrowed(ALL_KNOWN.get(..len).unwrap_or(&[])),
             }
         };
+        // Chunks are at most VECTOR rows, so the all-known mask always covers them.
         match column {
+            Column::Int(IntColumn::I64(a)) => Vector::Int {
+                v: Cow::Borrowed(a.values().get(rows.clone()).unwrap_or(&[])),
+                known: known_of(a.nulls()),
+            },
             Column::Int(c) => {
                 let (v, known) = c.slice(start, len);
-                Vector::Int { v, known }
+                Vector::Int {
+                    v: v.into(),
+                    known: known.into(),
+                }
             }
             Column::IntAsFloat(c) => {
                 let (v, known) = c.slice(start, len);
                 Vector::Float {
                     v: v.into_iter().map(|x| x as f64).collect(),
-                    known,
+                    known: known.into(),
                 }
             }
             Column::Float64(a) => Vector::Float {
-                v: a.values()
-                    .get(rows.clone())
-                    .map(<[f64]>::to_vec)
-                    .unwrap_or_default(),
+                v: Cow::Borrowed(a.values().get(rows.clone()).unwrap_or(&[])),
                 known: known_of(a.nulls()),
             },
             Column::Float32(a) => Vector::Float {
@@ -362,14 +370,11 @@ impl<'a> BoundBatch<'a> {
                 known: known_of(a.nulls()),
             },
             Column::Bool(a) => Vector::Bool {
-                v: rows.clone().map(|i| a.values().value(i)).collect(),
+                v: a.values().slice(start, len).iter().collect(),
                 known: known_of(a.nulls()),
             },
             Column::Date32(a) => Vector::Date {
-                v: a.values()
-                    .get(rows.clone())
-                    .map(|s| s.iter().map(|d| d.saturating_add(UNIX_EPOCH_DAY)).collect())
-                    .unwrap_or_default(),
+                v: Cow::Borrowed(a.values().get(rows.clone()).unwrap_or(&[])),
                 known: known_of(a.nulls()),
             },
             Column::Str(_) | Column::Dict { .. } => {
@@ -387,7 +392,10 @@ impl<'a> BoundBatch<'a> {
                         }
                     }
                 }
-                Vector::Str { v, known }
+                Vector::Str {
+                    v,
+                    known: known.into(),
+                }
             }
             Column::Date64(_) | Column::List { .. } | Column::Absent => {
                 Vector::Rows(rows.map(|i| column.get(i)).collect())
@@ -395,6 +403,13 @@ impl<'a> BoundBatch<'a> {
         }
     }
 }
+
+/// An all-true "known" mask for columns without nulls, borrowed, not built.
+static ALL_KNOWN: [bool; VECTOR] = [true; VECTOR];
+
+/// Rows the vectorised evaluator takes at a time: small enough that a
+/// node's vectors stay in cache.
+pub(crate) const VECTOR: usize = 1024;
 
 fn view<'a>(field: &Field, array: &'a dyn Array) -> Result<Column<'a>, RecordError> {
     let wrong = || RecordError::WrongColumnType {

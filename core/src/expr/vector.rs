@@ -9,6 +9,7 @@
 //! vectorised path can only be faster, never different. A proptest checks it
 //! against the row evaluator on random rule sets.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::check::{ArithOp, CmpOp, Node, NodeKind};
@@ -20,27 +21,28 @@ use super::value::Scalar;
 /// A vector of values for the rows of one chunk.
 #[derive(Debug, Clone)]
 pub(crate) enum Vector<'a> {
-    /// `known[i] == false` means null.
+    /// `known[i] == false` means null. Values are borrowed straight from the
+    /// Arrow buffers where the layout allows, and computed otherwise.
     Bool {
-        v: Vec<bool>,
-        known: Vec<bool>,
+        v: Cow<'a, [bool]>,
+        known: Cow<'a, [bool]>,
     },
     Int {
-        v: Vec<i64>,
-        known: Vec<bool>,
+        v: Cow<'a, [i64]>,
+        known: Cow<'a, [bool]>,
     },
     Float {
-        v: Vec<f64>,
-        known: Vec<bool>,
+        v: Cow<'a, [f64]>,
+        known: Cow<'a, [bool]>,
     },
-    /// Days from 0001-01-01 (chrono's numbering).
+    /// Days from 1970-01-01, as Arrow's `Date32` stores them.
     Date {
-        v: Vec<i32>,
-        known: Vec<bool>,
+        v: Cow<'a, [i32]>,
+        known: Cow<'a, [bool]>,
     },
     Str {
         v: Vec<&'a str>,
-        known: Vec<bool>,
+        known: Cow<'a, [bool]>,
     },
     /// The same value on every row.
     Const(Scalar<'a>),
@@ -64,7 +66,8 @@ impl<'a> Vector<'a> {
             }
             Self::Date { v, known } if pick(known) => v
                 .get(i)
-                .and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(*d))
+                .and_then(|d| d.checked_add(UNIX_EPOCH_DAY))
+                .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
                 .map_or(Scalar::Null, Scalar::Date),
             Self::Str { v, known } if pick(known) => {
                 v.get(i).map_or(Scalar::Null, |s| Scalar::Str(s))
@@ -104,6 +107,14 @@ fn num<'v>(v: &'v Vector<'_>) -> Option<Num<'v>> {
     })
 }
 
+/// Days from 0001-01-01 (chrono's day numbering) to 1970-01-01 (Arrow's).
+pub(crate) const UNIX_EPOCH_DAY: i32 = 719_163;
+
+/// A date as days from 1970-01-01.
+fn epoch_days(d: &chrono::NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(d) - UNIX_EPOCH_DAY
+}
+
 /// A date operand as day numbers: a column, or one day for every row.
 #[derive(Clone, Copy)]
 enum Days<'v> {
@@ -128,7 +139,7 @@ impl Days<'_> {
 fn days<'v>(v: &'v Vector<'_>) -> Option<Days<'v>> {
     match v {
         Vector::Date { v, known } => Some(Days::Column(v, known)),
-        Vector::Const(Scalar::Date(d)) => Some(Days::Const(chrono::Datelike::num_days_from_ce(d))),
+        Vector::Const(Scalar::Date(d)) => Some(Days::Const(epoch_days(d))),
         _ => None,
     }
 }
@@ -185,7 +196,8 @@ pub(crate) fn eval_chunk<'a>(
                 (Vector::Bool { v: lv, known: lk }, Vector::Bool { v: rv, known: rk }) => {
                     let mut v = Vec::with_capacity(len);
                     let mut known = Vec::with_capacity(len);
-                    for (((a, ak), b), bk) in lv.iter().zip(&lk).zip(&rv).zip(&rk) {
+                    for (((a, ak), b), bk) in lv.iter().zip(lk.iter()).zip(rv.iter()).zip(rk.iter())
+                    {
                         // Kleene logic: a decisive known operand wins.
                         let (decisive, value) = if and { (false, false) } else { (true, true) };
                         let l_decides = *ak && *a == decisive;
@@ -200,7 +212,10 @@ pub(crate) fn eval_chunk<'a>(
                         });
                         known.push(l_decides || r_decides || both_known);
                     }
-                    Vector::Bool { v, known }
+                    Vector::Bool {
+                        v: v.into(),
+                        known: known.into(),
+                    }
                 }
                 (a, b) => map2(&a, &b, len, |x, y| {
                     if and {
@@ -231,7 +246,10 @@ pub(crate) fn eval_chunk<'a>(
                     .map(|i| other.at(i).is_null() != *negated)
                     .collect(),
             };
-            Vector::Bool { v, known }
+            Vector::Bool {
+                v,
+                known: known.into(),
+            }
         }
         NodeKind::In {
             expr,
@@ -309,12 +327,12 @@ macro_rules! each_vs_const {
     ($v:expr, $c:expr, $op:expr) => {{
         let c = $c;
         match $op {
-            CmpOp::Eq => $v.iter().map(|x| *x == c).collect::<Vec<bool>>(),
-            CmpOp::Ne => $v.iter().map(|x| *x != c).collect(),
-            CmpOp::Lt => $v.iter().map(|x| *x < c).collect(),
-            CmpOp::Le => $v.iter().map(|x| *x <= c).collect(),
-            CmpOp::Gt => $v.iter().map(|x| *x > c).collect(),
-            CmpOp::Ge => $v.iter().map(|x| *x >= c).collect(),
+            CmpOp::Eq => $v.iter().map(|x| *x == c).collect::<Vec<bool>>().into(),
+            CmpOp::Ne => $v.iter().map(|x| *x != c).collect::<Vec<bool>>().into(),
+            CmpOp::Lt => $v.iter().map(|x| *x < c).collect::<Vec<bool>>().into(),
+            CmpOp::Le => $v.iter().map(|x| *x <= c).collect::<Vec<bool>>().into(),
+            CmpOp::Gt => $v.iter().map(|x| *x > c).collect::<Vec<bool>>().into(),
+            CmpOp::Ge => $v.iter().map(|x| *x >= c).collect::<Vec<bool>>().into(),
         }
     }};
 }
@@ -324,22 +342,22 @@ macro_rules! each_vs_each {
     ($a:expr, $b:expr, $op:expr) => {{
         let pairs = $a.iter().zip($b.iter());
         match $op {
-            CmpOp::Eq => pairs.map(|(x, y)| x == y).collect::<Vec<bool>>(),
-            CmpOp::Ne => pairs.map(|(x, y)| x != y).collect(),
-            CmpOp::Lt => pairs.map(|(x, y)| x < y).collect(),
-            CmpOp::Le => pairs.map(|(x, y)| x <= y).collect(),
-            CmpOp::Gt => pairs.map(|(x, y)| x > y).collect(),
-            CmpOp::Ge => pairs.map(|(x, y)| x >= y).collect(),
+            CmpOp::Eq => pairs.map(|(x, y)| x == y).collect::<Vec<bool>>().into(),
+            CmpOp::Ne => pairs.map(|(x, y)| x != y).collect::<Vec<bool>>().into(),
+            CmpOp::Lt => pairs.map(|(x, y)| x < y).collect::<Vec<bool>>().into(),
+            CmpOp::Le => pairs.map(|(x, y)| x <= y).collect::<Vec<bool>>().into(),
+            CmpOp::Gt => pairs.map(|(x, y)| x > y).collect::<Vec<bool>>().into(),
+            CmpOp::Ge => pairs.map(|(x, y)| x >= y).collect::<Vec<bool>>().into(),
         }
     }};
 }
 
-fn both(a: &[bool], b: &[bool]) -> Vec<bool> {
+fn both(a: &[bool], b: &[bool]) -> Cow<'static, [bool]> {
     a.iter().zip(b).map(|(x, y)| *x && *y).collect()
 }
 
 /// Known, and not NaN: a comparison with NaN is unknown, as in the row evaluator.
-fn known_numbers(known: &[bool], v: &[f64]) -> Vec<bool> {
+fn known_numbers(known: &[bool], v: &[f64]) -> Cow<'static, [bool]> {
     known
         .iter()
         .zip(v)
@@ -386,8 +404,8 @@ fn compare_fast<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>) -> Option<Vector<
         (V::Float { v: x, known: kx }, V::Float { v: y, known: ky }) => {
             let known = kx
                 .iter()
-                .zip(ky)
-                .zip(x.iter().zip(y))
+                .zip(ky.iter())
+                .zip(x.iter().zip(y.iter()))
                 .map(|((a, b), (p, q))| *a && *b && !p.is_nan() && !q.is_nan())
                 .collect();
             V::Bool {
@@ -396,7 +414,7 @@ fn compare_fast<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>) -> Option<Vector<
             }
         }
         (V::Date { v, known }, V::Const(S::Date(d))) => V::Bool {
-            v: each_vs_const!(v, chrono::Datelike::num_days_from_ce(d), op),
+            v: each_vs_const!(v, epoch_days(d), op),
             known: known.clone(),
         },
         (V::Date { v: x, known: kx }, V::Date { v: y, known: ky }) => V::Bool {
@@ -478,7 +496,10 @@ fn bools<'a>(len: usize, f: impl Fn(usize) -> Option<bool>) -> Vector<'a> {
         v.push(r.unwrap_or(false));
         known.push(r.is_some());
     }
-    Vector::Bool { v, known }
+    Vector::Bool {
+        v: v.into(),
+        known: known.into(),
+    }
 }
 
 fn arith<'a>(op: ArithOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<'a> {
@@ -490,7 +511,7 @@ fn arith<'a>(op: ArithOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<
         ) => {
             let mut out = Vec::with_capacity(len);
             let mut k = Vec::with_capacity(len);
-            for (x, ok) in v.iter().zip(known) {
+            for (x, ok) in v.iter().zip(known.iter()) {
                 let r = match op {
                     ArithOp::Add => x.checked_add(*c),
                     ArithOp::Sub => x.checked_sub(*c),
@@ -499,7 +520,10 @@ fn arith<'a>(op: ArithOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<
                 out.push(r.unwrap_or(0));
                 k.push(*ok && r.is_some());
             }
-            Vector::Int { v: out, known: k }
+            Vector::Int {
+                v: out.into(),
+                known: k.into(),
+            }
         }
         _ => map2(a, b, len, |x, y| eval::arith(op, x, y)),
     }
@@ -541,7 +565,10 @@ fn call<'a>(
                 out.push(d.unwrap_or(0));
                 known.push(d.is_some());
             }
-            Vector::Int { v: out, known }
+            Vector::Int {
+                v: out.into(),
+                known: known.into(),
+            }
         }
         (f, vs) => {
             let mut scratch = Vec::with_capacity(vs.len());
