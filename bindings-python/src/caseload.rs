@@ -481,7 +481,105 @@ impl TestOutcome {
     }
 }
 
+/// What replacing ``old`` by ``new`` would do to a caseload.
+#[pyclass(module = "carecoord.caseload", name = "ImpactReport", frozen)]
+pub struct ImpactReport(core::ImpactReport);
+
+#[pymethods]
+impl ImpactReport {
+    /// Patients assessed.
+    #[getter]
+    fn patients(&self) -> usize {
+        self.0.patients
+    }
+    /// Patients whose tier changes.
+    #[getter]
+    fn moved(&self) -> usize {
+        self.0.moved
+    }
+    /// ``(from_tier, to_tier, patients)`` for every pair with patients.
+    #[getter]
+    fn matrix(&self) -> Vec<(String, String, usize)> {
+        self.0
+            .matrix
+            .iter()
+            .map(|m| (m.from.clone(), m.to.clone(), m.patients))
+            .collect()
+    }
+    /// One dict per rule of either version: ``rule_id``, ``change``
+    /// (``added``, ``removed``, ``changed``, ``unchanged``), ``moved_patients``
+    /// (moved tier, and this rule's points differ), ``all_patients``.
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.0
+            .rules
+            .iter()
+            .map(|r| {
+                let d = PyDict::new(py);
+                d.set_item("rule_id", &r.rule_id)?;
+                d.set_item("change", r.change.key())?;
+                d.set_item("moved_patients", r.moved_patients)?;
+                d.set_item("all_patients", r.all_patients)?;
+                Ok(d)
+            })
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ImpactReport(patients={}, moved={})",
+            self.0.patients, self.0.moved
+        )
+    }
+}
+
+/// Compares two versions of a rule set on the same caseload (an iterable of
+/// row mappings): how many patients move tier, and which rule changes drive it.
+#[pyfunction]
+#[pyo3(signature = (old, new, rows, today = None))]
+fn impact(
+    old: &RuleSet,
+    new: &RuleSet,
+    rows: &Bound<'_, PyAny>,
+    today: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ImpactReport> {
+    let today = RuleSet::today(today)?;
+    // Each row as (field, value) for the union of both schemas.
+    let mut records: Vec<Vec<(String, Value)>> = Vec::new();
+    for row in rows.try_iter()? {
+        let row = row?;
+        let mapping = row
+            .cast::<PyMapping>()
+            .map_err(|_| PyTypeError::new_err("each row must be a mapping"))?;
+        let mut pairs = Vec::new();
+        for field in old
+            .0
+            .schema()
+            .fields()
+            .iter()
+            .chain(new.0.schema().fields())
+        {
+            if pairs
+                .iter()
+                .any(|(n, _): &(String, Value)| *n == field.name)
+                || !mapping.contains(&field.name)?
+            {
+                continue;
+            }
+            pairs.push((
+                field.name.clone(),
+                row_value(&field.name, &field.ty, &mapping.get_item(&field.name)?)?,
+            ));
+        }
+        records.push(pairs);
+    }
+    core::impact(&old.0, &new.0, records.iter().map(Vec::as_slice), today)
+        .map(ImpactReport)
+        .map_err(to_py_err)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<ImpactReport>()?;
+    m.add_function(wrap_pyfunction!(impact, m)?)?;
     m.add_class::<RuleSet>()?;
     m.add_class::<Priority>()?;
     m.add_class::<Reason>()?;

@@ -106,3 +106,22 @@ def test_bad_rows_are_typed_errors_without_values(rules: RuleSet) -> None:
         rules.evaluate({"patient_id": "P1", "age": object(), "safeguarding_flag": False}, today=TODAY)
     with pytest.raises(TypeError):
         rules.evaluate(["not", "a", "mapping"], today=TODAY)  # type: ignore[arg-type]
+
+
+def test_impact_of_a_new_version(rules: RuleSet) -> None:
+    from carecoord.caseload import impact
+
+    v2 = RuleSet.from_toml(
+        SAMPLE.read_text()
+        .replace('version = "1.0.0"', 'version = "2.0.0"')
+        .replace('points = 3, reason = "EFI_SEVERE"', 'points = 6, reason = "EFI_SEVERE"')
+    )
+    rows = [
+        {"patient_id": "A", "age": 86, "efi_deficits": 14, "last_contact": TODAY, "safeguarding_flag": False},
+        {"patient_id": "B", "age": 60, "efi_deficits": 2, "last_contact": TODAY, "safeguarding_flag": False},
+    ]
+    report = impact(rules, v2, rows, today=TODAY)
+    assert (report.patients, report.moved) == (2, 1)
+    assert ("medium", "high", 1) in report.matrix and ("low", "low", 1) in report.matrix
+    assert report.rules[0] == {"rule_id": "efi", "change": "changed", "moved_patients": 1, "all_patients": 1}
+    assert repr(report) == "ImpactReport(patients=2, moved=1)"

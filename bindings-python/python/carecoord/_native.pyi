@@ -24,6 +24,8 @@ __all__ = [
     "Reason",
     "Explanation",
     "TestOutcome",
+    "ImpactReport",
+    "impact",
 ]
 
 __version__: str
@@ -199,3 +201,22 @@ class RuleSet:
     def explain(self, row: Mapping[str, Any], today: Optional[_Date] = None) -> Explanation: ...
     def evaluate_table(self, data: Any, today: Optional[_Date] = None) -> Any: ...
     def run_tests(self) -> list[TestOutcome]: ...
+
+class _RuleImpactDict(TypedDict):
+    rule_id: str
+    change: Literal["added", "removed", "changed", "unchanged"]
+    moved_patients: int
+    all_patients: int
+
+@final
+class ImpactReport:
+    @property
+    def patients(self) -> int: ...
+    @property
+    def moved(self) -> int: ...
+    @property
+    def matrix(self) -> list[tuple[str, str, int]]: ...
+    @property
+    def rules(self) -> list[_RuleImpactDict]: ...
+
+def impact(old: RuleSet, new: RuleSet, rows: Any, today: Optional[_Date] = None) -> ImpactReport: ...

@@ -20,6 +20,14 @@ True
 
 from __future__ import annotations
 
-from carecoord._native import Explanation, Priority, Reason, RuleSet, TestOutcome
+from carecoord._native import (
+    Explanation,
+    ImpactReport,
+    Priority,
+    Reason,
+    RuleSet,
+    TestOutcome,
+    impact,
+)
 
-__all__ = ["Explanation", "Priority", "Reason", "RuleSet", "TestOutcome"]
+__all__ = ["Explanation", "ImpactReport", "Priority", "Reason", "RuleSet", "TestOutcome", "impact"]

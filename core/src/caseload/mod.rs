@@ -17,6 +17,7 @@
 #[cfg(feature = "arrow")]
 mod columnar;
 mod error;
+mod impact;
 mod load;
 mod model;
 mod record;
@@ -24,6 +25,7 @@ mod ruleset;
 mod unreachable;
 
 pub use error::{RecordError, RuleError, RuleErrorKind};
+pub use impact::{ImpactReport, RuleChange, RuleImpact, RuleRegistry, TierMove, impact};
 pub use ruleset::{
     BandTrace, Explanation, OverrideTrace, Priority, Reason, Row, RuleSet, RuleTrace, TestOutcome,
 };
