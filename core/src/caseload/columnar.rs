@@ -15,7 +15,7 @@ use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema};
 use chrono::NaiveDate;
 
 use crate::expr::columnar::{BoundBatch, VECTOR};
-use crate::expr::vector::eval_chunk;
+use crate::expr::vector::{Vector, eval_chunk};
 use crate::expr::{CompiledExpr, EvalContext};
 
 use super::error::RecordError;
@@ -39,17 +39,22 @@ impl RuleSet {
         let inner = self.inner();
         let first_true = |conditions: &mut dyn Iterator<Item = &CompiledExpr>| -> Vec<u16> {
             let mut chosen = vec![0u16; len];
-            let mut open = len;
             for (n, condition) in conditions.enumerate() {
-                if open == 0 {
-                    break;
-                }
                 let fired = eval_chunk(condition.node(), bound, first, len, ctx);
                 let mark = u16::try_from(n + 1).unwrap_or(u16::MAX);
-                for (i, slot) in chosen.iter_mut().enumerate() {
-                    if *slot == 0 && fired.is_true(i) {
-                        *slot = mark;
-                        open -= 1;
+                match &fired {
+                    // Branch-free select, so the loop vectorises.
+                    Vector::Bool { v, known } => {
+                        for ((slot, b), k) in chosen.iter_mut().zip(v.iter()).zip(known.iter()) {
+                            *slot = if *slot == 0 && *b && *k { mark } else { *slot };
+                        }
+                    }
+                    other => {
+                        for (i, slot) in chosen.iter_mut().enumerate() {
+                            if *slot == 0 && other.is_true(i) {
+                                *slot = mark;
+                            }
+                        }
                     }
                 }
             }
@@ -438,6 +443,10 @@ name = "low"
             )),
             (0i64..10, 0i64..10).prop_map(|(a, b)| format!("x between {a} and {}", a + b)),
             Just("y / x > 1".to_owned()),
+            prop::sample::select(vec!["fit", "mild", "moderate", "severe"]).prop_map(|c| format!("efi_category(x) == '{c}'")),
+            prop::sample::select(vec!["fit", "severe"]).prop_map(|c| format!("efi_category(x * 2) in ['{c}', 'mild']")),
+            prop::sample::select(vec!["none", "excessive"]).prop_map(|c| format!("polypharmacy_band(x) != '{c}'")),
+            Just("efi_category(x) is null".to_owned()),
         ];
         leaf.prop_recursive(2, 8, 2, |inner| {
             prop_oneof![

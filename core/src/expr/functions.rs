@@ -247,11 +247,19 @@ impl Function {
 /// The eFI category of a deficit count: fit 0–4 (eFI ≤ 0.12), mild 5–8
 /// (≤ 0.24), moderate 9–12 (≤ 0.36), severe 13–36 (> 0.36).
 pub(crate) fn efi_category(deficits: i64) -> &'static str {
+    EFI_CATEGORIES
+        .get(usize::from(efi_category_code(deficits)))
+        .copied()
+        .unwrap_or("severe")
+}
+
+/// [`efi_category`] as a position in [`EFI_CATEGORIES`].
+pub(crate) fn efi_category_code(deficits: i64) -> u8 {
     match deficits {
-        ..=4 => "fit",
-        5..=8 => "mild",
-        9..=12 => "moderate",
-        _ => "severe",
+        ..=4 => 0,
+        5..=8 => 1,
+        9..=12 => 2,
+        _ => 3,
     }
 }
 
@@ -270,10 +278,18 @@ pub(crate) fn pam_level(score: f64) -> i64 {
 }
 
 pub(crate) fn polypharmacy_band(count: i64) -> &'static str {
+    POLYPHARMACY_BANDS
+        .get(usize::from(polypharmacy_band_code(count)))
+        .copied()
+        .unwrap_or("excessive")
+}
+
+/// [`polypharmacy_band`] as a position in [`POLYPHARMACY_BANDS`].
+pub(crate) fn polypharmacy_band_code(count: i64) -> u8 {
     match count {
-        ..=4 => "none",
-        5..=9 => "polypharmacy",
-        _ => "excessive",
+        ..=4 => 0,
+        5..=9 => 1,
+        _ => 2,
     }
 }
 

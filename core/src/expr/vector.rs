@@ -44,6 +44,13 @@ pub(crate) enum Vector<'a> {
         v: Vec<&'a str>,
         known: Cow<'a, [bool]>,
     },
+    /// Text from a fixed list (a built-in's categories), held as positions in
+    /// it so that comparisons are integer comparisons.
+    Codes {
+        codes: Vec<u8>,
+        labels: &'static [&'static str],
+        known: Cow<'a, [bool]>,
+    },
     /// The same value on every row.
     Const(Scalar<'a>),
     /// Anything else, one scalar per row.
@@ -72,6 +79,14 @@ impl<'a> Vector<'a> {
             Self::Str { v, known } if pick(known) => {
                 v.get(i).map_or(Scalar::Null, |s| Scalar::Str(s))
             }
+            Self::Codes {
+                codes,
+                labels,
+                known,
+            } if pick(known) => codes
+                .get(i)
+                .and_then(|c| labels.get(usize::from(*c)))
+                .map_or(Scalar::Null, |s| Scalar::Str(s)),
             Self::Const(s) => *s,
             Self::Rows(rows) => rows.get(i).copied().unwrap_or(Scalar::Null),
             _ => Scalar::Null,
@@ -194,24 +209,25 @@ pub(crate) fn eval_chunk<'a>(
             let and = matches!(node.kind, NodeKind::And(..));
             match (sub(l), sub(r)) {
                 (Vector::Bool { v: lv, known: lk }, Vector::Bool { v: rv, known: rk }) => {
-                    let mut v = Vec::with_capacity(len);
-                    let mut known = Vec::with_capacity(len);
-                    for (((a, ak), b), bk) in lv.iter().zip(lk.iter()).zip(rv.iter()).zip(rk.iter())
-                    {
-                        // Kleene logic: a decisive known operand wins.
-                        let (decisive, value) = if and { (false, false) } else { (true, true) };
-                        let l_decides = *ak && *a == decisive;
-                        let r_decides = *bk && *b == decisive;
-                        let both_known = *ak && *bk;
-                        v.push(if l_decides || r_decides {
-                            value
-                        } else if and {
-                            *a && *b
-                        } else {
-                            *a || *b
-                        });
-                        known.push(l_decides || r_decides || both_known);
-                    }
+                    // Kleene logic, branch-free: a known decisive operand
+                    // (false for `and`, true for `or`) settles the result.
+                    let quads = lv.iter().zip(lk.iter()).zip(rv.iter()).zip(rk.iter());
+                    let (v, known): (Vec<bool>, Vec<bool>) = if and {
+                        quads
+                            .map(|(((a, ak), b), bk)| {
+                                (*a & *ak & *b & *bk, (*ak & !*a) | (*bk & !*b) | (*ak & *bk))
+                            })
+                            .unzip()
+                    } else {
+                        quads
+                            .map(|(((a, ak), b), bk)| {
+                                (
+                                    (*a & *ak) | (*b & *bk),
+                                    (*ak & *a) | (*bk & *b) | (*ak & *bk),
+                                )
+                            })
+                            .unzip()
+                    };
                     Vector::Bool {
                         v: v.into(),
                         known: known.into(),
@@ -241,7 +257,8 @@ pub(crate) fn eval_chunk<'a>(
                 | Vector::Int { known: k, .. }
                 | Vector::Float { known: k, .. }
                 | Vector::Date { known: k, .. }
-                | Vector::Str { known: k, .. } => k.iter().map(|k| *k == *negated).collect(),
+                | Vector::Str { known: k, .. }
+                | Vector::Codes { known: k, .. } => k.iter().map(|k| *k == *negated).collect(),
                 other => (0..len)
                     .map(|i| other.at(i).is_null() != *negated)
                     .collect(),
@@ -258,6 +275,26 @@ pub(crate) fn eval_chunk<'a>(
         } => {
             let inner = sub(expr);
             match &inner {
+                Vector::Codes {
+                    codes,
+                    labels,
+                    known,
+                } => {
+                    let wanted: Vec<u8> = labels
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| items.iter().any(|i| i.scalar() == Scalar::Str(l)))
+                        .filter_map(|(p, _)| u8::try_from(p).ok())
+                        .collect();
+                    let v = codes
+                        .iter()
+                        .map(|c| wanted.contains(c) != *negated)
+                        .collect();
+                    Vector::Bool {
+                        v,
+                        known: known.clone(),
+                    }
+                }
                 Vector::Str { v, known } => {
                     let wanted: Vec<&str> = items
                         .iter()
@@ -431,6 +468,25 @@ fn compare_fast<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>) -> Option<Vector<
                 known: known.clone(),
             }
         }
+        (
+            V::Codes {
+                codes,
+                labels,
+                known,
+            },
+            V::Const(S::Str(c)),
+        ) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            // A label not in the list matches no row.
+            let code = labels
+                .iter()
+                .position(|l| l == c)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(u8::MAX);
+            V::Bool {
+                v: each_vs_const!(codes, code, op),
+                known: known.clone(),
+            }
+        }
         (V::Bool { v, known }, V::Const(S::Bool(c))) => V::Bool {
             v: each_vs_const!(v, *c, op),
             known: known.clone(),
@@ -543,8 +599,17 @@ fn call<'a>(
         .collect();
     match (function, vectors.as_slice()) {
         (Function::Today, []) => Vector::Const(Scalar::Date(ctx.today)),
-        (Function::EfiCategory, [Vector::Int { v, known }]) => Vector::Str {
-            v: v.iter().map(|d| functions::efi_category(*d)).collect(),
+        (Function::EfiCategory, [Vector::Int { v, known }]) => Vector::Codes {
+            codes: v.iter().map(|d| functions::efi_category_code(*d)).collect(),
+            labels: &functions::EFI_CATEGORIES,
+            known: known.clone(),
+        },
+        (Function::PolypharmacyBand, [Vector::Int { v, known }]) => Vector::Codes {
+            codes: v
+                .iter()
+                .map(|d| functions::polypharmacy_band_code(*d))
+                .collect(),
+            labels: &functions::POLYPHARMACY_BANDS,
             known: known.clone(),
         },
         (Function::PamLevel, [Vector::Float { v, known }]) => Vector::Int {
