@@ -8,7 +8,9 @@ use carecoord::time::london_today;
 use chrono::NaiveDate;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
+};
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
 
@@ -24,7 +26,21 @@ use crate::error::to_py_err;
 /// >>> (p.score, p.tier, p.reasons[0].code)
 /// (6, 'medium', 'EFI_SEVERE')
 #[pyclass(module = "carecoord.caseload", name = "RuleSet", frozen)]
-pub struct RuleSet(core::RuleSet);
+pub struct RuleSet(core::RuleSet, Vec<Py<PyString>>);
+
+impl RuleSet {
+    /// Wraps a loaded rule set, keeping its field names as Python strings so
+    /// that reading a row does not build them again for every call.
+    fn new(py: Python<'_>, rules: core::RuleSet) -> Self {
+        let names = rules
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| PyString::intern(py, &f.name).unbind())
+            .collect();
+        Self(rules, names)
+    }
+}
 
 /// `text_or_path`: a path object, a path string naming an existing file, or
 /// the rule text itself.
@@ -68,7 +84,7 @@ fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> 
         let items: Vec<String> = obj.extract().map_err(|_| wrong())?;
         return Ok(Value::list(items.iter().map(String::as_str)));
     }
-    if obj.hasattr("year")? && !obj.hasattr("hour")? {
+    if obj.is_instance_of::<PyDate>() && !obj.is_instance_of::<PyDateTime>() {
         return Ok(Value::Date(obj.extract::<NaiveDate>()?));
     }
     Err(wrong())
@@ -94,14 +110,31 @@ fn arrow_input(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<AnyRecordBat
 
 impl RuleSet {
     fn row(&self, row: &Bound<'_, PyAny>) -> PyResult<Row> {
-        let mapping = row
-            .cast::<PyMapping>()
-            .map_err(|_| PyTypeError::new_err("row must be a mapping of field name to value"))?;
-        let mut pairs = Vec::with_capacity(self.0.schema().fields().len());
-        for field in self.0.schema().fields() {
-            if mapping.contains(&field.name)? {
-                let value = row_value(&field.name, &field.ty, &mapping.get_item(&field.name)?)?;
-                pairs.push((field.name.as_str(), value));
+        let fields = self.0.schema().fields();
+        let mut pairs = Vec::with_capacity(fields.len());
+        let py = row.py();
+        if let Ok(dict) = row.cast::<PyDict>() {
+            // The common case, one lookup per field with a ready-made key.
+            for (field, name) in fields.iter().zip(&self.1) {
+                if let Some(value) = dict.get_item(name.bind(py))? {
+                    pairs.push((
+                        field.name.as_str(),
+                        row_value(&field.name, &field.ty, &value)?,
+                    ));
+                }
+            }
+        } else {
+            let mapping = row.cast::<PyMapping>().map_err(|_| {
+                PyTypeError::new_err("row must be a mapping of field name to value")
+            })?;
+            for (field, name) in fields.iter().zip(&self.1) {
+                let name = name.bind(py);
+                if mapping.contains(name)? {
+                    pairs.push((
+                        field.name.as_str(),
+                        row_value(&field.name, &field.ty, &mapping.get_item(name)?)?,
+                    ));
+                }
             }
         }
         self.0.row(pairs).map_err(to_py_err)
@@ -129,7 +162,7 @@ impl RuleSet {
                 py.detach(|| core::RuleSet::from_toml(&text))
             }
         };
-        loaded.map(Self).map_err(to_py_err)
+        loaded.map(|rules| Self::new(py, rules)).map_err(to_py_err)
     }
 
     /// Loads a rule set from JSON (the same model as TOML): text or a path.
@@ -142,7 +175,7 @@ impl RuleSet {
                 py.detach(|| core::RuleSet::from_json(&text))
             }
         };
-        loaded.map(Self).map_err(to_py_err)
+        loaded.map(|rules| Self::new(py, rules)).map_err(to_py_err)
     }
 
     /// The rule set's name.

@@ -6,14 +6,13 @@ use carecoord::time::{self, TimeError};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDateTime, PyString};
 
 use crate::error::to_py_err;
 
-/// Whether `obj` is a `datetime.datetime` (checked by attribute, which works
-/// under the stable ABI) and has no `tzinfo`.
+/// Whether `obj` is a `datetime.datetime` with no `tzinfo`.
 fn is_naive_datetime(obj: &Bound<'_, PyAny>) -> bool {
-    obj.hasattr("hour").unwrap_or(false)
+    obj.is_instance_of::<PyDateTime>()
         && obj.getattr("tzinfo").map(|t| t.is_none()).unwrap_or(false)
 }
 
@@ -57,7 +56,7 @@ pub fn wall_time(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveD
     if is_naive_datetime(obj) {
         return obj.extract::<NaiveDateTime>();
     }
-    if obj.hasattr("hour")? {
+    if obj.is_instance_of::<PyDateTime>() {
         // An aware datetime already names its instant: there is no wall time to resolve.
         return Err(to_py_err(TimeError::InvalidFormat {
             field,
@@ -74,7 +73,7 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveDate> 
     if let Ok(text) = obj.cast::<PyString>() {
         return time::parse_date(&text.to_cow()?, field).map_err(to_py_err);
     }
-    if obj.hasattr("hour")? {
+    if obj.is_instance_of::<PyDateTime>() {
         return Err(PyTypeError::new_err(format!(
             "{field} must be a date, not a datetime"
         )));

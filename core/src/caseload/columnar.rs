@@ -443,9 +443,12 @@ name = "low"
             )),
             (0i64..10, 0i64..10).prop_map(|(a, b)| format!("x between {a} and {}", a + b)),
             Just("y / x > 1".to_owned()),
-            prop::sample::select(vec!["fit", "mild", "moderate", "severe"]).prop_map(|c| format!("efi_category(x) == '{c}'")),
-            prop::sample::select(vec!["fit", "severe"]).prop_map(|c| format!("efi_category(x * 2) in ['{c}', 'mild']")),
-            prop::sample::select(vec!["none", "excessive"]).prop_map(|c| format!("polypharmacy_band(x) != '{c}'")),
+            prop::sample::select(vec!["fit", "mild", "moderate", "severe"])
+                .prop_map(|c| format!("efi_category(x) == '{c}'")),
+            prop::sample::select(vec!["fit", "severe"])
+                .prop_map(|c| format!("efi_category(x * 2) in ['{c}', 'mild']")),
+            prop::sample::select(vec!["none", "excessive"])
+                .prop_map(|c| format!("polypharmacy_band(x) != '{c}'")),
             Just("efi_category(x) is null".to_owned()),
         ];
         leaf.prop_recursive(2, 8, 2, |inner| {
