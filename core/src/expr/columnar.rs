@@ -14,7 +14,7 @@ use arrow_array::{
     Array, BooleanArray, GenericListArray, LargeStringArray, PrimitiveArray, RecordBatch,
     StringArray, StringViewArray,
 };
-use arrow_buffer::NullBuffer;
+use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::DataType;
 use chrono::NaiveDate;
 
@@ -136,7 +136,7 @@ impl<'a> IntColumn<'a> {
                     .map(|s| s.iter().map(|v| i64::from(*v)).collect())
                     .unwrap_or_default();
                 let known = match $a.nulls() {
-                    Some(n) => n.slice(start, len).iter().collect(),
+                    Some(n) => unpack_bits(n.inner(), start, len),
                     None => vec![true; len],
                 };
                 (values, known)
@@ -254,8 +254,12 @@ impl<'a> Column<'a> {
     }
 
     /// How many nulls the column holds, logically (dictionary values included).
-    fn has_nulls(&self, len: usize) -> bool {
-        (0..len).any(|i| matches!(self.get(i), Scalar::Null))
+    fn has_nulls(&self, array: &dyn Array, len: usize) -> bool {
+        match self {
+            // A dictionary entry can be null through its key or its value.
+            Self::Dict { .. } | Self::List { .. } | Self::Absent => (0..len).any(|i| matches!(self.get(i), Scalar::Null)),
+            _ => array.logical_null_count() > 0,
+        }
     }
 }
 
@@ -300,7 +304,7 @@ impl<'a> BoundBatch<'a> {
                 continue;
             };
             let column = view(field, array.as_ref())?;
-            if !field.nullable && column.has_nulls(rows) {
+            if !field.nullable && column.has_nulls(array.as_ref(), rows) {
                 return Err(RecordError::MissingField {
                     field: field.name.clone(),
                 });
@@ -334,7 +338,7 @@ impl<'a> BoundBatch<'a> {
         let rows = start..start + len;
         let known_of = |nulls: Option<&NullBuffer>| -> Cow<'static, [bool]> {
             match nulls {
-                Some(n) => n.slice(start, len).iter().collect(),
+                Some(n) => unpack_bits(n.inner(), start, len),
                 None => Cow::Borrowed(ALL_KNOWN.get(..len).unwrap_or(&[])),
             }
         };
@@ -370,7 +374,7 @@ impl<'a> BoundBatch<'a> {
                 known: known_of(a.nulls()),
             },
             Column::Bool(a) => Vector::Bool {
-                v: a.values().slice(start, len).iter().collect(),
+                v: unpack_bits(a.values(), start, len),
                 known: known_of(a.nulls()),
             },
             Column::Date32(a) => Vector::Date {
@@ -402,6 +406,35 @@ impl<'a> BoundBatch<'a> {
             }
         }
     }
+}
+
+/// Each byte's eight bits as booleans, least significant first (Arrow's order).
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: an index out of range fails the build")]
+const BYTE_BITS: [[bool; 8]; 256] = {
+    let mut table = [[false; 8]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut bit = 0;
+        while bit < 8 {
+            table[byte][bit] = (byte >> bit) & 1 == 1;
+            bit += 1;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// Bits `start .. start + len` of a bitmap as booleans: a table lookup per
+/// byte when the range starts on a byte boundary (always, for whole chunks
+/// of an unsliced array), bit by bit otherwise.
+fn unpack_bits<T: FromIterator<bool>>(bits: &BooleanBuffer, start: usize, len: usize) -> T {
+    let offset = bits.offset() + start;
+    if offset % 8 == 0 {
+        if let Some(bytes) = bits.values().get(offset / 8..(offset + len).div_ceil(8)) {
+            return bytes.iter().flat_map(|b| BYTE_BITS.get(usize::from(*b)).copied().unwrap_or_default()).take(len).collect();
+        }
+    }
+    bits.slice(start, len).iter().collect()
 }
 
 /// An all-true "known" mask for columns without nulls, borrowed, not built.
@@ -476,4 +509,23 @@ fn list_column<'a, O: arrow_array::OffsetSizeTrait>(
         nulls: list.nulls(),
         values,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn unpacking_bits_matches_arrow(bits in prop::collection::vec(any::<bool>(), 0..300), offset in 0usize..40, start in 0usize..40, len in 0usize..200) {
+            let buffer = BooleanBuffer::from(bits.clone());
+            prop_assume!(offset <= bits.len());
+            let sliced = buffer.slice(offset, bits.len() - offset);
+            prop_assume!(start + len <= sliced.len());
+            let expected: Vec<bool> = sliced.slice(start, len).iter().collect();
+            let got: Vec<bool> = unpack_bits(&sliced, start, len);
+            prop_assert_eq!(got, expected);
+        }
+    }
 }
