@@ -140,6 +140,23 @@ impl RuleSet {
         self.0.row(pairs).map_err(to_py_err)
     }
 
+    /// A path is read by the core (which picks the format by extension);
+    /// text is parsed with `parse`. The GIL is released while loading.
+    fn load(
+        py: Python<'_>,
+        text_or_path: &Bound<'_, PyAny>,
+        parse: fn(&str) -> Result<core::RuleSet, core::RuleError>,
+    ) -> PyResult<Self> {
+        let loaded = match source_path(text_or_path)? {
+            Some(path) => py.detach(|| core::RuleSet::from_path(path)),
+            None => {
+                let text: String = text_or_path.extract()?;
+                py.detach(|| parse(&text))
+            }
+        };
+        loaded.map(|rules| Self::new(py, rules)).map_err(to_py_err)
+    }
+
     fn today(today: Option<&Bound<'_, PyAny>>) -> PyResult<NaiveDate> {
         match today {
             Some(t) if !t.is_none() => convert::date(t, "today"),
@@ -155,27 +172,13 @@ impl RuleSet {
     /// ``path`` and ``help``) for any mistake in the file.
     #[staticmethod]
     fn from_toml(py: Python<'_>, text_or_path: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let loaded = match source_path(text_or_path)? {
-            Some(path) => py.detach(|| core::RuleSet::from_path(path)),
-            None => {
-                let text: String = text_or_path.extract()?;
-                py.detach(|| core::RuleSet::from_toml(&text))
-            }
-        };
-        loaded.map(|rules| Self::new(py, rules)).map_err(to_py_err)
+        Self::load(py, text_or_path, core::RuleSet::from_toml)
     }
 
     /// Loads a rule set from JSON (the same model as TOML): text or a path.
     #[staticmethod]
     fn from_json(py: Python<'_>, text_or_path: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let loaded = match source_path(text_or_path)? {
-            Some(path) => py.detach(|| core::RuleSet::from_path(path)),
-            None => {
-                let text: String = text_or_path.extract()?;
-                py.detach(|| core::RuleSet::from_json(&text))
-            }
-        };
-        loaded.map(|rules| Self::new(py, rules)).map_err(to_py_err)
+        Self::load(py, text_or_path, core::RuleSet::from_json)
     }
 
     /// The rule set's name.

@@ -257,7 +257,9 @@ impl<'a> Column<'a> {
     fn has_nulls(&self, array: &dyn Array, len: usize) -> bool {
         match self {
             // A dictionary entry can be null through its key or its value.
-            Self::Dict { .. } | Self::List { .. } | Self::Absent => (0..len).any(|i| matches!(self.get(i), Scalar::Null)),
+            Self::Dict { .. } | Self::List { .. } | Self::Absent => {
+                (0..len).any(|i| matches!(self.get(i), Scalar::Null))
+            }
             _ => array.logical_null_count() > 0,
         }
     }
@@ -409,7 +411,10 @@ impl<'a> BoundBatch<'a> {
 }
 
 /// Each byte's eight bits as booleans, least significant first (Arrow's order).
-#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: an index out of range fails the build")]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of range fails the build"
+)]
 const BYTE_BITS: [[bool; 8]; 256] = {
     let mut table = [[false; 8]; 256];
     let mut byte = 0;
@@ -431,7 +436,11 @@ fn unpack_bits<T: FromIterator<bool>>(bits: &BooleanBuffer, start: usize, len: u
     let offset = bits.offset() + start;
     if offset % 8 == 0 {
         if let Some(bytes) = bits.values().get(offset / 8..(offset + len).div_ceil(8)) {
-            return bytes.iter().flat_map(|b| BYTE_BITS.get(usize::from(*b)).copied().unwrap_or_default()).take(len).collect();
+            return bytes
+                .iter()
+                .flat_map(|b| BYTE_BITS.get(usize::from(*b)).copied().unwrap_or_default())
+                .take(len)
+                .collect();
         }
     }
     bits.slice(start, len).iter().collect()
