@@ -517,6 +517,63 @@ impl TestOutcome {
     }
 }
 
+/// Versions of rule sets; picks the version in force on a date.
+///
+/// >>> from carecoord.caseload import RuleRegistry, RuleSet
+/// >>> registry = RuleRegistry()
+/// >>> registry.add(RuleSet.from_toml("../examples/rules/frailty_priority.toml"))
+/// >>> registry.in_force("frailty_priority", "2026-11-23").version
+/// '1.0.0'
+/// >>> registry.in_force("frailty_priority", "2026-01-01") is None
+/// True
+#[pyclass(module = "carecoord.caseload", name = "RuleRegistry")]
+#[derive(Default)]
+pub struct RuleRegistry {
+    registry: core::RuleRegistry,
+    versions: usize,
+}
+
+#[pymethods]
+impl RuleRegistry {
+    #[new]
+    fn py_new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a version. Raises ``ValueError`` if a version of the same name
+    /// with the same ``effective_from`` is already there.
+    fn add(&mut self, rules: &RuleSet) -> PyResult<()> {
+        if self.registry.add(rules.0.clone()).is_err() {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "rule set `{}` already has a version in force from {}",
+                rules.0.name(),
+                rules.0.effective_from()
+            )));
+        }
+        self.versions += 1;
+        Ok(())
+    }
+
+    /// The version of ``name`` in force on ``date`` (a date or ``YYYY-MM-DD``
+    /// text): the latest whose ``effective_from`` is on or before it.
+    fn in_force(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<RuleSet>> {
+        let date = convert::date(date, "date")?;
+        Ok(self
+            .registry
+            .in_force(name, date)
+            .map(|r| RuleSet::new(py, r.clone())))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("RuleRegistry(versions={})", self.versions)
+    }
+}
+
 /// What replacing ``old`` by ``new`` would do to a caseload.
 #[pyclass(module = "carecoord.caseload", name = "ImpactReport", frozen)]
 pub struct ImpactReport(core::ImpactReport);
@@ -615,6 +672,7 @@ fn impact(
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ImpactReport>()?;
+    m.add_class::<RuleRegistry>()?;
     m.add_function(wrap_pyfunction!(impact, m)?)?;
     m.add_class::<RuleSet>()?;
     m.add_class::<Priority>()?;

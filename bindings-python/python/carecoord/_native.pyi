@@ -26,6 +26,7 @@ __all__ = [
     "TestOutcome",
     "ImpactReport",
     "impact",
+    "RuleRegistry",
 ]
 
 __version__: str
@@ -220,3 +221,9 @@ class ImpactReport:
     def rules(self) -> list[_RuleImpactDict]: ...
 
 def impact(old: RuleSet, new: RuleSet, rows: Any, today: Optional[_Date] = None) -> ImpactReport: ...
+
+@final
+class RuleRegistry:
+    def __new__(cls) -> RuleRegistry: ...
+    def add(self, rules: RuleSet) -> None: ...
+    def in_force(self, name: str, date: _Date) -> Optional[RuleSet]: ...

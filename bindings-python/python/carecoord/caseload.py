@@ -25,9 +25,10 @@ from carecoord._native import (
     ImpactReport,
     Priority,
     Reason,
+    RuleRegistry,
     RuleSet,
     TestOutcome,
     impact,
 )
 
-__all__ = ["Explanation", "ImpactReport", "Priority", "Reason", "RuleSet", "TestOutcome", "impact"]
+__all__ = ["Explanation", "ImpactReport", "Priority", "Reason", "RuleRegistry", "RuleSet", "TestOutcome", "impact"]
