@@ -369,3 +369,139 @@ impl RuleSet {
             .collect()
     }
 }
+
+/// How many patients move from one tier to another.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TierMove {
+    /// Tier under the old rules.
+    pub from: String,
+    /// Tier under the new rules.
+    pub to: String,
+    /// How many patients.
+    pub patients: u64,
+}
+
+/// One rule's part in a change of version.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RuleImpact {
+    /// The rule.
+    pub rule_id: String,
+    /// `added`, `removed`, `changed` or `unchanged`.
+    pub change: String,
+    /// Patients who moved tier and whose points from this rule differ.
+    pub moved_patients: u64,
+    /// All patients whose points from this rule differ.
+    pub all_patients: u64,
+}
+
+/// What replacing one rule-set version by another would do to a caseload.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImpactReport {
+    /// Patients assessed.
+    pub patients: u64,
+    /// Patients whose tier changes.
+    pub moved: u64,
+    /// Every (from, to) pair with patients.
+    pub matrix: Vec<TierMove>,
+    /// Every rule of either version, changed rules first.
+    pub rules: Vec<RuleImpact>,
+}
+
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+impl From<core::ImpactReport> for ImpactReport {
+    fn from(r: core::ImpactReport) -> Self {
+        Self {
+            patients: count(r.patients),
+            moved: count(r.moved),
+            matrix: r
+                .matrix
+                .into_iter()
+                .map(|m| TierMove {
+                    from: m.from,
+                    to: m.to,
+                    patients: count(m.patients),
+                })
+                .collect(),
+            rules: r
+                .rules
+                .into_iter()
+                .map(|x| RuleImpact {
+                    rule_id: x.rule_id,
+                    change: x.change.key().to_owned(),
+                    moved_patients: count(x.moved_patients),
+                    all_patients: count(x.all_patients),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Compares two versions of a rule set on the same caseload: how many
+/// patients move tier, and which rule changes drive it.
+#[uniffi::export]
+pub fn impact(
+    old: Arc<RuleSet>,
+    new: Arc<RuleSet>,
+    records: Vec<HashMap<String, FieldValue>>,
+    today: CalendarDate,
+) -> Result<ImpactReport, CarecoordError> {
+    let mut rows: Vec<Vec<(String, Value)>> = Vec::with_capacity(records.len());
+    for record in records {
+        let mut pairs = Vec::with_capacity(record.len());
+        for (name, value) in record {
+            pairs.push((name, Value::try_from(value)?));
+        }
+        rows.push(pairs);
+    }
+    let report = core::impact(
+        &old.0,
+        &new.0,
+        rows.iter().map(Vec::as_slice),
+        today.to_core("today")?,
+    )?;
+    Ok(report.into())
+}
+
+/// Rule-set versions; picks the version in force on a date. Thread-safe.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct RuleRegistry(std::sync::Mutex<core::RuleRegistry>);
+
+impl RuleRegistry {
+    fn registry(&self) -> std::sync::MutexGuard<'_, core::RuleRegistry> {
+        // A panic while holding the lock cannot leave the registry half
+        // changed (adding is one push), so a poisoned lock is still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[uniffi::export]
+impl RuleRegistry {
+    /// An empty registry.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Adds a version; false if one of the same name already starts on the same day.
+    pub fn add(&self, rules: Arc<RuleSet>) -> bool {
+        self.registry().add(rules.0.clone()).is_ok()
+    }
+
+    /// The version of `name` in force on `date`, or null.
+    pub fn in_force(
+        &self,
+        name: String,
+        date: CalendarDate,
+    ) -> Result<Option<Arc<RuleSet>>, CarecoordError> {
+        let date = date.to_core("date")?;
+        Ok(self
+            .registry()
+            .in_force(&name, date)
+            .map(|r| Arc::new(RuleSet(r.clone()))))
+    }
+}

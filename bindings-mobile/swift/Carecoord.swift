@@ -861,6 +861,166 @@ public func FfiConverterTypeNhsNumber_lower(_ value: NhsNumber) -> UInt64 {
 
 
 /**
+ * Rule-set versions; picks the version in force on a date. Thread-safe.
+ */
+public protocol RuleRegistryProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds a version; false if one of the same name already starts on the same day.
+     */
+    func add(rules: RuleSet)  -> Bool
+    
+    /**
+     * The version of `name` in force on `date`, or null.
+     */
+    func inForce(name: String, date: CalendarDate) throws  -> RuleSet?
+    
+}
+/**
+ * Rule-set versions; picks the version in force on a date. Thread-safe.
+ */
+open class RuleRegistry: RuleRegistryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_ruleregistry(self.handle, $0) }
+    }
+    /**
+     * An empty registry.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_ruleregistry_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_ruleregistry(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds a version; false if one of the same name already starts on the same day.
+     */
+open func add(rules: RuleSet) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleregistry_add(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRuleSet_lower(rules),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The version of `name` in force on `date`, or null.
+     */
+open func inForce(name: String, date: CalendarDate)throws  -> RuleSet?  {
+    return try  FfiConverterOptionTypeRuleSet.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleregistry_in_force(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeCalendarDate_lower(date),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleRegistry: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RuleRegistry
+
+    public static func lift(_ handle: UInt64) throws -> RuleRegistry {
+        return RuleRegistry(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RuleRegistry) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleRegistry {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RuleRegistry, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleRegistry_lift(_ handle: UInt64) throws -> RuleRegistry {
+    return try FfiConverterTypeRuleRegistry.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleRegistry_lower(_ value: RuleRegistry) -> UInt64 {
+    return FfiConverterTypeRuleRegistry.lower(value)
+}
+
+
+
+
+
+
+/**
  * A caseload prioritisation rule set, loaded and checked. Thread-safe.
  */
 public protocol RuleSetProtocol: AnyObject, Sendable {
@@ -1951,6 +2111,95 @@ public func FfiConverterTypeExplanation_lower(_ value: Explanation) -> RustBuffe
 
 
 /**
+ * What replacing one rule-set version by another would do to a caseload.
+ */
+public struct ImpactReport: Equatable, Hashable {
+    /**
+     * Patients assessed.
+     */
+    public var patients: UInt64
+    /**
+     * Patients whose tier changes.
+     */
+    public var moved: UInt64
+    /**
+     * Every (from, to) pair with patients.
+     */
+    public var matrix: [TierMove]
+    /**
+     * Every rule of either version, changed rules first.
+     */
+    public var rules: [RuleImpact]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Patients assessed.
+         */patients: UInt64, 
+        /**
+         * Patients whose tier changes.
+         */moved: UInt64, 
+        /**
+         * Every (from, to) pair with patients.
+         */matrix: [TierMove], 
+        /**
+         * Every rule of either version, changed rules first.
+         */rules: [RuleImpact]) {
+        self.patients = patients
+        self.moved = moved
+        self.matrix = matrix
+        self.rules = rules
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImpactReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImpactReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImpactReport {
+        return
+            try ImpactReport(
+                patients: FfiConverterUInt64.read(from: &buf), 
+                moved: FfiConverterUInt64.read(from: &buf), 
+                matrix: FfiConverterSequenceTypeTierMove.read(from: &buf), 
+                rules: FfiConverterSequenceTypeRuleImpact.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImpactReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.patients, into: &buf)
+        FfiConverterUInt64.write(value.moved, into: &buf)
+        FfiConverterSequenceTypeTierMove.write(value.matrix, into: &buf)
+        FfiConverterSequenceTypeRuleImpact.write(value.rules, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImpactReport_lift(_ buf: RustBuffer) throws -> ImpactReport {
+    return try FfiConverterTypeImpactReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImpactReport_lower(_ value: ImpactReport) -> RustBuffer {
+    return FfiConverterTypeImpactReport.lower(value)
+}
+
+
+/**
  * A Europe/London wall-clock time: what a person reads on a clock or a letter.
  */
 public struct LocalDateTime: Equatable, Hashable {
@@ -2386,6 +2635,95 @@ public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
 
 
 /**
+ * One rule's part in a change of version.
+ */
+public struct RuleImpact: Equatable, Hashable {
+    /**
+     * The rule.
+     */
+    public var ruleId: String
+    /**
+     * `added`, `removed`, `changed` or `unchanged`.
+     */
+    public var change: String
+    /**
+     * Patients who moved tier and whose points from this rule differ.
+     */
+    public var movedPatients: UInt64
+    /**
+     * All patients whose points from this rule differ.
+     */
+    public var allPatients: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule.
+         */ruleId: String, 
+        /**
+         * `added`, `removed`, `changed` or `unchanged`.
+         */change: String, 
+        /**
+         * Patients who moved tier and whose points from this rule differ.
+         */movedPatients: UInt64, 
+        /**
+         * All patients whose points from this rule differ.
+         */allPatients: UInt64) {
+        self.ruleId = ruleId
+        self.change = change
+        self.movedPatients = movedPatients
+        self.allPatients = allPatients
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RuleImpact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleImpact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleImpact {
+        return
+            try RuleImpact(
+                ruleId: FfiConverterString.read(from: &buf), 
+                change: FfiConverterString.read(from: &buf), 
+                movedPatients: FfiConverterUInt64.read(from: &buf), 
+                allPatients: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RuleImpact, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ruleId, into: &buf)
+        FfiConverterString.write(value.change, into: &buf)
+        FfiConverterUInt64.write(value.movedPatients, into: &buf)
+        FfiConverterUInt64.write(value.allPatients, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleImpact_lift(_ buf: RustBuffer) throws -> RuleImpact {
+    return try FfiConverterTypeRuleImpact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleImpact_lower(_ value: RuleImpact) -> RustBuffer {
+    return FfiConverterTypeRuleImpact.lower(value)
+}
+
+
+/**
  * How one rule went.
  */
 public struct RuleTrace: Equatable, Hashable {
@@ -2570,6 +2908,85 @@ public func FfiConverterTypeTestOutcome_lift(_ buf: RustBuffer) throws -> TestOu
 #endif
 public func FfiConverterTypeTestOutcome_lower(_ value: TestOutcome) -> RustBuffer {
     return FfiConverterTypeTestOutcome.lower(value)
+}
+
+
+/**
+ * How many patients move from one tier to another.
+ */
+public struct TierMove: Equatable, Hashable {
+    /**
+     * Tier under the old rules.
+     */
+    public var from: String
+    /**
+     * Tier under the new rules.
+     */
+    public var to: String
+    /**
+     * How many patients.
+     */
+    public var patients: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Tier under the old rules.
+         */from: String, 
+        /**
+         * Tier under the new rules.
+         */to: String, 
+        /**
+         * How many patients.
+         */patients: UInt64) {
+        self.from = from
+        self.to = to
+        self.patients = patients
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TierMove: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTierMove: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TierMove {
+        return
+            try TierMove(
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                patients: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TierMove, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterUInt64.write(value.patients, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTierMove_lift(_ buf: RustBuffer) throws -> TierMove {
+    return try FfiConverterTypeTierMove.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTierMove_lower(_ value: TierMove) -> RustBuffer {
+    return FfiConverterTypeTierMove.lower(value)
 }
 
 
@@ -3337,6 +3754,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRuleSet: FfiConverterRustBuffer {
+    typealias SwiftType = RuleSet?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRuleSet.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRuleSet.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
     typealias SwiftType = BankHoliday?
 
@@ -3586,6 +4027,31 @@ fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRuleImpact: FfiConverterRustBuffer {
+    typealias SwiftType = [RuleImpact]
+
+    public static func write(_ value: [RuleImpact], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRuleImpact.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RuleImpact] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RuleImpact]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRuleImpact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRuleTrace: FfiConverterRustBuffer {
     typealias SwiftType = [RuleTrace]
 
@@ -3636,6 +4102,56 @@ fileprivate struct FfiConverterSequenceTypeTestOutcome: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTierMove: FfiConverterRustBuffer {
+    typealias SwiftType = [TierMove]
+
+    public static func write(_ value: [TierMove], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTierMove.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TierMove] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TierMove]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTierMove.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceDictionaryStringTypeFieldValue: FfiConverterRustBuffer {
+    typealias SwiftType = [[String: FieldValue]]
+
+    public static func write(_ value: [[String: FieldValue]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterDictionaryStringTypeFieldValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [[String: FieldValue]] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [[String: FieldValue]]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterDictionaryStringTypeFieldValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustBuffer {
     public static func write(_ value: [String: FieldValue], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -3657,6 +4173,21 @@ fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustB
         }
         return dict
     }
+}
+/**
+ * Compares two versions of a rule set on the same caseload: how many
+ * patients move tier, and which rule changes drive it.
+ */
+public func impact(old: RuleSet, new: RuleSet, records: [[String: FieldValue]], today: CalendarDate)throws  -> ImpactReport  {
+    return try  FfiConverterTypeImpactReport_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_impact(
+        FfiConverterTypeRuleSet_lower(old),
+        FfiConverterTypeRuleSet_lower(new),
+        FfiConverterSequenceDictionaryStringTypeFieldValue.lower(records),
+        FfiConverterTypeCalendarDate_lower(today),uniffiCallStatus
+    )
+})
 }
 /**
  * Every error code carecoord can raise, with what it means.
@@ -3775,6 +4306,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_func_impact() != 9109) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_func_error_catalogue() != 25648) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3800,6 +4334,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_to_london() != 12749) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 49545) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_in_force() != 23911) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_ruleset_effective_from() != 60622) {
@@ -3848,6 +4388,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_workingcalendar_working_days_between() != 10970) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_ruleregistry_new() != 2699) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_json() != 24383) {

@@ -243,6 +243,32 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_RULEREGISTRY
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_RULEREGISTRY
+uint64_t uniffi_carecoord_mobile_fn_clone_ruleregistry(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FREE_RULEREGISTRY
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FREE_RULEREGISTRY
+void uniffi_carecoord_mobile_fn_free_ruleregistry(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CONSTRUCTOR_RULEREGISTRY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CONSTRUCTOR_RULEREGISTRY_NEW
+uint64_t uniffi_carecoord_mobile_fn_constructor_ruleregistry_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_ADD
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_ADD
+int8_t uniffi_carecoord_mobile_fn_method_ruleregistry_add(uint64_t ptr, uint64_t rules, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_IN_FORCE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_IN_FORCE
+RustBuffer uniffi_carecoord_mobile_fn_method_ruleregistry_in_force(uint64_t ptr, RustBuffer name, RustBuffer date, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_RULESET
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_RULESET
 uint64_t uniffi_carecoord_mobile_fn_clone_ruleset(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -391,6 +417,11 @@ RustBuffer uniffi_carecoord_mobile_fn_method_workingcalendar_previous_working_da
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_WORKINGCALENDAR_WORKING_DAYS_BETWEEN
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_WORKINGCALENDAR_WORKING_DAYS_BETWEEN
 int64_t uniffi_carecoord_mobile_fn_method_workingcalendar_working_days_between(uint64_t ptr, RustBuffer start, RustBuffer end, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FUNC_IMPACT
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FUNC_IMPACT
+RustBuffer uniffi_carecoord_mobile_fn_func_impact(uint64_t old, uint64_t new, RustBuffer records, RustBuffer today, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FUNC_ERROR_CATALOGUE
@@ -699,6 +730,12 @@ void ffi_carecoord_mobile_rust_future_free_void(uint64_t handle
 void ffi_carecoord_mobile_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_FUNC_IMPACT
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_FUNC_IMPACT
+uint16_t uniffi_carecoord_mobile_checksum_func_impact(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_FUNC_ERROR_CATALOGUE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_FUNC_ERROR_CATALOGUE
 uint16_t uniffi_carecoord_mobile_checksum_func_error_catalogue(void
@@ -750,6 +787,18 @@ uint16_t uniffi_carecoord_mobile_checksum_func_parse_local_date_time(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_FUNC_TO_LONDON
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_FUNC_TO_LONDON
 uint16_t uniffi_carecoord_mobile_checksum_func_to_london(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULEREGISTRY_ADD
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULEREGISTRY_ADD
+uint16_t uniffi_carecoord_mobile_checksum_method_ruleregistry_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULEREGISTRY_IN_FORCE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULEREGISTRY_IN_FORCE
+uint16_t uniffi_carecoord_mobile_checksum_method_ruleregistry_in_force(void
     
 );
 #endif
@@ -846,6 +895,12 @@ uint16_t uniffi_carecoord_mobile_checksum_method_workingcalendar_previous_workin
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_WORKINGCALENDAR_WORKING_DAYS_BETWEEN
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_WORKINGCALENDAR_WORKING_DAYS_BETWEEN
 uint16_t uniffi_carecoord_mobile_checksum_method_workingcalendar_working_days_between(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_RULEREGISTRY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_RULEREGISTRY_NEW
+uint16_t uniffi_carecoord_mobile_checksum_constructor_ruleregistry_new(void
     
 );
 #endif

@@ -70,3 +70,38 @@ class CaseloadTest {
         assertFalse(e.detail.contains("SECRET"))
     }
 }
+
+class CaseloadVersionsTest {
+    private val sample = File(System.getProperty("carecoord.vectors") ?: "tests/conformance")
+        .absoluteFile.parentFile.parentFile.resolve("examples/rules/frailty_priority.toml").readText()
+
+    @Test
+    fun registryAndImpact() {
+        val v1 = RuleSet.fromToml(sample)
+        val v2 = RuleSet.fromToml(
+            sample.replace("version = \"1.0.0\"", "version = \"2.0.0\"")
+                .replace("effective_from = 2026-04-01", "effective_from = 2027-04-01")
+                .replace("points = 3, reason = \"EFI_SEVERE\"", "points = 6, reason = \"EFI_SEVERE\""),
+        )
+        val registry = RuleRegistry()
+        assertTrue(registry.add(v1))
+        assertTrue(registry.add(v2))
+        assertFalse(registry.add(v1))
+        assertEquals("1.0.0", registry.inForce("frailty_priority", CalendarDate(2026, 11, 23))?.version())
+        assertEquals("2.0.0", registry.inForce("frailty_priority", CalendarDate(2027, 4, 1))?.version())
+        assertNull(registry.inForce("frailty_priority", CalendarDate(2026, 1, 1)))
+
+        val record = mapOf(
+            "patient_id" to FieldValue.Text("K1"),
+            "age" to FieldValue.Int(86),
+            "efi_deficits" to FieldValue.Int(14),
+            "last_contact" to FieldValue.Text("2026-11-20"),
+            "safeguarding_flag" to FieldValue.Bool(false),
+        )
+        val report = impact(v1, v2, listOf(record), CalendarDate(2026, 11, 23))
+        assertEquals(1uL, report.moved)
+        assertEquals(TierMove("medium", "high", 1uL), report.matrix.single())
+        assertEquals("efi", report.rules.first().ruleId)
+        assertEquals("changed", report.rules.first().change)
+    }
+}
