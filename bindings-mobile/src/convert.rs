@@ -46,11 +46,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips_before_and_after_the_epoch() {
+    fn round_trips_before_and_after_the_epoch() -> Result<(), TimeError> {
         for (secs, nanos) in [(0, 0), (1_790_000_000, 5), (-1, 999_999_999), (-86_401, 1)] {
-            let t = DateTime::from_timestamp(secs, nanos).unwrap();
-            assert_eq!(instant(system_time(t).unwrap(), "t").unwrap(), t);
+            let t = DateTime::from_timestamp(secs, nanos)
+                .ok_or(TimeError::InstantOutOfRange { field: "t" })?;
+            assert_eq!(instant(system_time(t)?, "t")?, t);
         }
+        Ok(())
     }
 
     #[test]
