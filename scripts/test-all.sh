@@ -8,6 +8,8 @@ cd "$ROOT"
 
 say "Rust: cargo test"
 cargo test --features arrow
+# The mobile crate's own conversions (Kotlin runs its API below).
+cargo test -p carecoord-mobile
 
 say "Python: pytest"
 build_python
