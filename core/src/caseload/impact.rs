@@ -76,17 +76,12 @@ pub struct ImpactReport {
 
 /// Points each rule gives a row, by rule id.
 fn points_by_rule(rules: &RuleSet, row: &[Value], ctx: &EvalContext) -> BTreeMap<String, i64> {
+    let inner = rules.inner();
     rules
-        .inner()
-        .rules
-        .iter()
-        .map(|r| {
-            let points = r
-                .bands
-                .iter()
-                .find(|b| b.when.is_true(row, ctx))
-                .map_or(0, |b| b.points);
-            (r.id.to_string(), points)
+        .fired_bands(row, ctx)
+        .filter_map(|(r, b)| {
+            let rule = inner.rules.get(r)?;
+            Some((rule.id.to_string(), rule.bands.get(b)?.points))
         })
         .collect()
 }

@@ -430,13 +430,25 @@ impl RuleSet {
     ) -> Scored {
         let inner = &*self.inner;
         let override_index = inner.overrides.iter().position(|o| o.when.fires(row, ctx));
-        let chosen = inner.rules.iter().enumerate().filter_map(|(r, rule)| {
-            rule.bands
-                .iter()
-                .position(|b| b.when.fires(row, ctx))
-                .map(|b| (r, b))
-        });
-        self.assemble(override_index, chosen, hits)
+        self.assemble(override_index, self.fired_bands(row, ctx), hits)
+    }
+
+    /// `(rule, band)` for each rule that fires on a row: its first true band.
+    pub(crate) fn fired_bands<'s, R: Fields + ?Sized>(
+        &'s self,
+        row: &'s R,
+        ctx: &'s EvalContext,
+    ) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.inner
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(move |(r, rule)| {
+                rule.bands
+                    .iter()
+                    .position(|b| b.when.fires(row, ctx))
+                    .map(|b| (r, b))
+            })
     }
 
     /// Score, tier and top reasons from what fired: the override (if any)

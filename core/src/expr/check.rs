@@ -30,6 +30,18 @@ pub(crate) enum CmpOp {
 }
 
 impl CmpOp {
+    /// Whether an ordering satisfies the operator (`Less` satisfies `<`).
+    pub(crate) fn matches(self, o: std::cmp::Ordering) -> bool {
+        match self {
+            Self::Eq => o.is_eq(),
+            Self::Ne => o.is_ne(),
+            Self::Lt => o.is_lt(),
+            Self::Le => o.is_le(),
+            Self::Gt => o.is_gt(),
+            Self::Ge => o.is_ge(),
+        }
+    }
+
     /// The operator with its operands swapped: `a < b` is `b > a`.
     pub(crate) fn flipped(self) -> Self {
         match self {

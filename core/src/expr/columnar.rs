@@ -177,7 +177,13 @@ impl<'a> IntColumn<'a> {
 }
 
 /// Days from 0001-01-01 (chrono's day numbering) to 1970-01-01.
-const UNIX_EPOCH_DAY: i32 = 719_163;
+pub(crate) const UNIX_EPOCH_DAY: i32 = 719_163;
+
+/// The date `days` after 1970-01-01 (Arrow's `Date32`), if representable.
+pub(crate) fn date_from_epoch_days(days: i32) -> Option<NaiveDate> {
+    days.checked_add(UNIX_EPOCH_DAY)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
 
 impl<'a> Column<'a> {
     #[inline]
@@ -217,13 +223,11 @@ impl<'a> Column<'a> {
                 }
             }
             Self::Date32(a) => primitive(*a, i)
-                .and_then(|d| d.checked_add(UNIX_EPOCH_DAY))
-                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .and_then(date_from_epoch_days)
                 .map_or(Scalar::Null, Scalar::Date),
             Self::Date64(a) => primitive(*a, i)
                 .and_then(|ms| i32::try_from(ms.div_euclid(86_400_000)).ok())
-                .and_then(|d| d.checked_add(UNIX_EPOCH_DAY))
-                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .and_then(date_from_epoch_days)
                 .map_or(Scalar::Null, Scalar::Date),
             Self::List {
                 offsets,

@@ -145,17 +145,8 @@ pub(crate) fn between<'a>(
 }
 
 pub(crate) fn compare<'a>(op: CmpOp, l: Scalar<'a>, r: Scalar<'a>) -> Scalar<'a> {
-    match l.compare(&r) {
-        None => Scalar::Null,
-        Some(o) => Scalar::Bool(match op {
-            CmpOp::Eq => o.is_eq(),
-            CmpOp::Ne => o.is_ne(),
-            CmpOp::Lt => o.is_lt(),
-            CmpOp::Le => o.is_le(),
-            CmpOp::Gt => o.is_gt(),
-            CmpOp::Ge => o.is_ge(),
-        }),
-    }
+    l.compare(&r)
+        .map_or(Scalar::Null, |o| Scalar::Bool(op.matches(o)))
 }
 
 pub(crate) fn arith<'a>(op: ArithOp, l: Scalar<'a>, r: Scalar<'a>) -> Scalar<'a> {

@@ -10,10 +10,9 @@
 //! against the row evaluator on random rule sets.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 
 use super::check::{ArithOp, CmpOp, Node, NodeKind};
-use super::columnar::BoundBatch;
+use super::columnar::{BoundBatch, UNIX_EPOCH_DAY, date_from_epoch_days};
 use super::eval::{self, EvalContext};
 use super::functions::{self, Function};
 use super::value::Scalar;
@@ -73,8 +72,7 @@ impl<'a> Vector<'a> {
             }
             Self::Date { v, known } if pick(known) => v
                 .get(i)
-                .and_then(|d| d.checked_add(UNIX_EPOCH_DAY))
-                .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+                .and_then(|d| date_from_epoch_days(*d))
                 .map_or(Scalar::Null, Scalar::Date),
             Self::Str { v, known } if pick(known) => {
                 v.get(i).map_or(Scalar::Null, |s| Scalar::Str(s))
@@ -122,9 +120,6 @@ fn num<'v>(v: &'v Vector<'_>) -> Option<Num<'v>> {
     })
 }
 
-/// Days from 0001-01-01 (chrono's day numbering) to 1970-01-01 (Arrow's).
-pub(crate) const UNIX_EPOCH_DAY: i32 = 719_163;
-
 /// A date as days from 1970-01-01.
 fn epoch_days(d: &chrono::NaiveDate) -> i32 {
     chrono::Datelike::num_days_from_ce(d) - UNIX_EPOCH_DAY
@@ -156,17 +151,6 @@ fn days<'v>(v: &'v Vector<'_>) -> Option<Days<'v>> {
         Vector::Date { v, known } => Some(Days::Column(v, known)),
         Vector::Const(Scalar::Date(d)) => Some(Days::Const(epoch_days(d))),
         _ => None,
-    }
-}
-
-fn ordering_matches(op: CmpOp, o: Ordering) -> bool {
-    match op {
-        CmpOp::Eq => o.is_eq(),
-        CmpOp::Ne => o.is_ne(),
-        CmpOp::Lt => o.is_lt(),
-        CmpOp::Le => o.is_le(),
-        CmpOp::Gt => o.is_gt(),
-        CmpOp::Ge => o.is_ge(),
     }
 }
 
@@ -459,10 +443,7 @@ fn compare_fast<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>) -> Option<Vector<
             known: both(kx, ky),
         },
         (V::Str { v, known }, V::Const(S::Str(c))) => {
-            let out = v
-                .iter()
-                .map(|s| ordering_matches(op, (*s).cmp(c)))
-                .collect();
+            let out = v.iter().map(|s| op.matches((*s).cmp(c))).collect();
             V::Bool {
                 v: out,
                 known: known.clone(),
@@ -513,9 +494,7 @@ fn compare<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<
                 Num::Int(c) => Some(*c),
                 _ => None,
             };
-            return bools(len, |i| {
-                Some(ordering_matches(op, get(&x, i)?.cmp(&get(&y, i)?)))
-            });
+            return bools(len, |i| Some(op.matches(get(&x, i)?.cmp(&get(&y, i)?))));
         }
         let get = |n: &Num<'_>, i: usize| match n {
             Num::Ints(v, k) => k
@@ -534,11 +513,11 @@ fn compare<'a>(op: CmpOp, a: &Vector<'a>, b: &Vector<'a>, len: usize) -> Vector<
             Num::Float(c) => Some(*c),
         };
         return bools(len, |i| {
-            Some(ordering_matches(op, get(&x, i)?.partial_cmp(&get(&y, i)?)?))
+            Some(op.matches(get(&x, i)?.partial_cmp(&get(&y, i)?)?))
         });
     }
     if let (Some(x), Some(y)) = (days(a), days(b)) {
-        return bools(len, |i| Some(ordering_matches(op, x.at(i)?.cmp(&y.at(i)?))));
+        return bools(len, |i| Some(op.matches(x.at(i)?.cmp(&y.at(i)?))));
     }
     map2(a, b, len, |x, y| eval::compare(op, x, y))
 }
