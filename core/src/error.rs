@@ -8,6 +8,7 @@
 
 use crate::caseload::{RecordError, RuleError};
 use crate::ids::NhsNumberError;
+use crate::routing::{DirectoryError, ReferralError};
 use crate::time::TimeError;
 
 /// Any error carecoord returns.
@@ -34,6 +35,19 @@ pub enum Error {
     /// A row that does not fit the rule set's schema.
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// A service directory that cannot be loaded (boxed: it carries a path
+    /// and location, and errors should stay small to move).
+    #[error(transparent)]
+    Directory(Box<DirectoryError>),
+    /// A referral that cannot be routed.
+    #[error(transparent)]
+    Referral(#[from] ReferralError),
+}
+
+impl From<DirectoryError> for Error {
+    fn from(e: DirectoryError) -> Self {
+        Self::Directory(Box::new(e))
+    }
 }
 
 /// The coarse class of an error: what a caller can do about it.
@@ -72,6 +86,8 @@ impl Error {
             Self::Time(e) => e.code(),
             Self::Rules(e) => e.code(),
             Self::Record(e) => e.code(),
+            Self::Directory(e) => e.code(),
+            Self::Referral(e) => e.code(),
         }
     }
 
@@ -88,6 +104,8 @@ impl Error {
             Self::Time(_) => ErrorKind::InvalidInput,
             Self::Rules(_) => ErrorKind::InvalidRules,
             Self::Record(_) => ErrorKind::InvalidInput,
+            Self::Directory(_) => ErrorKind::InvalidRules,
+            Self::Referral(_) => ErrorKind::InvalidInput,
         }
     }
 }
@@ -286,6 +304,78 @@ const CATALOGUE: &[CodeInfo] = &[
         code: "record.wrong_column_type",
         summary: "A table column's type does not match the schema.",
     },
+    CodeInfo {
+        code: "directory.syntax",
+        summary: "A directory file is not valid TOML/JSON or does not fit the directory model.",
+    },
+    CodeInfo {
+        code: "directory.duplicate_id",
+        summary: "Two services or needs in a directory share an id.",
+    },
+    CodeInfo {
+        code: "directory.unknown_need",
+        summary: "A service names a need that is neither built in nor declared with [[need]].",
+    },
+    CodeInfo {
+        code: "directory.unknown_service",
+        summary: "An escalation names a service that is not in the directory.",
+    },
+    CodeInfo {
+        code: "directory.no_safeguarding_lead",
+        summary: "A directory must name its safeguarding clinical lead.",
+    },
+    CodeInfo {
+        code: "directory.contradictory_eligibility",
+        summary: "A service's eligibility accepts no one or contradicts itself.",
+    },
+    CodeInfo {
+        code: "directory.malformed_area",
+        summary: "A catchment's postcode district, PCN or practice code is not well formed.",
+    },
+    CodeInfo {
+        code: "directory.invalid_hours",
+        summary: "Opening days or hours that cannot be read.",
+    },
+    CodeInfo {
+        code: "directory.invalid",
+        summary: "A directory entry that cannot be used (see the message).",
+    },
+    CodeInfo {
+        code: "referral.empty_id",
+        summary: "A referral without an id.",
+    },
+    CodeInfo {
+        code: "referral.impossible_age",
+        summary: "A referral's age is not between 0 and 130.",
+    },
+    CodeInfo {
+        code: "referral.malformed_area",
+        summary: "A referral's postcode district, PCN or practice code is not well formed.",
+    },
+    CodeInfo {
+        code: "referral.unknown_need",
+        summary: "A referral names a need the directory does not know.",
+    },
+    CodeInfo {
+        code: "referral.no_needs",
+        summary: "A referral names no needs.",
+    },
+    CodeInfo {
+        code: "referral.invalid_value",
+        summary: "A referral's sex, urgency or consent is not one of the allowed words.",
+    },
+    CodeInfo {
+        code: "referral.unknown_field",
+        summary: "A referral carries an extra field the directory does not declare.",
+    },
+    CodeInfo {
+        code: "referral.internal",
+        summary: "A fault inside the library while routing a batch: please report it.",
+    },
+    CodeInfo {
+        code: "referral.date_out_of_range",
+        summary: "A referral dated outside 1995-2100, whose bank holidays are known.",
+    },
 ];
 
 /// Every error code carecoord can return, with what it means.
@@ -338,6 +428,7 @@ mod tests {
             include_str!("time/mod.rs"),
             include_str!("expr/error.rs"),
             include_str!("caseload/error.rs"),
+            include_str!("routing/error.rs"),
         ];
         let mut codes = Vec::new();
         for source in sources {

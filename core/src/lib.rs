@@ -51,6 +51,7 @@ pub mod diag;
 pub mod error;
 pub mod expr;
 pub mod ids;
+pub mod routing;
 pub mod time;
 
 pub use error::{Error, ErrorKind};

@@ -15,6 +15,7 @@ use carecoord::Error;
 use carecoord::caseload::RuleSet;
 use carecoord::expr::Value as FieldValue;
 use carecoord::ids::NhsNumber;
+use carecoord::routing::{Directory, Referral};
 use carecoord::time::{
     self, Disambiguation, LondonLookup, WorkingCalendar, parse_date, parse_instant,
     parse_local_datetime,
@@ -90,6 +91,19 @@ fn rules(input: &Value) -> Result<RuleSet, Error> {
         (None, Some(text)) => RuleSet::from_toml(text.as_str().unwrap())?,
         _ => panic!("give exactly one of rules and rules_toml"),
     })
+}
+
+/// A directory named by path (relative to the repository) or given inline.
+fn directory(input: &Value) -> Result<Directory, Error> {
+    Ok(
+        match (input.get("directory"), input.get("directory_toml")) {
+            (Some(path), None) => Directory::from_toml(
+                &std::fs::read_to_string(repo_root().join(path.as_str().unwrap())).unwrap(),
+            )?,
+            (None, Some(text)) => Directory::from_toml(text.as_str().unwrap())?,
+            _ => panic!("give exactly one of directory and directory_toml"),
+        },
+    )
 }
 
 /// JSON row values as the library's values: integral numbers are ints.
@@ -190,6 +204,72 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             let passed = outcomes.iter().filter(|o| o.passed()).count();
             json!({ "passed": passed, "failed": outcomes.len() - passed })
         }
+        "routing.load" => {
+            let d = directory(input)?;
+            json!({ "services": d.services().iter().map(|s| &*s.id).collect::<Vec<_>>() })
+        }
+        "routing.route" => {
+            let d = directory(input)?;
+            let r = &input["referral"];
+            let opt = |k: &str| r[k].as_str().map(str::to_owned);
+            let referral = Referral {
+                id: text(r, "id").to_owned(),
+                age: r["age"].as_i64().unwrap(),
+                sex: text(r, "sex").parse()?,
+                district: text(r, "district").to_owned(),
+                pcn: opt("pcn"),
+                practice: opt("practice"),
+                needs: r["needs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_owned())
+                    .collect(),
+                urgency: text(r, "urgency").parse()?,
+                consent: text(r, "consent").parse()?,
+                at: parse_instant(text(r, "at"), "at")?,
+                extra: r["extra"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), field_value(v)))
+                    .collect(),
+            };
+            let routing = d.route(&referral)?;
+            let matches: Vec<Value> = routing
+                .matches
+                .iter()
+                .map(|m| {
+                    json!({
+                        "rank": m.rank,
+                        "service_id": &*m.service_id,
+                        "route": m.route.key(),
+                        "matched_needs": m.matched_needs.iter().map(|n| &**n).collect::<Vec<_>>(),
+                        "referral_code": &*m.referral_code,
+                        "escalate": m.escalate,
+                        "consent_basis": m.consent_basis.key(),
+                    })
+                })
+                .collect();
+            let excluded: serde_json::Map<String, Value> = routing
+                .excluded
+                .iter()
+                .map(|e| {
+                    (
+                        e.service_id.to_string(),
+                        json!(e.reasons.iter().map(|r| r.code()).collect::<Vec<_>>()),
+                    )
+                })
+                .collect();
+            json!({
+                "outcome": routing.outcome.key(),
+                "escalate_now": routing.escalate_now,
+                "matches": matches,
+                "excluded": excluded,
+                "unmet_needs": routing.unmet_needs.iter().map(|n| &**n).collect::<Vec<_>>(),
+                "day": routing.day.to_string(),
+            })
+        }
         other => panic!("unknown conformance operation {other:?}"),
     })
 }
@@ -217,6 +297,7 @@ fn every_conformance_vector_passes() {
                 (None, Some(expected), Err(e)) => {
                     let location = match &e {
                         Error::Rules(r) => r.location,
+                        Error::Directory(d) => d.location,
                         _ => None,
                     };
                     // Line and column are compared only where the vector gives them.

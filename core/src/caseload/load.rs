@@ -26,16 +26,16 @@ pub(crate) struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn at(&self, offset: usize) -> Option<LineCol> {
+    pub(crate) fn at(&self, offset: usize) -> Option<LineCol> {
         self.spans_valid.then(|| line_col(self.text, offset))
     }
 
-    fn at_span<T>(&self, s: &Spanned<T>) -> Option<LineCol> {
+    pub(crate) fn at_span<T>(&self, s: &Spanned<T>) -> Option<LineCol> {
         self.at(s.span().start)
     }
 
     /// The file location of an expression error inside a quoted TOML string.
-    fn at_expr(&self, string: &Spanned<String>, err: &ExprError) -> Option<LineCol> {
+    pub(crate) fn at_expr(&self, string: &Spanned<String>, err: &ExprError) -> Option<LineCol> {
         let span = string.span();
         let raw = self.text.get(span.clone()).unwrap_or_default();
         // Only when the string is written without escapes do its bytes line up
@@ -88,7 +88,7 @@ pub(crate) fn parse_json(text: &str) -> Result<RuleFile, RuleError> {
 
 /// JSON to TOML values: nulls are dropped (TOML has none; absent means null),
 /// and `YYYY-MM-DD` strings under `effective_from` and `today` become dates.
-fn json_to_toml(v: serde_json::Value) -> Option<toml::Value> {
+pub(crate) fn json_to_toml(v: serde_json::Value) -> Option<toml::Value> {
     use serde_json::Value as J;
     Some(match v {
         J::Null => return None,
@@ -395,49 +395,13 @@ fn build_schema(file: &RuleFile, src: &Source<'_>) -> Result<Schema, RuleError> 
         let invalid = |message: String| {
             RuleError::new(RuleErrorKind::InvalidField { message }, path.clone(), at)
         };
-        let (ty_name, nullable, values) = match field.get_ref() {
-            FieldSpec::Short(t) => (t.as_str(), false, None),
-            FieldSpec::Full(f) => (f.ty.as_str(), f.nullable, f.values.as_ref()),
-        };
-        let ty = match (ty_name, values) {
-            ("enum", Some(values)) if !values.is_empty() => {
-                let unique: HashSet<&String> = values.iter().collect();
-                if unique.len() != values.len() {
-                    return Err(invalid(format!("enum field `{name}` repeats a value")));
-                }
-                Type::Enum(values.iter().cloned().collect())
+        let field = declared_field(name, field.get_ref()).map_err(|p| match p {
+            FieldProblem::UnknownType(name) => {
+                RuleError::new(RuleErrorKind::UnknownType { name }, path.clone(), at)
             }
-            ("enum", _) => {
-                return Err(invalid(format!(
-                    "enum field `{name}` needs a non-empty `values` list"
-                )));
-            }
-            (_, Some(_)) => {
-                return Err(invalid(format!(
-                    "`values` is for enum fields; `{name}` is {ty_name}"
-                )));
-            }
-            (other, None) => Type::from_name(other).ok_or_else(|| {
-                RuleError::new(
-                    RuleErrorKind::UnknownType {
-                        name: other.to_owned(),
-                    },
-                    path.clone(),
-                    at,
-                )
-            })?,
-        };
-        if !is_identifier(name) {
-            return Err(invalid(format!(
-                "field name `{name}` must be letters, digits and _ (not starting with a digit)"
-            )));
-        }
-        fields.push(Field {
-            name: name.clone(),
-            ty,
-            nullable,
-            role: None,
-        });
+            FieldProblem::Invalid(message) => invalid(message),
+        })?;
+        fields.push(field);
     }
 
     let id = find_role(&fields, src, &spec.id, "id", &|t| {
@@ -561,4 +525,56 @@ fn check_safeguarding(
             .as_ref()
             .and_then(|s| src.at_span(s)),
     ))
+}
+
+/// Why a declared field cannot be used.
+pub(crate) enum FieldProblem {
+    /// A type name the language does not have.
+    UnknownType(String),
+    /// Anything else, described.
+    Invalid(String),
+}
+
+/// A field declared in a file (`name = "int"` or a table), checked: a known
+/// type, enum values present, unique and only on enums, an identifier name.
+pub(crate) fn declared_field(name: &str, spec: &FieldSpec) -> Result<Field, FieldProblem> {
+    let (ty_name, nullable, values) = match spec {
+        FieldSpec::Short(t) => (t.as_str(), false, None),
+        FieldSpec::Full(f) => (f.ty.as_str(), f.nullable, f.values.as_ref()),
+    };
+    let ty = match (ty_name, values) {
+        ("enum", Some(values)) if !values.is_empty() => {
+            let unique: HashSet<&String> = values.iter().collect();
+            if unique.len() != values.len() {
+                return Err(FieldProblem::Invalid(format!(
+                    "enum field `{name}` repeats a value"
+                )));
+            }
+            Type::Enum(values.iter().cloned().collect())
+        }
+        ("enum", _) => {
+            return Err(FieldProblem::Invalid(format!(
+                "enum field `{name}` needs a non-empty `values` list"
+            )));
+        }
+        (_, Some(_)) => {
+            return Err(FieldProblem::Invalid(format!(
+                "`values` is for enum fields; `{name}` is {ty_name}"
+            )));
+        }
+        (other, None) => {
+            Type::from_name(other).ok_or_else(|| FieldProblem::UnknownType(other.to_owned()))?
+        }
+    };
+    if !is_identifier(name) {
+        return Err(FieldProblem::Invalid(format!(
+            "field name `{name}` must be letters, digits and _ (not starting with a digit)"
+        )));
+    }
+    Ok(Field {
+        name: name.to_owned(),
+        ty,
+        nullable,
+        role: None,
+    })
 }

@@ -18,9 +18,9 @@
 mod columnar;
 mod error;
 mod impact;
-mod load;
-mod model;
-mod record;
+pub(crate) mod load;
+pub(crate) mod model;
+pub(crate) mod record;
 mod ruleset;
 mod unreachable;
 

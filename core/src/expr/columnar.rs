@@ -542,3 +542,21 @@ mod tests {
         }
     }
 }
+
+/// One row of a bound batch, read in place through [`Fields`]: lets the row
+/// evaluator (and anything else written over `Fields`) run on Arrow data.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BatchRow<'b, 'a> {
+    pub batch: &'b BoundBatch<'a>,
+    pub row: usize,
+}
+
+impl crate::expr::Fields for BatchRow<'_, '_> {
+    #[inline]
+    fn field(&self, index: usize) -> Scalar<'_> {
+        self.batch
+            .columns
+            .get(index)
+            .map_or(Scalar::Null, |c| c.get(self.row))
+    }
+}

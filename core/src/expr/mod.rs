@@ -67,6 +67,7 @@ pub use value::Value;
 
 pub(crate) use check::{CmpOp, Node, NodeKind};
 pub(crate) use eval::Fields;
+pub(crate) use value::Scalar;
 
 /// An expression checked against a schema, ready to evaluate.
 #[derive(Debug, Clone, PartialEq)]
