@@ -76,6 +76,30 @@ pub enum CarecoordError {
         /// What was wrong.
         detail: String,
     },
+    /// A service directory that cannot be loaded: says where, as for rules.
+    #[error("{detail}")]
+    InvalidDirectory {
+        /// Stable code, e.g. `directory.unknown_need`.
+        code: String,
+        /// What was wrong.
+        detail: String,
+        /// Where in the file's structure, e.g. `service[sp_north].needs[1]`.
+        path: String,
+        /// 1-based line, where known.
+        line: Option<u32>,
+        /// 1-based column, where known.
+        column: Option<u32>,
+        /// A hint such as "did you mean `debt`?".
+        help: Option<String>,
+    },
+    /// A referral that cannot be routed (names the field, never the value).
+    #[error("{detail}")]
+    InvalidReferral {
+        /// Stable code, e.g. `referral.unknown_need`.
+        code: String,
+        /// What was wrong.
+        detail: String,
+    },
     /// Valid input outside the supported range (e.g. bank holidays before 1995).
     #[error("{detail}")]
     OutOfRange {
@@ -100,6 +124,15 @@ impl From<Error> for CarecoordError {
                 help: e.help(),
             },
             Error::Record(_) => Self::InvalidRecord { code, detail },
+            Error::Directory(e) => Self::InvalidDirectory {
+                code,
+                detail,
+                path: e.path.clone(),
+                line: e.location.and_then(|l| u32::try_from(l.line).ok()),
+                column: e.location.and_then(|l| u32::try_from(l.column).ok()),
+                help: e.help(),
+            },
+            Error::Referral(_) => Self::InvalidReferral { code, detail },
             Error::Time(TimeError::NonexistentLocalTime { .. }) => {
                 Self::NonexistentLocalTime { code, detail }
             }
@@ -160,6 +193,18 @@ impl From<carecoord::caseload::RuleError> for CarecoordError {
 
 impl From<carecoord::caseload::RecordError> for CarecoordError {
     fn from(err: carecoord::caseload::RecordError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+impl From<carecoord::routing::DirectoryError> for CarecoordError {
+    fn from(err: carecoord::routing::DirectoryError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+impl From<carecoord::routing::ReferralError> for CarecoordError {
+    fn from(err: carecoord::routing::ReferralError) -> Self {
         Error::from(err).into()
     }
 }

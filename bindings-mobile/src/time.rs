@@ -210,6 +210,16 @@ pub fn parse_local_date_time(text: String) -> Result<LocalDateTime, CarecoordErr
     Ok(core_time::parse_local_datetime(&text, "local")?.into())
 }
 
+/// Parses an RFC 3339 instant with an offset (`2026-11-23T10:00:00Z`,
+/// `...+01:00`). Text without an offset is refused (`time.missing_offset`):
+/// it names no instant. Throws `InvalidInput` or `InvalidDate`.
+#[uniffi::export]
+pub fn parse_instant(text: String) -> Result<SystemTime, CarecoordError> {
+    Ok(crate::convert::system_time(core_time::parse_instant(
+        &text, "instant",
+    )?)?)
+}
+
 /// The wall time in London at an instant.
 #[uniffi::export]
 pub fn to_london(instant: SystemTime) -> Result<LondonTime, CarecoordError> {

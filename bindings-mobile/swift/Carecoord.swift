@@ -659,6 +659,235 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
+ * A service directory, loaded and checked.
+ */
+public protocol DirectoryProtocol: AnyObject, Sendable {
+    
+    /**
+     * The first day it is in force.
+     */
+    func effectiveFrom()  -> CalendarDate
+    
+    /**
+     * Its name.
+     */
+    func name()  -> String
+    
+    /**
+     * Routes one referral: the safeguarding lead first for a safeguarding
+     * need (always), the red-flag route next, then eligible services ranked;
+     * every other service with why; needs left unmet. Throws
+     * `InvalidReferral` naming the field (never its value).
+     */
+    func route(referral: Referral) throws  -> Routing
+    
+    /**
+     * Service ids, in file order.
+     */
+    func serviceIds()  -> [String]
+    
+    /**
+     * Its version.
+     */
+    func version()  -> String
+    
+}
+/**
+ * A service directory, loaded and checked.
+ */
+open class Directory: DirectoryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_directory(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_directory(handle, $0) }
+    }
+
+    
+    /**
+     * Loads a directory from JSON text (the same model as TOML).
+     */
+public static func fromJson(text: String)throws  -> Directory  {
+    return try  FfiConverterTypeDirectory_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_directory_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads a directory from TOML text. Throws `InvalidDirectory` with the
+     * path, line and column of any mistake.
+     */
+public static func fromToml(text: String)throws  -> Directory  {
+    return try  FfiConverterTypeDirectory_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_directory_from_toml(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The first day it is in force.
+     */
+open func effectiveFrom() -> CalendarDate  {
+    return try!  FfiConverterTypeCalendarDate_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_effective_from(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Its name.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Routes one referral: the safeguarding lead first for a safeguarding
+     * need (always), the red-flag route next, then eligible services ranked;
+     * every other service with why; needs left unmet. Throws
+     * `InvalidReferral` naming the field (never its value).
+     */
+open func route(referral: Referral)throws  -> Routing  {
+    return try  FfiConverterTypeRouting_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_route(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReferral_lower(referral),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Service ids, in file order.
+     */
+open func serviceIds() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_service_ids(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Its version.
+     */
+open func version() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_version(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectory: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Directory
+
+    public static func lift(_ handle: UInt64) throws -> Directory {
+        return Directory(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Directory) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Directory {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Directory, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectory_lift(_ handle: UInt64) throws -> Directory {
+    return try FfiConverterTypeDirectory.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectory_lower(_ value: Directory) -> UInt64 {
+    return FfiConverterTypeDirectory.lower(value)
+}
+
+
+
+
+
+
+/**
  * A valid NHS number: ten digits whose last is the Modulus 11 check digit.
  *
  * `toString()` (Kotlin) and `description` (Swift) print `NhsNumber(***)`:
@@ -2012,6 +2241,144 @@ public func FfiConverterTypeErrorCodeInfo_lower(_ value: ErrorCodeInfo) -> RustB
 
 
 /**
+ * A service not offered, with every criterion it failed.
+ */
+public struct Exclusion: Equatable, Hashable {
+    /**
+     * The service's id.
+     */
+    public var serviceId: String
+    /**
+     * Each failed criterion.
+     */
+    public var reasons: [ExclusionReason]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The service's id.
+         */serviceId: String, 
+        /**
+         * Each failed criterion.
+         */reasons: [ExclusionReason]) {
+        self.serviceId = serviceId
+        self.reasons = reasons
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Exclusion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExclusion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Exclusion {
+        return
+            try Exclusion(
+                serviceId: FfiConverterString.read(from: &buf), 
+                reasons: FfiConverterSequenceTypeExclusionReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Exclusion, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterSequenceTypeExclusionReason.write(value.reasons, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExclusion_lift(_ buf: RustBuffer) throws -> Exclusion {
+    return try FfiConverterTypeExclusion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExclusion_lower(_ value: Exclusion) -> RustBuffer {
+    return FfiConverterTypeExclusion.lower(value)
+}
+
+
+/**
+ * One criterion a service failed.
+ */
+public struct ExclusionReason: Equatable, Hashable {
+    /**
+     * A stable code, e.g. `outside_catchment`.
+     */
+    public var code: String
+    /**
+     * In words.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A stable code, e.g. `outside_catchment`.
+         */code: String, 
+        /**
+         * In words.
+         */message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExclusionReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExclusionReason: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExclusionReason {
+        return
+            try ExclusionReason(
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExclusionReason, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExclusionReason_lift(_ buf: RustBuffer) throws -> ExclusionReason {
+    return try FfiConverterTypeExclusionReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExclusionReason_lower(_ value: ExclusionReason) -> RustBuffer {
+    return FfiConverterTypeExclusionReason.lower(value)
+}
+
+
+/**
  * Every rule and override on one record, fired or not, and why.
  */
 public struct Explanation: Equatable, Hashable {
@@ -2378,6 +2745,185 @@ public func FfiConverterTypeLondonTime_lower(_ value: LondonTime) -> RustBuffer 
 
 
 /**
+ * One service the referral goes to, in rank order.
+ */
+public struct Match: Equatable, Hashable {
+    /**
+     * 1 for the first.
+     */
+    public var rank: UInt32
+    /**
+     * The service's id.
+     */
+    public var serviceId: String
+    /**
+     * Its name.
+     */
+    public var serviceName: String
+    /**
+     * How it was reached.
+     */
+    public var route: RouteKind
+    /**
+     * The referral's needs it serves.
+     */
+    public var matchedNeeds: [String]
+    /**
+     * The SNOMED CT referral procedure code to record.
+     */
+    public var referralCode: String
+    /**
+     * Whether to act now.
+     */
+    public var escalate: Bool
+    /**
+     * Whether it is open on the day of the referral.
+     */
+    public var openOnDay: Bool
+    /**
+     * Whether it is local rather than area-wide.
+     */
+    public var local: Bool
+    /**
+     * Its wait in days, if known.
+     */
+    public var waitDays: UInt32?
+    /**
+     * The basis for sharing.
+     */
+    public var consentBasis: ConsentBasis
+    /**
+     * The named contact, for escalations.
+     */
+    public var contact: String?
+    /**
+     * Why it is here and at this rank, in words.
+     */
+    public var reasons: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1 for the first.
+         */rank: UInt32, 
+        /**
+         * The service's id.
+         */serviceId: String, 
+        /**
+         * Its name.
+         */serviceName: String, 
+        /**
+         * How it was reached.
+         */route: RouteKind, 
+        /**
+         * The referral's needs it serves.
+         */matchedNeeds: [String], 
+        /**
+         * The SNOMED CT referral procedure code to record.
+         */referralCode: String, 
+        /**
+         * Whether to act now.
+         */escalate: Bool, 
+        /**
+         * Whether it is open on the day of the referral.
+         */openOnDay: Bool, 
+        /**
+         * Whether it is local rather than area-wide.
+         */local: Bool, 
+        /**
+         * Its wait in days, if known.
+         */waitDays: UInt32?, 
+        /**
+         * The basis for sharing.
+         */consentBasis: ConsentBasis, 
+        /**
+         * The named contact, for escalations.
+         */contact: String?, 
+        /**
+         * Why it is here and at this rank, in words.
+         */reasons: [String]) {
+        self.rank = rank
+        self.serviceId = serviceId
+        self.serviceName = serviceName
+        self.route = route
+        self.matchedNeeds = matchedNeeds
+        self.referralCode = referralCode
+        self.escalate = escalate
+        self.openOnDay = openOnDay
+        self.local = local
+        self.waitDays = waitDays
+        self.consentBasis = consentBasis
+        self.contact = contact
+        self.reasons = reasons
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Match: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Match {
+        return
+            try Match(
+                rank: FfiConverterUInt32.read(from: &buf), 
+                serviceId: FfiConverterString.read(from: &buf), 
+                serviceName: FfiConverterString.read(from: &buf), 
+                route: FfiConverterTypeRouteKind.read(from: &buf), 
+                matchedNeeds: FfiConverterSequenceString.read(from: &buf), 
+                referralCode: FfiConverterString.read(from: &buf), 
+                escalate: FfiConverterBool.read(from: &buf), 
+                openOnDay: FfiConverterBool.read(from: &buf), 
+                local: FfiConverterBool.read(from: &buf), 
+                waitDays: FfiConverterOptionUInt32.read(from: &buf), 
+                consentBasis: FfiConverterTypeConsentBasis.read(from: &buf), 
+                contact: FfiConverterOptionString.read(from: &buf), 
+                reasons: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Match, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.rank, into: &buf)
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterString.write(value.serviceName, into: &buf)
+        FfiConverterTypeRouteKind.write(value.route, into: &buf)
+        FfiConverterSequenceString.write(value.matchedNeeds, into: &buf)
+        FfiConverterString.write(value.referralCode, into: &buf)
+        FfiConverterBool.write(value.escalate, into: &buf)
+        FfiConverterBool.write(value.openOnDay, into: &buf)
+        FfiConverterBool.write(value.local, into: &buf)
+        FfiConverterOptionUInt32.write(value.waitDays, into: &buf)
+        FfiConverterTypeConsentBasis.write(value.consentBasis, into: &buf)
+        FfiConverterOptionString.write(value.contact, into: &buf)
+        FfiConverterSequenceString.write(value.reasons, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatch_lift(_ buf: RustBuffer) throws -> Match {
+    return try FfiConverterTypeMatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatch_lower(_ value: Match) -> RustBuffer {
+    return FfiConverterTypeMatch.lower(value)
+}
+
+
+/**
  * How one override went.
  */
 public struct OverrideTrace: Equatable, Hashable {
@@ -2631,6 +3177,285 @@ public func FfiConverterTypeReason_lift(_ buf: RustBuffer) throws -> Reason {
 #endif
 public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
     return FfiConverterTypeReason.lower(value)
+}
+
+
+/**
+ * A referral to route: the minimum eligibility needs (no name, NHS number,
+ * date of birth or full postcode). No `Debug`: it holds the district.
+ */
+public struct Referral: Equatable, Hashable {
+    /**
+     * The referral's own id.
+     */
+    public var id: String
+    /**
+     * Age in whole years.
+     */
+    public var age: Int64
+    /**
+     * Sex as recorded.
+     */
+    public var sex: Sex
+    /**
+     * Postcode district only (e.g. `LS6`).
+     */
+    public var district: String
+    /**
+     * PCN code of the registered practice, if known.
+     */
+    public var pcn: String?
+    /**
+     * Registered practice code, if known.
+     */
+    public var practice: String?
+    /**
+     * Needs, as vocabulary tags.
+     */
+    public var needs: [String]
+    /**
+     * How soon.
+     */
+    public var urgency: Urgency
+    /**
+     * Consent to being referred.
+     */
+    public var consent: Consent
+    /**
+     * When it is made; its Europe/London date decides which services are open.
+     */
+    public var at: Date
+    /**
+     * Values of the directory's extra fields, by name.
+     */
+    public var extra: [String: FieldValue]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The referral's own id.
+         */id: String, 
+        /**
+         * Age in whole years.
+         */age: Int64, 
+        /**
+         * Sex as recorded.
+         */sex: Sex, 
+        /**
+         * Postcode district only (e.g. `LS6`).
+         */district: String, 
+        /**
+         * PCN code of the registered practice, if known.
+         */pcn: String?, 
+        /**
+         * Registered practice code, if known.
+         */practice: String?, 
+        /**
+         * Needs, as vocabulary tags.
+         */needs: [String], 
+        /**
+         * How soon.
+         */urgency: Urgency, 
+        /**
+         * Consent to being referred.
+         */consent: Consent, 
+        /**
+         * When it is made; its Europe/London date decides which services are open.
+         */at: Date, 
+        /**
+         * Values of the directory's extra fields, by name.
+         */extra: [String: FieldValue]) {
+        self.id = id
+        self.age = age
+        self.sex = sex
+        self.district = district
+        self.pcn = pcn
+        self.practice = practice
+        self.needs = needs
+        self.urgency = urgency
+        self.consent = consent
+        self.at = at
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Referral: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReferral: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Referral {
+        return
+            try Referral(
+                id: FfiConverterString.read(from: &buf), 
+                age: FfiConverterInt64.read(from: &buf), 
+                sex: FfiConverterTypeSex.read(from: &buf), 
+                district: FfiConverterString.read(from: &buf), 
+                pcn: FfiConverterOptionString.read(from: &buf), 
+                practice: FfiConverterOptionString.read(from: &buf), 
+                needs: FfiConverterSequenceString.read(from: &buf), 
+                urgency: FfiConverterTypeUrgency.read(from: &buf), 
+                consent: FfiConverterTypeConsent.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                extra: FfiConverterDictionaryStringTypeFieldValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Referral, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.age, into: &buf)
+        FfiConverterTypeSex.write(value.sex, into: &buf)
+        FfiConverterString.write(value.district, into: &buf)
+        FfiConverterOptionString.write(value.pcn, into: &buf)
+        FfiConverterOptionString.write(value.practice, into: &buf)
+        FfiConverterSequenceString.write(value.needs, into: &buf)
+        FfiConverterTypeUrgency.write(value.urgency, into: &buf)
+        FfiConverterTypeConsent.write(value.consent, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterDictionaryStringTypeFieldValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReferral_lift(_ buf: RustBuffer) throws -> Referral {
+    return try FfiConverterTypeReferral.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReferral_lower(_ value: Referral) -> RustBuffer {
+    return FfiConverterTypeReferral.lower(value)
+}
+
+
+/**
+ * Where a referral should go, and why.
+ */
+public struct Routing: Equatable, Hashable {
+    /**
+     * The referral's id.
+     */
+    public var referralId: String
+    /**
+     * The overall outcome.
+     */
+    public var outcome: Outcome
+    /**
+     * Whether anything must be acted on now.
+     */
+    public var escalateNow: Bool
+    /**
+     * Where it goes, escalations first.
+     */
+    public var matches: [Match]
+    /**
+     * Every other service, with why.
+     */
+    public var excluded: [Exclusion]
+    /**
+     * Ordinary needs no eligible service serves.
+     */
+    public var unmetNeeds: [String]
+    /**
+     * The Europe/London date it was assessed on.
+     */
+    public var day: CalendarDate
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The referral's id.
+         */referralId: String, 
+        /**
+         * The overall outcome.
+         */outcome: Outcome, 
+        /**
+         * Whether anything must be acted on now.
+         */escalateNow: Bool, 
+        /**
+         * Where it goes, escalations first.
+         */matches: [Match], 
+        /**
+         * Every other service, with why.
+         */excluded: [Exclusion], 
+        /**
+         * Ordinary needs no eligible service serves.
+         */unmetNeeds: [String], 
+        /**
+         * The Europe/London date it was assessed on.
+         */day: CalendarDate) {
+        self.referralId = referralId
+        self.outcome = outcome
+        self.escalateNow = escalateNow
+        self.matches = matches
+        self.excluded = excluded
+        self.unmetNeeds = unmetNeeds
+        self.day = day
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Routing: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRouting: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Routing {
+        return
+            try Routing(
+                referralId: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
+                escalateNow: FfiConverterBool.read(from: &buf), 
+                matches: FfiConverterSequenceTypeMatch.read(from: &buf), 
+                excluded: FfiConverterSequenceTypeExclusion.read(from: &buf), 
+                unmetNeeds: FfiConverterSequenceString.read(from: &buf), 
+                day: FfiConverterTypeCalendarDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Routing, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.referralId, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
+        FfiConverterBool.write(value.escalateNow, into: &buf)
+        FfiConverterSequenceTypeMatch.write(value.matches, into: &buf)
+        FfiConverterSequenceTypeExclusion.write(value.excluded, into: &buf)
+        FfiConverterSequenceString.write(value.unmetNeeds, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.day, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouting_lift(_ buf: RustBuffer) throws -> Routing {
+    return try FfiConverterTypeRouting.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouting_lower(_ value: Routing) -> RustBuffer {
+    return FfiConverterTypeRouting.lower(value)
 }
 
 
@@ -3094,6 +3919,40 @@ enum CarecoordError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
          */detail: String
     )
     /**
+     * A service directory that cannot be loaded: says where, as for rules.
+     */
+    case InvalidDirectory(
+        /**
+         * Stable code, e.g. `directory.unknown_need`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * Where in the file's structure, e.g. `service[sp_north].needs[1]`.
+         */path: String, 
+        /**
+         * 1-based line, where known.
+         */line: UInt32?, 
+        /**
+         * 1-based column, where known.
+         */column: UInt32?, 
+        /**
+         * A hint such as "did you mean `debt`?".
+         */help: String?
+    )
+    /**
+     * A referral that cannot be routed (names the field, never the value).
+     */
+    case InvalidReferral(
+        /**
+         * Stable code, e.g. `referral.unknown_need`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String
+    )
+    /**
      * Valid input outside the supported range (e.g. bank holidays before 1995).
      */
     case OutOfRange(
@@ -3165,7 +4024,19 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .OutOfRange(
+        case 8: return .InvalidDirectory(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            path: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterOptionUInt32.read(from: &buf), 
+            column: try FfiConverterOptionUInt32.read(from: &buf), 
+            help: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 9: return .InvalidReferral(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .OutOfRange(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
@@ -3227,8 +4098,24 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .OutOfRange(code,detail):
+        case let .InvalidDirectory(code,detail,path,line,column,help):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterOptionUInt32.write(line, into: &buf)
+            FfiConverterOptionUInt32.write(column, into: &buf)
+            FfiConverterOptionString.write(help, into: &buf)
+            
+        
+        case let .InvalidReferral(code,detail):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .OutOfRange(code,detail):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
@@ -3250,6 +4137,186 @@ public func FfiConverterTypeCarecoordError_lift(_ buf: RustBuffer) throws -> Car
 public func FfiConverterTypeCarecoordError_lower(_ value: CarecoordError) -> RustBuffer {
     return FfiConverterTypeCarecoordError.lower(value)
 }
+
+
+/**
+ * The person's consent to the referral.
+ */
+
+public enum Consent: Equatable, Hashable {
+    
+    /**
+     * The person agreed.
+     */
+    case given
+    /**
+     * The person declined.
+     */
+    case refused
+    /**
+     * Not yet asked.
+     */
+    case notAsked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Consent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsent: FfiConverterRustBuffer {
+    typealias SwiftType = Consent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Consent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .given
+        
+        case 2: return .refused
+        
+        case 3: return .notAsked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Consent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .given:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .refused:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notAsked:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lift(_ buf: RustBuffer) throws -> Consent {
+    return try FfiConverterTypeConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lower(_ value: Consent) -> RustBuffer {
+    return FfiConverterTypeConsent.lower(value)
+}
+
+
+
+/**
+ * The basis on which information goes with the referral.
+ */
+
+public enum ConsentBasis: Equatable, Hashable {
+    
+    /**
+     * The person consented.
+     */
+    case consent
+    /**
+     * The service does not require consent.
+     */
+    case notRequired
+    /**
+     * Safeguarding, shared without consent: record the justification.
+     */
+    case safeguardingWithoutConsent
+    /**
+     * A red flag returned to the person's own GP for direct care.
+     */
+    case directCare
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ConsentBasis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentBasis: FfiConverterRustBuffer {
+    typealias SwiftType = ConsentBasis
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentBasis {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .consent
+        
+        case 2: return .notRequired
+        
+        case 3: return .safeguardingWithoutConsent
+        
+        case 4: return .directCare
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConsentBasis, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .consent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notRequired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .safeguardingWithoutConsent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .directCare:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentBasis_lift(_ buf: RustBuffer) throws -> ConsentBasis {
+    return try FfiConverterTypeConsentBasis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentBasis_lower(_ value: ConsentBasis) -> RustBuffer {
+    return FfiConverterTypeConsentBasis.lower(value)
+}
+
 
 
 /**
@@ -3620,6 +4687,281 @@ public func FfiConverterTypeLondonLookup_lower(_ value: LondonLookup) -> RustBuf
 
 
 /**
+ * The overall result.
+ */
+
+public enum Outcome: Equatable, Hashable {
+    
+    /**
+     * Safeguarding or a red flag: escalate now.
+     */
+    case escalated
+    /**
+     * Eligible services, ranked.
+     */
+    case routed
+    /**
+     * Nothing eligible without the person's consent.
+     */
+    case needsConsent
+    /**
+     * Nothing eligible: an unmet need, kept for monitoring.
+     */
+    case unmet
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .escalated
+        
+        case 2: return .routed
+        
+        case 3: return .needsConsent
+        
+        case 4: return .unmet
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .escalated:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .routed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .needsConsent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unmet:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
+}
+
+
+
+/**
+ * How a match was reached.
+ */
+
+public enum RouteKind: Equatable, Hashable {
+    
+    /**
+     * The named safeguarding lead.
+     */
+    case safeguarding
+    /**
+     * The escalation route for a clinical red flag.
+     */
+    case redFlag
+    /**
+     * An eligible ordinary service.
+     */
+    case service
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RouteKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRouteKind: FfiConverterRustBuffer {
+    typealias SwiftType = RouteKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RouteKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .safeguarding
+        
+        case 2: return .redFlag
+        
+        case 3: return .service
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RouteKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .safeguarding:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .redFlag:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .service:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteKind_lift(_ buf: RustBuffer) throws -> RouteKind {
+    return try FfiConverterTypeRouteKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteKind_lower(_ value: RouteKind) -> RustBuffer {
+    return FfiConverterTypeRouteKind.lower(value)
+}
+
+
+
+/**
+ * Sex as recorded for eligibility (FHIR administrative gender).
+ */
+
+public enum Sex: Equatable, Hashable {
+    
+    /**
+     * Female.
+     */
+    case female
+    /**
+     * Male.
+     */
+    case male
+    /**
+     * Other.
+     */
+    case other
+    /**
+     * Not known.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Sex: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSex: FfiConverterRustBuffer {
+    typealias SwiftType = Sex
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Sex {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .female
+        
+        case 2: return .male
+        
+        case 3: return .other
+        
+        case 4: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Sex, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .female:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .male:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSex_lift(_ buf: RustBuffer) throws -> Sex {
+    return try FfiConverterTypeSex.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSex_lower(_ value: Sex) -> RustBuffer {
+    return FfiConverterTypeSex.lower(value)
+}
+
+
+
+/**
  * Three-valued outcome of a condition.
  */
 
@@ -3700,6 +5042,101 @@ public func FfiConverterTypeTruth_lift(_ buf: RustBuffer) throws -> Truth {
 #endif
 public func FfiConverterTypeTruth_lower(_ value: Truth) -> RustBuffer {
     return FfiConverterTypeTruth.lower(value)
+}
+
+
+
+/**
+ * How soon a referral must be acted on (FHIR request priority).
+ */
+
+public enum Urgency: Equatable, Hashable {
+    
+    /**
+     * Normal priority.
+     */
+    case routine
+    /**
+     * Sooner than routine: the service must be open that day.
+     */
+    case urgent
+    /**
+     * As soon as possible.
+     */
+    case asap
+    /**
+     * Immediately.
+     */
+    case stat
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Urgency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUrgency: FfiConverterRustBuffer {
+    typealias SwiftType = Urgency
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Urgency {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .routine
+        
+        case 2: return .urgent
+        
+        case 3: return .asap
+        
+        case 4: return .stat
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Urgency, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .routine:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .urgent:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .asap:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .stat:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUrgency_lift(_ buf: RustBuffer) throws -> Urgency {
+    return try FfiConverterTypeUrgency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUrgency_lower(_ value: Urgency) -> RustBuffer {
+    return FfiConverterTypeUrgency.lower(value)
 }
 
 
@@ -3969,6 +5406,81 @@ fileprivate struct FfiConverterSequenceTypeErrorCodeInfo: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeErrorCodeInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExclusion: FfiConverterRustBuffer {
+    typealias SwiftType = [Exclusion]
+
+    public static func write(_ value: [Exclusion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExclusion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Exclusion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Exclusion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExclusion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExclusionReason: FfiConverterRustBuffer {
+    typealias SwiftType = [ExclusionReason]
+
+    public static func write(_ value: [ExclusionReason], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExclusionReason.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExclusionReason] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExclusionReason]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExclusionReason.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMatch: FfiConverterRustBuffer {
+    typealias SwiftType = [Match]
+
+    public static func write(_ value: [Match], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMatch.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Match] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Match]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMatch.read(from: &buf))
         }
         return seq
     }
@@ -4268,6 +5780,19 @@ public func parseDate(text: String)throws  -> CalendarDate  {
 })
 }
 /**
+ * Parses an RFC 3339 instant with an offset (`2026-11-23T10:00:00Z`,
+ * `...+01:00`). Text without an offset is refused (`time.missing_offset`):
+ * it names no instant. Throws `InvalidInput` or `InvalidDate`.
+ */
+public func parseInstant(text: String)throws  -> Date  {
+    return try  FfiConverterTimestamp.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_parse_instant(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
  * Parses an ISO 8601 wall time without offset, `YYYY-MM-DDTHH:MM[:SS]`.
  * Throws `InvalidDate`.
  */
@@ -4330,6 +5855,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_func_parse_date() != 48675) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_func_parse_instant() != 48905) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_func_parse_local_date_time() != 14950) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4372,6 +5900,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_formatted() != 37028) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_directory_effective_from() != 26870) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directory_name() != 51804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directory_route() != 5466) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directory_service_ids() != 59841) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directory_version() != 59450) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_workingcalendar_add_working_days() != 55683) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4400,6 +5943,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_nhsnumber_parse() != 39365) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_directory_from_json() != 48348) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_directory_from_toml() != 529) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_workingcalendar_new() != 63664) {

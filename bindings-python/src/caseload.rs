@@ -44,7 +44,7 @@ impl RuleSet {
 
 /// `text_or_path`: a path object, a path string naming an existing file, or
 /// the rule text itself.
-fn source_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
+pub(crate) fn source_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     if obj.hasattr("__fspath__")? {
         return Ok(Some(obj.extract::<PathBuf>()?));
     }
@@ -55,7 +55,7 @@ fn source_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     Ok((!text.contains('\n') && path.is_file()).then_some(path))
 }
 
-fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+pub(crate) fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     let wrong =
         || PyTypeError::new_err(format!("field `{field}`: unsupported Python type for {ty}"));
     if obj.is_none() {
@@ -91,7 +91,7 @@ fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> 
 }
 
 /// Any Arrow-capable table; pandas goes through pyarrow.
-fn arrow_input(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<AnyRecordBatch> {
+pub(crate) fn arrow_input(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<AnyRecordBatch> {
     if data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")? {
         return data.extract();
     }

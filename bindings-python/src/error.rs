@@ -15,6 +15,8 @@ fn class_name(err: &Error) -> &'static str {
         Error::NhsNumber(_) => "InvalidNhsNumber",
         Error::Rules(_) => "RuleError",
         Error::Record(_) => "InvalidRecord",
+        Error::Directory(_) => "DirectoryError",
+        Error::Referral(_) => "InvalidReferral",
         Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
         Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
         Error::Time(TimeError::AmbiguousLocalTime { .. }) => "AmbiguousLocalTime",
@@ -48,6 +50,15 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
                     exc.setattr("line", e.location.map(|l| l.line))?;
                     exc.setattr("col", e.location.map(|l| l.column))?;
                     exc.setattr("help", e.help())?;
+                }
+                if let Error::Directory(e) = &err {
+                    exc.setattr("path", &e.path)?;
+                    exc.setattr("line", e.location.map(|l| l.line))?;
+                    exc.setattr("col", e.location.map(|l| l.column))?;
+                    exc.setattr("help", e.help())?;
+                }
+                if let Error::Referral(e) = &err {
+                    exc.setattr("row", e.row)?;
                 }
                 Ok(exc)
             });

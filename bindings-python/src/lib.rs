@@ -10,6 +10,7 @@ mod caseload;
 mod convert;
 mod error;
 mod ids;
+mod routing;
 mod time;
 
 /// The native core of the `carecoord` package. Import from `carecoord`,
@@ -21,5 +22,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ids::register(m)?;
     time::register(m)?;
     caseload::register(m)?;
+    routing::register(m)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ import pytest
 import carecoord
 from carecoord.caseload import RuleSet
 from carecoord.ids import NhsNumber
+from carecoord.routing import Directory
 from carecoord.time import (
     WorkingCalendar,
     bank_holidays,
@@ -54,6 +55,37 @@ def _run_tests(inp: dict[str, Any]) -> dict[str, Any]:
     return {"passed": passed, "failed": len(outcomes) - passed}
 
 
+def _directory(inp: dict[str, Any]) -> Directory:
+    if "directory" in inp:
+        return Directory.from_toml(ROOT / inp["directory"])
+    return Directory.from_toml(inp["directory_toml"])
+
+
+def _route(inp: dict[str, Any]) -> dict[str, Any]:
+    ref = dict(inp["referral"])
+    ref.update(ref.pop("extra"))
+    r = _directory(inp).route(ref)
+    return {
+        "outcome": r.outcome,
+        "escalate_now": r.escalate_now,
+        "matches": [
+            {
+                "rank": m.rank,
+                "service_id": m.service_id,
+                "route": m.route,
+                "matched_needs": m.matched_needs,
+                "referral_code": m.referral_code,
+                "escalate": m.escalate,
+                "consent_basis": m.consent_basis,
+            }
+            for m in r.matches
+        ],
+        "excluded": {e["service_id"]: [x["code"] for x in e["reasons"]] for e in r.excluded},
+        "unmet_needs": r.unmet_needs,
+        "day": r.day.isoformat(),
+    }
+
+
 # Inputs go in as the ISO text of the vectors, so that the library's own
 # parser (and its typed errors) does the checking, as in Rust and Kotlin.
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -91,6 +123,8 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "caseload.evaluate": _evaluate,
     "caseload.load": lambda i: {"rules": _rules(i).rule_ids},
     "caseload.run_tests": _run_tests,
+    "routing.load": lambda i: {"services": _directory(i).service_ids},
+    "routing.route": _route,
 }
 
 # Each error kind is raised as an exception of this class (or a subclass).

@@ -79,6 +79,55 @@ class ConformanceTest {
         else -> throw CarecoordException.InvalidDate("time.invalid_format", "unknown disambiguation")
     }
 
+    private fun directory(input: JsonObject): Directory =
+        if (input.has("directory")) Directory.fromToml(File(root, input["directory"].asString).readText())
+        else Directory.fromToml(input["directory_toml"].asString)
+
+    // Kotlin's enums are closed: a word outside them cannot be expressed, so
+    // report the error the other languages give for it.
+    private inline fun <reified E : Enum<E>> word(field: String, text: String): E =
+        enumValues<E>().firstOrNull { it.name.lowercase() == text }
+            ?: throw CarecoordException.InvalidReferral("referral.invalid_value", "`$field` is not an allowed value")
+
+    private fun referral(r: JsonObject) = Referral(
+        id = r["id"].asString,
+        age = r["age"].asLong,
+        sex = word<Sex>("sex", r["sex"].asString),
+        district = r["district"].asString,
+        pcn = r["pcn"]?.takeUnless { it.isJsonNull }?.asString,
+        practice = r["practice"]?.takeUnless { it.isJsonNull }?.asString,
+        needs = r.getAsJsonArray("needs").map { it.asString },
+        urgency = word<Urgency>("urgency", r["urgency"].asString),
+        consent = word<Consent>("consent", r["consent"].asString),
+        at = parseInstant(r["at"].asString),
+        extra = r.getAsJsonObject("extra").entrySet().associate { (k, v) -> k to fieldValue(v) },
+    )
+
+    private fun routing(input: JsonObject): JsonObject {
+        val r = directory(input).route(referral(input.getAsJsonObject("referral")))
+        val strings = { xs: List<String> -> JsonArray().apply { xs.forEach { add(it) } } }
+        return obj(
+            "outcome" to r.outcome.name.lowercase(),
+            "escalate_now" to r.escalateNow,
+            "matches" to JsonArray().apply {
+                for (m in r.matches) add(obj(
+                    "rank" to m.rank.toInt(),
+                    "service_id" to m.serviceId,
+                    "route" to m.route.name.lowercase(),
+                    "matched_needs" to strings(m.matchedNeeds),
+                    "referral_code" to m.referralCode,
+                    "escalate" to m.escalate,
+                    "consent_basis" to m.consentBasis.name.lowercase(),
+                ))
+            },
+            "excluded" to JsonObject().apply {
+                for (e in r.excluded) add(e.serviceId, strings(e.reasons.map { it.code }))
+            },
+            "unmet_needs" to strings(r.unmetNeeds),
+            "day" to isoDate(r.day),
+        )
+    }
+
     private fun run(op: String, input: JsonObject): JsonObject = when (op) {
         "nhs_number.parse" -> NhsNumber.parse(input["text"].asString).let {
             obj("digits" to it.digits(), "formatted" to it.formatted())
@@ -119,11 +168,14 @@ class ConformanceTest {
         "caseload.run_tests" -> rules(input).runTests().let { o ->
             obj("passed" to o.count { it.passed }, "failed" to o.count { !it.passed })
         }
+        "routing.load" -> obj("services" to JsonArray().apply { directory(input).serviceIds().forEach { add(it) } })
+        "routing.route" -> routing(input)
         else -> throw AssertionError("unknown conformance operation $op")
     }
 
     private fun location(e: CarecoordException): Pair<Int?, Int?> = when (e) {
         is CarecoordException.InvalidRules -> e.line?.toInt() to e.column?.toInt()
+        is CarecoordException.InvalidDirectory -> e.line?.toInt() to e.column?.toInt()
         else -> null to null
     }
 
@@ -136,6 +188,8 @@ class ConformanceTest {
         is CarecoordException.OutOfRange -> e.code to "out_of_range"
         is CarecoordException.InvalidRules -> e.code to "invalid_rules"
         is CarecoordException.InvalidRecord -> e.code to "invalid_input"
+        is CarecoordException.InvalidDirectory -> e.code to "invalid_rules"
+        is CarecoordException.InvalidReferral -> e.code to "invalid_input"
     }
 
     @TestFactory

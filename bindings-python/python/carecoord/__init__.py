@@ -6,6 +6,8 @@ Modules:
 - :mod:`carecoord.time`: Europe/London wall time across daylight saving,
   England and Wales bank holidays, working days.
 - :mod:`carecoord.caseload`: caseload prioritisation rules: scores, tiers, reasons.
+- :mod:`carecoord.routing`: referral routing: a service directory, ranked
+  matches with reasons, safeguarding and red-flag escalations.
 - :mod:`carecoord.exceptions`: the exception hierarchy (also exported here).
 
 >>> import carecoord
@@ -15,15 +17,17 @@ NhsNumber(***)
 
 from __future__ import annotations
 
-from carecoord import caseload, exceptions, ids, time
+from carecoord import caseload, exceptions, ids, routing, time
 from carecoord._native import __version__, error_catalogue
 from carecoord.exceptions import (
     AmbiguousLocalTime,
     CarecoordError,
+    DirectoryError,
     InvalidDate,
     InvalidInput,
     InvalidNhsNumber,
     InvalidRecord,
+    InvalidReferral,
     LocalTimeError,
     NaiveDatetimeError,
     NonexistentLocalTime,
@@ -37,13 +41,16 @@ __all__ = [
     "caseload",
     "exceptions",
     "ids",
+    "routing",
     "time",
     "AmbiguousLocalTime",
     "CarecoordError",
+    "DirectoryError",
     "InvalidDate",
     "InvalidInput",
     "InvalidNhsNumber",
     "InvalidRecord",
+    "InvalidReferral",
     "LocalTimeError",
     "NaiveDatetimeError",
     "NonexistentLocalTime",

@@ -25,6 +25,8 @@ __all__ = [
     "OutOfRange",
     "RuleError",
     "InvalidRecord",
+    "DirectoryError",
+    "InvalidReferral",
 ]
 
 
@@ -107,3 +109,26 @@ class RuleError(CarecoordError, ValueError):
 
     def __reduce__(self) -> tuple[type[CarecoordError], tuple[str, str, str]]:
         return (type(self), (str(self), self.code, self.kind))
+
+
+class DirectoryError(RuleError):
+    """A service directory file that cannot be loaded.
+
+    Like :class:`RuleError` it says where: ``path`` (e.g.
+    ``"service[sp_north].needs[1]"``), ``line``, ``col`` and ``help``.
+    """
+
+
+class InvalidReferral(InvalidInput):
+    """A referral that cannot be routed (unknown need, impossible age,
+    malformed area code, a missing or mistyped field).
+
+    The message names the field, never its value; ``row`` is the table row for
+    :meth:`carecoord.routing.Directory.route_table` (``None`` otherwise).
+    """
+
+    row: int | None
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
+        super().__init__(message, code, kind)
+        self.row = None

@@ -166,6 +166,22 @@ impl Directory {
     }
 }
 
+impl Directory {
+    /// The schema of [`route_batch`](Self::route_batch)'s output.
+    pub fn route_batch_schema(&self) -> Arc<ArrowSchema> {
+        let dict_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let need_field = Arc::new(Field::new("item", dict_type.clone(), false));
+        Arc::new(ArrowSchema::new(vec![
+            Field::new("referral_id", DataType::Utf8, false),
+            Field::new("rank", DataType::UInt32, true),
+            Field::new("service_id", dict_type.clone(), true),
+            Field::new("matched_needs", DataType::List(need_field), false),
+            Field::new("escalate", DataType::Boolean, false),
+            Field::new("outcome", dict_type, false),
+        ]))
+    }
+}
+
 impl BatchRow<'_, '_> {
     fn field_str(&self, index: usize) -> Option<&str> {
         use crate::expr::Fields;
@@ -249,7 +265,7 @@ fn output(directory: &Directory, all: Part, ids: StringArray) -> Result<RecordBa
     let need_values = dict(Int32Array::from(all.needs), need_names)?;
     let need_field = Arc::new(Field::new("item", need_values.data_type().clone(), false));
     let matched = ListArray::try_new(
-        need_field.clone(),
+        need_field,
         OffsetBuffer::new(all.needs_offsets.into()),
         need_values,
         None,
@@ -262,14 +278,6 @@ fn output(directory: &Directory, all: Part, ids: StringArray) -> Result<RecordBa
         Arc::new(BooleanArray::from(all.escalate)),
         dict(Int32Array::from(all.outcome), outcome_names)?,
     ];
-    let dict_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-    let schema = ArrowSchema::new(vec![
-        Field::new("referral_id", DataType::Utf8, false),
-        Field::new("rank", DataType::UInt32, true),
-        Field::new("service_id", dict_type.clone(), true),
-        Field::new("matched_needs", DataType::List(need_field), false),
-        Field::new("escalate", DataType::Boolean, false),
-        Field::new("outcome", dict_type, false),
-    ]);
-    RecordBatch::try_new(Arc::new(schema), columns)
+    let schema = directory.route_batch_schema();
+    RecordBatch::try_new(schema, columns)
 }

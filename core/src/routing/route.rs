@@ -409,11 +409,13 @@ pub(crate) fn prepare<R: Fields + ?Sized>(
         })
     })?;
     let district = area_id(inner, district, AreaKind::District, "district")?;
-    let pcn = match text(field::PCN) {
+    // Optional codes: empty text (as CSV files write a missing value) is absent.
+    let optional = |i: usize| text(i).filter(|t| !t.trim().is_empty());
+    let pcn = match optional(field::PCN) {
         Some(p) => area_id(inner, p, AreaKind::Pcn, "pcn")?,
         None => None,
     };
-    let practice = match text(field::PRACTICE) {
+    let practice = match optional(field::PRACTICE) {
         Some(p) => area_id(inner, p, AreaKind::Practice, "practice")?,
         None => None,
     };
