@@ -335,6 +335,12 @@ impl<'a> BoundBatch<'a> {
         self.rows
     }
 
+    /// Field `index` on one row, read in place.
+    #[inline]
+    pub(crate) fn scalar(&self, index: usize, row: usize) -> Scalar<'_> {
+        self.columns.get(index).map_or(Scalar::Null, |c| c.get(row))
+    }
+
     /// Field `index` on rows `start .. start + len`, as a typed vector,
     /// borrowing the Arrow buffers where the layout matches.
     pub(crate) fn field_vector(&self, index: usize, start: usize, len: usize) -> Vector<'_> {
@@ -554,9 +560,6 @@ pub(crate) struct BatchRow<'b, 'a> {
 impl crate::expr::Fields for BatchRow<'_, '_> {
     #[inline]
     fn field(&self, index: usize) -> Scalar<'_> {
-        self.batch
-            .columns
-            .get(index)
-            .map_or(Scalar::Null, |c| c.get(self.row))
+        self.batch.scalar(index, self.row)
     }
 }

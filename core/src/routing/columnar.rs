@@ -21,7 +21,7 @@ use crate::expr::columnar::{BatchRow, BoundBatch};
 use super::directory::Directory;
 use super::error::{ReferralError, ReferralErrorKind as RK};
 use super::load::field;
-use super::route::{Outcome, Ranked, prepare, rank};
+use super::route::{DayCache, Outcome, Ranked, prepare, rank};
 
 /// Rows per task: large enough to amortise the thread hand-off.
 const MIN_CHUNK: usize = 8 * 1024;
@@ -147,18 +147,10 @@ impl Directory {
         let ids: StringArray = all
             .referral_row
             .iter()
-            .map(|&r| {
-                match (BatchRow {
-                    batch: &bound,
-                    row: r as usize,
-                })
-                .field_str(field::ID)
-                {
-                    Some(s) => s.to_owned(),
-                    None => String::new(),
-                }
+            .map(|&r| match bound.scalar(field::ID, r as usize) {
+                Scalar::Str(s) => Some(s),
+                _ => None,
             })
-            .map(Some)
             .collect();
         // The columns are built consistent by construction; an Arrow error
         // here is a library fault, reported as such.
@@ -182,16 +174,6 @@ impl Directory {
     }
 }
 
-impl BatchRow<'_, '_> {
-    fn field_str(&self, index: usize) -> Option<&str> {
-        use crate::expr::Fields;
-        match self.field(index) {
-            Scalar::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-}
-
 fn route_rows(
     directory: &Directory,
     bound: &BoundBatch<'_>,
@@ -205,6 +187,7 @@ fn route_rows(
         ..Part::default()
     };
     let mut ranked: Vec<Ranked> = Vec::new();
+    let mut days = DayCache::default();
     for r in start..end {
         let row = BatchRow {
             batch: bound,
@@ -219,7 +202,7 @@ fn route_rows(
                 ReferralError::new(RK::Record(RecordError::MissingField { field: "at".into() }))
                     .at_row(r)
             })?;
-        let p = prepare(inner, &row, instant).map_err(|e| e.at_row(r))?;
+        let p = prepare(inner, &row, instant, &mut days).map_err(|e| e.at_row(r))?;
         let (outcome, _) = rank(inner, &p, &row, &mut ranked);
         let outcome_key = OUTCOMES.iter().position(|o| *o == outcome).unwrap_or(0) as i32;
         let referral_row = u32::try_from(r).unwrap_or(u32::MAX);

@@ -1,7 +1,6 @@
 //! The checked service directory: services, their eligibility, the need
 //! vocabulary, the escalation routes and the ranking order.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -9,6 +8,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use crate::expr::{CompiledExpr, Schema};
 
+use super::fast_hash::FastMap;
 use super::needs::{NeedSet, NeedVocabulary};
 
 /// Sex as recorded for eligibility (FHIR administrative gender).
@@ -259,7 +259,7 @@ pub(crate) struct DirectoryInner {
     pub escalation: Escalation,
     pub ranking: Vec<RankKey>,
     /// Every area code a catchment or registration list names → its id.
-    pub areas: HashMap<String, u32>,
+    pub areas: FastMap<String, u32>,
     /// Needs routed to the escalation routes, not ordinary services.
     pub safeguarding_needs: NeedSet,
     pub red_flag_needs: NeedSet,

@@ -1,7 +1,7 @@
 //! Loading a directory file: parse (TOML or JSON), then check everything a
 //! person could get wrong, with the line and column of each mistake.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{NaiveTime, Weekday};
@@ -17,6 +17,7 @@ use super::directory::{
     Sex, Urgency,
 };
 use super::error::{DirectoryError, DirectoryErrorKind as K};
+use super::fast_hash::FastMap;
 use super::model::{CatchmentSpec, DirectoryFile, ServiceSpec};
 use super::needs::{MAX_NEEDS, Need, NeedClass, NeedSet, NeedVocabulary};
 
@@ -132,7 +133,7 @@ pub(crate) fn build(file: DirectoryFile, src: &Source<'_>) -> Result<Directory, 
     }
 
     // Intern every area code a service names, so routing compares integers.
-    let mut areas: HashMap<String, u32> = HashMap::new();
+    let mut areas: FastMap<String, u32> = FastMap::default();
     let mut services = Vec::with_capacity(file.services.len());
     let mut ids = HashSet::new();
     for spec in &file.services {
@@ -396,7 +397,7 @@ fn weekday(word: &str) -> Option<Weekday> {
     })
 }
 
-fn intern(areas: &mut HashMap<String, u32>, code: String) -> u32 {
+fn intern(areas: &mut FastMap<String, u32>, code: String) -> u32 {
     let next = u32::try_from(areas.len()).unwrap_or(u32::MAX);
     *areas.entry(code).or_insert(next)
 }
@@ -406,7 +407,7 @@ fn build_service(
     cx: &Ctx<'_>,
     vocabulary: &NeedVocabulary,
     schema: &Schema,
-    areas: &mut HashMap<String, u32>,
+    areas: &mut FastMap<String, u32>,
 ) -> Result<Service, DirectoryError> {
     let id = spec.id.get_ref().as_str();
     let path = |key: &str| format!("service[{id}].{key}");

@@ -56,6 +56,7 @@ mod area;
 mod columnar;
 mod directory;
 mod error;
+mod fast_hash;
 mod load;
 mod model;
 mod needs;

@@ -1,8 +1,9 @@
 //! The need vocabulary: what a person needs help with, as tags a directory's
 //! services serve, each mapped to a SNOMED CT referral code where one exists.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use super::fast_hash::FastMap;
 
 /// How routing treats a need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -168,7 +169,7 @@ pub const MAX_NEEDS: usize = 128;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedVocabulary {
     needs: Vec<Need>,
-    by_id: HashMap<Arc<str>, usize>,
+    by_id: FastMap<Arc<str>, usize>,
 }
 
 impl NeedVocabulary {
@@ -176,7 +177,7 @@ impl NeedVocabulary {
     pub fn built_in() -> Self {
         let mut v = Self {
             needs: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: FastMap::default(),
         };
         for &(id, label, class, code) in BUILT_IN {
             // The built-in list has unique ids (a unit test says so).

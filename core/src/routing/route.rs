@@ -14,6 +14,7 @@ use crate::time::{is_bank_holiday, to_london};
 use super::area::{AreaKind, normalise};
 use super::directory::{Consent, Directory, DirectoryInner, RankKey, Service, Sex, Urgency};
 use super::error::{ReferralError, ReferralErrorKind as RK};
+use super::fast_hash::FastMap;
 use super::load::field;
 use super::needs::{NeedSet, PATIENT_REFERRAL};
 
@@ -323,6 +324,31 @@ pub(crate) struct Prepared {
     pub bank_holiday: bool,
 }
 
+/// The Europe/London date of an instant, and whether it is a bank holiday,
+/// remembered per UTC hour: the UK's offset is a whole number of hours and
+/// changes on the hour, so every instant in one UTC hour has the same London
+/// date. A batch made on a few hundred distinct hours converts each once.
+#[derive(Debug, Default)]
+pub(crate) struct DayCache(FastMap<i64, (NaiveDate, bool)>);
+
+impl DayCache {
+    pub(crate) fn london_day(
+        &mut self,
+        at: DateTime<Utc>,
+    ) -> Result<(NaiveDate, bool), ReferralError> {
+        let hour = at.timestamp().div_euclid(3600);
+        if let Some(hit) = self.0.get(&hour) {
+            return Ok(*hit);
+        }
+        let day = to_london(at).local().date();
+        let bank_holiday = is_bank_holiday(day)
+            .map_err(|_| ReferralError::new(RK::DateOutOfRange))?
+            .is_some();
+        self.0.insert(hour, (day, bank_holiday));
+        Ok((day, bank_holiday))
+    }
+}
+
 /// One eligible or escalation route, before it is dressed as a [`Match`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ranked {
@@ -370,6 +396,7 @@ pub(crate) fn prepare<R: Fields + ?Sized>(
     inner: &DirectoryInner,
     row: &R,
     at: DateTime<Utc>,
+    days: &mut DayCache,
 ) -> Result<Prepared, ReferralError> {
     use Scalar as S;
     let text = |i: usize| match row.field(i) {
@@ -436,10 +463,7 @@ pub(crate) fn prepare<R: Fields + ?Sized>(
     if needs.is_empty() {
         return Err(ReferralError::new(RK::NoNeeds));
     }
-    let day = to_london(at).local().date();
-    let bank_holiday = is_bank_holiday(day)
-        .map_err(|_| ReferralError::new(RK::DateOutOfRange))?
-        .is_some();
+    let (day, bank_holiday) = days.london_day(at)?;
     Ok(Prepared {
         age,
         sex,
@@ -573,6 +597,11 @@ pub(crate) fn rank<R: Fields + ?Sized>(
             if i == esc.safeguarding_lead || Some(i) == esc.red_flag_route {
                 continue;
             }
+            // The first criterion is a matching need; a service failing it
+            // can be neither eligible nor "excluded only for consent".
+            if s.compiled.needs.and(ordinary_needs).is_empty() {
+                continue;
+            }
             let mut first = None;
             s.check(p, row, &ctx, None, &mut |r| {
                 first = Some(r);
@@ -645,7 +674,7 @@ impl Directory {
     pub fn route(&self, referral: &Referral) -> Result<Routing, ReferralError> {
         let inner = &*self.0;
         let row = referral_row(&inner.schema, referral)?;
-        let p = prepare(inner, row.as_slice(), referral.at)?;
+        let p = prepare(inner, row.as_slice(), referral.at, &mut DayCache::default())?;
         let mut ranked = Vec::new();
         let (outcome, unmet) = rank(inner, &p, row.as_slice(), &mut ranked);
         let ctx = EvalContext { today: p.day };
