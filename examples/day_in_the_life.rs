@@ -4,7 +4,9 @@
 //! command). Today it shows the foundation every capability builds on:
 //! checking NHS numbers as typed, working out when each care plan is due for
 //! review in working days around bank holidays, and reading appointment times
-//! in Europe/London across the daylight-saving changes.
+//! in Europe/London across the daylight-saving changes; ranking the caseload
+//! by risk with reasons; and routing the week's referrals to services, the
+//! safeguarding concern to the named lead first.
 
 use std::error::Error as StdError;
 use std::path::PathBuf;
@@ -12,9 +14,10 @@ use std::path::PathBuf;
 use carecoord::caseload::RuleSet;
 use carecoord::expr::{Type, Value};
 use carecoord::ids::NhsNumber;
+use carecoord::routing::{Directory, Outcome, Referral};
 use carecoord::time::{
     Disambiguation, LondonLookup, WorkingCalendar, bank_holidays, from_london, lookup_london,
-    parse_date, parse_local_datetime, to_london,
+    parse_date, parse_instant, parse_local_datetime, to_london,
 };
 use chrono::{Datelike, NaiveDate};
 
@@ -99,7 +102,9 @@ fn main() -> Result<(), Box<dyn StdError>> {
         );
     }
     println!();
-    prioritise(today)
+    prioritise(today)?;
+    println!();
+    route_referrals()
 }
 
 /// Ranks the bundled synthetic caseload with the sample rule set and shows
@@ -165,6 +170,102 @@ fn prioritise(today: NaiveDate) -> Result<(), Box<dyn StdError>> {
         println!("Why, in full, for the first high-tier patient:");
         for line in rules.explain(row, today).to_text().lines() {
             println!("  {line}");
+        }
+    }
+    Ok(())
+}
+
+/// Routes the week's bundled referrals against the sample service directory:
+/// where each goes and why, escalations first, unmet needs named.
+fn route_referrals() -> Result<(), Box<dyn StdError>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let directory = Directory::from_toml(&std::fs::read_to_string(
+        root.join("examples/routing/directory.toml"),
+    )?)?;
+    let text = std::fs::read_to_string(root.join("examples/data/referrals.csv"))?;
+    println!(
+        "Referrals this week, routed with `{}` v{} ({} services):",
+        directory.name(),
+        directory.version(),
+        directory.services().len()
+    );
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let cell = |name: &str| -> &str {
+            header
+                .iter()
+                .position(|h| *h == name)
+                .and_then(|i| cells.get(i))
+                .copied()
+                .unwrap_or("")
+        };
+        let optional = |name: &str| Some(cell(name).to_owned()).filter(|s| !s.is_empty());
+        let mut extra = Vec::new();
+        for (name, ty) in [
+            ("lives_alone", Type::Bool),
+            ("housebound", Type::Bool),
+            ("efi_deficits", Type::Int),
+        ] {
+            let value = csv_value(cell(name), Some(&ty))?;
+            if value != Value::Null {
+                extra.push((name.to_owned(), value));
+            }
+        }
+        let referral = Referral {
+            id: cell("id").to_owned(),
+            age: cell("age").parse()?,
+            sex: cell("sex").parse()?,
+            district: cell("district").to_owned(),
+            pcn: optional("pcn"),
+            practice: optional("practice"),
+            needs: cell("needs").split(';').map(str::to_owned).collect(),
+            urgency: cell("urgency").parse()?,
+            consent: cell("consent").parse()?,
+            at: parse_instant(cell("at"), "at")?,
+            extra,
+        };
+        let routing = directory.route(&referral)?;
+        let flag = if routing.escalate_now {
+            "  ESCALATE NOW"
+        } else {
+            ""
+        };
+        println!(
+            "  {} ({}, {} {}): {}{flag}",
+            routing.referral_id,
+            referral.needs.join(", "),
+            cell("urgency"),
+            routing.day,
+            routing.outcome.key()
+        );
+        for m in &routing.matches {
+            println!(
+                "    {}. {} [{}, SNOMED CT {}]: {}",
+                m.rank,
+                m.service_name,
+                m.service_id,
+                m.referral_code,
+                m.reasons.join("; ")
+            );
+        }
+        if !routing.unmet_needs.is_empty() {
+            println!(
+                "    unmet: {} (recorded for monitoring)",
+                routing.unmet_needs.join(", ")
+            );
+        }
+        if matches!(routing.outcome, Outcome::Unmet | Outcome::NeedsConsent) {
+            // Say why the services that serve the need were ruled out.
+            for e in routing
+                .excluded
+                .iter()
+                .filter(|e| !e.reasons.iter().any(|r| r.code() == "no_matching_need"))
+            {
+                let why: Vec<String> = e.reasons.iter().map(ToString::to_string).collect();
+                println!("    not {}: {}", e.service_id, why.join("; "));
+            }
         }
     }
     Ok(())

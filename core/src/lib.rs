@@ -4,7 +4,13 @@
 //! caseload prioritisation, appointment conflict checking and referral routing,
 //! built on careful identifiers and careful time.
 //!
-//! This release holds the foundation every capability builds on:
+//! - [`caseload`]: caseload prioritisation: risk rules as data (points, bands,
+//!   tiers, overrides, reasons, "why not"), one patient or an Arrow table.
+//! - [`routing`]: referral routing: a service directory, ranked matches with
+//!   reasons, safeguarding and red-flag escalations that are never missed.
+//! - [`expr`]: the typed rule language both use.
+//!
+//! On the foundation every capability builds on:
 //!
 //! - [`ids`]: the [`NhsNumber`](ids::NhsNumber), validated by its Modulus 11
 //!   check digit and never printed by accident.
@@ -41,8 +47,11 @@
 //!
 //! ## Feature flags
 //!
-//! None yet: the crate is pure Rust with no FFI. The Python and mobile bindings
-//! live in their own crates.
+//! - `arrow`: evaluate rule sets and route referrals over Arrow record batches
+//!   (columnar, on every core). Off by default; the Python wheel turns it on.
+//!
+//! The crate is pure Rust with no FFI. The Python and mobile bindings live in
+//! their own crates.
 
 #![deny(missing_docs)]
 
