@@ -7,6 +7,7 @@
 //! reworded, codes may not. No message holds patient data.
 
 use crate::caseload::{RecordError, RuleError};
+use crate::conflicts::AppointmentError;
 use crate::ids::NhsNumberError;
 use crate::routing::{DirectoryError, ReferralError};
 use crate::time::TimeError;
@@ -42,6 +43,9 @@ pub enum Error {
     /// A referral that cannot be routed.
     #[error(transparent)]
     Referral(#[from] ReferralError),
+    /// An appointment or diary operation that cannot be done.
+    #[error(transparent)]
+    Appointment(#[from] AppointmentError),
 }
 
 impl From<DirectoryError> for Error {
@@ -88,6 +92,7 @@ impl Error {
             Self::Record(e) => e.code(),
             Self::Directory(e) => e.code(),
             Self::Referral(e) => e.code(),
+            Self::Appointment(e) => e.code(),
         }
     }
 
@@ -106,6 +111,7 @@ impl Error {
             Self::Record(_) => ErrorKind::InvalidInput,
             Self::Directory(_) => ErrorKind::InvalidRules,
             Self::Referral(_) => ErrorKind::InvalidInput,
+            Self::Appointment(_) => ErrorKind::InvalidInput,
         }
     }
 }
@@ -376,6 +382,46 @@ const CATALOGUE: &[CodeInfo] = &[
         code: "referral.date_out_of_range",
         summary: "A referral dated outside 1995-2100, whose bank holidays are known.",
     },
+    CodeInfo {
+        code: "appointment.empty_id",
+        summary: "An appointment without an id.",
+    },
+    CodeInfo {
+        code: "appointment.end_not_after_start",
+        summary: "An appointment whose end is not after its start.",
+    },
+    CodeInfo {
+        code: "appointment.unknown_location",
+        summary: "An appointment at a location the diary does not know.",
+    },
+    CodeInfo {
+        code: "appointment.unknown_resource",
+        summary: "An appointment using a resource the diary does not know.",
+    },
+    CodeInfo {
+        code: "appointment.duplicate_id",
+        summary: "An appointment id already in the diary.",
+    },
+    CodeInfo {
+        code: "appointment.unknown_appointment",
+        summary: "No appointment with that id is in the diary.",
+    },
+    CodeInfo {
+        code: "appointment.invalid_value",
+        summary: "A status or travel mode that is not one of the allowed words.",
+    },
+    CodeInfo {
+        code: "appointment.invalid_setup",
+        summary: "A location, resource or opening hours that cannot be used.",
+    },
+    CodeInfo {
+        code: "appointment.invalid_column",
+        summary: "A table column for appointments that is missing or of the wrong type.",
+    },
+    CodeInfo {
+        code: "appointment.override_needs_reason",
+        summary: "A blocking conflict overridden without a recorded reason.",
+    },
 ];
 
 /// Every error code carecoord can return, with what it means.
@@ -429,6 +475,7 @@ mod tests {
             include_str!("expr/error.rs"),
             include_str!("caseload/error.rs"),
             include_str!("routing/error.rs"),
+            include_str!("conflicts/error.rs"),
         ];
         let mut codes = Vec::new();
         for source in sources {

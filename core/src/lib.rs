@@ -56,6 +56,7 @@
 #![deny(missing_docs)]
 
 pub mod caseload;
+pub mod conflicts;
 pub mod diag;
 pub mod error;
 pub mod expr;

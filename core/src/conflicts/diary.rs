@@ -1,0 +1,568 @@
+//! A diary: appointments indexed by patient and by resource, so that checking
+//! a new booking costs O(log n + k), not a scan of the whole diary.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::conflict::{Conflict, ConflictKind, Severity, clock, span};
+use super::error::{AppointmentError, AppointmentErrorKind as K};
+use super::hours::Closed;
+use super::model::{Appointment, Location, Resource};
+use super::travel::TravelModel;
+
+/// An appointment's place in a timeline: start and end (microseconds since
+/// the epoch, UTC) and id, so that order is total and the same everywhere.
+pub(crate) type Key = (i64, i64, Arc<str>);
+
+/// One entity's occupying appointments, ordered by (start, end, id).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Timeline {
+    set: BTreeSet<Key>,
+    /// The longest appointment ever added: overlaps with `[s, e)` start in
+    /// `[s - max_len, e)`. Never shrinks on removal, which only widens the
+    /// scan, so results stay exact.
+    max_len: i64,
+}
+
+impl Timeline {
+    fn insert(&mut self, key: Key) {
+        self.max_len = self.max_len.max(key.1 - key.0);
+        self.set.insert(key);
+    }
+
+    fn remove(&mut self, key: &Key) {
+        self.set.remove(key);
+    }
+
+    /// Keys overlapping the half-open `[s, e)`: `start < e && end > s`.
+    pub(crate) fn overlapping<'a>(
+        &'a self,
+        s: i64,
+        e: i64,
+        floor: &Arc<str>,
+    ) -> impl Iterator<Item = &'a Key> + 'a {
+        let lo = (s.saturating_sub(self.max_len), i64::MIN, floor.clone());
+        let hi = (e, i64::MIN, floor.clone());
+        self.set
+            .range((Bound::Included(lo), Bound::Excluded(hi)))
+            .filter(move |k| k.1 > s && k.0 < e)
+    }
+
+    /// The keys just before and just after `key` in order, skipping `skip`.
+    fn neighbours(&self, key: &Key, skip: &str) -> (Option<&Key>, Option<&Key>) {
+        let before = self.set.range(..key.clone()).rev().find(|k| &*k.2 != skip);
+        let after = self
+            .set
+            .range((Bound::Excluded(key.clone()), Bound::Unbounded))
+            .find(|k| &*k.2 != skip);
+        (before, after)
+    }
+}
+
+/// Microseconds since the epoch.
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub(crate) fn from_micros(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+/// A diary of appointments with the places and resources they use.
+///
+/// ```
+/// use carecoord::conflicts::{Appointment, Diary, Location, Resource, ResourceKind, Status};
+/// use chrono::{TimeZone, Utc};
+///
+/// let mut diary = Diary::default();
+/// diary.add_location(Location { id: "surgery".into(), lat: 53.80, lon: -1.55, hours: None })?;
+/// diary.add_resource(Resource { id: "dr_a".into(), kind: ResourceKind::Clinician, capacity: 1 })?;
+/// let at = |h, m| Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap();
+/// let appt = |id: &str, patient: &str, start, end| Appointment {
+///     id: id.into(), patient: patient.into(), resources: vec!["dr_a".into()],
+///     location: Some("surgery".into()), start, end, status: Status::Booked,
+///     service_type: None, travel_mode: None,
+/// };
+/// diary.add(appt("A1", "p1", at(10, 0), at(10, 30)))?;
+/// // Another patient with the same clinician at 10:15: a resource overlap.
+/// let clashes = diary.check(&appt("A2", "p2", at(10, 15), at(10, 45)))?;
+/// assert_eq!(clashes.len(), 1);
+/// assert_eq!(clashes[0].with, ["A1"]);
+/// // Touching is no clash: 10:30 to 11:00 is free.
+/// assert!(diary.check(&appt("A3", "p2", at(10, 30), at(11, 0)))?.is_empty());
+/// # Ok::<(), carecoord::conflicts::AppointmentError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Diary {
+    travel: TravelModel,
+    locations: HashMap<String, Location>,
+    resources: HashMap<String, Resource>,
+    appointments: HashMap<Arc<str>, (Appointment, Key)>,
+    patients: HashMap<String, Timeline>,
+    resource_lines: HashMap<String, Timeline>,
+    /// The smallest id, for range bounds without allocating.
+    floor: Arc<str>,
+}
+
+impl Default for Diary {
+    fn default() -> Self {
+        Self::new(TravelModel::default())
+    }
+}
+
+impl Diary {
+    /// An empty diary using `travel` for journey times.
+    pub fn new(travel: TravelModel) -> Self {
+        Self {
+            travel,
+            locations: HashMap::new(),
+            resources: HashMap::new(),
+            appointments: HashMap::new(),
+            patients: HashMap::new(),
+            resource_lines: HashMap::new(),
+            floor: Arc::from(""),
+        }
+    }
+
+    /// The travel model.
+    pub fn travel(&self) -> &TravelModel {
+        &self.travel
+    }
+
+    /// Adds (or replaces) a location. Coordinates must be valid degrees and
+    /// opening windows must open before they close.
+    pub fn add_location(&mut self, location: Location) -> Result<(), AppointmentError> {
+        let bad = |message: String| AppointmentError::new(K::InvalidSetup { message }, None);
+        if !(-90.0..=90.0).contains(&location.lat) || !(-180.0..=180.0).contains(&location.lon) {
+            return Err(bad(format!(
+                "location `{}` has coordinates outside -90..90, -180..180",
+                location.id
+            )));
+        }
+        if let Some(h) = &location.hours {
+            if h.weekly.iter().flatten().any(|(open, close)| open >= close) {
+                return Err(bad(format!(
+                    "location `{}` has an opening window that does not open before it closes",
+                    location.id
+                )));
+            }
+        }
+        self.locations.insert(location.id.clone(), location);
+        Ok(())
+    }
+
+    /// Adds (or replaces) a resource. Capacity must be at least 1.
+    pub fn add_resource(&mut self, resource: Resource) -> Result<(), AppointmentError> {
+        if resource.capacity == 0 {
+            return Err(AppointmentError::new(
+                K::InvalidSetup {
+                    message: format!("resource `{}` has capacity 0", resource.id),
+                },
+                None,
+            ));
+        }
+        self.resources.insert(resource.id.clone(), resource);
+        Ok(())
+    }
+
+    /// How many appointments it holds (any status).
+    pub fn len(&self) -> usize {
+        self.appointments.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.appointments.is_empty()
+    }
+
+    /// The appointment `id`.
+    pub fn get(&self, id: &str) -> Option<&Appointment> {
+        self.appointments.get(id).map(|(a, _)| a)
+    }
+
+    /// Every appointment, in no particular order.
+    pub fn appointments(&self) -> impl Iterator<Item = &Appointment> {
+        self.appointments.values().map(|(a, _)| a)
+    }
+
+    fn validate(&self, a: &Appointment) -> Result<Key, AppointmentError> {
+        let err = |kind| AppointmentError::new(kind, Some(&a.id));
+        if a.id.trim().is_empty() {
+            return Err(AppointmentError::new(K::EmptyId, None));
+        }
+        if a.end <= a.start {
+            return Err(err(K::EndNotAfterStart));
+        }
+        if let Some(loc) = &a.location {
+            if !self.locations.contains_key(loc) {
+                return Err(err(K::UnknownLocation {
+                    location: loc.clone(),
+                }));
+            }
+        }
+        for r in &a.resources {
+            if !self.resources.contains_key(r) {
+                return Err(err(K::UnknownResource {
+                    resource: r.clone(),
+                }));
+            }
+        }
+        Ok((micros(a.start), micros(a.end), Arc::from(a.id.as_str())))
+    }
+
+    /// Adds an appointment without checking it (a diary may hold clashes:
+    /// they happen, and [`find_all`](Self::find_all) reports them). Refuses a
+    /// malformed appointment or a repeated id.
+    pub fn add(&mut self, appointment: Appointment) -> Result<(), AppointmentError> {
+        let key = self.validate(&appointment)?;
+        if self.appointments.contains_key(&key.2) {
+            return Err(AppointmentError::new(K::DuplicateId, Some(&appointment.id)));
+        }
+        if appointment.status.occupies_time() {
+            self.patients
+                .entry(appointment.patient.clone())
+                .or_default()
+                .insert(key.clone());
+            for r in dedup(&appointment.resources) {
+                self.resource_lines
+                    .entry(r.to_owned())
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
+        self.appointments.insert(key.2.clone(), (appointment, key));
+        Ok(())
+    }
+
+    /// Removes the appointment `id` and returns it.
+    pub fn remove(&mut self, id: &str) -> Result<Appointment, AppointmentError> {
+        let (appointment, key) = self
+            .appointments
+            .remove(id)
+            .ok_or_else(|| AppointmentError::new(K::UnknownAppointment, Some(id)))?;
+        if let Some(t) = self.patients.get_mut(&appointment.patient) {
+            t.remove(&key);
+        }
+        for r in dedup(&appointment.resources) {
+            if let Some(t) = self.resource_lines.get_mut(r) {
+                t.remove(&key);
+            }
+        }
+        Ok(appointment)
+    }
+
+    /// Every clash `appointment` would have with the diary (an appointment
+    /// with the same id already in the diary is ignored, so a stored
+    /// appointment can be re-checked or moved). A status that does not
+    /// occupy time (cancelled, no-show, …) never clashes.
+    pub fn check(&self, appointment: &Appointment) -> Result<Vec<Conflict>, AppointmentError> {
+        let key = self.validate(appointment)?;
+        let mut out = Vec::new();
+        if !appointment.status.occupies_time() {
+            return Ok(out);
+        }
+        let (s, e) = (key.0, key.1);
+        let me = &*key.2;
+        let describe = |other: &Key| -> String {
+            format!(
+                "{} ({})",
+                other.2,
+                span(from_micros(other.0), from_micros(other.1))
+            )
+        };
+
+        if let Some(t) = self.patients.get(&appointment.patient) {
+            for other in t.overlapping(s, e, &self.floor).filter(|k| &*k.2 != me) {
+                out.push(Conflict {
+                    kind: ConflictKind::PatientOverlap,
+                    severity: Severity::Block,
+                    with: vec![other.2.to_string()],
+                    resource: None,
+                    detail: format!("the patient is already booked: {}", describe(other)),
+                });
+            }
+            self.travel_conflicts(appointment, &key, t, &mut out);
+        }
+
+        for r in dedup(&appointment.resources) {
+            let (Some(t), Some(res)) = (self.resource_lines.get(r), self.resources.get(r)) else {
+                continue;
+            };
+            let overlaps: Vec<&Key> = t
+                .overlapping(s, e, &self.floor)
+                .filter(|k| &*k.2 != me)
+                .collect();
+            for other in over_capacity(&key, &overlaps, res.capacity) {
+                out.push(Conflict {
+                    kind: ConflictKind::ResourceOverlap,
+                    severity: Severity::Block,
+                    with: vec![other.2.to_string()],
+                    resource: Some(r.to_owned()),
+                    detail: if res.capacity == 1 {
+                        format!("`{r}` is already booked: {}", describe(other))
+                    } else {
+                        format!(
+                            "`{r}` would be in use by more than {} appointments at once, with {}",
+                            res.capacity,
+                            describe(other)
+                        )
+                    },
+                });
+            }
+        }
+
+        if let Some(hours) = appointment
+            .location
+            .as_ref()
+            .and_then(|l| self.locations.get(l))
+            .and_then(|l| l.hours.as_ref().map(|h| (l, h)))
+        {
+            let (loc, hours) = hours;
+            match hours.check(appointment.start, appointment.end) {
+                Some(Closed::BankHoliday) => out.push(Conflict {
+                    kind: ConflictKind::BankHoliday,
+                    severity: Severity::Block,
+                    with: vec![],
+                    resource: None,
+                    detail: format!(
+                        "`{}` is closed for the bank holiday ({})",
+                        loc.id,
+                        span(appointment.start, appointment.end)
+                    ),
+                }),
+                Some(closed) => out.push(Conflict {
+                    kind: ConflictKind::OutsideOpeningHours,
+                    severity: Severity::Block,
+                    with: vec![],
+                    resource: None,
+                    detail: format!(
+                        "`{}` is {} ({})",
+                        loc.id,
+                        if closed == Closed::Closure {
+                            "closed that day"
+                        } else {
+                            "not open for all of it"
+                        },
+                        span(appointment.start, appointment.end)
+                    ),
+                }),
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Seconds needed to get from `a`'s location to `b`'s, travelling to
+    /// `b` by `b`'s mode; `None` when either has no location or they match.
+    pub(crate) fn journey(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+        b: &Appointment,
+    ) -> Option<i64> {
+        let (from, to) = (from?, to?);
+        if from == to {
+            return None;
+        }
+        let (f, t) = (self.locations.get(from)?, self.locations.get(to)?);
+        Some(
+            self.travel
+                .seconds((from, (f.lat, f.lon)), (to, (t.lat, t.lon)), b.travel_mode),
+        )
+    }
+
+    /// Travel clashes with the appointments just before and just after in
+    /// the patient's diary (consecutive in (start, end, id) order).
+    fn travel_conflicts(
+        &self,
+        appt: &Appointment,
+        key: &Key,
+        t: &Timeline,
+        out: &mut Vec<Conflict>,
+    ) {
+        let (before, after) = t.neighbours(key, &key.2);
+        if let Some(prev) = before.and_then(|k| self.appointments.get(&k.2)) {
+            let (p, pk) = (&prev.0, &prev.1);
+            if pk.1 <= key.0 {
+                if let Some(need) =
+                    self.journey(p.location.as_deref(), appt.location.as_deref(), appt)
+                {
+                    let gap = (key.0 - pk.1) / 1_000_000;
+                    if gap < need {
+                        out.push(travel(p, appt, gap, need, &pk.2));
+                    }
+                }
+            }
+        }
+        if let Some(next) = after.and_then(|k| self.appointments.get(&k.2)) {
+            let (n, nk) = (&next.0, &next.1);
+            if key.1 <= nk.0 {
+                if let Some(need) = self.journey(appt.location.as_deref(), n.location.as_deref(), n)
+                {
+                    let gap = (nk.0 - key.1) / 1_000_000;
+                    if gap < need {
+                        out.push(travel(appt, n, gap, need, &nk.2));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn travel(from: &Appointment, to: &Appointment, gap: i64, need: i64, other: &str) -> Conflict {
+    Conflict {
+        kind: ConflictKind::Travel,
+        severity: Severity::Block,
+        with: vec![other.to_owned()],
+        resource: None,
+        detail: format!(
+            "{} min to get from `{}` (ends {}) to `{}` (starts {}), but the journey needs about {} min",
+            gap / 60,
+            from.location.as_deref().unwrap_or("?"),
+            clock(from.end),
+            to.location.as_deref().unwrap_or("?"),
+            clock(to.start),
+            (need + 59) / 60
+        ),
+    }
+}
+
+/// Each id once, in order.
+fn dedup(ids: &[String]) -> impl Iterator<Item = &str> {
+    ids.iter()
+        .enumerate()
+        .filter(|(i, id)| !ids.iter().take(*i).any(|x| x == *id))
+        .map(|(_, id)| id.as_str())
+}
+
+/// The appointments among `others` (every other appointment on the resource
+/// overlapping `x`) that clash with `x` on a resource of `capacity`: a pair
+/// clashes when, at some instant of the time they share, the two of them and
+/// the others active then number more than `capacity`. The instants tried are
+/// the start of the shared time and every start inside it, where the count
+/// can rise. The rule is symmetric: the pair gives the same answer seen from
+/// either appointment, so a diary check and the bulk sweep agree.
+pub(crate) fn over_capacity<'a>(x: &Key, others: &[&'a Key], capacity: u32) -> Vec<&'a Key> {
+    if capacity <= 1 {
+        return others.to_vec();
+    }
+    let cap = capacity as usize;
+    if others.len() < cap {
+        return Vec::new();
+    }
+    others
+        .iter()
+        .copied()
+        .filter(|o| {
+            let (lo, hi) = (x.0.max(o.0), x.1.min(o.1));
+            let instants = std::iter::once(lo)
+                .chain(others.iter().map(|k| k.0).filter(|t| *t > lo && *t < hi));
+            instants
+                .map(|t| {
+                    2 + others
+                        .iter()
+                        .filter(|k| k.2 != o.2 && k.0 <= t && t < k.1)
+                        .count()
+                })
+                .max()
+                .is_some_and(|peak| peak > cap)
+        })
+        .collect()
+}
+
+/// One clash found by [`Diary::find_all`]: between appointments `a` and `b`
+/// (`a` first in start, end, id order), or of `a` alone (opening hours).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictPair {
+    /// What kind.
+    pub kind: ConflictKind,
+    /// Whether it blocks.
+    pub severity: Severity,
+    /// The earlier appointment's id.
+    pub a: String,
+    /// The later appointment's id (`None` for opening hours and bank holidays).
+    pub b: Option<String>,
+    /// The resource, for a resource overlap.
+    pub resource: Option<String>,
+}
+
+impl Diary {
+    /// Every clash in the diary, by sort and sweep (O(n log n + k)): ordered
+    /// by kind, then the first appointment, then the second. The same rules
+    /// as [`check`](Self::check): an appointment's `check` names exactly the
+    /// pairs here that involve it.
+    pub fn find_all(&self) -> Vec<ConflictPair> {
+        let appts: Vec<&Appointment> = self.appointments.values().map(|(a, _)| a).collect();
+        let mut patients: HashMap<&str, u32> = HashMap::new();
+        let mut resource_ids: Vec<&str> = self.resources.keys().map(String::as_str).collect();
+        resource_ids.sort_unstable();
+        let resource_group: HashMap<&str, u32> = resource_ids
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (*r, i as u32))
+            .collect();
+        let mut place_ids: Vec<&str> = self.locations.keys().map(String::as_str).collect();
+        place_ids.sort_unstable();
+        let place_index: HashMap<&str, u32> = place_ids
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (*p, i as u32))
+            .collect();
+        let mut cols = super::bulk::Columns {
+            ids: Vec::with_capacity(appts.len()),
+            start: Vec::with_capacity(appts.len()),
+            end: Vec::with_capacity(appts.len()),
+            occupies: Vec::with_capacity(appts.len()),
+            patient: Vec::with_capacity(appts.len()),
+            uses: Vec::new(),
+            capacity: resource_ids
+                .iter()
+                .map(|r| self.resources.get(*r).map_or(1, |x| x.capacity))
+                .collect(),
+            location: Vec::with_capacity(appts.len()),
+            places: place_ids
+                .iter()
+                .filter_map(|p| self.locations.get(*p))
+                .map(|l| (l.id.as_str(), (l.lat, l.lon), l.hours.as_ref()))
+                .collect(),
+            mode: Vec::with_capacity(appts.len()),
+        };
+        for (i, a) in appts.iter().enumerate() {
+            let next = patients.len() as u32;
+            cols.ids.push(&a.id);
+            cols.start.push(micros(a.start));
+            cols.end.push(micros(a.end));
+            cols.occupies.push(a.status.occupies_time());
+            cols.patient
+                .push(*patients.entry(&a.patient).or_insert(next));
+            for r in dedup(&a.resources) {
+                if let Some(g) = resource_group.get(r) {
+                    cols.uses.push((i as u32, *g));
+                }
+            }
+            cols.location.push(
+                a.location
+                    .as_deref()
+                    .and_then(|l| place_index.get(l).copied()),
+            );
+            cols.mode.push(a.travel_mode);
+        }
+        let id = |i: u32| cols.ids.get(i as usize).copied().unwrap_or("").to_owned();
+        super::bulk::find_all(&cols, &self.travel)
+            .into_iter()
+            .map(|f| ConflictPair {
+                kind: f.kind,
+                severity: f.severity,
+                a: id(f.a),
+                b: f.b.map(id),
+                resource: f
+                    .resource
+                    .and_then(|g| resource_ids.get(g as usize))
+                    .map(|r| (*r).to_owned()),
+            })
+            .collect()
+    }
+}

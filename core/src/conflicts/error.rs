@@ -1,0 +1,109 @@
+//! Errors in appointments and diaries: each names the appointment id and the
+//! field, never the patient or a time.
+
+use std::fmt;
+
+/// Why an appointment (or a diary operation) was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentError {
+    /// What is wrong.
+    pub kind: AppointmentErrorKind,
+    /// The appointment's id, where there is one (an id, not patient data).
+    pub appointment: Option<String>,
+}
+
+impl AppointmentError {
+    pub(crate) fn new(kind: AppointmentErrorKind, appointment: Option<&str>) -> Self {
+        Self {
+            kind,
+            appointment: appointment.map(str::to_owned),
+        }
+    }
+
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+impl fmt::Display for AppointmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.appointment {
+            Some(id) => write!(f, "appointment `{id}`: {}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+impl std::error::Error for AppointmentError {}
+
+/// Every way an appointment or diary operation can be refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppointmentErrorKind {
+    /// An appointment with an empty id.
+    #[error("the appointment id is empty")]
+    EmptyId,
+    /// `end` is not after `start`.
+    #[error("`end` must be after `start`")]
+    EndNotAfterStart,
+    /// The location is not known to the diary.
+    #[error("unknown location `{location}`")]
+    UnknownLocation {
+        /// The location id (a place, not patient data).
+        location: String,
+    },
+    /// A resource is not known to the diary.
+    #[error("unknown resource `{resource}`")]
+    UnknownResource {
+        /// The resource id (a clinician, room or equipment id).
+        resource: String,
+    },
+    /// An appointment with this id is already in the diary.
+    #[error("an appointment with this id is already in the diary")]
+    DuplicateId,
+    /// No appointment with this id is in the diary.
+    #[error("no appointment with this id is in the diary")]
+    UnknownAppointment,
+    /// A word that is not one of the allowed values.
+    #[error("`{field}` must be one of {allowed}")]
+    InvalidValue {
+        /// The field.
+        field: &'static str,
+        /// The allowed values.
+        allowed: &'static str,
+    },
+    /// A location, resource or opening-hours definition that cannot be used.
+    #[error("{message}")]
+    InvalidSetup {
+        /// What is wrong (about places and resources, never patients).
+        message: String,
+    },
+    /// A table column that is missing or of the wrong type.
+    #[error("{message}")]
+    InvalidColumn {
+        /// Which column and what was expected.
+        message: String,
+    },
+    /// A block-severity conflict booked over without a recorded reason.
+    #[error("a blocking conflict can be overridden only with a recorded reason (who and why)")]
+    OverrideNeedsReason,
+}
+
+impl AppointmentErrorKind {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EmptyId => "appointment.empty_id",
+            Self::EndNotAfterStart => "appointment.end_not_after_start",
+            Self::UnknownLocation { .. } => "appointment.unknown_location",
+            Self::UnknownResource { .. } => "appointment.unknown_resource",
+            Self::DuplicateId => "appointment.duplicate_id",
+            Self::UnknownAppointment => "appointment.unknown_appointment",
+            Self::InvalidValue { .. } => "appointment.invalid_value",
+            Self::InvalidSetup { .. } => "appointment.invalid_setup",
+            Self::InvalidColumn { .. } => "appointment.invalid_column",
+            Self::OverrideNeedsReason => "appointment.override_needs_reason",
+        }
+    }
+}

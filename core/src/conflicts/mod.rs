@@ -1,0 +1,37 @@
+//! Appointment conflict checking: every clash named, with travel, opening
+//! hours and bank holidays, in Europe/London time.
+//!
+//! A [`Diary`] holds appointments indexed per patient and per resource
+//! (clinician, room, equipment with a capacity), so checking a new booking
+//! costs O(log n + k). [`Diary::check`] reports every clash, not just the
+//! first: the patient double-booked, a resource over its capacity, not enough
+//! time to travel from the previous appointment or to the next (straight-line
+//! distance at a speed per travel mode, plus a buffer, or a supplied matrix),
+//! outside the location's opening hours, a bank holiday. Each clash names the
+//! other appointment by id and explains itself in London local time.
+//! [`Diary::find_all`] finds every clash in a whole diary by sort and sweep.
+//!
+//! Intervals are half-open: an appointment ending at 10:00 and another
+//! starting at 10:00 do not clash. Only FHIR statuses proposed, pending,
+//! booked, arrived and checked-in occupy time; cancelled, no-show,
+//! entered-in-error, fulfilled and waitlist never clash.
+//!
+//! See the [`Diary`] example.
+
+mod bulk;
+mod conflict;
+mod diary;
+mod error;
+mod hours;
+mod model;
+mod travel;
+
+pub use conflict::{Conflict, ConflictKind, Severity};
+pub use diary::{ConflictPair, Diary};
+pub use error::{AppointmentError, AppointmentErrorKind};
+pub use hours::OpeningHours;
+pub use model::{Appointment, Location, Resource, ResourceKind, Status, TravelMode};
+pub use travel::{ModeSpeed, TravelModel, haversine_km};
+
+#[cfg(test)]
+mod tests;

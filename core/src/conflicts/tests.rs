@@ -1,0 +1,564 @@
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+
+fn t(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn setup() -> Diary {
+    let mut d = Diary::new(TravelModel::uniform(30.0, 10.0));
+    d.add_location(Location {
+        id: "surgery".into(),
+        lat: 53.8008,
+        lon: -1.5491,
+        hours: Some(
+            OpeningHours::weekdays(hm(8, 0), hm(18, 30))
+                .with_closure(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()),
+        ),
+    })
+    .unwrap();
+    // About 11 km away: 22 min at 30 km/h, plus 10.
+    d.add_location(Location {
+        id: "hospital".into(),
+        lat: 53.9,
+        lon: -1.55,
+        hours: None,
+    })
+    .unwrap();
+    d.add_location(Location {
+        id: "clinic".into(),
+        lat: 53.8009,
+        lon: -1.5492,
+        hours: None,
+    })
+    .unwrap();
+    for (id, kind, capacity) in [
+        ("dr_a", ResourceKind::Clinician, 1),
+        ("room_1", ResourceKind::Room, 2),
+        ("ecg", ResourceKind::Equipment, 3),
+    ] {
+        d.add_resource(Resource {
+            id: id.into(),
+            kind,
+            capacity,
+        })
+        .unwrap();
+    }
+    d
+}
+
+fn appt(id: &str, patient: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Appointment {
+    Appointment {
+        id: id.into(),
+        patient: patient.into(),
+        resources: vec![],
+        location: Some("surgery".into()),
+        start,
+        end,
+        status: Status::Booked,
+        service_type: None,
+        travel_mode: None,
+    }
+}
+
+fn kinds(c: &[Conflict]) -> Vec<(&'static str, Vec<String>)> {
+    c.iter().map(|c| (c.kind.key(), c.with.clone())).collect()
+}
+
+#[test]
+fn patient_double_booking_named_and_touching_is_fine() {
+    let mut d = setup();
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    let c = d
+        .check(&appt("A2", "p1", t(23, 10, 20), t(23, 10, 50)))
+        .unwrap();
+    assert_eq!(kinds(&c), [("patient_overlap", vec!["A1".to_owned()])]);
+    assert_eq!(c[0].severity, Severity::Block);
+    assert!(
+        c[0].detail.contains("Mon 23 Nov 2026 10:00–10:30 GMT"),
+        "{}",
+        c[0].detail
+    );
+    assert!(
+        d.check(&appt("A3", "p1", t(23, 10, 30), t(23, 11, 0)))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        d.check(&appt("A4", "p1", t(23, 9, 30), t(23, 10, 0)))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn cancelled_appointments_never_clash() {
+    let mut d = setup();
+    let mut cancelled = appt("A1", "p1", t(23, 10, 0), t(23, 10, 30));
+    cancelled.status = Status::Cancelled;
+    d.add(cancelled).unwrap();
+    assert!(
+        d.check(&appt("A2", "p1", t(23, 10, 0), t(23, 10, 30)))
+            .unwrap()
+            .is_empty()
+    );
+    let mut noshow = appt("A3", "p1", t(23, 10, 0), t(23, 10, 30));
+    noshow.status = Status::Noshow;
+    d.add(appt("A4", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    assert!(d.check(&noshow).unwrap().is_empty());
+    assert!(d.find_all().is_empty());
+}
+
+#[test]
+fn resources_clash_beyond_their_capacity() {
+    let mut d = setup();
+    let with = |id: &str, p: &str, r: &str, s, e| Appointment {
+        resources: vec![r.into()],
+        ..appt(id, p, s, e)
+    };
+    d.add(with("A1", "p1", "dr_a", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    let c = d
+        .check(&with("A2", "p2", "dr_a", t(23, 10, 15), t(23, 10, 45)))
+        .unwrap();
+    assert_eq!(kinds(&c), [("resource_overlap", vec!["A1".to_owned()])]);
+    assert_eq!(c[0].resource.as_deref(), Some("dr_a"));
+    // A room for two: the second booking fits, the third does not.
+    d.add(with("R1", "p1", "room_1", t(23, 14, 0), t(23, 15, 0)))
+        .unwrap();
+    assert!(
+        d.check(&with("R2", "p2", "room_1", t(23, 14, 0), t(23, 15, 0)))
+            .unwrap()
+            .is_empty()
+    );
+    d.add(with("R2", "p2", "room_1", t(23, 14, 0), t(23, 15, 0)))
+        .unwrap();
+    let c = d
+        .check(&with("R3", "p3", "room_1", t(23, 14, 30), t(23, 14, 45)))
+        .unwrap();
+    assert_eq!(c.len(), 2, "{c:?}");
+    // After 15:00 the room is free again.
+    assert!(
+        d.check(&with("R4", "p3", "room_1", t(23, 15, 0), t(23, 16, 0)))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn travel_between_consecutive_appointments() {
+    let mut d = setup();
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    let at_hospital = |id: &str, s, e| Appointment {
+        location: Some("hospital".into()),
+        ..appt(id, "p1", s, e)
+    };
+    let c = d
+        .check(&at_hospital("A2", t(23, 10, 45), t(23, 11, 15)))
+        .unwrap();
+    assert_eq!(kinds(&c), [("travel", vec!["A1".to_owned()])]);
+    assert!(
+        c[0].detail.contains("15 min to get from `surgery`"),
+        "{}",
+        c[0].detail
+    );
+    assert!(
+        d.check(&at_hospital("A2", t(23, 11, 15), t(23, 11, 45)))
+            .unwrap()
+            .is_empty()
+    );
+    // And to the next one: a hospital visit ending 9:50 before the 10:00 surgery.
+    let c = d
+        .check(&at_hospital("A0", t(23, 9, 20), t(23, 9, 50)))
+        .unwrap();
+    assert_eq!(kinds(&c), [("travel", vec!["A1".to_owned()])]);
+    // The same building next door: no travel clash.
+    let next_door = Appointment {
+        location: Some("clinic".into()),
+        ..appt("A3", "p1", t(23, 10, 30), t(23, 11, 0))
+    };
+    assert!(
+        d.check(&next_door)
+            .unwrap()
+            .iter()
+            .all(|c| c.kind != ConflictKind::Travel || c.detail.contains("clinic"))
+    );
+}
+
+#[test]
+fn without_a_car_the_journey_is_longer() {
+    let mut d = setup();
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    let mut next = Appointment {
+        location: Some("hospital".into()),
+        ..appt("A2", "p1", t(23, 11, 5), t(23, 11, 30))
+    };
+    next.travel_mode = Some(TravelMode::Car);
+    let mut d2 = Diary::default();
+    for l in ["surgery", "hospital"] {
+        let loc = Location {
+            id: l.into(),
+            lat: if l == "surgery" { 53.8008 } else { 53.9 },
+            lon: -1.55,
+            hours: None,
+        };
+        d2.add_location(loc).unwrap();
+    }
+    d2.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    // Default model, by car: 11 km × 1.3 at 30 km/h + 10 min ≈ 39 min > 35.
+    assert_eq!(d2.check(&next).unwrap().len(), 1);
+    next.start = t(23, 11, 15);
+    assert!(d2.check(&next).unwrap().is_empty());
+    // Without a car (the default mode, public transport) the same gap is too short.
+    next.travel_mode = None;
+    assert_eq!(d2.check(&next).unwrap().len(), 1);
+}
+
+#[test]
+fn opening_hours_bank_holidays_and_closures() {
+    let d = setup();
+    let c = d
+        .check(&appt("A1", "p1", t(23, 18, 0), t(23, 19, 0)))
+        .unwrap();
+    assert_eq!(kinds(&c), [("outside_opening_hours", vec![])]);
+    // Saturday.
+    assert_eq!(
+        d.check(&appt("A1", "p1", t(28, 10, 0), t(28, 11, 0)))
+            .unwrap()
+            .len(),
+        1
+    );
+    // The one-off closure on Wednesday 25 November.
+    let c = d
+        .check(&appt("A1", "p1", t(25, 10, 0), t(25, 11, 0)))
+        .unwrap();
+    assert!(c[0].detail.contains("closed that day"));
+    // Christmas Day 2026 is a Friday and a bank holiday.
+    let xmas = appt(
+        "A1",
+        "p1",
+        Utc.with_ymd_and_hms(2026, 12, 25, 10, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 12, 25, 11, 0, 0).unwrap(),
+    );
+    assert_eq!(kinds(&d.check(&xmas).unwrap()), [("bank_holiday", vec![])]);
+}
+
+#[test]
+fn opening_hours_are_london_wall_time_across_dst() {
+    let mut d = setup();
+    d.add_location(Location {
+        id: "summer".into(),
+        lat: 53.8,
+        lon: -1.55,
+        hours: Some(OpeningHours::weekdays(hm(9, 0), hm(17, 0))),
+    })
+    .unwrap();
+    let at = |id: &str, s: DateTime<Utc>, e: DateTime<Utc>| Appointment {
+        location: Some("summer".into()),
+        ..appt(id, "p1", s, e)
+    };
+    // Monday 30 March 2026 (BST): 08:00–08:30 UTC is 09:00–09:30 local: open.
+    let s = Utc.with_ymd_and_hms(2026, 3, 30, 8, 0, 0).unwrap();
+    assert!(
+        d.check(&at("A1", s, s + Duration::minutes(30)))
+            .unwrap()
+            .is_empty()
+    );
+    // Friday 27 March (GMT): the same UTC time is 08:00 local: closed.
+    let s = Utc.with_ymd_and_hms(2026, 3, 27, 8, 0, 0).unwrap();
+    let c = d.check(&at("A1", s, s + Duration::minutes(30))).unwrap();
+    assert_eq!(c.len(), 1);
+    assert!(c[0].detail.contains("08:00–08:30 GMT"), "{}", c[0].detail);
+}
+
+#[test]
+fn bad_appointments_are_typed_errors_naming_the_appointment() {
+    let mut d = setup();
+    let e = d
+        .check(&appt("A1", "SECRET-PATIENT", t(23, 10, 0), t(23, 10, 0)))
+        .unwrap_err();
+    assert_eq!(e.code(), "appointment.end_not_after_start");
+    assert_eq!(
+        e.to_string(),
+        "appointment `A1`: `end` must be after `start`"
+    );
+    let e = d
+        .check(&Appointment {
+            location: Some("moon".into()),
+            ..appt("A1", "p", t(23, 10, 0), t(23, 11, 0))
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "appointment.unknown_location");
+    let e = d
+        .add(Appointment {
+            resources: vec!["dr_z".into()],
+            ..appt("A1", "p", t(23, 10, 0), t(23, 11, 0))
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "appointment.unknown_resource");
+    d.add(appt("A1", "p", t(23, 10, 0), t(23, 11, 0))).unwrap();
+    assert_eq!(
+        d.add(appt("A1", "p", t(23, 12, 0), t(23, 13, 0)))
+            .unwrap_err()
+            .code(),
+        "appointment.duplicate_id"
+    );
+    assert_eq!(
+        d.remove("A9").unwrap_err().code(),
+        "appointment.unknown_appointment"
+    );
+    assert_eq!("booked".parse::<Status>().unwrap(), Status::Booked);
+    assert_eq!("checked-in".parse::<Status>().unwrap(), Status::CheckedIn);
+    assert_eq!(
+        "done".parse::<Status>().unwrap_err().code(),
+        "appointment.invalid_value"
+    );
+    let text = format!(
+        "{:?}",
+        appt("A1", "SECRET-PATIENT", t(23, 10, 0), t(23, 11, 0))
+    );
+    assert!(!text.contains("SECRET"), "{text}");
+    let bad = Location {
+        id: "x".into(),
+        lat: 95.0,
+        lon: 0.0,
+        hours: None,
+    };
+    assert_eq!(
+        d.add_location(bad).unwrap_err().code(),
+        "appointment.invalid_setup"
+    );
+}
+
+#[test]
+fn remove_frees_the_time() {
+    let mut d = setup();
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    let clash = appt("A2", "p1", t(23, 10, 0), t(23, 10, 30));
+    assert_eq!(d.check(&clash).unwrap().len(), 1);
+    d.remove("A1").unwrap();
+    assert!(d.check(&clash).unwrap().is_empty());
+    assert!(d.is_empty());
+}
+
+// --- the index and the sweep against the naive O(n²) definitions ----------
+
+/// The clashes as comparable tuples: (kind, a, b, resource).
+type Row = (ConflictKind, String, Option<String>, Option<String>);
+
+fn naive(d: &Diary, all: &[Appointment]) -> Vec<Row> {
+    let live: Vec<&Appointment> = all.iter().filter(|a| a.status.occupies_time()).collect();
+    let key = |a: &Appointment| (a.start, a.end, a.id.clone());
+    let overlap = |x: &Appointment, y: &Appointment| x.start < y.end && y.start < x.end;
+    let ordered = |x: &Appointment, y: &Appointment| {
+        if key(x) <= key(y) {
+            (x.id.clone(), y.id.clone())
+        } else {
+            (y.id.clone(), x.id.clone())
+        }
+    };
+    let mut out = BTreeSet::new();
+    for (i, x) in live.iter().enumerate() {
+        for y in live.iter().skip(i + 1) {
+            if x.patient == y.patient && overlap(x, y) {
+                let (a, b) = ordered(x, y);
+                out.insert((ConflictKind::PatientOverlap, a, Some(b), None));
+            }
+            for r in x.resources.iter().collect::<BTreeSet<_>>() {
+                if !y.resources.contains(r) || !overlap(x, y) {
+                    continue;
+                }
+                let cap = match r.as_str() {
+                    "room_1" => 2,
+                    "ecg" => 3,
+                    _ => 1,
+                };
+                let (lo, hi) = (x.start.max(y.start), x.end.min(y.end));
+                let mut instants = vec![lo];
+                instants.extend(live.iter().map(|k| k.start).filter(|s| *s > lo && *s < hi));
+                let peak = instants
+                    .iter()
+                    .map(|t| {
+                        2 + live
+                            .iter()
+                            .filter(|k| {
+                                k.id != x.id
+                                    && k.id != y.id
+                                    && k.resources.contains(r)
+                                    && k.start <= *t
+                                    && *t < k.end
+                            })
+                            .count()
+                    })
+                    .max()
+                    .unwrap_or(0);
+                if peak > cap {
+                    let (a, b) = ordered(x, y);
+                    out.insert((ConflictKind::ResourceOverlap, a, Some(b), Some(r.clone())));
+                }
+            }
+        }
+    }
+    let patients: BTreeSet<&str> = live.iter().map(|a| a.patient.as_str()).collect();
+    for p in patients {
+        let mut mine: Vec<&&Appointment> = live.iter().filter(|a| a.patient == p).collect();
+        mine.sort_by_key(|a| key(a));
+        for w in mine.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if a.end > b.start {
+                continue;
+            }
+            if let Some(need) = d.journey(a.location.as_deref(), b.location.as_deref(), b) {
+                if (b.start - a.end).num_seconds() < need {
+                    out.insert((ConflictKind::Travel, a.id.clone(), Some(b.id.clone()), None));
+                }
+            }
+        }
+    }
+    for a in &live {
+        let single = d
+            .check(&Appointment {
+                patient: format!("{}-alone", a.id),
+                resources: vec![],
+                ..(*a).clone()
+            })
+            .unwrap();
+        for c in single.iter().filter(|c| {
+            matches!(
+                c.kind,
+                ConflictKind::BankHoliday | ConflictKind::OutsideOpeningHours
+            )
+        }) {
+            out.insert((c.kind, a.id.clone(), None, None));
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn arb_appointments() -> impl Strategy<Value = Vec<Appointment>> {
+    // Around both DST changes of 2026 and an ordinary Monday, on 5-minute
+    // steps so touching and equal times are common.
+    let bases = [
+        Utc.with_ymd_and_hms(2026, 3, 29, 6, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 10, 25, 6, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap(),
+    ];
+    prop::collection::vec(
+        (
+            0usize..3,
+            0i64..60,
+            1i64..16,
+            0usize..4,
+            prop::collection::btree_set(prop::sample::select(vec!["dr_a", "room_1", "ecg"]), 0..3),
+            prop::option::weighted(
+                0.9,
+                prop::sample::select(vec!["surgery", "hospital", "clinic"]),
+            ),
+            prop::sample::select(vec![
+                Status::Booked,
+                Status::Booked,
+                Status::Arrived,
+                Status::Cancelled,
+                Status::Proposed,
+                Status::Noshow,
+            ]),
+            prop::option::of(prop::sample::select(TravelMode::ALL.to_vec())),
+        ),
+        0..24,
+    )
+    .prop_map(move |specs| {
+        specs
+            .into_iter()
+            .enumerate()
+            .map(
+                |(i, (base, step, len, patient, resources, location, status, mode))| {
+                    let start = bases[base] + Duration::minutes(step * 5);
+                    Appointment {
+                        id: format!("A{i:02}"),
+                        patient: format!("p{patient}"),
+                        resources: resources.into_iter().map(str::to_owned).collect(),
+                        location: location.map(str::to_owned),
+                        start,
+                        end: start + Duration::minutes(len * 5),
+                        status,
+                        service_type: None,
+                        travel_mode: mode,
+                    }
+                },
+            )
+            .collect()
+    })
+}
+
+fn rows_of_check(x: &Appointment, conflicts: &[Conflict], all: &[Appointment]) -> Vec<Row> {
+    let key = |id: &str| {
+        all.iter()
+            .find(|a| a.id == id)
+            .map(|a| (a.start, a.end, a.id.clone()))
+    };
+    let mut rows: Vec<Row> = conflicts
+        .iter()
+        .map(|c| match c.with.first() {
+            Some(other) => {
+                let (a, b) = if key(&x.id) <= key(other) {
+                    (x.id.clone(), other.clone())
+                } else {
+                    (other.clone(), x.id.clone())
+                };
+                (c.kind, a, Some(b), c.resource.clone())
+            }
+            None => (c.kind, x.id.clone(), None, None),
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn sweep_equals_naive(all in arb_appointments()) {
+        let mut d = setup();
+        for a in &all {
+            d.add(a.clone()).unwrap();
+        }
+        let mut got: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
+        let sorted = { let mut g = got.clone(); g.sort(); g };
+        let expected = naive(&d, &all);
+        got.sort();
+        prop_assert_eq!(got, expected);
+        let _ = sorted;
+    }
+
+    #[test]
+    fn index_check_equals_naive(all in arb_appointments()) {
+        let d0 = setup();
+        let expected = naive(&d0, &all);
+        for x in &all {
+            let mut d = setup();
+            for a in all.iter().filter(|a| a.id != x.id) {
+                d.add(a.clone()).unwrap();
+            }
+            let want: Vec<Row> = expected.iter().filter(|r| r.1 == x.id || r.2.as_deref() == Some(&x.id)).cloned().collect();
+            prop_assert_eq!(rows_of_check(x, &d.check(x).unwrap(), &all), want.clone());
+            // Re-checking a stored appointment ignores itself.
+            d.add(x.clone()).unwrap();
+            prop_assert_eq!(rows_of_check(x, &d.check(x).unwrap(), &all), want);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Travel time between two places: straight-line (haversine) distance at a
+//! speed per mode, times a detour factor, plus a fixed buffer; or a supplied
+//! matrix of minutes between locations, which wins where it has an entry.
+
+use std::collections::HashMap;
+
+use super::model::TravelMode;
+
+/// Speed and buffer for one mode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModeSpeed {
+    /// Average door-to-door speed in km/h over the straight-line distance
+    /// (after the detour factor).
+    pub speed_kmh: f64,
+    /// Minutes added to every journey (waiting, parking, getting in and out).
+    pub buffer_min: f64,
+}
+
+/// How long a journey takes.
+///
+/// Defaults are deliberately cautious, for frail and older people: walking
+/// 3 km/h + 10 min, public transport 12 km/h + 20 min, car 30 km/h + 10 min,
+/// patient transport 20 km/h + 30 min (vehicles collect several people), all
+/// over 1.3 × the straight-line distance (roads are not straight). The default
+/// mode for an appointment that names none is public transport, not car:
+/// assuming a car would underestimate the journey for someone without one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TravelModel {
+    /// Per-mode speed and buffer, indexed by [`TravelMode`] order.
+    pub modes: [ModeSpeed; 4],
+    /// Multiplier from straight-line to road distance.
+    pub detour_factor: f64,
+    /// The mode assumed when an appointment names none.
+    pub default_mode: TravelMode,
+    /// Minutes between pairs of location ids, overriding the formula.
+    pub matrix: HashMap<(String, String), f64>,
+}
+
+impl Default for TravelModel {
+    fn default() -> Self {
+        let m = |speed_kmh, buffer_min| ModeSpeed {
+            speed_kmh,
+            buffer_min,
+        };
+        Self {
+            modes: [m(3.0, 10.0), m(12.0, 20.0), m(30.0, 10.0), m(20.0, 30.0)],
+            detour_factor: 1.3,
+            default_mode: TravelMode::PublicTransport,
+            matrix: HashMap::new(),
+        }
+    }
+}
+
+impl TravelModel {
+    /// One speed and buffer for every mode, no detour factor: the simple
+    /// model "distance / speed + buffer".
+    pub fn uniform(speed_kmh: f64, buffer_min: f64) -> Self {
+        let m = ModeSpeed {
+            speed_kmh,
+            buffer_min,
+        };
+        Self {
+            modes: [m; 4],
+            detour_factor: 1.0,
+            ..Self::default()
+        }
+    }
+
+    /// Uses `minutes` for the journey `from` → `to` (one way).
+    pub fn with_journey(mut self, from: &str, to: &str, minutes: f64) -> Self {
+        self.matrix
+            .insert((from.to_owned(), to.to_owned()), minutes);
+        self
+    }
+
+    fn mode(&self, mode: Option<TravelMode>) -> ModeSpeed {
+        let mode = mode.unwrap_or(self.default_mode);
+        let i = TravelMode::ALL.iter().position(|m| *m == mode).unwrap_or(1);
+        self.modes.get(i).copied().unwrap_or(ModeSpeed {
+            speed_kmh: 12.0,
+            buffer_min: 20.0,
+        })
+    }
+
+    /// Seconds needed to travel between two places, as a whole number
+    /// (rounded up, so the check is never more lenient than the model).
+    pub fn seconds(
+        &self,
+        (from_id, from): (&str, (f64, f64)),
+        (to_id, to): (&str, (f64, f64)),
+        mode: Option<TravelMode>,
+    ) -> i64 {
+        if let Some(minutes) = self.matrix.get(&(from_id.to_owned(), to_id.to_owned())) {
+            return (minutes * 60.0).ceil() as i64;
+        }
+        let m = self.mode(mode);
+        let km = haversine_km(from, to) * self.detour_factor;
+        let minutes = km / m.speed_kmh * 60.0 + m.buffer_min;
+        (minutes * 60.0).ceil() as i64
+    }
+}
+
+/// Great-circle distance in km between two (lat, lon) points in degrees.
+pub fn haversine_km((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
+    const EARTH_RADIUS_KM: f64 = 6371.0088;
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * a.sqrt().clamp(0.0, 1.0).asin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leeds_to_york_is_about_35_km() {
+        let leeds = (53.7997, -1.5492);
+        let york = (53.9590, -1.0815);
+        let d = haversine_km(leeds, york);
+        assert!((d - 34.9).abs() < 1.0, "{d}");
+        assert_eq!(haversine_km(leeds, leeds), 0.0);
+    }
+
+    #[test]
+    fn no_car_is_slower_than_car() {
+        let t = TravelModel::default();
+        let (a, b) = (("a", (53.80, -1.55)), ("b", (53.83, -1.60)));
+        let car = t.seconds(a, b, Some(TravelMode::Car));
+        let default = t.seconds(a, b, None);
+        let walk = t.seconds(a, b, Some(TravelMode::Walk));
+        assert!(car < default && default < walk, "{car} {default} {walk}");
+        let m = TravelModel::uniform(30.0, 10.0).with_journey("a", "b", 45.0);
+        assert_eq!(m.seconds(a, b, None), 45 * 60);
+        assert_eq!(
+            m.seconds(b, a, None),
+            m.seconds(b, a, Some(TravelMode::Walk))
+        );
+    }
+}
