@@ -64,6 +64,10 @@ impl Columns<'_> {
         )
     }
 
+    fn id(&self, i: u32) -> &str {
+        self.ids.get(i as usize).copied().unwrap_or("")
+    }
+
     fn s(&self, i: u32) -> i64 {
         self.start.get(i as usize).copied().unwrap_or(0)
     }
@@ -73,49 +77,108 @@ impl Columns<'_> {
     }
 }
 
-/// Groups `(group, appointment)` pairs, each group in (start, end, id) order.
-fn grouped(cols: &Columns<'_>, mut pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
-    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| cols.cmp(a.1, b.1)));
-    pairs
+/// One appointment in a group, with its times inline so that sorting and
+/// sweeping read memory in order.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    group: u32,
+    idx: u32,
+    s: i64,
+    e: i64,
+}
+
+/// Groups `(group, appointment)` pairs, each group in (start, end, id) order:
+/// a counting sort by group, then a sort of each (small) group.
+fn grouped(cols: &Columns<'_>, pairs: impl Iterator<Item = (u32, u32)>) -> Vec<Entry> {
+    let pairs: Vec<Entry> = pairs
+        .map(|(group, idx)| Entry {
+            group,
+            idx,
+            s: cols.s(idx),
+            e: cols.e(idx),
+        })
+        .collect();
+    let groups = pairs
+        .iter()
+        .map(|p| p.group as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut offsets = vec![0usize; groups + 1];
+    for p in &pairs {
+        if let Some(o) = offsets.get_mut(p.group as usize + 1) {
+            *o += 1;
+        }
+    }
+    for g in 0..groups {
+        let before = offsets.get(g).copied().unwrap_or(0);
+        if let Some(o) = offsets.get_mut(g + 1) {
+            *o += before;
+        }
+    }
+    let mut out = vec![
+        Entry {
+            group: 0,
+            idx: 0,
+            s: 0,
+            e: 0
+        };
+        pairs.len()
+    ];
+    let mut next = offsets.clone();
+    for p in pairs {
+        if let Some(slot) = next.get_mut(p.group as usize) {
+            if let Some(cell) = out.get_mut(*slot) {
+                *cell = p;
+            }
+            *slot += 1;
+        }
+    }
+    for g in 0..groups {
+        let (lo, hi) = (
+            offsets.get(g).copied().unwrap_or(0),
+            offsets.get(g + 1).copied().unwrap_or(0),
+        );
+        if let Some(slice) = out.get_mut(lo..hi) {
+            slice.sort_unstable_by(|a, b| {
+                (a.s, a.e)
+                    .cmp(&(b.s, b.e))
+                    .then_with(|| cols.id(a.idx).cmp(cols.id(b.idx)))
+            });
+        }
+    }
+    out
 }
 
 /// Overlapping pairs within each group: `a.start < b.end && b.start < a.end`.
-fn sweep(cols: &Columns<'_>, pairs: &[(u32, u32)], mut emit: impl FnMut(u32, u32, u32)) {
-    let mut active: Vec<u32> = Vec::new();
+fn sweep(entries: &[Entry], mut emit: impl FnMut(u32, u32, u32)) {
+    let mut active: Vec<Entry> = Vec::new();
     let mut group = None;
-    for &(g, x) in pairs {
-        if group != Some(g) {
+    for &x in entries {
+        if group != Some(x.group) {
             active.clear();
-            group = Some(g);
+            group = Some(x.group);
         }
-        let (xs, xe) = (cols.s(x), cols.e(x));
-        active.retain(|&y| cols.e(y) > xs);
-        for &y in &active {
+        active.retain(|y| y.e > x.s);
+        for y in &active {
             // y starts no later than x; it overlaps x if it also starts before x ends.
-            if cols.s(y) < xe {
-                emit(g, y, x);
+            if y.s < x.e {
+                emit(x.group, y.idx, x.idx);
             }
         }
         active.push(x);
     }
 }
 
-/// Every clash in `cols`, ordered by kind, then `a`, then `b` (appointment
-/// order: start, end, id).
-pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
-    let n = cols.ids.len();
-    let live = |i: u32| cols.occupies.get(i as usize).copied().unwrap_or(false);
+/// Patient overlaps and travel clashes.
+fn patients(cols: &Columns<'_>, travel: &TravelModel, live: &[bool]) -> Vec<Found> {
     let mut found = Vec::new();
-
-    // Patients: overlaps, then travel between consecutive appointments.
     let by_patient = grouped(
         cols,
-        (0..n as u32)
-            .filter(|&i| live(i))
-            .map(|i| (cols.patient.get(i as usize).copied().unwrap_or(0), i))
-            .collect(),
+        (0..cols.ids.len() as u32)
+            .filter(|&i| live.get(i as usize).copied().unwrap_or(false))
+            .map(|i| (cols.patient.get(i as usize).copied().unwrap_or(0), i)),
     );
-    sweep(cols, &by_patient, |_, a, b| {
+    sweep(&by_patient, |_, a, b| {
         found.push(Found {
             kind: ConflictKind::PatientOverlap,
             severity: Severity::Block,
@@ -125,14 +188,14 @@ pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
         });
     });
     for w in by_patient.windows(2) {
-        let (Some(&(g1, a)), Some(&(g2, b))) = (w.first(), w.get(1)) else {
+        let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
             continue;
         };
-        if g1 != g2 || cols.e(a) > cols.s(b) {
+        if x.group != y.group || x.e > y.s {
             continue;
         }
         let loc = |i: u32| cols.location.get(i as usize).copied().flatten();
-        let (Some(la), Some(lb)) = (loc(a), loc(b)) else {
+        let (Some(la), Some(lb)) = (loc(x.idx), loc(y.idx)) else {
             continue;
         };
         if la == lb {
@@ -148,33 +211,36 @@ pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
         let need = travel.seconds(
             (pa.0, pa.1),
             (pb.0, pb.1),
-            cols.mode.get(b as usize).copied().flatten(),
+            cols.mode.get(y.idx as usize).copied().flatten(),
         );
-        let gap = (cols.s(b) - cols.e(a)) / 1_000_000;
+        let gap = (y.s - x.e) / 1_000_000;
         if gap < need {
             found.push(Found {
                 kind: ConflictKind::Travel,
                 severity: Severity::Block,
-                a,
-                b: Some(b),
+                a: x.idx,
+                b: Some(y.idx),
                 resource: None,
             });
         }
     }
+    found
+}
 
-    // Resources: overlaps beyond capacity.
+/// Resource overlaps beyond capacity.
+fn resources(cols: &Columns<'_>, live: &[bool]) -> Vec<Found> {
     let by_resource = grouped(
         cols,
         cols.uses
             .iter()
             .copied()
-            .filter(|&(i, _)| live(i))
-            .map(|(i, r)| (r, i))
-            .collect(),
+            .filter(|&(i, _)| live.get(i as usize).copied().unwrap_or(false))
+            .map(|(i, r)| (r, i)),
     );
-    let mut resource_pairs = Vec::new();
-    sweep(cols, &by_resource, |g, a, b| resource_pairs.push((g, a, b)));
-    for (g, a, b) in resource_pairs {
+    let mut pairs = Vec::new();
+    sweep(&by_resource, |g, a, b| pairs.push((g, a, b)));
+    let mut found = Vec::with_capacity(pairs.len());
+    for (g, a, b) in pairs {
         let capacity = cols.capacity.get(g as usize).copied().unwrap_or(1);
         let clash = capacity <= 1 || {
             // Rare (rooms, equipment with capacity > 1): apply the diary's rule
@@ -182,8 +248,8 @@ pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
             let (ka, kb) = (cols.key(a), cols.key(b));
             let others: Vec<Key> = by_resource
                 .iter()
-                .filter(|&&(h, i)| h == g && i != a && cols.s(i) < ka.1 && cols.e(i) > ka.0)
-                .map(|&(_, i)| cols.key(i))
+                .filter(|x| x.group == g && x.idx != a && x.s < ka.1 && x.e > ka.0)
+                .map(|x| cols.key(x.idx))
                 .collect();
             let refs: Vec<&Key> = others.iter().collect();
             over_capacity(&ka, &refs, capacity)
@@ -200,9 +266,28 @@ pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
             });
         }
     }
+    found
+}
+
+/// Every clash in `cols`, ordered by kind, then `a`, then `b` (appointment
+/// order: start, end, id).
+pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
+    let n = cols.ids.len();
+    let live: Vec<bool> = (0..n)
+        .map(|i| cols.occupies.get(i).copied().unwrap_or(false))
+        .collect();
+    let live_at = |i: u32| live.get(i as usize).copied().unwrap_or(false);
+    // Patients and resources are independent: one core each.
+    let (mut found, by_resource) = std::thread::scope(|scope| {
+        let r = scope.spawn(|| resources(cols, &live));
+        let p = patients(cols, travel, &live);
+        // A failed worker is recomputed here, never silently dropped.
+        (p, r.join().unwrap_or_else(|_| resources(cols, &live)))
+    });
+    found.extend(by_resource);
 
     // Opening hours, appointment by appointment.
-    for i in (0..n as u32).filter(|&i| live(i)) {
+    for i in (0..n as u32).filter(|&i| live_at(i)) {
         let hours = cols
             .location
             .get(i as usize)

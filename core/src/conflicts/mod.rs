@@ -19,6 +19,8 @@
 //! See the [`Diary`] example.
 
 mod bulk;
+#[cfg(feature = "arrow")]
+mod columnar;
 mod conflict;
 mod diary;
 mod error;
@@ -26,6 +28,8 @@ mod hours;
 mod model;
 mod travel;
 
+#[cfg(feature = "arrow")]
+pub use columnar::{find_all_batch, find_all_schema};
 pub use conflict::{Conflict, ConflictKind, Severity};
 pub use diary::{ConflictPair, Diary};
 pub use error::{AppointmentError, AppointmentErrorKind};

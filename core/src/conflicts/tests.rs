@@ -562,3 +562,166 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "arrow")]
+mod columnar {
+    use std::sync::Arc;
+
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int32Type;
+    use arrow_array::{
+        Array, ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
+    };
+
+    use super::*;
+
+    const PLACES: [(&str, f64, f64); 3] = [
+        ("surgery", 53.8008, -1.5491),
+        ("hospital", 53.9, -1.55),
+        ("clinic", 53.8009, -1.5492),
+    ];
+
+    /// The same diary without opening hours (the table path does not check them).
+    fn plain() -> Diary {
+        let mut d = Diary::new(TravelModel::uniform(30.0, 10.0));
+        for (id, lat, lon) in PLACES {
+            d.add_location(Location {
+                id: id.into(),
+                lat,
+                lon,
+                hours: None,
+            })
+            .unwrap();
+        }
+        for id in ["dr_a", "room_1", "ecg"] {
+            d.add_resource(Resource {
+                id: id.into(),
+                kind: ResourceKind::Room,
+                capacity: 1,
+            })
+            .unwrap();
+        }
+        d
+    }
+
+    /// One row per (appointment, resource); an appointment with no resource has one row with null.
+    fn table(all: &[Appointment]) -> RecordBatch {
+        let mut rows: Vec<(&Appointment, Option<&str>)> = Vec::new();
+        for a in all {
+            if a.resources.is_empty() {
+                rows.push((a, None));
+            }
+            for r in &a.resources {
+                rows.push((a, Some(r)));
+            }
+        }
+        type RowRef<'a> = (&'a Appointment, Option<&'a str>);
+        let s = |f: &dyn Fn(&RowRef<'_>) -> Option<String>| -> ArrayRef {
+            Arc::new(rows.iter().map(f).collect::<StringArray>())
+        };
+        let coord = |lat: bool| -> ArrayRef {
+            Arc::new(
+                rows.iter()
+                    .map(|(a, _)| {
+                        a.location
+                            .as_deref()
+                            .and_then(|l| PLACES.iter().find(|p| p.0 == l))
+                            .map(|p| if lat { p.1 } else { p.2 })
+                    })
+                    .collect::<Float64Array>(),
+            )
+        };
+        let ts = |f: &dyn Fn(&Appointment) -> DateTime<Utc>| -> ArrayRef {
+            Arc::new(
+                rows.iter()
+                    .map(|(a, _)| Some(f(a).timestamp_micros()))
+                    .collect::<TimestampMicrosecondArray>()
+                    .with_timezone("UTC"),
+            )
+        };
+        RecordBatch::try_from_iter(vec![
+            ("id", s(&|(a, _)| Some(a.id.clone()))),
+            ("patient", s(&|(a, _)| Some(a.patient.clone()))),
+            ("resource", s(&|(_, r)| r.map(str::to_owned))),
+            ("location", s(&|(a, _)| a.location.clone())),
+            ("lat", coord(true)),
+            ("lon", coord(false)),
+            ("start", ts(&|a| a.start)),
+            ("end", ts(&|a| a.end)),
+            ("status", s(&|(a, _)| Some(a.status.key().to_owned()))),
+            (
+                "travel_mode",
+                s(&|(a, _)| a.travel_mode.map(|m| m.key().to_owned())),
+            ),
+        ])
+        .unwrap()
+    }
+
+    fn rows(out: &RecordBatch) -> Vec<Row> {
+        let a = out.column(0).as_string::<i32>();
+        let b = out.column(1).as_string::<i32>();
+        let kind = out.column(2).as_dictionary::<Int32Type>();
+        let names = kind.values().as_string::<i32>();
+        let res = out.column(4).as_string::<i32>();
+        (0..out.num_rows())
+            .map(|i| {
+                let k = names.value(kind.keys().value(i) as usize);
+                let kind = [
+                    ConflictKind::PatientOverlap,
+                    ConflictKind::ResourceOverlap,
+                    ConflictKind::Travel,
+                    ConflictKind::OutsideOpeningHours,
+                    ConflictKind::BankHoliday,
+                ]
+                .into_iter()
+                .find(|x| x.key() == k)
+                .unwrap();
+                (
+                    kind,
+                    a.value(i).to_owned(),
+                    b.is_valid(i).then(|| b.value(i).to_owned()),
+                    res.is_valid(i).then(|| res.value(i).to_owned()),
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn table_equals_diary(all in arb_appointments()) {
+            let mut d = plain();
+            for a in &all {
+                d.add(a.clone()).unwrap();
+            }
+            let want: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
+            let got = rows(&find_all_batch(&table(&all), &TravelModel::uniform(30.0, 10.0)).unwrap());
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn bad_tables_name_the_column_or_appointment() {
+        let good = vec![appt("A1", "p1", t(23, 10, 0), t(23, 11, 0))];
+        let batch = table(&good);
+        let m = TravelModel::default();
+        let e = find_all_batch(&batch.project(&[0, 1, 2, 3, 4, 5, 6]).unwrap(), &m).unwrap_err();
+        assert_eq!(e.code(), "appointment.invalid_column");
+        assert!(e.to_string().contains("`end`"), "{e}");
+        let backwards = vec![appt("A1", "SECRET", t(23, 11, 0), t(23, 10, 0))];
+        let e = find_all_batch(&table(&backwards), &m).unwrap_err();
+        assert_eq!(
+            (e.code(), e.appointment.as_deref()),
+            ("appointment.end_not_after_start", Some("A1"))
+        );
+        assert!(!e.to_string().contains("SECRET"));
+        let mut odd = appt("A2", "p1", t(23, 12, 0), t(23, 13, 0));
+        odd.status = Status::Booked;
+        let mut rows = table(&[good[0].clone(), odd]).columns().to_vec();
+        rows[4] = Arc::new(Float64Array::from(vec![53.8008, 10.0]));
+        let batch = RecordBatch::try_new(table(&good).schema(), rows).unwrap();
+        let e = find_all_batch(&batch, &m).unwrap_err();
+        assert!(e.to_string().contains("different coordinates"), "{e}");
+        let _ = batch.column(0).len();
+    }
+}

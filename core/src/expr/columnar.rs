@@ -563,3 +563,51 @@ impl crate::expr::Fields for BatchRow<'_, '_> {
         self.batch.scalar(index, self.row)
     }
 }
+
+/// Reads the column `name` as microseconds since the epoch (UTC): a
+/// timestamp with a time zone, in any unit. A timestamp without a zone is
+/// refused: it names no instant.
+pub(crate) fn timestamp_micros(
+    batch: &RecordBatch,
+    name: &str,
+) -> Result<Vec<Option<i64>>, RecordError> {
+    use arrow_array::{
+        TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+        TimestampSecondArray,
+    };
+    use arrow_schema::{DataType, TimeUnit};
+    let wrong = |found: String| RecordError::WrongColumnType {
+        field: name.into(),
+        expected: "timestamp with a time zone".into(),
+        found,
+    };
+    let Some(col) = batch.column_by_name(name) else {
+        return Err(RecordError::MissingColumn { field: name.into() });
+    };
+    let (unit, has_tz) = match col.data_type() {
+        DataType::Timestamp(unit, tz) => (*unit, tz.is_some()),
+        other => return Err(wrong(other.to_string())),
+    };
+    if !has_tz {
+        return Err(wrong("a timestamp without a time zone".into()));
+    }
+    macro_rules! read {
+        ($ty:ty, $scale:expr) => {{
+            let a = col
+                .as_any()
+                .downcast_ref::<$ty>()
+                .ok_or_else(|| wrong(col.data_type().to_string()))?;
+            (0..a.len())
+                .map(|i| (!a.is_null(i)).then(|| $scale(a.value(i))))
+                .collect()
+        }};
+    }
+    Ok(match unit {
+        TimeUnit::Second => read!(TimestampSecondArray, |v: i64| v.saturating_mul(1_000_000)),
+        TimeUnit::Millisecond => {
+            read!(TimestampMillisecondArray, |v: i64| v.saturating_mul(1_000))
+        }
+        TimeUnit::Microsecond => read!(TimestampMicrosecondArray, |v: i64| v),
+        TimeUnit::Nanosecond => read!(TimestampNanosecondArray, |v: i64| v.div_euclid(1_000)),
+    })
+}

@@ -93,7 +93,7 @@ pub struct Field {
 }
 
 /// The fields a rule set reads, in declaration order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schema {
     fields: Vec<Field>,
     by_name: HashMap<String, usize>,

@@ -7,16 +7,15 @@ use std::sync::Arc;
 use arrow_array::types::Int32Type;
 use arrow_array::{
     Array, ArrayRef, BooleanArray, DictionaryArray, Int32Array, ListArray, RecordBatch,
-    StringArray, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
-    TimestampSecondArray, UInt32Array,
+    StringArray, UInt32Array,
 };
 use arrow_buffer::OffsetBuffer;
-use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema};
 use chrono::{DateTime, Utc};
 
 use crate::caseload::RecordError;
 use crate::expr::Scalar;
-use crate::expr::columnar::{BatchRow, BoundBatch};
+use crate::expr::columnar::{BatchRow, BoundBatch, timestamp_micros};
 
 use super::directory::Directory;
 use super::error::{ReferralError, ReferralErrorKind as RK};
@@ -45,43 +44,6 @@ struct Part {
     outcome: Vec<i32>,
 }
 
-/// Reads the `at` column: a timestamp with a time zone, in any unit.
-fn instants(batch: &RecordBatch) -> Result<Vec<Option<i64>>, RecordError> {
-    let wrong = |found: String| RecordError::WrongColumnType {
-        field: "at".into(),
-        expected: "timestamp with a time zone".into(),
-        found,
-    };
-    let Some(col) = batch.column_by_name("at") else {
-        return Err(RecordError::MissingColumn { field: "at".into() });
-    };
-    let (unit, has_tz) = match col.data_type() {
-        DataType::Timestamp(unit, tz) => (*unit, tz.is_some()),
-        other => return Err(wrong(other.to_string())),
-    };
-    if !has_tz {
-        return Err(wrong("a timestamp without a time zone".into()));
-    }
-    // Everything to microseconds since the epoch (UTC).
-    macro_rules! read {
-        ($ty:ty, $scale:expr) => {{
-            let a = col
-                .as_any()
-                .downcast_ref::<$ty>()
-                .ok_or_else(|| wrong(col.data_type().to_string()))?;
-            (0..a.len())
-                .map(|i| (!a.is_null(i)).then(|| $scale(a.value(i))))
-                .collect()
-        }};
-    }
-    Ok(match unit {
-        TimeUnit::Second => read!(TimestampSecondArray, |v: i64| v.saturating_mul(1_000_000)),
-        TimeUnit::Millisecond => read!(TimestampMillisecondArray, |v: i64| v.saturating_mul(1_000)),
-        TimeUnit::Microsecond => read!(TimestampMicrosecondArray, |v: i64| v),
-        TimeUnit::Nanosecond => read!(TimestampNanosecondArray, |v: i64| v.div_euclid(1_000)),
-    })
-}
-
 impl Directory {
     /// Routes every referral in `batch` (columns `id`, `age`, `sex`,
     /// `district`, `needs` (list of text), `urgency`, `consent`, `at` (a
@@ -103,7 +65,7 @@ impl Directory {
             .map(|i| i < field::BUILT_IN && i != field::PCN && i != field::PRACTICE)
             .collect();
         let bound = BoundBatch::bind(batch, schema, &required).map_err(record)?;
-        let at = instants(batch).map_err(record)?;
+        let at = timestamp_micros(batch, "at").map_err(record)?;
         let rows = bound.rows();
 
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

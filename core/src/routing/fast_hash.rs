@@ -4,7 +4,7 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// FNV-1a over the bytes, 64-bit.
+/// FNV-1a over the bytes, 64-bit, with a final mix.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fnv(u64);
 
@@ -23,11 +23,38 @@ impl Hasher for Fnv {
         }
     }
 
+    /// FNV's high bits mix poorly for short keys with a common prefix
+    /// (`P000123`, `P000124`), and the table uses the high bits to tell
+    /// entries apart: finish with MurmurHash3's 64-bit mix.
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
 /// A `HashMap` keyed by short text, hashed with [`Fnv`].
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreads_short_keys_with_a_common_prefix() {
+        use std::hash::BuildHasher;
+        let b = BuildHasherDefault::<Fnv>::default();
+        let keys: Vec<String> = (0..100_000).map(|i| format!("P{i:06}")).collect();
+        // The top 7 bits pick the probe tag: each of the 128 values should be common.
+        let mut tags = [0u32; 128];
+        for k in &keys {
+            tags[(b.hash_one(k.as_str()) >> 57) as usize] += 1;
+        }
+        let (lo, hi) = (tags.iter().min().unwrap(), tags.iter().max().unwrap());
+        assert!(*lo > 500 && *hi < 1100, "{lo} {hi}");
+    }
+}

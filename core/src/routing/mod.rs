@@ -56,7 +56,7 @@ mod area;
 mod columnar;
 mod directory;
 mod error;
-mod fast_hash;
+pub(crate) mod fast_hash;
 mod load;
 mod model;
 mod needs;
@@ -73,6 +73,9 @@ pub use needs::{
 pub use route::{
     ConsentBasis, Exclusion, ExclusionReason, Match, Outcome, Referral, RouteKind, Routing,
 };
+
+#[cfg(feature = "arrow")]
+pub(crate) use fast_hash::FastMap;
 
 use crate::caseload::load::Source;
 

@@ -1,0 +1,303 @@
+//! Every clash in a table of appointments held in an Arrow record batch
+//! (feature `arrow`): the same sweep as [`Diary::find_all`], read in place.
+
+use std::sync::Arc;
+
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
+
+use crate::caseload::RecordError;
+use crate::expr::columnar::{BoundBatch, timestamp_micros};
+use crate::expr::{Field, Scalar, Schema, Type};
+use crate::routing::FastMap;
+
+use super::bulk::{Columns, find_all};
+use super::conflict::{ConflictKind, Severity};
+use super::error::{AppointmentError, AppointmentErrorKind as K};
+use super::model::{Status, TravelMode};
+use super::travel::TravelModel;
+
+const ID: usize = 0;
+const PATIENT: usize = 1;
+const RESOURCE: usize = 2;
+const LOCATION: usize = 3;
+const LAT: usize = 4;
+const LON: usize = 5;
+const STATUS: usize = 6;
+const MODE: usize = 7;
+
+fn schema() -> Schema {
+    let f = |name: &str, ty: Type, nullable: bool| Field {
+        name: name.into(),
+        ty,
+        nullable,
+        role: None,
+    };
+    // The names are unique, so this cannot fail.
+    Schema::new(vec![
+        f("id", Type::Str, false),
+        f("patient", Type::Str, false),
+        f("resource", Type::Str, true),
+        f("location", Type::Str, true),
+        f("lat", Type::Float, true),
+        f("lon", Type::Float, true),
+        f("status", Type::Str, true),
+        f("travel_mode", Type::Str, true),
+    ])
+    .unwrap_or_default()
+}
+
+fn column_error(e: RecordError) -> AppointmentError {
+    AppointmentError::new(
+        K::InvalidColumn {
+            message: e.to_string(),
+        },
+        None,
+    )
+}
+
+/// The output schema of [`find_all_batch`].
+pub fn find_all_schema() -> Arc<ArrowSchema> {
+    let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+    Arc::new(ArrowSchema::new(vec![
+        ArrowField::new("appt_a", DataType::Utf8, false),
+        ArrowField::new("appt_b", DataType::Utf8, true),
+        ArrowField::new("kind", dict.clone(), false),
+        ArrowField::new("severity", dict, false),
+        ArrowField::new("resource", DataType::Utf8, true),
+    ]))
+}
+
+const KINDS: [ConflictKind; 5] = [
+    ConflictKind::PatientOverlap,
+    ConflictKind::ResourceOverlap,
+    ConflictKind::Travel,
+    ConflictKind::OutsideOpeningHours,
+    ConflictKind::BankHoliday,
+];
+
+/// Every clash among the appointments in `batch`, by sort and sweep, with
+/// the same rules as [`Diary::check`](super::Diary::check).
+///
+/// Columns: `id`, `patient` (an opaque reference), `start` and `end`
+/// (timestamps with a time zone); optional `resource` (one per row: give
+/// adjacent rows with the same id for an appointment using several, or leave
+/// it null), `location` with `lat` and `lon` (the
+/// same coordinates on every row of a location), `status` (FHIR codes;
+/// default booked) and `travel_mode`. Opening hours are not checked here
+/// (use a [`Diary`](super::Diary) with locations for that). Resources have
+/// capacity 1.
+///
+/// Output, one row per clash, ordered by kind, then the first appointment,
+/// then the second (start, end, id): `appt_a`, `appt_b`, `kind`,
+/// `severity`, `resource`. Errors name the column (and the appointment id
+/// for a bad row), never a value.
+pub fn find_all_batch(
+    batch: &RecordBatch,
+    travel: &TravelModel,
+) -> Result<RecordBatch, AppointmentError> {
+    let schema = schema();
+    let required = [true, true, false, false, false, false, false, false];
+    let bound = BoundBatch::bind(batch, &schema, &required).map_err(column_error)?;
+    let start = timestamp_micros(batch, "start").map_err(column_error)?;
+    let end = timestamp_micros(batch, "end").map_err(column_error)?;
+    let rows = bound.rows();
+    let text = |field: usize, row: usize| match bound.scalar(field, row) {
+        Scalar::Str(s) => Some(s),
+        _ => None,
+    };
+    let float = |field: usize, row: usize| match bound.scalar(field, row) {
+        Scalar::Float(x) => Some(x),
+        Scalar::Int(i) => Some(i as f64),
+        _ => None,
+    };
+
+    let mut cols = Columns {
+        ids: Vec::with_capacity(rows),
+        start: Vec::with_capacity(rows),
+        end: Vec::with_capacity(rows),
+        occupies: Vec::with_capacity(rows),
+        patient: Vec::with_capacity(rows),
+        uses: Vec::new(),
+        capacity: Vec::new(),
+        location: Vec::with_capacity(rows),
+        places: Vec::new(),
+        mode: Vec::with_capacity(rows),
+    };
+    let mut patients: FastMap<&str, u32> = FastMap::default();
+    patients.reserve(rows / 4);
+    let mut resources: FastMap<&str, u32> = FastMap::default();
+    let mut resource_names: Vec<&str> = Vec::new();
+    let mut places: FastMap<&str, u32> = FastMap::default();
+    // Adjacent rows with the same id are one appointment using several
+    // resources (an id repeated elsewhere is refused after sorting, below).
+    let mut repeated = false;
+    for r in 0..rows {
+        let id = text(ID, r).unwrap_or("");
+        let err = |kind| AppointmentError::new(kind, Some(id));
+        if id.trim().is_empty() {
+            return Err(AppointmentError::new(K::EmptyId, None));
+        }
+        let (Some(s), Some(e)) = (
+            start.get(r).copied().flatten(),
+            end.get(r).copied().flatten(),
+        ) else {
+            return Err(err(K::InvalidColumn {
+                message: "`start` and `end` cannot be null".into(),
+            }));
+        };
+        if e <= s {
+            return Err(err(K::EndNotAfterStart));
+        }
+        let status = match text(STATUS, r) {
+            Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
+            None => Status::Booked,
+        };
+        let mode = match text(MODE, r) {
+            Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
+            None => None,
+        };
+        let patient = text(PATIENT, r).unwrap_or("");
+        let next = patients.len() as u32;
+        let p = *patients.entry(patient).or_insert(next);
+        let index = cols.ids.len() as u32;
+        let appt = match cols.ids.last() {
+            Some(last) if *last == id => index - 1,
+            _ => index,
+        };
+        if let Some(res) = text(RESOURCE, r) {
+            let next = resources.len() as u32;
+            let g = *resources.entry(res).or_insert_with(|| {
+                resource_names.push(res);
+                next
+            });
+            cols.uses.push((appt, g));
+        }
+        if appt != index {
+            repeated = true;
+            // A further resource of an appointment already read: the rest must agree.
+            let a = appt as usize;
+            let same = cols.patient.get(a) == Some(&p)
+                && cols.start.get(a) == Some(&s)
+                && cols.end.get(a) == Some(&e)
+                && cols.occupies.get(a) == Some(&status.occupies_time());
+            if !same {
+                return Err(err(K::InvalidColumn {
+                    message: "rows of one appointment disagree on patient, start, end or status"
+                        .into(),
+                }));
+            }
+            continue;
+        }
+        let location = match text(LOCATION, r) {
+            None => None,
+            Some(loc) => {
+                let (Some(lat), Some(lon)) = (float(LAT, r), float(LON, r)) else {
+                    return Err(err(K::InvalidColumn {
+                        message: "a row with a `location` needs `lat` and `lon`".into(),
+                    }));
+                };
+                if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                    return Err(err(K::InvalidColumn {
+                        message: "`lat`/`lon` outside -90..90, -180..180".into(),
+                    }));
+                }
+                let next = places.len() as u32;
+                let i = *places.entry(loc).or_insert(next);
+                match cols.places.get(i as usize) {
+                    Some(&(_, (la, lo), _)) if (la, lo) != (lat, lon) => {
+                        return Err(err(K::InvalidColumn {
+                            message: format!(
+                                "location `{loc}` has different coordinates on different rows"
+                            ),
+                        }));
+                    }
+                    Some(_) => {}
+                    None => cols.places.push((loc, (lat, lon), None)),
+                }
+                Some(i)
+            }
+        };
+        cols.ids.push(id);
+        cols.start.push(s);
+        cols.end.push(e);
+        cols.occupies.push(status.occupies_time());
+        cols.patient.push(p);
+        cols.location.push(location);
+        cols.mode.push(mode);
+    }
+    if repeated {
+        // The same resource given twice for one appointment counts once.
+        cols.uses.sort_unstable();
+        cols.uses.dedup();
+    }
+    cols.capacity = vec![1; resources.len()];
+
+    // Resource groups were numbered in order of first appearance; the sweep
+    // breaks ties by group number, so number them by name for an order that
+    // does not depend on row order.
+    let mut by_name: Vec<u32> = (0..resource_names.len() as u32).collect();
+    by_name.sort_unstable_by_key(|&g| resource_names.get(g as usize).copied().unwrap_or(""));
+    let mut rank = vec![0u32; resource_names.len()];
+    for (new, &old) in by_name.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(old as usize) {
+            *slot = new as u32;
+        }
+    }
+    for u in &mut cols.uses {
+        u.1 = rank.get(u.1 as usize).copied().unwrap_or(u.1);
+    }
+    let names: Vec<&str> = by_name
+        .iter()
+        .map(|&g| resource_names.get(g as usize).copied().unwrap_or(""))
+        .collect();
+
+    let found = find_all(&cols, travel);
+    let id = |i: u32| cols.ids.get(i as usize).copied();
+    // One id on rows that are not adjacent reads as two appointments; if
+    // they clash with each other, say so rather than report a self-clash.
+    if let Some(f) = found.iter().find(|f| f.b.is_some_and(|b| id(b) == id(f.a))) {
+        return Err(AppointmentError::new(K::DuplicateId, id(f.a)));
+    }
+    let a: StringArray = found.iter().map(|f| id(f.a)).collect();
+    let b: StringArray = found.iter().map(|f| f.b.and_then(id)).collect();
+    let kind = Int32Array::from_iter_values(
+        found
+            .iter()
+            .map(|f| KINDS.iter().position(|k| *k == f.kind).unwrap_or(0) as i32),
+    );
+    let severity = Int32Array::from_iter_values(
+        found
+            .iter()
+            .map(|f| i32::from(f.severity == Severity::Block)),
+    );
+    let resource: StringArray = found
+        .iter()
+        .map(|f| f.resource.and_then(|g| names.get(g as usize).copied()))
+        .collect();
+    let kinds: StringArray = KINDS.iter().map(|k| Some(k.key())).collect();
+    let severities: StringArray = [Severity::Warn, Severity::Block]
+        .iter()
+        .map(|s| Some(s.key()))
+        .collect();
+    let internal = |_| {
+        AppointmentError::new(
+            K::InvalidColumn {
+                message: "internal error building the output".into(),
+            },
+            None,
+        )
+    };
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(a),
+        Arc::new(b),
+        Arc::new(DictionaryArray::<Int32Type>::try_new(kind, Arc::new(kinds)).map_err(internal)?),
+        Arc::new(
+            DictionaryArray::<Int32Type>::try_new(severity, Arc::new(severities))
+                .map_err(internal)?,
+        ),
+        Arc::new(resource),
+    ];
+    RecordBatch::try_new(find_all_schema(), columns).map_err(internal)
+}
