@@ -17,6 +17,7 @@ fn class_name(err: &Error) -> &'static str {
         Error::Record(_) => "InvalidRecord",
         Error::Directory(_) => "DirectoryError",
         Error::Referral(_) => "InvalidReferral",
+        Error::Appointment(_) => "InvalidAppointment",
         Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
         Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
         Error::Time(TimeError::AmbiguousLocalTime { .. }) => "AmbiguousLocalTime",
@@ -59,6 +60,9 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
                 }
                 if let Error::Referral(e) = &err {
                     exc.setattr("row", e.row)?;
+                }
+                if let Error::Appointment(e) = &err {
+                    exc.setattr("appointment", e.appointment.as_deref())?;
                 }
                 Ok(exc)
             });

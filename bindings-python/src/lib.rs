@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 mod caseload;
+mod conflicts;
 mod convert;
 mod error;
 mod ids;
@@ -23,5 +24,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     time::register(m)?;
     caseload::register(m)?;
     routing::register(m)?;
+    conflicts::register(m)?;
     Ok(())
 }

@@ -6,6 +6,8 @@ Modules:
 - :mod:`carecoord.time`: Europe/London wall time across daylight saving,
   England and Wales bank holidays, working days.
 - :mod:`carecoord.caseload`: caseload prioritisation rules: scores, tiers, reasons.
+- :mod:`carecoord.conflicts`: appointment conflicts: a diary naming every clash,
+  travel, opening hours, bank holidays; every clash in a table.
 - :mod:`carecoord.routing`: referral routing: a service directory, ranked
   matches with reasons, safeguarding and red-flag escalations.
 - :mod:`carecoord.exceptions`: the exception hierarchy (also exported here).
@@ -17,12 +19,13 @@ NhsNumber(***)
 
 from __future__ import annotations
 
-from carecoord import caseload, exceptions, ids, routing, time
+from carecoord import caseload, conflicts, exceptions, ids, routing, time
 from carecoord._native import __version__, error_catalogue
 from carecoord.exceptions import (
     AmbiguousLocalTime,
     CarecoordError,
     DirectoryError,
+    InvalidAppointment,
     InvalidDate,
     InvalidInput,
     InvalidNhsNumber,
@@ -39,6 +42,7 @@ __all__ = [
     "__version__",
     "error_catalogue",
     "caseload",
+    "conflicts",
     "exceptions",
     "ids",
     "routing",
@@ -46,6 +50,7 @@ __all__ = [
     "AmbiguousLocalTime",
     "CarecoordError",
     "DirectoryError",
+    "InvalidAppointment",
     "InvalidDate",
     "InvalidInput",
     "InvalidNhsNumber",

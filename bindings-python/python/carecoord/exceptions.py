@@ -27,6 +27,7 @@ __all__ = [
     "InvalidRecord",
     "DirectoryError",
     "InvalidReferral",
+    "InvalidAppointment",
 ]
 
 
@@ -132,3 +133,18 @@ class InvalidReferral(InvalidInput):
     def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
         super().__init__(message, code, kind)
         self.row = None
+
+
+class InvalidAppointment(InvalidInput):
+    """An appointment or diary operation that cannot be done (end not after
+    start, unknown location or resource, repeated id, a bad table column).
+
+    The message names the appointment id and the field, never the patient;
+    ``appointment`` is the appointment's id where there is one.
+    """
+
+    appointment: str | None
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
+        super().__init__(message, code, kind)
+        self.appointment = None

@@ -97,19 +97,44 @@ pub fn find_all_batch(
     batch: &RecordBatch,
     travel: &TravelModel,
 ) -> Result<RecordBatch, AppointmentError> {
+    find_all_batches(std::slice::from_ref(batch), travel)
+}
+
+/// [`find_all_batch`] over a table held as several batches (as a Parquet
+/// file or a stream gives it): appointments are compared across all of them.
+pub fn find_all_batches(
+    batches: &[RecordBatch],
+    travel: &TravelModel,
+) -> Result<RecordBatch, AppointmentError> {
     let schema = schema();
     let required = [true, true, false, false, false, false, false, false];
-    let bound = BoundBatch::bind(batch, &schema, &required).map_err(column_error)?;
-    let start = timestamp_micros(batch, "start").map_err(column_error)?;
-    let end = timestamp_micros(batch, "end").map_err(column_error)?;
-    let rows = bound.rows();
-    let text = |field: usize, row: usize| match bound.scalar(field, row) {
-        Scalar::Str(s) => Some(s),
+    let mut bound = Vec::with_capacity(batches.len());
+    // (batch, row in batch) of each row of the whole table.
+    let mut locate: Vec<(u32, u32)> = Vec::new();
+    let mut start = Vec::new();
+    let mut end = Vec::new();
+    for batch in batches {
+        let b = BoundBatch::bind(batch, &schema, &required).map_err(column_error)?;
+        start.extend(timestamp_micros(batch, "start").map_err(column_error)?);
+        end.extend(timestamp_micros(batch, "end").map_err(column_error)?);
+        for r in 0..b.rows() {
+            locate.push((bound.len() as u32, r as u32));
+        }
+        bound.push(b);
+    }
+    let rows = locate.len();
+    let at = |row: usize| {
+        locate
+            .get(row)
+            .and_then(|&(b, r)| bound.get(b as usize).map(|b| (b, r as usize)))
+    };
+    let text = |field: usize, row: usize| match at(row).map(|(b, r)| b.scalar(field, r)) {
+        Some(Scalar::Str(s)) => Some(s),
         _ => None,
     };
-    let float = |field: usize, row: usize| match bound.scalar(field, row) {
-        Scalar::Float(x) => Some(x),
-        Scalar::Int(i) => Some(i as f64),
+    let float = |field: usize, row: usize| match at(row).map(|(b, r)| b.scalar(field, r)) {
+        Some(Scalar::Float(x)) => Some(x),
+        Some(Scalar::Int(i)) => Some(i as f64),
         _ => None,
     };
 

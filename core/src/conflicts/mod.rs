@@ -29,7 +29,7 @@ mod model;
 mod travel;
 
 #[cfg(feature = "arrow")]
-pub use columnar::{find_all_batch, find_all_schema};
+pub use columnar::{find_all_batch, find_all_batches, find_all_schema};
 pub use conflict::{Conflict, ConflictKind, Severity};
 pub use diary::{ConflictPair, Diary};
 pub use error::{AppointmentError, AppointmentErrorKind};

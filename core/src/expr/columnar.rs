@@ -469,6 +469,11 @@ fn view<'a>(field: &Field, array: &'a dyn Array) -> Result<Column<'a>, RecordErr
         expected: field.ty.to_string(),
         found: array.data_type().to_string(),
     };
+    // A column of Arrow's null type (pyarrow's type for a list of `None`)
+    // holds only nulls: absent values, allowed where the field is nullable.
+    if *array.data_type() == DataType::Null && field.nullable {
+        return Ok(Column::Absent);
+    }
     let column = match &field.ty {
         Type::Int => IntColumn::of(array).map(Column::Int),
         Type::Float => match array.data_type() {

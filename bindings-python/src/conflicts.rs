@@ -1,0 +1,336 @@
+//! `carecoord.conflicts`: a diary that names every clash, and every clash in
+//! a table at once.
+
+use carecoord::conflicts::{self as core, Appointment};
+use chrono::NaiveTime;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyMapping, PyString};
+use pyo3_arrow::PyTable;
+
+use crate::caseload::arrow_input;
+use crate::convert;
+use crate::error::to_py_err;
+
+fn get<'py>(m: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let key = PyString::new(m.py(), key);
+    if m.contains(&key)? {
+        let v = m.get_item(&key)?;
+        Ok((!v.is_none()).then_some(v))
+    } else {
+        Ok(None)
+    }
+}
+
+fn text(m: &Bound<'_, PyMapping>, key: &'static str) -> PyResult<Option<String>> {
+    get(m, key)?
+        .map(|v| v.extract::<String>())
+        .transpose()
+        .map_err(|_| PyTypeError::new_err(format!("`{key}` must be text")))
+}
+
+fn required<'py>(m: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    get(m, key)?.ok_or_else(|| PyTypeError::new_err(format!("the appointment needs `{key}`")))
+}
+
+/// An appointment from a mapping: `id`, `patient`, `start`, `end` (aware
+/// datetimes or ISO 8601 text with an offset), optional `resources` (list),
+/// `location`, `status` (FHIR code, default `booked`), `service_type`,
+/// `travel_mode`.
+fn appointment(obj: &Bound<'_, PyAny>) -> PyResult<Appointment> {
+    let m = obj
+        .cast::<PyMapping>()
+        .map_err(|_| PyTypeError::new_err("an appointment must be a mapping"))?;
+    let id: String = required(m, "id")?
+        .extract()
+        .map_err(|_| PyTypeError::new_err("`id` must be text"))?;
+    let patient: String = required(m, "patient")?
+        .extract()
+        .map_err(|_| PyTypeError::new_err("`patient` must be text"))?;
+    let resources: Vec<String> = match get(m, "resources")? {
+        Some(v) => v
+            .extract()
+            .map_err(|_| PyTypeError::new_err("`resources` must be a list of text"))?,
+        None => Vec::new(),
+    };
+    let with_id = |e: core::AppointmentError| {
+        to_py_err(core::AppointmentError {
+            appointment: Some(id.clone()),
+            ..e
+        })
+    };
+    Ok(Appointment {
+        start: convert::instant(&required(m, "start")?, "start")?,
+        end: convert::instant(&required(m, "end")?, "end")?,
+        status: match text(m, "status")? {
+            Some(s) => s.parse().map_err(with_id)?,
+            None => core::Status::Booked,
+        },
+        travel_mode: match text(m, "travel_mode")? {
+            Some(s) => Some(s.parse().map_err(with_id)?),
+            None => None,
+        },
+        location: text(m, "location")?,
+        service_type: text(m, "service_type")?,
+        id,
+        patient,
+        resources,
+    })
+}
+
+fn travel_model(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> PyResult<core::TravelModel> {
+    match (speed_kmh, buffer_min) {
+        (None, None) => Ok(core::TravelModel::default()),
+        (Some(s), b) if s > 0.0 && s.is_finite() => {
+            Ok(core::TravelModel::uniform(s, b.unwrap_or(0.0).max(0.0)))
+        }
+        (None, Some(b)) => {
+            let mut m = core::TravelModel::default();
+            for mode in &mut m.modes {
+                mode.buffer_min = b.max(0.0);
+            }
+            Ok(m)
+        }
+        _ => Err(pyo3::exceptions::PyValueError::new_err(
+            "speed_kmh must be a positive number",
+        )),
+    }
+}
+
+/// A diary of appointments that names every clash before a booking.
+///
+/// >>> from carecoord.conflicts import Diary
+/// >>> d = Diary()
+/// >>> d.add_location("surgery", 53.8008, -1.5491, hours={"mon": [("08:00", "18:30")]})
+/// >>> d.add_resource("dr_a")
+/// >>> d.add({"id": "A1", "patient": "p1", "resources": ["dr_a"], "location": "surgery",
+/// ...        "start": "2026-11-23T10:00:00Z", "end": "2026-11-23T10:30:00Z"})
+/// >>> [c.kind for c in d.check({"id": "A2", "patient": "p2", "resources": ["dr_a"],
+/// ...     "location": "surgery", "start": "2026-11-23T10:15:00Z", "end": "2026-11-23T10:45:00Z"})]
+/// ['resource_overlap']
+#[pyclass(module = "carecoord.conflicts", name = "Diary")]
+pub struct Diary(core::Diary);
+
+#[pymethods]
+impl Diary {
+    /// An empty diary. Journeys use the default cautious model (walking 3 km/h,
+    /// public transport 12 km/h, car 30 km/h, patient transport 20 km/h, with
+    /// buffers and a 1.3 detour factor; public transport when an appointment
+    /// names no mode), or ``speed_kmh`` and ``buffer_min`` for every mode.
+    #[new]
+    #[pyo3(signature = (*, speed_kmh = None, buffer_min = None))]
+    fn new(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> PyResult<Self> {
+        Ok(Self(core::Diary::new(travel_model(speed_kmh, buffer_min)?)))
+    }
+
+    /// Adds a location. ``hours`` maps ``"mon"`` … ``"sun"`` to a list of
+    /// ``("HH:MM", "HH:MM")`` windows in Europe/London time (omit it to skip
+    /// the check); bank holidays are closed unless ``open_bank_holidays``;
+    /// ``closures`` lists one-off closed dates.
+    #[pyo3(signature = (id, lat, lon, *, hours = None, open_bank_holidays = false, closures = Vec::new()))]
+    fn add_location(
+        &mut self,
+        id: String,
+        lat: f64,
+        lon: f64,
+        hours: Option<&Bound<'_, PyDict>>,
+        open_bank_holidays: bool,
+        closures: Vec<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let hours = match hours {
+            None => None,
+            Some(h) => {
+                let mut oh = core::OpeningHours {
+                    open_bank_holidays,
+                    ..Default::default()
+                };
+                for (day, windows) in h.iter() {
+                    let day: String = day.extract()?;
+                    let index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                        .iter()
+                        .position(|d| *d == day)
+                        .ok_or_else(|| {
+                            pyo3::exceptions::PyValueError::new_err(format!(
+                                "unknown day `{day}` (use mon … sun)"
+                            ))
+                        })?;
+                    let windows: Vec<(String, String)> = windows.extract()?;
+                    let parse = |t: &str| {
+                        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+                            pyo3::exceptions::PyValueError::new_err(format!("`{t}` is not HH:MM"))
+                        })
+                    };
+                    if let Some(slot) = oh.weekly.get_mut(index) {
+                        for (open, close) in windows {
+                            slot.push((parse(&open)?, parse(&close)?));
+                        }
+                    }
+                }
+                for d in &closures {
+                    oh.closures.insert(convert::date(d, "closures")?);
+                }
+                Some(oh)
+            }
+        };
+        self.0
+            .add_location(core::Location {
+                id,
+                lat,
+                lon,
+                hours,
+            })
+            .map_err(to_py_err)
+    }
+
+    /// Adds a resource: ``kind`` is ``"clinician"``, ``"room"`` or
+    /// ``"equipment"``; ``capacity`` is how many appointments it serves at once.
+    #[pyo3(signature = (id, *, kind = "clinician", capacity = 1))]
+    fn add_resource(&mut self, id: String, kind: &str, capacity: u32) -> PyResult<()> {
+        let kind = match kind {
+            "clinician" => core::ResourceKind::Clinician,
+            "room" => core::ResourceKind::Room,
+            "equipment" => core::ResourceKind::Equipment,
+            _ => {
+                return Err(pyo3::exceptions::PyValueError::new_err(
+                    "kind must be clinician, room or equipment",
+                ));
+            }
+        };
+        self.0
+            .add_resource(core::Resource { id, kind, capacity })
+            .map_err(to_py_err)
+    }
+
+    /// Adds an appointment without checking it (see :meth:`check`).
+    fn add(&mut self, appointment: &Bound<'_, PyAny>) -> PyResult<()> {
+        let a = self::appointment(appointment)?;
+        self.0.add(a).map_err(to_py_err)
+    }
+
+    /// Removes the appointment ``id``.
+    fn remove(&mut self, id: &str) -> PyResult<()> {
+        self.0.remove(id).map(|_| ()).map_err(to_py_err)
+    }
+
+    /// Every clash the appointment would have with the diary: the patient
+    /// double-booked, a resource over capacity, too little time to travel,
+    /// outside opening hours, a bank holiday. Each names the other
+    /// appointment and explains itself in London local time.
+    fn check(&self, appointment: &Bound<'_, PyAny>) -> PyResult<Vec<Conflict>> {
+        let a = self::appointment(appointment)?;
+        Ok(self
+            .0
+            .check(&a)
+            .map_err(to_py_err)?
+            .into_iter()
+            .map(Conflict)
+            .collect())
+    }
+
+    /// Every clash in the diary as ``(kind, severity, a, b, resource)``
+    /// tuples, by kind then appointment order (``b`` is ``None`` for opening
+    /// hours and bank holidays).
+    fn find_all(&self) -> Vec<PairTuple> {
+        self.0
+            .find_all()
+            .into_iter()
+            .map(|c| (c.kind.key(), c.severity.key(), c.a, c.b, c.resource))
+            .collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Diary(appointments={})", self.0.len())
+    }
+}
+
+/// `(kind, severity, a, b, resource)`, as `Diary.find_all` returns it.
+type PairTuple = (
+    &'static str,
+    &'static str,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// One clash found by :meth:`Diary.check`.
+#[pyclass(module = "carecoord.conflicts", name = "Conflict", frozen, eq)]
+#[derive(PartialEq)]
+pub struct Conflict(core::Conflict);
+
+#[pymethods]
+impl Conflict {
+    /// ``patient_overlap``, ``resource_overlap``, ``travel``,
+    /// ``outside_opening_hours`` or ``bank_holiday``.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind.key()
+    }
+    /// ``block`` or ``warn``.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.0.severity.key()
+    }
+    /// The other appointments involved, by id.
+    #[getter]
+    fn others(&self) -> Vec<String> {
+        self.0.with.clone()
+    }
+    /// The resource, for a resource overlap.
+    #[getter]
+    fn resource(&self) -> Option<&str> {
+        self.0.resource.as_deref()
+    }
+    /// What and when, in Europe/London local time.
+    #[getter]
+    fn detail(&self) -> &str {
+        &self.0.detail
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Conflict(kind='{}', severity='{}', others={:?})",
+            self.0.kind.key(),
+            self.0.severity.key(),
+            self.0.with
+        )
+    }
+}
+
+/// Every clash in a table of appointments, by sort and sweep on every core
+/// with the GIL released.
+///
+/// ``data``: anything speaking the Arrow PyCapsule interface (pyarrow,
+/// polars, DuckDB) or a pandas DataFrame, with columns ``id``, ``patient``,
+/// ``start``, ``end`` (timestamps with a time zone) and optionally
+/// ``resource`` (adjacent rows with one id for several), ``location`` with
+/// ``lat`` and ``lon``, ``status`` and ``travel_mode``. Journeys use
+/// ``speed_kmh`` and ``buffer_min`` for every mode, or the default cautious
+/// model. Returns a ``pyarrow.Table``: ``appt_a``, ``appt_b``, ``kind``,
+/// ``severity``, ``resource``, ordered by kind then appointment order.
+#[pyfunction]
+#[pyo3(signature = (data, *, speed_kmh = None, buffer_min = None))]
+fn find_all<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    speed_kmh: Option<f64>,
+    buffer_min: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let travel = travel_model(speed_kmh, buffer_min)?;
+    let input = arrow_input(py, data)?;
+    let table = input.into_table()?;
+    let (batches, _) = table.into_inner();
+    let out = py.detach(|| core::find_all_batches(&batches, &travel));
+    let out = out.map_err(to_py_err)?;
+    PyTable::try_new(vec![out], core::find_all_schema())?.into_pyarrow(py)
+}
+
+/// Adds the conflict-checking classes and functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Diary>()?;
+    m.add_class::<Conflict>()?;
+    m.add_function(wrap_pyfunction!(find_all, m)?)?;
+    Ok(())
+}
