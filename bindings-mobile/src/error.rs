@@ -100,6 +100,17 @@ pub enum CarecoordError {
         /// What was wrong.
         detail: String,
     },
+    /// An appointment or diary operation that cannot be done (names the
+    /// appointment id and field, never the patient).
+    #[error("{detail}")]
+    InvalidAppointment {
+        /// Stable code, e.g. `appointment.end_not_after_start`.
+        code: String,
+        /// What was wrong.
+        detail: String,
+        /// The appointment's id, where there is one.
+        appointment: Option<String>,
+    },
     /// Valid input outside the supported range (e.g. bank holidays before 1995).
     #[error("{detail}")]
     OutOfRange {
@@ -133,6 +144,11 @@ impl From<Error> for CarecoordError {
                 help: e.help(),
             },
             Error::Referral(_) => Self::InvalidReferral { code, detail },
+            Error::Appointment(e) => Self::InvalidAppointment {
+                code,
+                detail,
+                appointment: e.appointment.clone(),
+            },
             Error::Time(TimeError::NonexistentLocalTime { .. }) => {
                 Self::NonexistentLocalTime { code, detail }
             }
@@ -205,6 +221,12 @@ impl From<carecoord::routing::DirectoryError> for CarecoordError {
 
 impl From<carecoord::routing::ReferralError> for CarecoordError {
     fn from(err: carecoord::routing::ReferralError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+impl From<carecoord::conflicts::AppointmentError> for CarecoordError {
+    fn from(err: carecoord::conflicts::AppointmentError) -> Self {
         Error::from(err).into()
     }
 }

@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -654,6 +670,259 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
         writeInt(&buf, nanoseconds)
     }
 }
+
+
+
+
+/**
+ * A diary of appointments that names every clash before a booking. Safe to
+ * share between threads.
+ */
+public protocol DiaryProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds an appointment without checking it.
+     */
+    func add(appointment: Appointment) throws 
+    
+    /**
+     * Adds a location with its coordinates and, optionally, opening hours.
+     */
+    func addLocation(id: String, lat: Double, lon: Double, hours: OpeningHours?) throws 
+    
+    /**
+     * Adds a resource with its capacity (1 for a clinician).
+     */
+    func addResource(id: String, kind: ResourceKind, capacity: UInt32) throws 
+    
+    /**
+     * Every clash the appointment would have with the diary.
+     */
+    func check(appointment: Appointment) throws  -> [Conflict]
+    
+    /**
+     * Every clash in the diary, by kind then appointment order.
+     */
+    func findAll()  -> [ConflictPair]
+    
+    /**
+     * Removes the appointment `id`.
+     */
+    func remove(id: String) throws 
+    
+    /**
+     * How many appointments it holds.
+     */
+    func size()  -> UInt64
+    
+}
+/**
+ * A diary of appointments that names every clash before a booking. Safe to
+ * share between threads.
+ */
+open class Diary: DiaryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_diary(self.handle, $0) }
+    }
+    /**
+     * An empty diary: the default cautious travel model, or `speedKmh` and
+     * `bufferMin` for every mode.
+     */
+public convenience init(speedKmh: Double? = nil, bufferMin: Double? = nil) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_diary_new(
+        FfiConverterOptionDouble.lower(speedKmh),
+        FfiConverterOptionDouble.lower(bufferMin),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_diary(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds an appointment without checking it.
+     */
+open func add(appointment: Appointment)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_add(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAppointment_lower(appointment),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Adds a location with its coordinates and, optionally, opening hours.
+     */
+open func addLocation(id: String, lat: Double, lon: Double, hours: OpeningHours? = nil)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_add_location(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterDouble.lower(lat),
+        FfiConverterDouble.lower(lon),
+        FfiConverterOptionTypeOpeningHours.lower(hours),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Adds a resource with its capacity (1 for a clinician).
+     */
+open func addResource(id: String, kind: ResourceKind, capacity: UInt32)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_add_resource(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterTypeResourceKind_lower(kind),
+        FfiConverterUInt32.lower(capacity),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Every clash the appointment would have with the diary.
+     */
+open func check(appointment: Appointment)throws  -> [Conflict]  {
+    return try  FfiConverterSequenceTypeConflict.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_check(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAppointment_lower(appointment),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every clash in the diary, by kind then appointment order.
+     */
+open func findAll() -> [ConflictPair]  {
+    return try!  FfiConverterSequenceTypeConflictPair.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_find_all(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes the appointment `id`.
+     */
+open func remove(id: String)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_remove(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * How many appointments it holds.
+     */
+open func size() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_size(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiary: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Diary
+
+    public static func lift(_ handle: UInt64) throws -> Diary {
+        return Diary(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Diary) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Diary {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Diary, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiary_lift(_ handle: UInt64) throws -> Diary {
+    return try FfiConverterTypeDiary.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiary_lower(_ value: Diary) -> UInt64 {
+    return FfiConverterTypeDiary.lower(value)
+}
+
+
 
 
 
@@ -1766,6 +2035,145 @@ public func FfiConverterTypeWorkingCalendar_lower(_ value: WorkingCalendar) -> U
 
 
 /**
+ * One appointment. `patient` is an opaque reference, never an NHS number.
+ */
+public struct Appointment: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * An opaque reference to the patient.
+     */
+    public var patient: String
+    /**
+     * Resource ids (clinicians, rooms, equipment).
+     */
+    public var resources: [String]
+    /**
+     * Location id, if it happens somewhere.
+     */
+    public var location: String?
+    /**
+     * Start (an instant).
+     */
+    public var start: Date
+    /**
+     * End (an instant), after `start`; intervals are half-open.
+     */
+    public var end: Date
+    /**
+     * FHIR status.
+     */
+    public var status: AppointmentStatus
+    /**
+     * The kind of service.
+     */
+    public var serviceType: String?
+    /**
+     * How the person gets there (`null`: public transport).
+     */
+    public var travelMode: TravelMode?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * An opaque reference to the patient.
+         */patient: String, 
+        /**
+         * Resource ids (clinicians, rooms, equipment).
+         */resources: [String], 
+        /**
+         * Location id, if it happens somewhere.
+         */location: String?, 
+        /**
+         * Start (an instant).
+         */start: Date, 
+        /**
+         * End (an instant), after `start`; intervals are half-open.
+         */end: Date, 
+        /**
+         * FHIR status.
+         */status: AppointmentStatus, 
+        /**
+         * The kind of service.
+         */serviceType: String?, 
+        /**
+         * How the person gets there (`null`: public transport).
+         */travelMode: TravelMode?) {
+        self.id = id
+        self.patient = patient
+        self.resources = resources
+        self.location = location
+        self.start = start
+        self.end = end
+        self.status = status
+        self.serviceType = serviceType
+        self.travelMode = travelMode
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Appointment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppointment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Appointment {
+        return
+            try Appointment(
+                id: FfiConverterString.read(from: &buf), 
+                patient: FfiConverterString.read(from: &buf), 
+                resources: FfiConverterSequenceString.read(from: &buf), 
+                location: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
+                status: FfiConverterTypeAppointmentStatus.read(from: &buf), 
+                serviceType: FfiConverterOptionString.read(from: &buf), 
+                travelMode: FfiConverterOptionTypeTravelMode.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Appointment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.patient, into: &buf)
+        FfiConverterSequenceString.write(value.resources, into: &buf)
+        FfiConverterOptionString.write(value.location, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
+        FfiConverterTypeAppointmentStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.serviceType, into: &buf)
+        FfiConverterOptionTypeTravelMode.write(value.travelMode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointment_lift(_ buf: RustBuffer) throws -> Appointment {
+    return try FfiConverterTypeAppointment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointment_lower(_ value: Appointment) -> RustBuffer {
+    return FfiConverterTypeAppointment.lower(value)
+}
+
+
+/**
  * How one band of a rule went.
  */
 public struct BandTrace: Equatable, Hashable {
@@ -2168,6 +2576,204 @@ public func FfiConverterTypeCheckValue_lift(_ buf: RustBuffer) throws -> CheckVa
 #endif
 public func FfiConverterTypeCheckValue_lower(_ value: CheckValue) -> RustBuffer {
     return FfiConverterTypeCheckValue.lower(value)
+}
+
+
+/**
+ * One clash found by `Diary.check`.
+ */
+public struct Conflict: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: ConflictKind
+    /**
+     * Whether it blocks.
+     */
+    public var severity: Severity
+    /**
+     * The other appointments, by id.
+     */
+    public var others: [String]
+    /**
+     * The resource, for a resource overlap.
+     */
+    public var resource: String?
+    /**
+     * What and when, in London local time.
+     */
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: ConflictKind, 
+        /**
+         * Whether it blocks.
+         */severity: Severity, 
+        /**
+         * The other appointments, by id.
+         */others: [String], 
+        /**
+         * The resource, for a resource overlap.
+         */resource: String?, 
+        /**
+         * What and when, in London local time.
+         */detail: String) {
+        self.kind = kind
+        self.severity = severity
+        self.others = others
+        self.resource = resource
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Conflict: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConflict: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Conflict {
+        return
+            try Conflict(
+                kind: FfiConverterTypeConflictKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                others: FfiConverterSequenceString.read(from: &buf), 
+                resource: FfiConverterOptionString.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Conflict, into buf: inout [UInt8]) {
+        FfiConverterTypeConflictKind.write(value.kind, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterSequenceString.write(value.others, into: &buf)
+        FfiConverterOptionString.write(value.resource, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflict_lift(_ buf: RustBuffer) throws -> Conflict {
+    return try FfiConverterTypeConflict.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflict_lower(_ value: Conflict) -> RustBuffer {
+    return FfiConverterTypeConflict.lower(value)
+}
+
+
+/**
+ * One clash found by `Diary.findAll`.
+ */
+public struct ConflictPair: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: ConflictKind
+    /**
+     * Whether it blocks.
+     */
+    public var severity: Severity
+    /**
+     * The earlier appointment.
+     */
+    public var a: String
+    /**
+     * The later one (`null` for opening hours and bank holidays).
+     */
+    public var b: String?
+    /**
+     * The resource, for a resource overlap.
+     */
+    public var resource: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: ConflictKind, 
+        /**
+         * Whether it blocks.
+         */severity: Severity, 
+        /**
+         * The earlier appointment.
+         */a: String, 
+        /**
+         * The later one (`null` for opening hours and bank holidays).
+         */b: String?, 
+        /**
+         * The resource, for a resource overlap.
+         */resource: String?) {
+        self.kind = kind
+        self.severity = severity
+        self.a = a
+        self.b = b
+        self.resource = resource
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConflictPair: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConflictPair: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConflictPair {
+        return
+            try ConflictPair(
+                kind: FfiConverterTypeConflictKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                a: FfiConverterString.read(from: &buf), 
+                b: FfiConverterOptionString.read(from: &buf), 
+                resource: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConflictPair, into buf: inout [UInt8]) {
+        FfiConverterTypeConflictKind.write(value.kind, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.a, into: &buf)
+        FfiConverterOptionString.write(value.b, into: &buf)
+        FfiConverterOptionString.write(value.resource, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictPair_lift(_ buf: RustBuffer) throws -> ConflictPair {
+    return try FfiConverterTypeConflictPair.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictPair_lower(_ value: ConflictPair) -> RustBuffer {
+    return FfiConverterTypeConflictPair.lower(value)
 }
 
 
@@ -2920,6 +3526,164 @@ public func FfiConverterTypeMatch_lift(_ buf: RustBuffer) throws -> Match {
 #endif
 public func FfiConverterTypeMatch_lower(_ value: Match) -> RustBuffer {
     return FfiConverterTypeMatch.lower(value)
+}
+
+
+/**
+ * When a location is open.
+ */
+public struct OpeningHours: Equatable, Hashable {
+    /**
+     * The weekly windows.
+     */
+    public var windows: [OpeningWindow]
+    /**
+     * Whether it opens on bank holidays.
+     */
+    public var openBankHolidays: Bool
+    /**
+     * One-off closures.
+     */
+    public var closures: [CalendarDate]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The weekly windows.
+         */windows: [OpeningWindow], 
+        /**
+         * Whether it opens on bank holidays.
+         */openBankHolidays: Bool, 
+        /**
+         * One-off closures.
+         */closures: [CalendarDate]) {
+        self.windows = windows
+        self.openBankHolidays = openBankHolidays
+        self.closures = closures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpeningHours: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpeningHours: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpeningHours {
+        return
+            try OpeningHours(
+                windows: FfiConverterSequenceTypeOpeningWindow.read(from: &buf), 
+                openBankHolidays: FfiConverterBool.read(from: &buf), 
+                closures: FfiConverterSequenceTypeCalendarDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpeningHours, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeOpeningWindow.write(value.windows, into: &buf)
+        FfiConverterBool.write(value.openBankHolidays, into: &buf)
+        FfiConverterSequenceTypeCalendarDate.write(value.closures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpeningHours_lift(_ buf: RustBuffer) throws -> OpeningHours {
+    return try FfiConverterTypeOpeningHours.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpeningHours_lower(_ value: OpeningHours) -> RustBuffer {
+    return FfiConverterTypeOpeningHours.lower(value)
+}
+
+
+/**
+ * One opening window in Europe/London wall time.
+ */
+public struct OpeningWindow: Equatable, Hashable {
+    /**
+     * ISO weekday: 1 = Monday … 7 = Sunday.
+     */
+    public var weekday: UInt8
+    /**
+     * Opening time, `HH:MM`.
+     */
+    public var `open`: String
+    /**
+     * Closing time, `HH:MM`.
+     */
+    public var close: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * ISO weekday: 1 = Monday … 7 = Sunday.
+         */weekday: UInt8, 
+        /**
+         * Opening time, `HH:MM`.
+         */`open`: String, 
+        /**
+         * Closing time, `HH:MM`.
+         */close: String) {
+        self.weekday = weekday
+        self.`open` = `open`
+        self.close = close
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpeningWindow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpeningWindow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpeningWindow {
+        return
+            try OpeningWindow(
+                weekday: FfiConverterUInt8.read(from: &buf), 
+                open: FfiConverterString.read(from: &buf), 
+                close: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpeningWindow, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.weekday, into: &buf)
+        FfiConverterString.write(value.`open`, into: &buf)
+        FfiConverterString.write(value.close, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpeningWindow_lift(_ buf: RustBuffer) throws -> OpeningWindow {
+    return try FfiConverterTypeOpeningWindow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpeningWindow_lower(_ value: OpeningWindow) -> RustBuffer {
+    return FfiConverterTypeOpeningWindow.lower(value)
 }
 
 
@@ -3816,6 +4580,162 @@ public func FfiConverterTypeTierMove_lower(_ value: TierMove) -> RustBuffer {
 
 
 /**
+ * FHIR Appointment status; only proposed, pending, booked, arrived and
+ * checked-in occupy time.
+ */
+
+public enum AppointmentStatus: Equatable, Hashable {
+    
+    /**
+     * Proposed.
+     */
+    case proposed
+    /**
+     * Pending.
+     */
+    case pending
+    /**
+     * Booked.
+     */
+    case booked
+    /**
+     * Arrived.
+     */
+    case arrived
+    /**
+     * Checked in.
+     */
+    case checkedIn
+    /**
+     * Took place.
+     */
+    case fulfilled
+    /**
+     * Cancelled.
+     */
+    case cancelled
+    /**
+     * Did not attend.
+     */
+    case noshow
+    /**
+     * Entered in error.
+     */
+    case enteredInError
+    /**
+     * On a waiting list.
+     */
+    case waitlist
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AppointmentStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppointmentStatus: FfiConverterRustBuffer {
+    typealias SwiftType = AppointmentStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppointmentStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .proposed
+        
+        case 2: return .pending
+        
+        case 3: return .booked
+        
+        case 4: return .arrived
+        
+        case 5: return .checkedIn
+        
+        case 6: return .fulfilled
+        
+        case 7: return .cancelled
+        
+        case 8: return .noshow
+        
+        case 9: return .enteredInError
+        
+        case 10: return .waitlist
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AppointmentStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .proposed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .booked:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .arrived:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .checkedIn:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .fulfilled:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .noshow:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .enteredInError:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .waitlist:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointmentStatus_lift(_ buf: RustBuffer) throws -> AppointmentStatus {
+    return try FfiConverterTypeAppointmentStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointmentStatus_lower(_ value: AppointmentStatus) -> RustBuffer {
+    return FfiConverterTypeAppointmentStatus.lower(value)
+}
+
+
+
+/**
  * Every error carecoord raises. Each variant carries the stable `code`
  * (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
  * message that says what was wrong and never holds patient data.
@@ -3953,6 +4873,21 @@ enum CarecoordError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
          */detail: String
     )
     /**
+     * An appointment or diary operation that cannot be done (names the
+     * appointment id and field, never the patient).
+     */
+    case InvalidAppointment(
+        /**
+         * Stable code, e.g. `appointment.end_not_after_start`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * The appointment's id, where there is one.
+         */appointment: String?
+    )
+    /**
      * Valid input outside the supported range (e.g. bank holidays before 1995).
      */
     case OutOfRange(
@@ -4036,7 +4971,12 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 10: return .OutOfRange(
+        case 10: return .InvalidAppointment(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            appointment: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 11: return .OutOfRange(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
@@ -4114,8 +5054,15 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .OutOfRange(code,detail):
+        case let .InvalidAppointment(code,detail,appointment):
             writeInt(&buf, Int32(10))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(appointment, into: &buf)
+            
+        
+        case let .OutOfRange(code,detail):
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
@@ -4137,6 +5084,111 @@ public func FfiConverterTypeCarecoordError_lift(_ buf: RustBuffer) throws -> Car
 public func FfiConverterTypeCarecoordError_lower(_ value: CarecoordError) -> RustBuffer {
     return FfiConverterTypeCarecoordError.lower(value)
 }
+
+
+/**
+ * The kind of clash.
+ */
+
+public enum ConflictKind: Equatable, Hashable {
+    
+    /**
+     * The patient is already booked.
+     */
+    case patientOverlap
+    /**
+     * A resource is over its capacity.
+     */
+    case resourceOverlap
+    /**
+     * Too little time to travel.
+     */
+    case travel
+    /**
+     * Outside opening hours or a one-off closure.
+     */
+    case outsideOpeningHours
+    /**
+     * A bank holiday when closed.
+     */
+    case bankHoliday
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ConflictKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConflictKind: FfiConverterRustBuffer {
+    typealias SwiftType = ConflictKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConflictKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .patientOverlap
+        
+        case 2: return .resourceOverlap
+        
+        case 3: return .travel
+        
+        case 4: return .outsideOpeningHours
+        
+        case 5: return .bankHoliday
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConflictKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .patientOverlap:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .resourceOverlap:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .travel:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .outsideOpeningHours:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .bankHoliday:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictKind_lift(_ buf: RustBuffer) throws -> ConflictKind {
+    return try FfiConverterTypeConflictKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictKind_lower(_ value: ConflictKind) -> RustBuffer {
+    return FfiConverterTypeConflictKind.lower(value)
+}
+
 
 
 /**
@@ -4782,6 +5834,91 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
+ * What a resource is.
+ */
+
+public enum ResourceKind: Equatable, Hashable {
+    
+    /**
+     * A clinician or other member of staff.
+     */
+    case clinician
+    /**
+     * A room.
+     */
+    case room
+    /**
+     * Equipment.
+     */
+    case equipment
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ResourceKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResourceKind: FfiConverterRustBuffer {
+    typealias SwiftType = ResourceKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResourceKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clinician
+        
+        case 2: return .room
+        
+        case 3: return .equipment
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ResourceKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clinician:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .room:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .equipment:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResourceKind_lift(_ buf: RustBuffer) throws -> ResourceKind {
+    return try FfiConverterTypeResourceKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResourceKind_lower(_ value: ResourceKind) -> RustBuffer {
+    return FfiConverterTypeResourceKind.lower(value)
+}
+
+
+
+/**
  * How a match was reached.
  */
 
@@ -4862,6 +5999,81 @@ public func FfiConverterTypeRouteKind_lift(_ buf: RustBuffer) throws -> RouteKin
 #endif
 public func FfiConverterTypeRouteKind_lower(_ value: RouteKind) -> RustBuffer {
     return FfiConverterTypeRouteKind.lower(value)
+}
+
+
+
+/**
+ * Whether a clash stops a booking.
+ */
+
+public enum Severity: Equatable, Hashable {
+    
+    /**
+     * May proceed.
+     */
+    case warn
+    /**
+     * Proceeds only with a recorded reason.
+     */
+    case block
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Severity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSeverity: FfiConverterRustBuffer {
+    typealias SwiftType = Severity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Severity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .warn
+        
+        case 2: return .block
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Severity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .block:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity {
+    return try FfiConverterTypeSeverity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
+    return FfiConverterTypeSeverity.lower(value)
 }
 
 
@@ -4957,6 +6169,101 @@ public func FfiConverterTypeSex_lift(_ buf: RustBuffer) throws -> Sex {
 #endif
 public func FfiConverterTypeSex_lower(_ value: Sex) -> RustBuffer {
     return FfiConverterTypeSex.lower(value)
+}
+
+
+
+/**
+ * How the person gets there.
+ */
+
+public enum TravelMode: Equatable, Hashable {
+    
+    /**
+     * On foot.
+     */
+    case walk
+    /**
+     * Bus, tram or train.
+     */
+    case publicTransport
+    /**
+     * By car.
+     */
+    case car
+    /**
+     * Non-emergency patient transport.
+     */
+    case patientTransport
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TravelMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTravelMode: FfiConverterRustBuffer {
+    typealias SwiftType = TravelMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TravelMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .walk
+        
+        case 2: return .publicTransport
+        
+        case 3: return .car
+        
+        case 4: return .patientTransport
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TravelMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .walk:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .publicTransport:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .car:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .patientTransport:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTravelMode_lift(_ buf: RustBuffer) throws -> TravelMode {
+    return try FfiConverterTypeTravelMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTravelMode_lower(_ value: TravelMode) -> RustBuffer {
+    return FfiConverterTypeTravelMode.lower(value)
 }
 
 
@@ -5167,6 +6474,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -5231,6 +6562,54 @@ fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeBankHoliday.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOpeningHours: FfiConverterRustBuffer {
+    typealias SwiftType = OpeningHours?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOpeningHours.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOpeningHours.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
+    typealias SwiftType = TravelMode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTravelMode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTravelMode.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5389,6 +6768,56 @@ fileprivate struct FfiConverterSequenceTypeCheckValue: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
+    typealias SwiftType = [Conflict]
+
+    public static func write(_ value: [Conflict], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConflict.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Conflict] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Conflict]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConflict.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConflictPair: FfiConverterRustBuffer {
+    typealias SwiftType = [ConflictPair]
+
+    public static func write(_ value: [ConflictPair], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConflictPair.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConflictPair] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConflictPair]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConflictPair.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeErrorCodeInfo: FfiConverterRustBuffer {
     typealias SwiftType = [ErrorCodeInfo]
 
@@ -5481,6 +6910,31 @@ fileprivate struct FfiConverterSequenceTypeMatch: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOpeningWindow: FfiConverterRustBuffer {
+    typealias SwiftType = [OpeningWindow]
+
+    public static func write(_ value: [OpeningWindow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpeningWindow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpeningWindow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpeningWindow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpeningWindow.read(from: &buf))
         }
         return seq
     }
@@ -5894,6 +7348,27 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_ruleset_version() != 57279) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_diary_add() != 62334) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_location() != 65463) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 879) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_check() != 26252) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 32193) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_remove() != 45375) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_size() != 37055) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_digits() != 54389) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5940,6 +7415,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_toml() != 36774) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_diary_new() != 40930) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_nhsnumber_parse() != 39365) {

@@ -329,6 +329,56 @@ RustBuffer uniffi_carecoord_mobile_fn_method_ruleset_tiers(uint64_t ptr, RustCal
 RustBuffer uniffi_carecoord_mobile_fn_method_ruleset_version(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_DIARY
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_DIARY
+uint64_t uniffi_carecoord_mobile_fn_clone_diary(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FREE_DIARY
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FREE_DIARY
+void uniffi_carecoord_mobile_fn_free_diary(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CONSTRUCTOR_DIARY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CONSTRUCTOR_DIARY_NEW
+uint64_t uniffi_carecoord_mobile_fn_constructor_diary_new(RustBuffer speed_kmh, RustBuffer buffer_min, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD
+void uniffi_carecoord_mobile_fn_method_diary_add(uint64_t ptr, RustBuffer appointment, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD_LOCATION
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD_LOCATION
+void uniffi_carecoord_mobile_fn_method_diary_add_location(uint64_t ptr, RustBuffer id, double lat, double lon, RustBuffer hours, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD_RESOURCE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD_RESOURCE
+void uniffi_carecoord_mobile_fn_method_diary_add_resource(uint64_t ptr, RustBuffer id, RustBuffer kind, uint32_t capacity, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK
+RustBuffer uniffi_carecoord_mobile_fn_method_diary_check(uint64_t ptr, RustBuffer appointment, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_FIND_ALL
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_FIND_ALL
+RustBuffer uniffi_carecoord_mobile_fn_method_diary_find_all(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_REMOVE
+void uniffi_carecoord_mobile_fn_method_diary_remove(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SIZE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SIZE
+uint64_t uniffi_carecoord_mobile_fn_method_diary_size(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_NHSNUMBER
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_NHSNUMBER
 uint64_t uniffi_carecoord_mobile_fn_clone_nhsnumber(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -906,6 +956,48 @@ uint16_t uniffi_carecoord_mobile_checksum_method_ruleset_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD_LOCATION
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD_LOCATION
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_add_location(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD_RESOURCE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD_RESOURCE
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_add_resource(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_check(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_FIND_ALL
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_FIND_ALL
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_find_all(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_REMOVE
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_remove(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SIZE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SIZE
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_size(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_NHSNUMBER_DIGITS
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_NHSNUMBER_DIGITS
 uint16_t uniffi_carecoord_mobile_checksum_method_nhsnumber_digits(void
@@ -999,6 +1091,12 @@ uint16_t uniffi_carecoord_mobile_checksum_constructor_ruleset_from_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_RULESET_FROM_TOML
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_RULESET_FROM_TOML
 uint16_t uniffi_carecoord_mobile_checksum_constructor_ruleset_from_toml(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_DIARY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_DIARY_NEW
+uint16_t uniffi_carecoord_mobile_checksum_constructor_diary_new(void
     
 );
 #endif

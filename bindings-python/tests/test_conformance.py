@@ -12,6 +12,7 @@ import pytest
 
 import carecoord
 from carecoord.caseload import RuleSet
+from carecoord.conflicts import Diary
 from carecoord.ids import NhsNumber
 from carecoord.routing import Directory
 from carecoord.time import (
@@ -86,6 +87,29 @@ def _route(inp: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _diary(inp: dict[str, Any]) -> Diary:
+    d = Diary(speed_kmh=inp["speed_kmh"], buffer_min=inp["buffer_min"])
+    for loc in inp["locations"]:
+        hours = {day: [tuple(w) for w in ws] for day, ws in loc["hours"].items()} if "hours" in loc else None
+        d.add_location(loc["id"], loc["lat"], loc["lon"], hours=hours, closures=loc.get("closures", []))
+    for r in inp["resources"]:
+        d.add_resource(r["id"], kind=r["kind"], capacity=r["capacity"])
+    for a in inp["diary"]:
+        d.add(a)
+    return d
+
+
+def _check(inp: dict[str, Any]) -> dict[str, Any]:
+    found = _diary(inp).check(inp["appointment"])
+    return {"conflicts": [
+        {"kind": c.kind, "severity": c.severity, "others": c.others, "resource": c.resource} for c in found
+    ]}
+
+
+def _find_all(inp: dict[str, Any]) -> dict[str, Any]:
+    return {"pairs": [[k, a, b, r] for k, _, a, b, r in _diary(inp).find_all()]}
+
+
 # Inputs go in as the ISO text of the vectors, so that the library's own
 # parser (and its typed errors) does the checking, as in Rust and Kotlin.
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -123,6 +147,8 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "caseload.evaluate": _evaluate,
     "caseload.load": lambda i: {"rules": _rules(i).rule_ids},
     "caseload.run_tests": _run_tests,
+    "conflicts.check": _check,
+    "conflicts.find_all": _find_all,
     "routing.load": lambda i: {"services": _directory(i).service_ids},
     "routing.route": _route,
 }

@@ -6,6 +6,8 @@
 //!
 //! - [`caseload`]: caseload prioritisation: risk rules as data (points, bands,
 //!   tiers, overrides, reasons, "why not"), one patient or an Arrow table.
+//! - [`conflicts`]: appointment conflict checking: every clash named, with
+//!   travel, London opening hours and bank holidays; a diary or a whole table.
 //! - [`routing`]: referral routing: a service directory, ranked matches with
 //!   reasons, safeguarding and red-flag escalations that are never missed.
 //! - [`expr`]: the typed rule language both use.

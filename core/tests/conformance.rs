@@ -13,6 +13,9 @@ use std::path::PathBuf;
 
 use carecoord::Error;
 use carecoord::caseload::RuleSet;
+use carecoord::conflicts::{
+    Appointment, Diary, Location, OpeningHours, Resource, ResourceKind, TravelModel,
+};
 use carecoord::expr::Value as FieldValue;
 use carecoord::ids::NhsNumber;
 use carecoord::routing::{Directory, Referral};
@@ -20,7 +23,7 @@ use carecoord::time::{
     self, Disambiguation, LondonLookup, WorkingCalendar, parse_date, parse_instant,
     parse_local_datetime,
 };
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -91,6 +94,81 @@ fn rules(input: &Value) -> Result<RuleSet, Error> {
         (None, Some(text)) => RuleSet::from_toml(text.as_str().unwrap())?,
         _ => panic!("give exactly one of rules and rules_toml"),
     })
+}
+
+/// An appointment from its JSON form; times are RFC 3339 text read by the
+/// library's own parser.
+fn appointment(a: &Value) -> Result<Appointment, Error> {
+    Ok(Appointment {
+        id: text(a, "id").to_owned(),
+        patient: text(a, "patient").to_owned(),
+        resources: a["resources"]
+            .as_array()
+            .map(|r| r.iter().map(|x| x.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default(),
+        location: a["location"].as_str().map(str::to_owned),
+        start: parse_instant(text(a, "start"), "start")?,
+        end: parse_instant(text(a, "end"), "end")?,
+        status: text(a, "status").parse()?,
+        service_type: None,
+        travel_mode: a["travel_mode"].as_str().map(str::parse).transpose()?,
+    })
+}
+
+/// A diary from a vector's setup (`locations`, `resources`, travel speed and
+/// buffer) and its `diary` of appointments.
+fn diary(input: &Value) -> Result<Diary, Error> {
+    let mut d = Diary::new(TravelModel::uniform(
+        input["speed_kmh"].as_f64().unwrap(),
+        input["buffer_min"].as_f64().unwrap(),
+    ));
+    for l in input["locations"].as_array().unwrap() {
+        let hours = match l.get("hours") {
+            None => None,
+            Some(h) => {
+                let mut oh = OpeningHours::default();
+                for (day, windows) in h.as_object().unwrap() {
+                    let i = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                        .iter()
+                        .position(|d| d == day)
+                        .unwrap();
+                    for w in windows.as_array().unwrap() {
+                        let t = |k: usize| {
+                            NaiveTime::parse_from_str(w[k].as_str().unwrap(), "%H:%M").unwrap()
+                        };
+                        oh.weekly[i].push((t(0), t(1)));
+                    }
+                }
+                for c in l["closures"].as_array().into_iter().flatten() {
+                    oh.closures
+                        .insert(parse_date(c.as_str().unwrap(), "closures")?);
+                }
+                Some(oh)
+            }
+        };
+        d.add_location(Location {
+            id: text(l, "id").to_owned(),
+            lat: l["lat"].as_f64().unwrap(),
+            lon: l["lon"].as_f64().unwrap(),
+            hours,
+        })?;
+    }
+    for r in input["resources"].as_array().unwrap() {
+        let kind = match text(r, "kind") {
+            "clinician" => ResourceKind::Clinician,
+            "room" => ResourceKind::Room,
+            _ => ResourceKind::Equipment,
+        };
+        d.add_resource(Resource {
+            id: text(r, "id").to_owned(),
+            kind,
+            capacity: u32::try_from(r["capacity"].as_u64().unwrap()).unwrap(),
+        })?;
+    }
+    for a in input["diary"].as_array().unwrap() {
+        d.add(appointment(a)?)?;
+    }
+    Ok(d)
 }
 
 /// A directory named by path (relative to the repository) or given inline.
@@ -203,6 +281,31 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             let outcomes = rules(input)?.run_tests();
             let passed = outcomes.iter().filter(|o| o.passed()).count();
             json!({ "passed": passed, "failed": outcomes.len() - passed })
+        }
+        "conflicts.check" => {
+            let d = diary(input)?;
+            let found = d.check(&appointment(&input["appointment"])?)?;
+            let conflicts: Vec<Value> = found
+                .iter()
+                .map(|c| {
+                    json!({
+                        "kind": c.kind.key(),
+                        "severity": c.severity.key(),
+                        "others": c.with,
+                        "resource": c.resource,
+                    })
+                })
+                .collect();
+            json!({ "conflicts": conflicts })
+        }
+        "conflicts.find_all" => {
+            let d = diary(input)?;
+            let pairs: Vec<Value> = d
+                .find_all()
+                .into_iter()
+                .map(|c| json!([c.kind.key(), c.a, c.b, c.resource]))
+                .collect();
+            json!({ "pairs": pairs })
         }
         "routing.load" => {
             let d = directory(input)?;

@@ -128,6 +128,42 @@ class ConformanceTest {
         )
     }
 
+    private fun appointment(a: JsonObject): Appointment {
+        val status = enumValues<AppointmentStatus>().firstOrNull { it.name.lowercase() == a["status"].asString.replace('-', '_') }
+            ?: throw CarecoordException.InvalidAppointment("appointment.invalid_value", "`status` is not a FHIR code", a["id"].asString)
+        return Appointment(
+            id = a["id"].asString,
+            patient = a["patient"].asString,
+            resources = a.getAsJsonArray("resources").map { it.asString },
+            location = a["location"]?.takeUnless { it.isJsonNull }?.asString,
+            start = parseInstant(a["start"].asString),
+            end = parseInstant(a["end"].asString),
+            status = status,
+            serviceType = null,
+            travelMode = a["travel_mode"]?.let { m -> enumValues<TravelMode>().first { it.name.lowercase() == m.asString } },
+        )
+    }
+
+    private fun diary(input: JsonObject): Diary {
+        val d = Diary(input["speed_kmh"].asDouble, input["buffer_min"].asDouble)
+        val days = listOf("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        for (l in input.getAsJsonArray("locations").map { it.asJsonObject }) {
+            val hours = l.getAsJsonObject("hours")?.let { h ->
+                val windows = h.entrySet().flatMap { (day, ws) ->
+                    ws.asJsonArray.map { w -> OpeningWindow((days.indexOf(day) + 1).toUByte(), w.asJsonArray[0].asString, w.asJsonArray[1].asString) }
+                }
+                OpeningHours(windows, false, l.getAsJsonArray("closures")?.map { date(it.asString) } ?: emptyList())
+            }
+            d.addLocation(l["id"].asString, l["lat"].asDouble, l["lon"].asDouble, hours)
+        }
+        for (r in input.getAsJsonArray("resources").map { it.asJsonObject }) {
+            val kind = enumValues<ResourceKind>().first { it.name.lowercase() == r["kind"].asString }
+            d.addResource(r["id"].asString, kind, r["capacity"].asInt.toUInt())
+        }
+        input.getAsJsonArray("diary").forEach { d.add(appointment(it.asJsonObject)) }
+        return d
+    }
+
     private fun run(op: String, input: JsonObject): JsonObject = when (op) {
         "nhs_number.parse" -> NhsNumber.parse(input["text"].asString).let {
             obj("digits" to it.digits(), "formatted" to it.formatted())
@@ -168,6 +204,20 @@ class ConformanceTest {
         "caseload.run_tests" -> rules(input).runTests().let { o ->
             obj("passed" to o.count { it.passed }, "failed" to o.count { !it.passed })
         }
+        "conflicts.check" -> obj("conflicts" to JsonArray().apply {
+            for (c in diary(input).check(appointment(input.getAsJsonObject("appointment")))) add(obj(
+                "kind" to c.kind.name.lowercase(),
+                "severity" to c.severity.name.lowercase(),
+                "others" to JsonArray().apply { c.others.forEach { add(it) } },
+                "resource" to c.resource,
+            ))
+        })
+        "conflicts.find_all" -> obj("pairs" to JsonArray().apply {
+            for (p in diary(input).findAll()) add(JsonArray().apply {
+                add(p.kind.name.lowercase()); add(p.a); add(p.b?.let { JsonPrimitive(it) } ?: JsonNull.INSTANCE)
+                add(p.resource?.let { JsonPrimitive(it) } ?: JsonNull.INSTANCE)
+            })
+        })
         "routing.load" -> obj("services" to JsonArray().apply { directory(input).serviceIds().forEach { add(it) } })
         "routing.route" -> routing(input)
         else -> throw AssertionError("unknown conformance operation $op")
@@ -190,6 +240,7 @@ class ConformanceTest {
         is CarecoordException.InvalidRecord -> e.code to "invalid_input"
         is CarecoordException.InvalidDirectory -> e.code to "invalid_rules"
         is CarecoordException.InvalidReferral -> e.code to "invalid_input"
+        is CarecoordException.InvalidAppointment -> e.code to "invalid_input"
     }
 
     @TestFactory

@@ -1,0 +1,390 @@
+//! Appointment conflict checking for Kotlin and Swift: a diary that names
+//! every clash before a booking.
+
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use carecoord::conflicts as core;
+use chrono::NaiveTime;
+
+use crate::convert;
+use crate::error::CarecoordError;
+use crate::time::CalendarDate;
+
+/// FHIR Appointment status; only proposed, pending, booked, arrived and
+/// checked-in occupy time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AppointmentStatus {
+    /// Proposed.
+    Proposed,
+    /// Pending.
+    Pending,
+    /// Booked.
+    Booked,
+    /// Arrived.
+    Arrived,
+    /// Checked in.
+    CheckedIn,
+    /// Took place.
+    Fulfilled,
+    /// Cancelled.
+    Cancelled,
+    /// Did not attend.
+    Noshow,
+    /// Entered in error.
+    EnteredInError,
+    /// On a waiting list.
+    Waitlist,
+}
+
+impl From<AppointmentStatus> for core::Status {
+    fn from(s: AppointmentStatus) -> Self {
+        match s {
+            AppointmentStatus::Proposed => Self::Proposed,
+            AppointmentStatus::Pending => Self::Pending,
+            AppointmentStatus::Booked => Self::Booked,
+            AppointmentStatus::Arrived => Self::Arrived,
+            AppointmentStatus::CheckedIn => Self::CheckedIn,
+            AppointmentStatus::Fulfilled => Self::Fulfilled,
+            AppointmentStatus::Cancelled => Self::Cancelled,
+            AppointmentStatus::Noshow => Self::Noshow,
+            AppointmentStatus::EnteredInError => Self::EnteredInError,
+            AppointmentStatus::Waitlist => Self::Waitlist,
+        }
+    }
+}
+
+/// How the person gets there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TravelMode {
+    /// On foot.
+    Walk,
+    /// Bus, tram or train.
+    PublicTransport,
+    /// By car.
+    Car,
+    /// Non-emergency patient transport.
+    PatientTransport,
+}
+
+impl From<TravelMode> for core::TravelMode {
+    fn from(m: TravelMode) -> Self {
+        match m {
+            TravelMode::Walk => Self::Walk,
+            TravelMode::PublicTransport => Self::PublicTransport,
+            TravelMode::Car => Self::Car,
+            TravelMode::PatientTransport => Self::PatientTransport,
+        }
+    }
+}
+
+/// What a resource is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ResourceKind {
+    /// A clinician or other member of staff.
+    Clinician,
+    /// A room.
+    Room,
+    /// Equipment.
+    Equipment,
+}
+
+impl From<ResourceKind> for core::ResourceKind {
+    fn from(k: ResourceKind) -> Self {
+        match k {
+            ResourceKind::Clinician => Self::Clinician,
+            ResourceKind::Room => Self::Room,
+            ResourceKind::Equipment => Self::Equipment,
+        }
+    }
+}
+
+/// One appointment. `patient` is an opaque reference, never an NHS number.
+#[derive(Clone, PartialEq, uniffi::Record)]
+pub struct Appointment {
+    /// Its id.
+    pub id: String,
+    /// An opaque reference to the patient.
+    pub patient: String,
+    /// Resource ids (clinicians, rooms, equipment).
+    pub resources: Vec<String>,
+    /// Location id, if it happens somewhere.
+    pub location: Option<String>,
+    /// Start (an instant).
+    pub start: SystemTime,
+    /// End (an instant), after `start`; intervals are half-open.
+    pub end: SystemTime,
+    /// FHIR status.
+    pub status: AppointmentStatus,
+    /// The kind of service.
+    pub service_type: Option<String>,
+    /// How the person gets there (`null`: public transport).
+    pub travel_mode: Option<TravelMode>,
+}
+
+impl TryFrom<Appointment> for core::Appointment {
+    type Error = CarecoordError;
+    fn try_from(a: Appointment) -> Result<Self, CarecoordError> {
+        Ok(Self {
+            start: convert::instant(a.start, "start")?,
+            end: convert::instant(a.end, "end")?,
+            id: a.id,
+            patient: a.patient,
+            resources: a.resources,
+            location: a.location,
+            status: a.status.into(),
+            service_type: a.service_type,
+            travel_mode: a.travel_mode.map(Into::into),
+        })
+    }
+}
+
+/// One opening window in Europe/London wall time.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OpeningWindow {
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// Opening time, `HH:MM`.
+    pub open: String,
+    /// Closing time, `HH:MM`.
+    pub close: String,
+}
+
+/// When a location is open.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OpeningHours {
+    /// The weekly windows.
+    pub windows: Vec<OpeningWindow>,
+    /// Whether it opens on bank holidays.
+    pub open_bank_holidays: bool,
+    /// One-off closures.
+    pub closures: Vec<CalendarDate>,
+}
+
+impl TryFrom<OpeningHours> for core::OpeningHours {
+    type Error = CarecoordError;
+    fn try_from(h: OpeningHours) -> Result<Self, CarecoordError> {
+        let bad = |detail: String| CarecoordError::InvalidAppointment {
+            code: "appointment.invalid_setup".into(),
+            detail,
+            appointment: None,
+        };
+        let mut out = core::OpeningHours {
+            open_bank_holidays: h.open_bank_holidays,
+            ..Default::default()
+        };
+        for w in h.windows {
+            let time = |t: &str| {
+                NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| bad(format!("`{t}` is not HH:MM")))
+            };
+            let (open, close) = (time(&w.open)?, time(&w.close)?);
+            let day = usize::from(w.weekday)
+                .checked_sub(1)
+                .and_then(|i| out.weekly.get_mut(i))
+                .ok_or_else(|| bad("weekday must be 1 (Monday) to 7 (Sunday)".into()))?;
+            day.push((open, close));
+        }
+        for d in h.closures {
+            out.closures.insert(d.to_core("closures")?);
+        }
+        Ok(out)
+    }
+}
+
+/// The kind of clash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ConflictKind {
+    /// The patient is already booked.
+    PatientOverlap,
+    /// A resource is over its capacity.
+    ResourceOverlap,
+    /// Too little time to travel.
+    Travel,
+    /// Outside opening hours or a one-off closure.
+    OutsideOpeningHours,
+    /// A bank holiday when closed.
+    BankHoliday,
+}
+
+impl From<core::ConflictKind> for ConflictKind {
+    fn from(k: core::ConflictKind) -> Self {
+        match k {
+            core::ConflictKind::PatientOverlap => Self::PatientOverlap,
+            core::ConflictKind::ResourceOverlap => Self::ResourceOverlap,
+            core::ConflictKind::Travel => Self::Travel,
+            core::ConflictKind::OutsideOpeningHours => Self::OutsideOpeningHours,
+            core::ConflictKind::BankHoliday => Self::BankHoliday,
+        }
+    }
+}
+
+/// Whether a clash stops a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Severity {
+    /// May proceed.
+    Warn,
+    /// Proceeds only with a recorded reason.
+    Block,
+}
+
+impl From<core::Severity> for Severity {
+    fn from(s: core::Severity) -> Self {
+        match s {
+            core::Severity::Warn => Self::Warn,
+            core::Severity::Block => Self::Block,
+        }
+    }
+}
+
+/// One clash found by `Diary.check`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Conflict {
+    /// What kind.
+    pub kind: ConflictKind,
+    /// Whether it blocks.
+    pub severity: Severity,
+    /// The other appointments, by id.
+    pub others: Vec<String>,
+    /// The resource, for a resource overlap.
+    pub resource: Option<String>,
+    /// What and when, in London local time.
+    pub detail: String,
+}
+
+impl From<core::Conflict> for Conflict {
+    fn from(c: core::Conflict) -> Self {
+        Self {
+            kind: c.kind.into(),
+            severity: c.severity.into(),
+            others: c.with,
+            resource: c.resource,
+            detail: c.detail,
+        }
+    }
+}
+
+/// One clash found by `Diary.findAll`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConflictPair {
+    /// What kind.
+    pub kind: ConflictKind,
+    /// Whether it blocks.
+    pub severity: Severity,
+    /// The earlier appointment.
+    pub a: String,
+    /// The later one (`null` for opening hours and bank holidays).
+    pub b: Option<String>,
+    /// The resource, for a resource overlap.
+    pub resource: Option<String>,
+}
+
+/// A diary of appointments that names every clash before a booking. Safe to
+/// share between threads.
+#[derive(Debug, uniffi::Object)]
+pub struct Diary(Mutex<core::Diary>);
+
+impl Diary {
+    fn with<T>(&self, f: impl FnOnce(&mut core::Diary) -> T) -> T {
+        // A poisoned lock can only follow a panic, which carecoord does not
+        // raise; recover the diary rather than fail every later call.
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+}
+
+#[uniffi::export]
+impl Diary {
+    /// An empty diary: the default cautious travel model, or `speedKmh` and
+    /// `bufferMin` for every mode.
+    #[uniffi::constructor(default(speed_kmh = None, buffer_min = None))]
+    pub fn new(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> Arc<Self> {
+        let travel = match speed_kmh {
+            Some(s) if s > 0.0 && s.is_finite() => {
+                core::TravelModel::uniform(s, buffer_min.unwrap_or(0.0).max(0.0))
+            }
+            _ => core::TravelModel::default(),
+        };
+        Arc::new(Self(Mutex::new(core::Diary::new(travel))))
+    }
+
+    /// Adds a location with its coordinates and, optionally, opening hours.
+    #[uniffi::method(default(hours = None))]
+    pub fn add_location(
+        &self,
+        id: String,
+        lat: f64,
+        lon: f64,
+        hours: Option<OpeningHours>,
+    ) -> Result<(), CarecoordError> {
+        let hours = hours.map(core::OpeningHours::try_from).transpose()?;
+        self.with(|d| {
+            d.add_location(core::Location {
+                id,
+                lat,
+                lon,
+                hours,
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Adds a resource with its capacity (1 for a clinician).
+    pub fn add_resource(
+        &self,
+        id: String,
+        kind: ResourceKind,
+        capacity: u32,
+    ) -> Result<(), CarecoordError> {
+        self.with(|d| {
+            d.add_resource(core::Resource {
+                id,
+                kind: kind.into(),
+                capacity,
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Adds an appointment without checking it.
+    pub fn add(&self, appointment: Appointment) -> Result<(), CarecoordError> {
+        let a = core::Appointment::try_from(appointment)?;
+        self.with(|d| d.add(a))?;
+        Ok(())
+    }
+
+    /// Removes the appointment `id`.
+    pub fn remove(&self, id: String) -> Result<(), CarecoordError> {
+        self.with(|d| d.remove(&id))?;
+        Ok(())
+    }
+
+    /// Every clash the appointment would have with the diary.
+    pub fn check(&self, appointment: Appointment) -> Result<Vec<Conflict>, CarecoordError> {
+        let a = core::Appointment::try_from(appointment)?;
+        let found = self.with(|d| d.check(&a))?;
+        Ok(found.into_iter().map(Conflict::from).collect())
+    }
+
+    /// Every clash in the diary, by kind then appointment order.
+    pub fn find_all(&self) -> Vec<ConflictPair> {
+        self.with(|d| d.find_all())
+            .into_iter()
+            .map(|c| ConflictPair {
+                kind: c.kind.into(),
+                severity: c.severity.into(),
+                a: c.a,
+                b: c.b,
+                resource: c.resource,
+            })
+            .collect()
+    }
+
+    /// How many appointments it holds.
+    pub fn size(&self) -> u64 {
+        self.with(|d| d.len() as u64)
+    }
+}

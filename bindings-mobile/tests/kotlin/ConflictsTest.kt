@@ -1,0 +1,80 @@
+package org.carecoord
+
+import java.time.Instant
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+class ConflictsTest {
+    private fun diary(): Diary {
+        val d = Diary(30.0, 10.0)
+        val weekdays = (1..5).map { OpeningWindow(it.toUByte(), "08:00", "18:30") }
+        d.addLocation("surgery", 53.8008, -1.5491, OpeningHours(weekdays, false, listOf(CalendarDate(2026, 11, 25))))
+        d.addLocation("hospital", 53.9, -1.55, null)
+        d.addResource("dr_a", ResourceKind.CLINICIAN, 1u)
+        return d
+    }
+
+    private fun appt(
+        id: String,
+        patient: String,
+        start: String,
+        end: String,
+        location: String = "surgery",
+        resources: List<String> = emptyList(),
+        status: AppointmentStatus = AppointmentStatus.BOOKED,
+    ) = Appointment(id, patient, resources, location, Instant.parse(start), Instant.parse(end), status, null, null)
+
+    @Test
+    fun everyClashIsNamedAndTouchingIsFine() {
+        val d = diary()
+        d.add(appt("A1", "p1", "2026-11-23T10:00:00Z", "2026-11-23T10:30:00Z", resources = listOf("dr_a")))
+        val c = d.check(appt("A2", "p1", "2026-11-23T10:15:00Z", "2026-11-23T10:45:00Z", resources = listOf("dr_a")))
+        assertEquals(listOf(ConflictKind.PATIENT_OVERLAP, ConflictKind.RESOURCE_OVERLAP), c.map { it.kind })
+        assertEquals(listOf("A1"), c[0].others)
+        assertEquals(Severity.BLOCK, c[0].severity)
+        assertTrue(c[0].detail.contains("Mon 23 Nov 2026 10:00–10:30 GMT"), c[0].detail)
+        assertTrue(d.check(appt("A3", "p1", "2026-11-23T10:30:00Z", "2026-11-23T11:00:00Z")).isEmpty())
+        val cancelled = appt("A4", "p1", "2026-11-23T10:00:00Z", "2026-11-23T10:30:00Z", status = AppointmentStatus.CANCELLED)
+        assertTrue(d.check(cancelled).isEmpty())
+        assertEquals(1uL, d.size())
+    }
+
+    @Test
+    fun travelHoursAndBankHolidays() {
+        val d = diary()
+        d.add(appt("A1", "p1", "2026-11-23T10:00:00Z", "2026-11-23T10:30:00Z"))
+        val travel = d.check(appt("A2", "p1", "2026-11-23T10:45:00Z", "2026-11-23T11:15:00Z", location = "hospital"))
+        assertEquals(listOf(ConflictKind.TRAVEL), travel.map { it.kind })
+        val late = d.check(appt("A3", "p2", "2026-11-23T18:15:00Z", "2026-11-23T18:45:00Z"))
+        assertEquals(listOf(ConflictKind.OUTSIDE_OPENING_HOURS), late.map { it.kind })
+        val xmas = d.check(appt("A4", "p2", "2026-12-25T10:00:00Z", "2026-12-25T10:30:00Z"))
+        assertEquals(listOf(ConflictKind.BANK_HOLIDAY), xmas.map { it.kind })
+        d.add(appt("A5", "p1", "2026-11-23T10:15:00Z", "2026-11-23T10:20:00Z"))
+        assertEquals(listOf(ConflictPair(ConflictKind.PATIENT_OVERLAP, Severity.BLOCK, "A1", "A5", null)), d.findAll())
+        d.remove("A5")
+        assertTrue(d.findAll().isEmpty())
+    }
+
+    @Test
+    fun badAppointmentsAreTypedErrorsWithoutPatientData() {
+        val d = diary()
+        val e = assertThrows<CarecoordException.InvalidAppointment> {
+            d.check(appt("A1", "SECRET-PATIENT", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z"))
+        }
+        assertEquals("appointment.end_not_after_start", e.code)
+        assertEquals("A1", e.appointment)
+        assertFalse(e.message!!.contains("SECRET"))
+        val where = assertThrows<CarecoordException.InvalidAppointment> {
+            d.check(appt("A1", "p", "2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z", location = "moon"))
+        }
+        assertEquals("appointment.unknown_location", where.code)
+        val gone = assertThrows<CarecoordException.InvalidAppointment> { d.remove("nope") }
+        assertEquals("appointment.unknown_appointment", gone.code)
+        val hours = assertThrows<CarecoordException.InvalidAppointment> {
+            d.addLocation("x", 53.0, -1.0, OpeningHours(listOf(OpeningWindow(8u, "08:00", "17:00")), false, emptyList()))
+        }
+        assertEquals("appointment.invalid_setup", hours.code)
+    }
+}
