@@ -205,6 +205,12 @@ pub enum ConflictKind {
     OutsideOpeningHours,
     /// A bank holiday when closed.
     BankHoliday,
+    /// Against the person's own constraints.
+    PatientConstraint,
+    /// The carer who must attend is not free.
+    Carer,
+    /// Not within the required days of the appointment it depends on.
+    Sequencing,
 }
 
 impl From<core::ConflictKind> for ConflictKind {
@@ -215,6 +221,9 @@ impl From<core::ConflictKind> for ConflictKind {
             core::ConflictKind::Travel => Self::Travel,
             core::ConflictKind::OutsideOpeningHours => Self::OutsideOpeningHours,
             core::ConflictKind::BankHoliday => Self::BankHoliday,
+            core::ConflictKind::PatientConstraint => Self::PatientConstraint,
+            core::ConflictKind::Carer => Self::Carer,
+            core::ConflictKind::Sequencing => Self::Sequencing,
         }
     }
 }
@@ -277,6 +286,61 @@ pub struct ConflictPair {
     pub b: Option<String>,
     /// The resource, for a resource overlap.
     pub resource: Option<String>,
+}
+
+/// A period of time (two instants).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TimePeriod {
+    /// Start.
+    pub start: SystemTime,
+    /// End, after start.
+    pub end: SystemTime,
+}
+
+/// One person's constraints on booking.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PatientConstraints {
+    /// At most this many appointments on one London day.
+    pub max_per_day: Option<u32>,
+    /// Periods the person cannot attend.
+    pub unavailable: Vec<TimePeriod>,
+    /// When the person would rather attend (outside is a warning).
+    pub preferred: Option<OpeningHours>,
+    /// A carer (their reference) who must attend.
+    pub carer: Option<String>,
+    /// The person travels by patient transport.
+    pub needs_patient_transport: bool,
+}
+
+/// "`then` at least `minDays` and at most `maxDays` days after `first`".
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SequenceRule {
+    /// The service type that must come first.
+    pub first: String,
+    /// The service type that depends on it.
+    pub then: String,
+    /// Fewest days between them.
+    pub min_days: u32,
+    /// Most days between them.
+    pub max_days: u32,
+}
+
+/// Who overrode blocking conflicts, and why.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Override {
+    /// A role, not a name.
+    pub by_role: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A booking made by `Diary.book`.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Booking {
+    /// The conflicts it was booked with.
+    pub conflicts: Vec<Conflict>,
+    /// The override that allowed blocking ones.
+    pub overridden: Option<Override>,
 }
 
 /// A diary of appointments that names every clash before a booking. Safe to
@@ -360,6 +424,73 @@ impl Diary {
     pub fn remove(&self, id: String) -> Result<(), CarecoordError> {
         self.with(|d| d.remove(&id))?;
         Ok(())
+    }
+
+    /// Sets a person's constraints.
+    pub fn set_constraints(
+        &self,
+        patient: String,
+        constraints: PatientConstraints,
+    ) -> Result<(), CarecoordError> {
+        let unavailable = constraints
+            .unavailable
+            .into_iter()
+            .map(|p| {
+                Ok((
+                    convert::instant(p.start, "unavailable")?,
+                    convert::instant(p.end, "unavailable")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, CarecoordError>>()?;
+        let preferred = constraints
+            .preferred
+            .map(core::OpeningHours::try_from)
+            .transpose()?;
+        let c = core::PatientConstraints {
+            max_per_day: constraints.max_per_day,
+            unavailable,
+            preferred,
+            carer: constraints.carer,
+            needs_patient_transport: constraints.needs_patient_transport,
+        };
+        self.with(|d| d.set_constraints(&patient, c))?;
+        Ok(())
+    }
+
+    /// Adds a sequencing rule.
+    pub fn add_sequence_rule(&self, rule: SequenceRule) -> Result<(), CarecoordError> {
+        self.with(|d| {
+            d.add_sequence_rule(core::SequenceRule {
+                first: rule.first,
+                then: rule.then,
+                min_days: rule.min_days,
+                max_days: rule.max_days,
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Checks the appointment and adds it when nothing blocks it, or when an
+    /// override records who decided and why. Throws `InvalidAppointment`
+    /// (`appointment.blocked`, `appointment.override_needs_reason`) otherwise.
+    pub fn book(
+        &self,
+        appointment: Appointment,
+        override_: Option<Override>,
+    ) -> Result<Booking, CarecoordError> {
+        let a = core::Appointment::try_from(appointment)?;
+        let o = override_.map(|o| core::Override {
+            by_role: o.by_role,
+            reason: o.reason,
+        });
+        let b = self.with(|d| d.book(a, o))?;
+        Ok(Booking {
+            conflicts: b.conflicts.into_iter().map(Conflict::from).collect(),
+            overridden: b.overridden.map(|o| Override {
+                by_role: o.by_role,
+                reason: o.reason,
+            }),
+        })
     }
 
     /// Every clash the appointment would have with the diary.

@@ -696,6 +696,18 @@ public protocol DiaryProtocol: AnyObject, Sendable {
     func addResource(id: String, kind: ResourceKind, capacity: UInt32) throws 
     
     /**
+     * Adds a sequencing rule.
+     */
+    func addSequenceRule(rule: SequenceRule) throws 
+    
+    /**
+     * Checks the appointment and adds it when nothing blocks it, or when an
+     * override records who decided and why. Throws `InvalidAppointment`
+     * (`appointment.blocked`, `appointment.override_needs_reason`) otherwise.
+     */
+    func book(appointment: Appointment, override: Override?) throws  -> Booking
+    
+    /**
      * Every clash the appointment would have with the diary.
      */
     func check(appointment: Appointment) throws  -> [Conflict]
@@ -709,6 +721,11 @@ public protocol DiaryProtocol: AnyObject, Sendable {
      * Removes the appointment `id`.
      */
     func remove(id: String) throws 
+    
+    /**
+     * Sets a person's constraints.
+     */
+    func setConstraints(patient: String, constraints: PatientConstraints) throws 
     
     /**
      * How many appointments it holds.
@@ -829,6 +846,34 @@ open func addResource(id: String, kind: ResourceKind, capacity: UInt32)throws   
 }
     
     /**
+     * Adds a sequencing rule.
+     */
+open func addSequenceRule(rule: SequenceRule)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_add_sequence_rule(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSequenceRule_lower(rule),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Checks the appointment and adds it when nothing blocks it, or when an
+     * override records who decided and why. Throws `InvalidAppointment`
+     * (`appointment.blocked`, `appointment.override_needs_reason`) otherwise.
+     */
+open func book(appointment: Appointment, override: Override?)throws  -> Booking  {
+    return try  FfiConverterTypeBooking_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_book(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAppointment_lower(appointment),
+        FfiConverterOptionTypeOverride.lower(override),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every clash the appointment would have with the diary.
      */
 open func check(appointment: Appointment)throws  -> [Conflict]  {
@@ -861,6 +906,19 @@ open func remove(id: String)throws   {try rustCallWithError(FfiConverterTypeCare
     uniffi_carecoord_mobile_fn_method_diary_remove(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets a person's constraints.
+     */
+open func setConstraints(patient: String, constraints: PatientConstraints)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_set_constraints(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(patient),
+        FfiConverterTypePatientConstraints_lower(constraints),uniffiCallStatus
     )
 }
 }
@@ -2352,6 +2410,75 @@ public func FfiConverterTypeBankHoliday_lower(_ value: BankHoliday) -> RustBuffe
 
 
 /**
+ * A booking made by `Diary.book`.
+ */
+public struct Booking: Equatable, Hashable {
+    /**
+     * The conflicts it was booked with.
+     */
+    public var conflicts: [Conflict]
+    /**
+     * The override that allowed blocking ones.
+     */
+    public var overridden: Override?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The conflicts it was booked with.
+         */conflicts: [Conflict], 
+        /**
+         * The override that allowed blocking ones.
+         */overridden: Override?) {
+        self.conflicts = conflicts
+        self.overridden = overridden
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Booking: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBooking: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Booking {
+        return
+            try Booking(
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                overridden: FfiConverterOptionTypeOverride.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Booking, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionTypeOverride.write(value.overridden, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBooking_lift(_ buf: RustBuffer) throws -> Booking {
+    return try FfiConverterTypeBooking.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBooking_lower(_ value: Booking) -> RustBuffer {
+    return FfiConverterTypeBooking.lower(value)
+}
+
+
+/**
  * A calendar date. Built from any three numbers; an impossible date (30
  * February) is refused with `InvalidDate` where it is used.
  */
@@ -3688,6 +3815,75 @@ public func FfiConverterTypeOpeningWindow_lower(_ value: OpeningWindow) -> RustB
 
 
 /**
+ * Who overrode blocking conflicts, and why.
+ */
+public struct Override: Equatable, Hashable {
+    /**
+     * A role, not a name.
+     */
+    public var byRole: String
+    /**
+     * Why.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A role, not a name.
+         */byRole: String, 
+        /**
+         * Why.
+         */reason: String) {
+        self.byRole = byRole
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Override: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOverride: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Override {
+        return
+            try Override(
+                byRole: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Override, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.byRole, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverride_lift(_ buf: RustBuffer) throws -> Override {
+    return try FfiConverterTypeOverride.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverride_lower(_ value: Override) -> RustBuffer {
+    return FfiConverterTypeOverride.lower(value)
+}
+
+
+/**
  * How one override went.
  */
 public struct OverrideTrace: Equatable, Hashable {
@@ -3773,6 +3969,105 @@ public func FfiConverterTypeOverrideTrace_lift(_ buf: RustBuffer) throws -> Over
 #endif
 public func FfiConverterTypeOverrideTrace_lower(_ value: OverrideTrace) -> RustBuffer {
     return FfiConverterTypeOverrideTrace.lower(value)
+}
+
+
+/**
+ * One person's constraints on booking.
+ */
+public struct PatientConstraints: Equatable, Hashable {
+    /**
+     * At most this many appointments on one London day.
+     */
+    public var maxPerDay: UInt32?
+    /**
+     * Periods the person cannot attend.
+     */
+    public var unavailable: [TimePeriod]
+    /**
+     * When the person would rather attend (outside is a warning).
+     */
+    public var preferred: OpeningHours?
+    /**
+     * A carer (their reference) who must attend.
+     */
+    public var carer: String?
+    /**
+     * The person travels by patient transport.
+     */
+    public var needsPatientTransport: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * At most this many appointments on one London day.
+         */maxPerDay: UInt32?, 
+        /**
+         * Periods the person cannot attend.
+         */unavailable: [TimePeriod], 
+        /**
+         * When the person would rather attend (outside is a warning).
+         */preferred: OpeningHours?, 
+        /**
+         * A carer (their reference) who must attend.
+         */carer: String?, 
+        /**
+         * The person travels by patient transport.
+         */needsPatientTransport: Bool) {
+        self.maxPerDay = maxPerDay
+        self.unavailable = unavailable
+        self.preferred = preferred
+        self.carer = carer
+        self.needsPatientTransport = needsPatientTransport
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PatientConstraints: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePatientConstraints: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatientConstraints {
+        return
+            try PatientConstraints(
+                maxPerDay: FfiConverterOptionUInt32.read(from: &buf), 
+                unavailable: FfiConverterSequenceTypeTimePeriod.read(from: &buf), 
+                preferred: FfiConverterOptionTypeOpeningHours.read(from: &buf), 
+                carer: FfiConverterOptionString.read(from: &buf), 
+                needsPatientTransport: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PatientConstraints, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.maxPerDay, into: &buf)
+        FfiConverterSequenceTypeTimePeriod.write(value.unavailable, into: &buf)
+        FfiConverterOptionTypeOpeningHours.write(value.preferred, into: &buf)
+        FfiConverterOptionString.write(value.carer, into: &buf)
+        FfiConverterBool.write(value.needsPatientTransport, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatientConstraints_lift(_ buf: RustBuffer) throws -> PatientConstraints {
+    return try FfiConverterTypePatientConstraints.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatientConstraints_lower(_ value: PatientConstraints) -> RustBuffer {
+    return FfiConverterTypePatientConstraints.lower(value)
 }
 
 
@@ -4422,6 +4717,95 @@ public func FfiConverterTypeRuleTrace_lower(_ value: RuleTrace) -> RustBuffer {
 
 
 /**
+ * "`then` at least `minDays` and at most `maxDays` days after `first`".
+ */
+public struct SequenceRule: Equatable, Hashable {
+    /**
+     * The service type that must come first.
+     */
+    public var first: String
+    /**
+     * The service type that depends on it.
+     */
+    public var then: String
+    /**
+     * Fewest days between them.
+     */
+    public var minDays: UInt32
+    /**
+     * Most days between them.
+     */
+    public var maxDays: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The service type that must come first.
+         */first: String, 
+        /**
+         * The service type that depends on it.
+         */then: String, 
+        /**
+         * Fewest days between them.
+         */minDays: UInt32, 
+        /**
+         * Most days between them.
+         */maxDays: UInt32) {
+        self.first = first
+        self.then = then
+        self.minDays = minDays
+        self.maxDays = maxDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SequenceRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSequenceRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SequenceRule {
+        return
+            try SequenceRule(
+                first: FfiConverterString.read(from: &buf), 
+                then: FfiConverterString.read(from: &buf), 
+                minDays: FfiConverterUInt32.read(from: &buf), 
+                maxDays: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SequenceRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.first, into: &buf)
+        FfiConverterString.write(value.then, into: &buf)
+        FfiConverterUInt32.write(value.minDays, into: &buf)
+        FfiConverterUInt32.write(value.maxDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSequenceRule_lift(_ buf: RustBuffer) throws -> SequenceRule {
+    return try FfiConverterTypeSequenceRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSequenceRule_lower(_ value: SequenceRule) -> RustBuffer {
+    return FfiConverterTypeSequenceRule.lower(value)
+}
+
+
+/**
  * The outcome of one embedded `[[test]]`.
  */
 public struct TestOutcome: Equatable, Hashable {
@@ -4576,6 +4960,75 @@ public func FfiConverterTypeTierMove_lift(_ buf: RustBuffer) throws -> TierMove 
 #endif
 public func FfiConverterTypeTierMove_lower(_ value: TierMove) -> RustBuffer {
     return FfiConverterTypeTierMove.lower(value)
+}
+
+
+/**
+ * A period of time (two instants).
+ */
+public struct TimePeriod: Equatable, Hashable {
+    /**
+     * Start.
+     */
+    public var start: Date
+    /**
+     * End, after start.
+     */
+    public var end: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start.
+         */start: Date, 
+        /**
+         * End, after start.
+         */end: Date) {
+        self.start = start
+        self.end = end
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimePeriod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimePeriod: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimePeriod {
+        return
+            try TimePeriod(
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimePeriod, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimePeriod_lift(_ buf: RustBuffer) throws -> TimePeriod {
+    return try FfiConverterTypeTimePeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimePeriod_lower(_ value: TimePeriod) -> RustBuffer {
+    return FfiConverterTypeTimePeriod.lower(value)
 }
 
 
@@ -5112,6 +5565,18 @@ public enum ConflictKind: Equatable, Hashable {
      * A bank holiday when closed.
      */
     case bankHoliday
+    /**
+     * Against the person's own constraints.
+     */
+    case patientConstraint
+    /**
+     * The carer who must attend is not free.
+     */
+    case carer
+    /**
+     * Not within the required days of the appointment it depends on.
+     */
+    case sequencing
 
 
 
@@ -5143,6 +5608,12 @@ public struct FfiConverterTypeConflictKind: FfiConverterRustBuffer {
         
         case 5: return .bankHoliday
         
+        case 6: return .patientConstraint
+        
+        case 7: return .carer
+        
+        case 8: return .sequencing
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -5169,6 +5640,18 @@ public struct FfiConverterTypeConflictKind: FfiConverterRustBuffer {
         
         case .bankHoliday:
             writeInt(&buf, Int32(5))
+        
+        
+        case .patientConstraint:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .carer:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .sequencing:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -6594,6 +7077,30 @@ fileprivate struct FfiConverterOptionTypeOpeningHours: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOverride: FfiConverterRustBuffer {
+    typealias SwiftType = Override?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOverride.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOverride.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
     typealias SwiftType = TravelMode?
 
@@ -7093,6 +7600,31 @@ fileprivate struct FfiConverterSequenceTypeTierMove: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTimePeriod: FfiConverterRustBuffer {
+    typealias SwiftType = [TimePeriod]
+
+    public static func write(_ value: [TimePeriod], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimePeriod.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimePeriod] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimePeriod]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimePeriod.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceDictionaryStringTypeFieldValue: FfiConverterRustBuffer {
     typealias SwiftType = [[String: FieldValue]]
 
@@ -7357,6 +7889,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 879) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule() != 22063) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 42703) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_diary_check() != 26252) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7364,6 +7902,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_remove() != 45375) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_set_constraints() != 30950) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_size() != 37055) {

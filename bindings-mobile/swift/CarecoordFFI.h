@@ -359,6 +359,16 @@ void uniffi_carecoord_mobile_fn_method_diary_add_location(uint64_t ptr, RustBuff
 void uniffi_carecoord_mobile_fn_method_diary_add_resource(uint64_t ptr, RustBuffer id, RustBuffer kind, uint32_t capacity, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD_SEQUENCE_RULE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_ADD_SEQUENCE_RULE
+void uniffi_carecoord_mobile_fn_method_diary_add_sequence_rule(uint64_t ptr, RustBuffer rule, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_BOOK
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_BOOK
+RustBuffer uniffi_carecoord_mobile_fn_method_diary_book(uint64_t ptr, RustBuffer appointment, RustBuffer override_, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK
 RustBuffer uniffi_carecoord_mobile_fn_method_diary_check(uint64_t ptr, RustBuffer appointment, RustCallStatus *_Nonnull out_status
@@ -372,6 +382,11 @@ RustBuffer uniffi_carecoord_mobile_fn_method_diary_find_all(uint64_t ptr, RustCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_REMOVE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_REMOVE
 void uniffi_carecoord_mobile_fn_method_diary_remove(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SET_CONSTRAINTS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SET_CONSTRAINTS
+void uniffi_carecoord_mobile_fn_method_diary_set_constraints(uint64_t ptr, RustBuffer patient, RustBuffer constraints, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SIZE
@@ -974,6 +989,18 @@ uint16_t uniffi_carecoord_mobile_checksum_method_diary_add_resource(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD_SEQUENCE_RULE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_ADD_SEQUENCE_RULE
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_BOOK
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_BOOK
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_book(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK
 uint16_t uniffi_carecoord_mobile_checksum_method_diary_check(void
@@ -989,6 +1016,12 @@ uint16_t uniffi_carecoord_mobile_checksum_method_diary_find_all(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_REMOVE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_REMOVE
 uint16_t uniffi_carecoord_mobile_checksum_method_diary_remove(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SET_CONSTRAINTS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SET_CONSTRAINTS
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_set_constraints(void
     
 );
 #endif

@@ -97,6 +97,43 @@ fn travel_model(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> PyResult<cor
     }
 }
 
+/// Opening (or preferred) hours from ``{"mon": [("08:00", "18:30")], ...}``.
+fn opening_hours(
+    h: &Bound<'_, PyDict>,
+    open_bank_holidays: bool,
+    closures: &[Bound<'_, PyAny>],
+) -> PyResult<core::OpeningHours> {
+    let mut oh = core::OpeningHours {
+        open_bank_holidays,
+        ..Default::default()
+    };
+    for (day, windows) in h.iter() {
+        let day: String = day.extract()?;
+        let index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .position(|d| *d == day)
+            .ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "unknown day `{day}` (use mon … sun)"
+                ))
+            })?;
+        let windows: Vec<(String, String)> = windows.extract()?;
+        let parse = |t: &str| {
+            NaiveTime::parse_from_str(t, "%H:%M")
+                .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("`{t}` is not HH:MM")))
+        };
+        if let Some(slot) = oh.weekly.get_mut(index) {
+            for (open, close) in windows {
+                slot.push((parse(&open)?, parse(&close)?));
+            }
+        }
+    }
+    for d in closures {
+        oh.closures.insert(convert::date(d, "closures")?);
+    }
+    Ok(oh)
+}
+
 /// A diary of appointments that names every clash before a booking.
 ///
 /// >>> from carecoord.conflicts import Diary
@@ -137,41 +174,9 @@ impl Diary {
         open_bank_holidays: bool,
         closures: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let hours = match hours {
-            None => None,
-            Some(h) => {
-                let mut oh = core::OpeningHours {
-                    open_bank_holidays,
-                    ..Default::default()
-                };
-                for (day, windows) in h.iter() {
-                    let day: String = day.extract()?;
-                    let index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-                        .iter()
-                        .position(|d| *d == day)
-                        .ok_or_else(|| {
-                            pyo3::exceptions::PyValueError::new_err(format!(
-                                "unknown day `{day}` (use mon … sun)"
-                            ))
-                        })?;
-                    let windows: Vec<(String, String)> = windows.extract()?;
-                    let parse = |t: &str| {
-                        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
-                            pyo3::exceptions::PyValueError::new_err(format!("`{t}` is not HH:MM"))
-                        })
-                    };
-                    if let Some(slot) = oh.weekly.get_mut(index) {
-                        for (open, close) in windows {
-                            slot.push((parse(&open)?, parse(&close)?));
-                        }
-                    }
-                }
-                for d in &closures {
-                    oh.closures.insert(convert::date(d, "closures")?);
-                }
-                Some(oh)
-            }
-        };
+        let hours = hours
+            .map(|h| opening_hours(h, open_bank_holidays, &closures))
+            .transpose()?;
         self.0
             .add_location(core::Location {
                 id,
@@ -212,6 +217,86 @@ impl Diary {
         self.0.remove(id).map(|_| ()).map_err(to_py_err)
     }
 
+    /// Sets a person's constraints: at most ``max_per_day`` appointments on a
+    /// London day; ``unavailable`` periods as ``(start, end)`` instants;
+    /// ``preferred`` hours (as for ``add_location``; outside them is a
+    /// warning); a ``carer`` (their reference) who must attend, whose own
+    /// bookings and unavailability block the time; ``needs_patient_transport``.
+    #[pyo3(signature = (patient, *, max_per_day = None, unavailable = Vec::new(), preferred = None, carer = None, needs_patient_transport = false))]
+    fn set_constraints(
+        &mut self,
+        patient: &str,
+        max_per_day: Option<u32>,
+        unavailable: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)>,
+        preferred: Option<&Bound<'_, PyDict>>,
+        carer: Option<String>,
+        needs_patient_transport: bool,
+    ) -> PyResult<()> {
+        let unavailable = unavailable
+            .iter()
+            .map(|(s, e)| {
+                Ok((
+                    convert::instant(s, "unavailable")?,
+                    convert::instant(e, "unavailable")?,
+                ))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let preferred = preferred.map(|p| opening_hours(p, true, &[])).transpose()?;
+        self.0
+            .set_constraints(
+                patient,
+                core::PatientConstraints {
+                    max_per_day,
+                    unavailable,
+                    preferred,
+                    carer,
+                    needs_patient_transport,
+                },
+            )
+            .map_err(to_py_err)
+    }
+
+    /// Adds a rule: an appointment of service type ``then`` needs one of type
+    /// ``first`` ``min_days`` to ``max_days`` days before it (a warning otherwise).
+    fn add_sequence_rule(
+        &mut self,
+        first: String,
+        then: String,
+        min_days: u32,
+        max_days: u32,
+    ) -> PyResult<()> {
+        self.0
+            .add_sequence_rule(core::SequenceRule {
+                first,
+                then,
+                min_days,
+                max_days,
+            })
+            .map_err(to_py_err)
+    }
+
+    /// Checks the appointment and adds it when nothing blocks it, or when
+    /// ``override_role`` and ``override_reason`` record who decided and why.
+    /// Raises ``InvalidAppointment`` (``appointment.blocked`` or
+    /// ``appointment.override_needs_reason``) otherwise.
+    #[pyo3(signature = (appointment, *, override_role = None, override_reason = None))]
+    fn book(
+        &mut self,
+        appointment: &Bound<'_, PyAny>,
+        override_role: Option<String>,
+        override_reason: Option<String>,
+    ) -> PyResult<Booking> {
+        let a = self::appointment(appointment)?;
+        let o = match (override_role, override_reason) {
+            (None, None) => None,
+            (role, reason) => Some(core::Override {
+                by_role: role.unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
+            }),
+        };
+        self.0.book(a, o).map(Booking).map_err(to_py_err)
+    }
+
     /// Every clash the appointment would have with the diary: the patient
     /// double-booked, a resource over capacity, too little time to travel,
     /// outside opening hours, a bank holiday. Each names the other
@@ -244,6 +329,41 @@ impl Diary {
 
     fn __repr__(&self) -> String {
         format!("Diary(appointments={})", self.0.len())
+    }
+}
+
+/// An appointment added by :meth:`Diary.book`, with the conflicts it was
+/// booked with and the override that allowed any blocking ones.
+#[pyclass(module = "carecoord.conflicts", name = "Booking", frozen)]
+pub struct Booking(core::Booking);
+
+#[pymethods]
+impl Booking {
+    /// The conflicts found (warnings, and blocks if overridden).
+    #[getter]
+    fn conflicts(&self) -> Vec<Conflict> {
+        self.0.conflicts.iter().cloned().map(Conflict).collect()
+    }
+    /// The role that overrode blocking conflicts, if any.
+    #[getter]
+    fn override_role(&self) -> Option<&str> {
+        self.0.overridden.as_ref().map(|o| o.by_role.as_str())
+    }
+    /// Why, if overridden.
+    #[getter]
+    fn override_reason(&self) -> Option<&str> {
+        self.0.overridden.as_ref().map(|o| o.reason.as_str())
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Booking(conflicts={}, overridden={})",
+            self.0.conflicts.len(),
+            if self.0.overridden.is_some() {
+                "True"
+            } else {
+                "False"
+            }
+        )
     }
 }
 
@@ -331,6 +451,7 @@ fn find_all<'py>(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Diary>()?;
     m.add_class::<Conflict>()?;
+    m.add_class::<Booking>()?;
     m.add_function(wrap_pyfunction!(find_all, m)?)?;
     Ok(())
 }

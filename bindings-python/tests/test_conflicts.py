@@ -170,3 +170,30 @@ def test_find_all_errors_name_column_and_appointment() -> None:
     with pytest.raises(carecoord.InvalidAppointment) as e:
         find_all(naive)
     assert "time zone" in str(e.value)
+
+
+def test_constraints_carers_sequencing_and_booking(diary: Diary) -> None:
+    diary.set_constraints("p1", max_per_day=1, unavailable=[(at(24, 13), at(24, 17))],
+                          preferred={"mon": [("10:00", "12:00")]}, carer="c1")
+    diary.add(appt("C1", "c1", at(23, 14), location="hospital"))
+    diary.add(appt("A1", "p1", at(23, 10)))
+    kinds = [(c.kind, c.severity) for c in diary.check(appt("A2", "p1", at(23, 14)))]
+    assert kinds == [("patient_constraint", "block"), ("patient_constraint", "warn"), ("carer", "block")]
+    assert [c.kind for c in diary.check(appt("A3", "p1", at(24, 14)))] == ["patient_constraint", "patient_constraint"]
+    diary.add_sequence_rule("blood_test", "medication_review", 2, 14)
+    review = diary.check(appt("R1", "p2", at(27, 10), service_type="medication_review"))
+    assert [(c.kind, c.severity) for c in review] == [("sequencing", "warn")]
+    with pytest.raises(carecoord.InvalidAppointment) as e:
+        diary.book(appt("A4", "p1", at(23, 10, 15)))
+    assert e.value.code == "appointment.blocked"
+    with pytest.raises(carecoord.InvalidAppointment) as e:
+        diary.book(appt("A4", "p1", at(23, 10, 15)), override_role="care_coordinator")
+    assert e.value.code == "appointment.override_needs_reason"
+    b = diary.book(appt("A4", "p1", at(23, 10, 15)), override_role="care_coordinator",
+                   override_reason="joint visit agreed with the family")
+    assert b.override_role == "care_coordinator" and [c.kind for c in b.conflicts][0] == "patient_overlap"
+    assert repr(b) == f"Booking(conflicts={len(b.conflicts)}, overridden=True)"
+    assert diary.book(appt("A5", "p3", at(26, 9))).conflicts == []
+    with pytest.raises(carecoord.InvalidAppointment) as e:
+        diary.set_constraints("p9", max_per_day=0)
+    assert e.value.code == "appointment.invalid_constraint"

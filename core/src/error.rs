@@ -419,6 +419,14 @@ const CATALOGUE: &[CodeInfo] = &[
         summary: "A table column for appointments that is missing or of the wrong type.",
     },
     CodeInfo {
+        code: "appointment.blocked",
+        summary: "A booking with blocking conflicts and no override.",
+    },
+    CodeInfo {
+        code: "appointment.invalid_constraint",
+        summary: "A patient constraint or sequencing rule that cannot be used.",
+    },
+    CodeInfo {
         code: "appointment.override_needs_reason",
         summary: "A blocking conflict overridden without a recorded reason.",
     },

@@ -77,4 +77,25 @@ class ConflictsTest {
         }
         assertEquals("appointment.invalid_setup", hours.code)
     }
+
+    @Test
+    fun constraintsSequencingAndOverrides() {
+        val d = diary()
+        d.setConstraints("p1", PatientConstraints(1u, emptyList(), null, "c1", false))
+        d.add(appt("C1", "c1", "2026-11-23T14:00:00Z", "2026-11-23T14:30:00Z", location = "hospital"))
+        d.add(appt("A1", "p1", "2026-11-23T10:00:00Z", "2026-11-23T10:30:00Z"))
+        val c = d.check(appt("A2", "p1", "2026-11-23T14:00:00Z", "2026-11-23T14:30:00Z"))
+        assertEquals(listOf(ConflictKind.PATIENT_CONSTRAINT, ConflictKind.CARER), c.map { it.kind })
+        d.addSequenceRule(SequenceRule("blood_test", "medication_review", 2u, 14u))
+        val review = appt("R1", "p2", "2026-11-27T10:00:00Z", "2026-11-27T10:30:00Z").copy(serviceType = "medication_review")
+        assertEquals(listOf(Severity.WARN), d.check(review).map { it.severity })
+        val blocked = assertThrows<CarecoordException.InvalidAppointment> {
+            d.book(appt("A3", "p1", "2026-11-23T10:15:00Z", "2026-11-23T10:45:00Z"), null)
+        }
+        assertEquals("appointment.blocked", blocked.code)
+        val b = d.book(appt("A3", "p1", "2026-11-23T10:15:00Z", "2026-11-23T10:45:00Z"), Override("care_coordinator", "joint visit"))
+        assertEquals("care_coordinator", b.overridden!!.byRole)
+        assertTrue(b.conflicts.isNotEmpty())
+        assertEquals(3uL, d.size())
+    }
 }

@@ -33,6 +33,7 @@ __all__ = [
     "Routing",
     "Diary",
     "Conflict",
+    "Booking",
     "find_all",
 ]
 
@@ -324,7 +325,16 @@ class DirectoryRegistry:
 
 # --- conflicts -------------------------------------------------------------
 
-_ConflictKind = Literal["patient_overlap", "resource_overlap", "travel", "outside_opening_hours", "bank_holiday"]
+_ConflictKind = Literal[
+    "patient_overlap",
+    "resource_overlap",
+    "travel",
+    "outside_opening_hours",
+    "bank_holiday",
+    "patient_constraint",
+    "carer",
+    "sequencing",
+]
 
 @final
 class Conflict:
@@ -338,6 +348,16 @@ class Conflict:
     def resource(self) -> Optional[str]: ...
     @property
     def detail(self) -> str: ...
+
+@final
+@final
+class Booking:
+    @property
+    def conflicts(self) -> list[Conflict]: ...
+    @property
+    def override_role(self) -> Optional[str]: ...
+    @property
+    def override_reason(self) -> Optional[str]: ...
 
 @final
 class Diary:
@@ -356,6 +376,20 @@ class Diary:
         self, id: str, *, kind: Literal["clinician", "room", "equipment"] = "clinician", capacity: int = 1
     ) -> None: ...
     def add(self, appointment: Mapping[str, Any]) -> None: ...
+    def set_constraints(
+        self,
+        patient: str,
+        *,
+        max_per_day: Optional[int] = None,
+        unavailable: Sequence[tuple[_Instant, _Instant]] = ...,
+        preferred: Optional[Mapping[str, Sequence[tuple[str, str]]]] = None,
+        carer: Optional[str] = None,
+        needs_patient_transport: bool = False,
+    ) -> None: ...
+    def add_sequence_rule(self, first: str, then: str, min_days: int, max_days: int) -> None: ...
+    def book(
+        self, appointment: Mapping[str, Any], *, override_role: Optional[str] = None, override_reason: Optional[str] = None
+    ) -> Booking: ...
     def remove(self, id: str) -> None: ...
     def check(self, appointment: Mapping[str, Any]) -> list[Conflict]: ...
     def find_all(self) -> list[tuple[str, str, str, Optional[str], Optional[str]]]: ...

@@ -20,11 +20,19 @@ pub enum ConflictKind {
     OutsideOpeningHours,
     /// On a bank holiday when the location is closed.
     BankHoliday,
+    /// Against the person's own constraints (too many that day, unavailable,
+    /// outside their preferred times).
+    PatientConstraint,
+    /// The carer who must attend is not free.
+    Carer,
+    /// Not within the required days of the appointment it depends on.
+    Sequencing,
 }
 
 impl ConflictKind {
     /// `patient_overlap`, `resource_overlap`, `travel`,
-    /// `outside_opening_hours` or `bank_holiday`.
+    /// `outside_opening_hours`, `bank_holiday`, `patient_constraint`,
+    /// `carer` or `sequencing`.
     pub fn key(self) -> &'static str {
         match self {
             Self::PatientOverlap => "patient_overlap",
@@ -32,6 +40,9 @@ impl ConflictKind {
             Self::Travel => "travel",
             Self::OutsideOpeningHours => "outside_opening_hours",
             Self::BankHoliday => "bank_holiday",
+            Self::PatientConstraint => "patient_constraint",
+            Self::Carer => "carer",
+            Self::Sequencing => "sequencing",
         }
     }
 }

@@ -5,12 +5,15 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use crate::time::{Disambiguation, from_london, to_london};
 
 use super::conflict::{Conflict, ConflictKind, Severity, clock, span};
+use super::constraints::{Booking, Override, PatientConstraints, SequenceRule};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
 use super::hours::Closed;
-use super::model::{Appointment, Location, Resource};
+use super::model::{Appointment, Location, Resource, TravelMode};
 use super::travel::TravelModel;
 
 /// An appointment's place in a timeline: start and end (microseconds since
@@ -103,6 +106,8 @@ pub struct Diary {
     appointments: HashMap<Arc<str>, (Appointment, Key)>,
     patients: HashMap<String, Timeline>,
     resource_lines: HashMap<String, Timeline>,
+    constraints: HashMap<String, PatientConstraints>,
+    sequences: Vec<SequenceRule>,
     /// The smallest id, for range bounds without allocating.
     floor: Arc<str>,
 }
@@ -123,6 +128,8 @@ impl Diary {
             appointments: HashMap::new(),
             patients: HashMap::new(),
             resource_lines: HashMap::new(),
+            constraints: HashMap::new(),
+            sequences: Vec::new(),
             floor: Arc::from(""),
         }
     }
@@ -166,6 +173,102 @@ impl Diary {
         }
         self.resources.insert(resource.id.clone(), resource);
         Ok(())
+    }
+
+    /// Sets (or replaces) a person's constraints. Unavailable periods must
+    /// end after they start, preferred windows must open before they close,
+    /// and `max_per_day` must be at least 1.
+    pub fn set_constraints(
+        &mut self,
+        patient: &str,
+        constraints: PatientConstraints,
+    ) -> Result<(), AppointmentError> {
+        let bad = |message: &str| {
+            AppointmentError::new(
+                K::InvalidConstraint {
+                    message: message.to_owned(),
+                },
+                None,
+            )
+        };
+        if constraints.max_per_day == Some(0) {
+            return Err(bad("max_per_day must be at least 1"));
+        }
+        if constraints.unavailable.iter().any(|(s, e)| e <= s) {
+            return Err(bad("an unavailable period must end after it starts"));
+        }
+        if let Some(p) = &constraints.preferred {
+            if p.weekly.iter().flatten().any(|(o, c)| o >= c) {
+                return Err(bad("a preferred window must open before it closes"));
+            }
+        }
+        self.constraints.insert(patient.to_owned(), constraints);
+        Ok(())
+    }
+
+    /// Adds a sequencing rule between two service types.
+    pub fn add_sequence_rule(&mut self, rule: SequenceRule) -> Result<(), AppointmentError> {
+        if rule.first.trim().is_empty()
+            || rule.then.trim().is_empty()
+            || rule.min_days > rule.max_days
+        {
+            return Err(AppointmentError::new(
+                K::InvalidConstraint {
+                    message: "a sequence rule needs two service types and min_days <= max_days"
+                        .into(),
+                },
+                None,
+            ));
+        }
+        self.sequences.push(rule);
+        Ok(())
+    }
+
+    /// The travel mode used for journeys to `a`: patient transport when the
+    /// person needs it, else the appointment's own (or the model's default).
+    pub(crate) fn mode_for(&self, a: &Appointment) -> Option<TravelMode> {
+        match self.constraints.get(&a.patient) {
+            Some(c) if c.needs_patient_transport => Some(TravelMode::PatientTransport),
+            _ => a.travel_mode,
+        }
+    }
+
+    /// Checks `appointment` and adds it when nothing blocks it, or when an
+    /// override records who decided (a role) and why. Warnings never stop a
+    /// booking. Errors: `appointment.blocked` (blocking conflicts and no
+    /// override), `appointment.override_needs_reason` (an empty role or
+    /// reason), and the errors of [`check`](Self::check) and [`add`](Self::add).
+    pub fn book(
+        &mut self,
+        appointment: Appointment,
+        override_: Option<Override>,
+    ) -> Result<Booking, AppointmentError> {
+        let conflicts = self.check(&appointment)?;
+        let blocking = conflicts
+            .iter()
+            .filter(|c| c.severity == Severity::Block)
+            .count();
+        let overridden = match (blocking, override_) {
+            (0, _) => None,
+            (n, None) => {
+                return Err(AppointmentError::new(
+                    K::Blocked { conflicts: n },
+                    Some(&appointment.id),
+                ));
+            }
+            (_, Some(o)) if o.by_role.trim().is_empty() || o.reason.trim().is_empty() => {
+                return Err(AppointmentError::new(
+                    K::OverrideNeedsReason,
+                    Some(&appointment.id),
+                ));
+            }
+            (_, Some(o)) => Some(o),
+        };
+        self.add(appointment)?;
+        Ok(Booking {
+            conflicts,
+            overridden,
+        })
     }
 
     /// How many appointments it holds (any status).
@@ -352,6 +455,7 @@ impl Diary {
                 None => {}
             }
         }
+        self.constraint_conflicts(appointment, &key, &mut out);
         Ok(out)
     }
 
@@ -368,10 +472,11 @@ impl Diary {
             return None;
         }
         let (f, t) = (self.locations.get(from)?, self.locations.get(to)?);
-        Some(
-            self.travel
-                .seconds((from, (f.lat, f.lon)), (to, (t.lat, t.lon)), b.travel_mode),
-        )
+        Some(self.travel.seconds(
+            (from, (f.lat, f.lon)),
+            (to, (t.lat, t.lon)),
+            self.mode_for(b),
+        ))
     }
 
     /// Travel clashes with the appointments just before and just after in
@@ -548,7 +653,7 @@ impl Diary {
                     .as_deref()
                     .and_then(|l| place_index.get(l).copied()),
             );
-            cols.mode.push(a.travel_mode);
+            cols.mode.push(self.mode_for(a));
         }
         let id = |i: u32| cols.ids.get(i as usize).copied().unwrap_or("").to_owned();
         super::bulk::find_all(&cols, &self.travel)
@@ -564,5 +669,164 @@ impl Diary {
                     .map(|r| (*r).to_owned()),
             })
             .collect()
+    }
+}
+
+/// The UTC instants a Europe/London date starts and ends (midnight always
+/// exists and is unique in London: the clocks change at 01:00 UTC).
+fn london_day(date: NaiveDate) -> (i64, i64) {
+    let start = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| from_london(t, Disambiguation::Earlier).ok())
+            .map_or(i64::MIN, micros)
+    };
+    (start(date), date.succ_opt().map_or(i64::MAX, start))
+}
+
+impl Diary {
+    /// The person's own constraints, their carer's availability, and the
+    /// sequencing rules for the appointment's service type.
+    fn constraint_conflicts(&self, appt: &Appointment, key: &Key, out: &mut Vec<Conflict>) {
+        let (s, e) = (key.0, key.1);
+        let me = &*key.2;
+        let conflict = |kind, severity, with: Vec<String>, detail: String| Conflict {
+            kind,
+            severity,
+            with,
+            resource: None,
+            detail,
+        };
+        if let Some(c) = self.constraints.get(&appt.patient) {
+            if let Some(max) = c.max_per_day {
+                let day = to_london(appt.start).local().date();
+                let (lo, hi) = london_day(day);
+                let same_day: Vec<String> = self
+                    .patients
+                    .get(&appt.patient)
+                    .map(|t| {
+                        t.overlapping(lo, hi, &self.floor)
+                            .filter(|k| &*k.2 != me && k.0 >= lo)
+                            .map(|k| k.2.to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let count = same_day.len() + 1;
+                if count as u64 > u64::from(max) {
+                    out.push(conflict(
+                        ConflictKind::PatientConstraint,
+                        Severity::Block,
+                        same_day,
+                        format!(
+                            "the person can manage at most {max} appointment(s) a day; {} {} would have {}",
+                            day.weekday(),
+                            day.format("%-d %b %Y"),
+                            count
+                        ),
+                    ));
+                }
+            }
+            for (us, ue) in &c.unavailable {
+                if micros(*us) < e && micros(*ue) > s {
+                    out.push(conflict(
+                        ConflictKind::PatientConstraint,
+                        Severity::Block,
+                        vec![],
+                        format!("the person is unavailable {}", span(*us, *ue)),
+                    ));
+                }
+            }
+            if let Some(p) = &c.preferred {
+                if p.check(appt.start, appt.end).is_some() {
+                    out.push(conflict(
+                        ConflictKind::PatientConstraint,
+                        Severity::Warn,
+                        vec![],
+                        format!(
+                            "outside the times the person prefers ({})",
+                            span(appt.start, appt.end)
+                        ),
+                    ));
+                }
+            }
+            if let Some(carer) = &c.carer {
+                if let Some(t) = self.patients.get(carer) {
+                    for other in t.overlapping(s, e, &self.floor).filter(|k| &*k.2 != me) {
+                        out.push(conflict(
+                            ConflictKind::Carer,
+                            Severity::Block,
+                            vec![other.2.to_string()],
+                            format!(
+                                "the carer who must attend is booked elsewhere: {} ({})",
+                                other.2,
+                                span(from_micros(other.0), from_micros(other.1))
+                            ),
+                        ));
+                    }
+                }
+                for (us, ue) in self
+                    .constraints
+                    .get(carer)
+                    .map(|cc| cc.unavailable.as_slice())
+                    .unwrap_or_default()
+                {
+                    if micros(*us) < e && micros(*ue) > s {
+                        out.push(conflict(
+                            ConflictKind::Carer,
+                            Severity::Block,
+                            vec![],
+                            format!(
+                                "the carer who must attend is unavailable {}",
+                                span(*us, *ue)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let Some(service) = &appt.service_type else {
+            return;
+        };
+        let day = to_london(appt.start).local().date();
+        for rule in self.sequences.iter().filter(|r| &r.then == service) {
+            let firsts: Vec<(i64, &str)> = self
+                .patients
+                .get(&appt.patient)
+                .map(|t| {
+                    t.set
+                        .iter()
+                        .filter(|k| &*k.2 != me)
+                        .filter_map(|k| self.appointments.get(&k.2))
+                        .filter(|(a, _)| a.service_type.as_deref() == Some(rule.first.as_str()))
+                        .map(|(a, _)| {
+                            let gap = day - to_london(a.start).local().date();
+                            (gap.num_days(), a.id.as_str())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (lo, hi) = (i64::from(rule.min_days), i64::from(rule.max_days));
+            if firsts.iter().any(|(gap, _)| (lo..=hi).contains(gap)) {
+                continue;
+            }
+            let detail = format!(
+                "a {} is needed {lo}–{hi} days before a {}; {}",
+                rule.first,
+                rule.then,
+                match firsts
+                    .iter()
+                    .filter(|(g, _)| *g >= 0)
+                    .min_by_key(|(g, _)| *g)
+                {
+                    Some((g, id)) => format!("the nearest, {id}, is {g} day(s) before"),
+                    None => "none is booked before it".into(),
+                }
+            );
+            out.push(conflict(
+                ConflictKind::Sequencing,
+                Severity::Warn,
+                firsts.iter().map(|(_, id)| (*id).to_owned()).collect(),
+                detail,
+            ));
+        }
     }
 }

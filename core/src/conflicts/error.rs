@@ -85,6 +85,20 @@ pub enum AppointmentErrorKind {
         /// Which column and what was expected.
         message: String,
     },
+    /// A booking with blocking conflicts and no override.
+    #[error(
+        "the booking has {conflicts} blocking conflict(s); book with an override (role and reason) to proceed"
+    )]
+    Blocked {
+        /// How many blocking conflicts.
+        conflicts: usize,
+    },
+    /// A constraint or sequencing rule that cannot be used.
+    #[error("{message}")]
+    InvalidConstraint {
+        /// What is wrong.
+        message: String,
+    },
     /// A block-severity conflict booked over without a recorded reason.
     #[error("a blocking conflict can be overridden only with a recorded reason (who and why)")]
     OverrideNeedsReason,
@@ -104,6 +118,8 @@ impl AppointmentErrorKind {
             Self::InvalidSetup { .. } => "appointment.invalid_setup",
             Self::InvalidColumn { .. } => "appointment.invalid_column",
             Self::OverrideNeedsReason => "appointment.override_needs_reason",
+            Self::Blocked { .. } => "appointment.blocked",
+            Self::InvalidConstraint { .. } => "appointment.invalid_constraint",
         }
     }
 }

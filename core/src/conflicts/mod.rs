@@ -22,6 +22,7 @@ mod bulk;
 #[cfg(feature = "arrow")]
 mod columnar;
 mod conflict;
+mod constraints;
 mod diary;
 mod error;
 mod hours;
@@ -31,6 +32,7 @@ mod travel;
 #[cfg(feature = "arrow")]
 pub use columnar::{find_all_batch, find_all_batches, find_all_schema};
 pub use conflict::{Conflict, ConflictKind, Severity};
+pub use constraints::{Booking, Override, PatientConstraints, SequenceRule};
 pub use diary::{ConflictPair, Diary};
 pub use error::{AppointmentError, AppointmentErrorKind};
 pub use hours::OpeningHours;

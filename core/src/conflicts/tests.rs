@@ -725,3 +725,223 @@ mod columnar {
         let _ = batch.column(0).len();
     }
 }
+
+#[test]
+fn patient_constraints_and_carers() {
+    let mut d = setup();
+    let unavailable = (t(24, 13, 0), t(24, 17, 0));
+    d.set_constraints(
+        "p1",
+        PatientConstraints {
+            max_per_day: Some(2),
+            unavailable: vec![unavailable],
+            preferred: Some(OpeningHours::weekdays(hm(10, 0), hm(14, 0))),
+            carer: Some("c1".into()),
+            needs_patient_transport: false,
+        },
+    )
+    .unwrap();
+    d.set_constraints(
+        "c1",
+        PatientConstraints {
+            unavailable: vec![(t(26, 9, 0), t(26, 12, 0))],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    d.add(appt("A2", "p1", t(23, 11, 0), t(23, 11, 30)))
+        .unwrap();
+    // A third that day: over the limit of two.
+    let c = d
+        .check(&appt("A3", "p1", t(23, 13, 0), t(23, 13, 30)))
+        .unwrap();
+    assert_eq!(
+        kinds(&c),
+        [("patient_constraint", vec!["A1".to_owned(), "A2".to_owned()])]
+    );
+    assert!(c[0].detail.contains("at most 2"), "{}", c[0].detail);
+    // Unavailable on Tuesday afternoon; and 15:00 is outside the preferred 10:00–14:00 (a warning).
+    let c = d
+        .check(&appt("A4", "p1", t(24, 15, 0), t(24, 15, 30)))
+        .unwrap();
+    assert_eq!(
+        c.iter()
+            .map(|c| (c.kind.key(), c.severity))
+            .collect::<Vec<_>>(),
+        [
+            ("patient_constraint", Severity::Block),
+            ("patient_constraint", Severity::Warn)
+        ]
+    );
+    // The carer is booked elsewhere, then unavailable.
+    d.add(appt("C1", "c1", t(25, 11, 0), t(25, 12, 0))).unwrap();
+    let c = d
+        .check(&appt("A5", "p1", t(27, 11, 30), t(27, 12, 0)))
+        .unwrap();
+    assert!(c.is_empty(), "{c:?}");
+    let c = d
+        .check(&appt("A5", "p1", t(26, 11, 30), t(26, 12, 0)))
+        .unwrap();
+    assert_eq!(kinds(&c), [("carer", vec![])]);
+    let c = d
+        .check(&Appointment {
+            location: Some("hospital".into()),
+            ..appt("A6", "p1", t(25, 11, 30), t(25, 12, 30))
+        })
+        .unwrap();
+    assert_eq!(kinds(&c), [("carer", vec!["C1".to_owned()])]);
+    // Bad constraints are refused.
+    let bad = PatientConstraints {
+        max_per_day: Some(0),
+        ..Default::default()
+    };
+    assert_eq!(
+        d.set_constraints("p2", bad).unwrap_err().code(),
+        "appointment.invalid_constraint"
+    );
+}
+
+#[test]
+fn patient_transport_is_used_for_journeys() {
+    let mut d = Diary::default();
+    for (id, lat) in [("surgery", 53.8008), ("hospital", 53.9)] {
+        d.add_location(Location {
+            id: id.into(),
+            lat,
+            lon: -1.55,
+            hours: None,
+        })
+        .unwrap();
+    }
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    // By car (11 km × 1.3 at 30 km/h + 10 ≈ 39 min), 50 minutes is enough...
+    let mut next = Appointment {
+        location: Some("hospital".into()),
+        travel_mode: Some(TravelMode::Car),
+        ..appt("A2", "p1", t(23, 11, 20), t(23, 11, 50))
+    };
+    assert!(d.check(&next).unwrap().is_empty());
+    // ...but not by patient transport (20 km/h + 30 min ≈ 73 min), which the person needs.
+    d.set_constraints(
+        "p1",
+        PatientConstraints {
+            needs_patient_transport: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(&d.check(&next).unwrap()),
+        [("travel", vec!["A1".to_owned()])]
+    );
+    next.start = t(23, 11, 45);
+    next.end = t(23, 12, 15);
+    assert!(d.check(&next).unwrap().is_empty());
+}
+
+#[test]
+fn sequencing_warns_when_the_first_is_missing_or_out_of_range() {
+    let mut d = setup();
+    d.add_sequence_rule(SequenceRule {
+        first: "blood_test".into(),
+        then: "medication_review".into(),
+        min_days: 2,
+        max_days: 14,
+    })
+    .unwrap();
+    let review = |d: u32| Appointment {
+        service_type: Some("medication_review".into()),
+        ..appt("R1", "p1", t(d, 10, 0), t(d, 10, 30))
+    };
+    let c = d.check(&review(27)).unwrap();
+    assert_eq!(
+        c.iter()
+            .map(|c| (c.kind.key(), c.severity))
+            .collect::<Vec<_>>(),
+        [("sequencing", Severity::Warn)]
+    );
+    assert!(
+        c[0].detail.contains("none is booked before it"),
+        "{}",
+        c[0].detail
+    );
+    d.add(Appointment {
+        service_type: Some("blood_test".into()),
+        ..appt("B1", "p1", t(26, 9, 0), t(26, 9, 10))
+    })
+    .unwrap();
+    // One day after the blood test: too soon.
+    let c = d.check(&review(27)).unwrap();
+    assert!(
+        c[0].detail.contains("the nearest, B1, is 1 day(s) before"),
+        "{}",
+        c[0].detail
+    );
+    // Four days after: fine.
+    assert!(
+        d.check(&Appointment {
+            start: t(30, 10, 0),
+            end: t(30, 10, 30),
+            ..review(27)
+        })
+        .unwrap()
+        .is_empty()
+    );
+    let bad = SequenceRule {
+        first: "a".into(),
+        then: "b".into(),
+        min_days: 5,
+        max_days: 2,
+    };
+    assert_eq!(
+        d.add_sequence_rule(bad).unwrap_err().code(),
+        "appointment.invalid_constraint"
+    );
+}
+
+#[test]
+fn booking_over_a_block_needs_a_recorded_reason() {
+    let mut d = setup();
+    d.book(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)), None)
+        .unwrap();
+    let clash = appt("A2", "p1", t(23, 10, 15), t(23, 10, 45));
+    let e = d.book(clash.clone(), None).unwrap_err();
+    assert_eq!(
+        (e.code(), e.appointment.as_deref()),
+        ("appointment.blocked", Some("A2"))
+    );
+    let empty = Override {
+        by_role: "care_coordinator".into(),
+        reason: " ".into(),
+    };
+    assert_eq!(
+        d.book(clash.clone(), Some(empty)).unwrap_err().code(),
+        "appointment.override_needs_reason"
+    );
+    assert_eq!(d.len(), 1);
+    let why = Override {
+        by_role: "care_coordinator".into(),
+        reason: "SECRET joint visit agreed with the family".into(),
+    };
+    let booking = d.book(clash, Some(why.clone())).unwrap();
+    assert_eq!(booking.overridden, Some(why));
+    assert_eq!(booking.conflicts.len(), 1);
+    assert_eq!(d.len(), 2);
+    assert!(!format!("{booking:?}").contains("SECRET"));
+    // Warnings alone never stop a booking and need no override.
+    d.set_constraints(
+        "p3",
+        PatientConstraints {
+            preferred: Some(OpeningHours::weekdays(hm(9, 0), hm(10, 0))),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let b = d
+        .book(appt("A3", "p3", t(23, 15, 0), t(23, 15, 30)), None)
+        .unwrap();
+    assert_eq!((b.conflicts.len(), b.overridden), (1, None));
+}
