@@ -111,6 +111,10 @@ impl Error {
             Self::Record(_) => ErrorKind::InvalidInput,
             Self::Directory(_) => ErrorKind::InvalidRules,
             Self::Referral(_) => ErrorKind::InvalidInput,
+            Self::Appointment(AppointmentError {
+                kind: crate::conflicts::AppointmentErrorKind::LocalTime { .. },
+                ..
+            }) => ErrorKind::LocalTime,
             Self::Appointment(_) => ErrorKind::InvalidInput,
         }
     }
@@ -417,6 +421,14 @@ const CATALOGUE: &[CodeInfo] = &[
     CodeInfo {
         code: "appointment.invalid_column",
         summary: "A table column for appointments that is missing or of the wrong type.",
+    },
+    CodeInfo {
+        code: "appointment.invalid_recurrence",
+        summary: "A recurrence rule that is malformed or uses a part not supported.",
+    },
+    CodeInfo {
+        code: "appointment.local_time",
+        summary: "An occurrence's London wall time is skipped or doubled by a clock change.",
     },
     CodeInfo {
         code: "appointment.blocked",

@@ -830,3 +830,233 @@ impl Diary {
         }
     }
 }
+
+/// One occurrence of a recurring appointment, and its clashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The occurrence, with id `<template id>@<YYYY-MM-DD>`.
+    pub appointment: Appointment,
+    /// Every clash it would have with the diary.
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Diary {
+    /// The occurrences of `template` repeated by `rule` in Europe/London wall
+    /// time (a 10:00 appointment stays at 10:00 across daylight saving, and
+    /// keeps its length), skipping `exdates`, up to `horizon` for open-ended
+    /// rules. A wall time the clocks skip or repeat on some date is an error
+    /// naming that date, never silently moved.
+    pub fn occurrences(
+        &self,
+        template: &Appointment,
+        rule: &super::Recurrence,
+        exdates: &[NaiveDate],
+        horizon: Option<NaiveDate>,
+    ) -> Result<Vec<Appointment>, AppointmentError> {
+        self.validate(template)?;
+        let length = template.end - template.start;
+        let start = to_london(template.start).local();
+        let with_id = |mut e: AppointmentError| {
+            e.appointment = Some(template.id.clone());
+            e
+        };
+        let mut out = Vec::new();
+        for wall in rule.expand(start, exdates, horizon).map_err(with_id)? {
+            let instant = from_london(wall, Disambiguation::Reject).map_err(|e| {
+                let problem = match e {
+                    crate::time::TimeError::AmbiguousLocalTime { .. } => "happens twice",
+                    _ => "does not exist",
+                };
+                with_id(AppointmentError::new(
+                    K::LocalTime {
+                        date: wall.date().to_string(),
+                        time: wall.time().format("%H:%M").to_string(),
+                        problem,
+                    },
+                    None,
+                ))
+            })?;
+            out.push(Appointment {
+                id: format!("{}@{}", template.id, wall.date()),
+                start: instant,
+                end: instant + length,
+                ..template.clone()
+            });
+        }
+        Ok(out)
+    }
+
+    /// Checks every occurrence of a recurring appointment against the diary,
+    /// one by one.
+    pub fn check_series(
+        &self,
+        template: &Appointment,
+        rule: &super::Recurrence,
+        exdates: &[NaiveDate],
+        horizon: Option<NaiveDate>,
+    ) -> Result<Vec<Occurrence>, AppointmentError> {
+        self.occurrences(template, rule, exdates, horizon)?
+            .into_iter()
+            .map(|a| {
+                let conflicts = self.check(&a)?;
+                Ok(Occurrence {
+                    appointment: a,
+                    conflicts,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A time at which an appointment could be booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End (the template's length after `start`).
+    pub end: DateTime<Utc>,
+    /// Warnings it would carry (never a blocking conflict).
+    pub warnings: Vec<Conflict>,
+}
+
+/// A suggestion to move one appointment onto the day of another nearby,
+/// saving the person a journey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    /// The appointment that stays.
+    pub keep: String,
+    /// The appointment to move.
+    pub move_id: String,
+    /// Where it could go: straight after `keep`, allowing for the journey.
+    pub to: Slot,
+    /// Straight-line distance between the two places, km.
+    pub km: f64,
+}
+
+impl Diary {
+    /// The next `n` times, from `from`, at which `template` (its patient,
+    /// resources, place and length) has no blocking conflict: candidate
+    /// starts every `step_minutes` of London wall time between `earliest`
+    /// and `latest` each day, for up to `days` days. Opening hours, travel,
+    /// the person's constraints and carer apply through [`check`](Self::check);
+    /// warnings are returned with each slot.
+    pub fn suggest(
+        &self,
+        template: &Appointment,
+        from: DateTime<Utc>,
+        n: usize,
+        step_minutes: u32,
+        days: u32,
+        (earliest, latest): (chrono::NaiveTime, chrono::NaiveTime),
+    ) -> Result<Vec<Slot>, AppointmentError> {
+        self.validate(template)?;
+        if step_minutes == 0 || earliest >= latest {
+            return Err(AppointmentError::new(
+                K::InvalidSetup {
+                    message:
+                        "suggestions need a step of at least a minute and earliest before latest"
+                            .into(),
+                },
+                Some(&template.id),
+            ));
+        }
+        let length = template.end - template.start;
+        let step = chrono::Duration::minutes(i64::from(step_minutes));
+        let first_day = to_london(from).local().date();
+        let mut out = Vec::new();
+        for offset in 0..i64::from(days) {
+            let Some(day) = first_day.checked_add_signed(chrono::Duration::days(offset)) else {
+                break;
+            };
+            let mut wall = day.and_time(earliest);
+            while wall.time() <= latest && wall.date() == day && out.len() < n {
+                // Wall times the clocks skip or repeat are not offered.
+                if let Ok(start) = from_london(wall, Disambiguation::Reject) {
+                    if start >= from {
+                        let candidate = Appointment {
+                            start,
+                            end: start + length,
+                            ..template.clone()
+                        };
+                        let found = self.check(&candidate)?;
+                        if found.iter().all(|c| c.severity != Severity::Block) {
+                            out.push(Slot {
+                                start,
+                                end: start + length,
+                                warnings: found,
+                            });
+                        }
+                    }
+                }
+                wall += step;
+            }
+            if out.len() >= n {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Same-day bundling for one person: for each pair of their appointments
+    /// on different London days at places within `max_km` of each other,
+    /// the later one moved to straight after the earlier (allowing for the
+    /// journey, rounded up to 5 minutes), when that has no blocking conflict.
+    pub fn bundles(&self, patient: &str, max_km: f64) -> Vec<Bundle> {
+        let Some(t) = self.patients.get(patient) else {
+            return Vec::new();
+        };
+        let mine: Vec<&Appointment> = t
+            .set
+            .iter()
+            .filter_map(|k| self.appointments.get(&k.2).map(|(a, _)| a))
+            .collect();
+        let mut out = Vec::new();
+        for (i, a) in mine.iter().enumerate() {
+            for b in mine.iter().skip(i + 1) {
+                let (day_a, day_b) = (
+                    to_london(a.start).local().date(),
+                    to_london(b.start).local().date(),
+                );
+                if day_a == day_b {
+                    continue;
+                }
+                let (Some(la), Some(lb)) = (
+                    a.location.as_ref().and_then(|l| self.locations.get(l)),
+                    b.location.as_ref().and_then(|l| self.locations.get(l)),
+                ) else {
+                    continue;
+                };
+                let km = super::travel::haversine_km((la.lat, la.lon), (lb.lat, lb.lon));
+                if km > max_km {
+                    continue;
+                }
+                let journey = self
+                    .journey(a.location.as_deref(), b.location.as_deref(), b)
+                    .unwrap_or(0);
+                let gap = (journey + 299) / 300 * 300;
+                let start = a.end + chrono::Duration::seconds(gap);
+                let moved = Appointment {
+                    start,
+                    end: start + (b.end - b.start),
+                    ..(*b).clone()
+                };
+                let Ok(found) = self.check(&moved) else {
+                    continue;
+                };
+                if found.iter().all(|c| c.severity != Severity::Block) {
+                    out.push(Bundle {
+                        keep: a.id.clone(),
+                        move_id: b.id.clone(),
+                        to: Slot {
+                            start: moved.start,
+                            end: moved.end,
+                            warnings: found,
+                        },
+                        km,
+                    });
+                }
+            }
+        }
+        out
+    }
+}

@@ -99,6 +99,23 @@ pub enum AppointmentErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// A recurrence rule that cannot be expanded.
+    #[error("recurrence: {message}")]
+    InvalidRecurrence {
+        /// What is wrong or not supported.
+        message: String,
+    },
+    /// A local time of an occurrence that does not exist or happens twice
+    /// in London (a daylight-saving change).
+    #[error("an occurrence on {date} at {time} {problem} in Europe/London")]
+    LocalTime {
+        /// The occurrence's date.
+        date: String,
+        /// The wall time.
+        time: String,
+        /// "does not exist" or "happens twice".
+        problem: &'static str,
+    },
     /// A block-severity conflict booked over without a recorded reason.
     #[error("a blocking conflict can be overridden only with a recorded reason (who and why)")]
     OverrideNeedsReason,
@@ -119,6 +136,8 @@ impl AppointmentErrorKind {
             Self::InvalidColumn { .. } => "appointment.invalid_column",
             Self::OverrideNeedsReason => "appointment.override_needs_reason",
             Self::Blocked { .. } => "appointment.blocked",
+            Self::InvalidRecurrence { .. } => "appointment.invalid_recurrence",
+            Self::LocalTime { .. } => "appointment.local_time",
             Self::InvalidConstraint { .. } => "appointment.invalid_constraint",
         }
     }

@@ -27,16 +27,18 @@ mod diary;
 mod error;
 mod hours;
 mod model;
+mod recurrence;
 mod travel;
 
 #[cfg(feature = "arrow")]
 pub use columnar::{find_all_batch, find_all_batches, find_all_schema};
 pub use conflict::{Conflict, ConflictKind, Severity};
 pub use constraints::{Booking, Override, PatientConstraints, SequenceRule};
-pub use diary::{ConflictPair, Diary};
+pub use diary::{Bundle, ConflictPair, Diary, Occurrence, Slot};
 pub use error::{AppointmentError, AppointmentErrorKind};
 pub use hours::OpeningHours;
 pub use model::{Appointment, Location, Resource, ResourceKind, Status, TravelMode};
+pub use recurrence::{ByDay, End, Frequency, Recurrence};
 pub use travel::{ModeSpeed, TravelModel, haversine_km};
 
 #[cfg(test)]

@@ -161,7 +161,7 @@ pub struct Resource {
 
 /// One appointment. The patient is an opaque reference (never an NHS number
 /// or a name); nothing here is printed by `Debug` except ids and status.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Appointment {
     /// Its id, unique in a diary.
     pub id: String,

@@ -945,3 +945,148 @@ fn booking_over_a_block_needs_a_recorded_reason() {
         .unwrap();
     assert_eq!((b.conflicts.len(), b.overridden), (1, None));
 }
+
+#[test]
+fn a_series_is_checked_occurrence_by_occurrence_in_london_time() {
+    let mut d = setup();
+    // Tuesdays at 10:00 London time, every 8 weeks, from 3 March 2026 (GMT)
+    // into BST: 10:00 stays 10:00, so the UTC time moves.
+    let first = Appointment {
+        resources: vec!["dr_a".into()],
+        ..appt(
+            "S",
+            "p1",
+            Utc.with_ymd_and_hms(2026, 3, 3, 10, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 3, 3, 10, 30, 0).unwrap(),
+        )
+    };
+    let rule = Recurrence::parse("FREQ=WEEKLY;INTERVAL=8;BYDAY=TU;COUNT=3").unwrap();
+    let occ = d.occurrences(&first, &rule, &[], None).unwrap();
+    let when: Vec<String> = occ
+        .iter()
+        .map(|a| format!("{} {}", a.id, crate::time::to_london(a.start)))
+        .collect();
+    assert_eq!(
+        when,
+        [
+            "S@2026-03-03 2026-03-03 10:00:00 GMT",
+            "S@2026-04-28 2026-04-28 10:00:00 BST",
+            "S@2026-06-23 2026-06-23 10:00:00 BST"
+        ]
+    );
+    assert!(occ.iter().all(|a| a.end - a.start == Duration::minutes(30)));
+    // Dr A is busy at the second occurrence.
+    d.add(Appointment {
+        resources: vec!["dr_a".into()],
+        ..appt(
+            "X",
+            "p9",
+            Utc.with_ymd_and_hms(2026, 4, 28, 9, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 4, 28, 9, 20, 0).unwrap(),
+        )
+    })
+    .unwrap();
+    let checked = d.check_series(&first, &rule, &[], None).unwrap();
+    let counts: Vec<usize> = checked.iter().map(|o| o.conflicts.len()).collect();
+    assert_eq!(counts, [0, 1, 0]);
+    assert_eq!(checked[1].conflicts[0].with, ["X"]);
+    // Skipping it with an exception date.
+    let checked = d
+        .check_series(
+            &first,
+            &rule,
+            &[chrono::NaiveDate::from_ymd_opt(2026, 4, 28).unwrap()],
+            None,
+        )
+        .unwrap();
+    assert_eq!(checked.len(), 2);
+}
+
+#[test]
+fn a_series_at_a_skipped_wall_time_is_an_error_naming_the_date() {
+    let d = Diary::default();
+    // Sundays at 01:30: on 29 March 2026 the clocks go from 01:00 to 02:00.
+    let start = Utc.with_ymd_and_hms(2026, 3, 22, 1, 30, 0).unwrap();
+    let first = Appointment {
+        location: None,
+        ..appt("S", "SECRET", start, start + Duration::minutes(30))
+    };
+    let rule = Recurrence::parse("FREQ=WEEKLY;COUNT=3").unwrap();
+    let e = d.occurrences(&first, &rule, &[], None).unwrap_err();
+    assert_eq!(e.code(), "appointment.local_time");
+    assert_eq!(
+        e.to_string(),
+        "appointment `S`: an occurrence on 2026-03-29 at 01:30 does not exist in Europe/London"
+    );
+    assert_eq!(crate::Error::from(e).kind(), crate::ErrorKind::LocalTime);
+}
+
+#[test]
+fn suggestions_skip_clashes_hours_and_constraints() {
+    let mut d = setup();
+    d.add(Appointment {
+        resources: vec!["dr_a".into()],
+        ..appt("A1", "p2", t(23, 9, 0), t(23, 10, 0))
+    })
+    .unwrap();
+    d.set_constraints(
+        "p1",
+        PatientConstraints {
+            unavailable: vec![(t(23, 10, 0), t(23, 11, 0))],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let want = Appointment {
+        resources: vec!["dr_a".into()],
+        ..appt("N", "p1", t(23, 8, 0), t(23, 8, 30))
+    };
+    let slots = d
+        .suggest(&want, t(23, 8, 0), 3, 30, 3, (hm(8, 0), hm(17, 0)))
+        .unwrap();
+    let starts: Vec<String> = slots
+        .iter()
+        .map(|s| s.start.format("%d %H:%M").to_string())
+        .collect();
+    // 08:00 and 08:30 are free; 09:00–10:00 is Dr A's; 10:00–11:00 the person is away.
+    assert_eq!(starts, ["23 08:00", "23 08:30", "23 11:00"]);
+    // Late on Friday: the surgery closes at 18:30, Saturday and Sunday it is closed.
+    let slots = d
+        .suggest(&want, t(27, 17, 0), 2, 30, 4, (hm(8, 0), hm(19, 0)))
+        .unwrap();
+    let starts: Vec<String> = slots
+        .iter()
+        .map(|s| s.start.format("%a %H:%M").to_string())
+        .collect();
+    assert_eq!(starts, ["Fri 17:00", "Fri 17:30"]);
+    let bad = d
+        .suggest(&want, t(23, 8, 0), 3, 0, 3, (hm(8, 0), hm(17, 0)))
+        .unwrap_err();
+    assert_eq!(bad.code(), "appointment.invalid_setup");
+}
+
+#[test]
+fn bundles_suggest_one_trip_for_nearby_places() {
+    let mut d = setup();
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    // Next door, on Thursday: move it to Monday after A1.
+    d.add(Appointment {
+        location: Some("clinic".into()),
+        ..appt("A2", "p1", t(26, 14, 0), t(26, 14, 20))
+    })
+    .unwrap();
+    // The hospital is 11 km away: not bundled at 2 km.
+    d.add(Appointment {
+        location: Some("hospital".into()),
+        ..appt("A3", "p1", t(27, 14, 0), t(27, 14, 20))
+    })
+    .unwrap();
+    let b = d.bundles("p1", 2.0);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!((b[0].keep.as_str(), b[0].move_id.as_str()), ("A1", "A2"));
+    // The 10-minute buffer plus a few metres at 30 km/h, rounded up to 5 minutes: 15.
+    assert_eq!(b[0].to.start, t(23, 10, 45));
+    assert!(b[0].km < 0.1);
+    assert!(d.bundles("nobody", 2.0).is_empty());
+}
