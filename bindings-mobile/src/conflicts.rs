@@ -343,6 +343,49 @@ pub struct Booking {
     pub overridden: Option<Override>,
 }
 
+/// One occurrence of a recurring appointment, and its clashes.
+#[derive(Clone, PartialEq, uniffi::Record)]
+pub struct Occurrence {
+    /// Its id, `<template id>@<YYYY-MM-DD>`.
+    pub id: String,
+    /// Start.
+    pub start: SystemTime,
+    /// End.
+    pub end: SystemTime,
+    /// Its clashes with the diary.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A time at which an appointment could be booked.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Slot {
+    /// Start.
+    pub start: SystemTime,
+    /// End.
+    pub end: SystemTime,
+    /// Warnings it would carry.
+    pub warnings: Vec<Conflict>,
+}
+
+/// A suggestion to move one appointment next to another nearby.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Bundle {
+    /// The appointment that stays.
+    pub keep: String,
+    /// The appointment to move.
+    pub move_id: String,
+    /// Its new start.
+    pub start: SystemTime,
+    /// Its new end.
+    pub end: SystemTime,
+    /// Distance between the places, km.
+    pub km: f64,
+}
+
+fn time(t: chrono::DateTime<chrono::Utc>) -> Result<SystemTime, CarecoordError> {
+    Ok(convert::system_time(t)?)
+}
+
 /// A diary of appointments that names every clash before a booking. Safe to
 /// share between threads.
 #[derive(Debug, uniffi::Object)]
@@ -491,6 +534,96 @@ impl Diary {
                 reason: o.reason,
             }),
         })
+    }
+
+    /// Repeats the appointment by an RFC 5545 `rrule` in London wall time,
+    /// skipping `exdates`, up to `horizon` for open-ended rules, and checks
+    /// every occurrence.
+    pub fn check_series(
+        &self,
+        appointment: Appointment,
+        rrule: String,
+        exdates: Vec<CalendarDate>,
+        horizon: Option<CalendarDate>,
+    ) -> Result<Vec<Occurrence>, CarecoordError> {
+        let a = core::Appointment::try_from(appointment)?;
+        let rule = core::Recurrence::parse(&rrule).map_err(|e| core::AppointmentError {
+            appointment: Some(a.id.clone()),
+            ..e
+        })?;
+        let exdates = exdates
+            .into_iter()
+            .map(|d| d.to_core("exdates"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let horizon = horizon.map(|h| h.to_core("horizon")).transpose()?;
+        let found = self.with(|d| d.check_series(&a, &rule, &exdates, horizon))?;
+        found
+            .into_iter()
+            .map(|o| {
+                Ok(Occurrence {
+                    start: time(o.appointment.start)?,
+                    end: time(o.appointment.end)?,
+                    id: o.appointment.id,
+                    conflicts: o.conflicts.into_iter().map(Conflict::from).collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// The next `n` times from `after` with no blocking conflict: starts every
+    /// `stepMinutes` between `earliest` and `latest` (London, `HH:MM`) for up
+    /// to `days` days.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "mirrors the Python keyword arguments one to one"
+    )]
+    pub fn suggest(
+        &self,
+        appointment: Appointment,
+        after: SystemTime,
+        n: u32,
+        step_minutes: u32,
+        days: u32,
+        earliest: String,
+        latest: String,
+    ) -> Result<Vec<Slot>, CarecoordError> {
+        let a = core::Appointment::try_from(appointment)?;
+        let after = convert::instant(after, "after")?;
+        let parse = |t: &str| {
+            NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| CarecoordError::InvalidAppointment {
+                code: "appointment.invalid_setup".into(),
+                detail: format!("`{t}` is not HH:MM"),
+                appointment: None,
+            })
+        };
+        let window = (parse(&earliest)?, parse(&latest)?);
+        let slots = self.with(|d| d.suggest(&a, after, n as usize, step_minutes, days, window))?;
+        slots
+            .into_iter()
+            .map(|s| {
+                Ok(Slot {
+                    start: time(s.start)?,
+                    end: time(s.end)?,
+                    warnings: s.warnings.into_iter().map(Conflict::from).collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// Same-day bundling for one person (places within `maxKm`).
+    pub fn bundles(&self, patient: String, max_km: f64) -> Result<Vec<Bundle>, CarecoordError> {
+        self.with(|d| d.bundles(&patient, max_km))
+            .into_iter()
+            .map(|b| {
+                Ok(Bundle {
+                    start: time(b.to.start)?,
+                    end: time(b.to.end)?,
+                    keep: b.keep,
+                    move_id: b.move_id,
+                    km: b.km,
+                })
+            })
+            .collect()
     }
 
     /// Every clash the appointment would have with the diary.

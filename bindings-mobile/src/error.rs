@@ -144,6 +144,18 @@ impl From<Error> for CarecoordError {
                 help: e.help(),
             },
             Error::Referral(_) => Self::InvalidReferral { code, detail },
+            Error::Appointment(carecoord::conflicts::AppointmentError {
+                kind:
+                    carecoord::conflicts::AppointmentErrorKind::LocalTime {
+                        problem: "happens twice",
+                        ..
+                    },
+                ..
+            }) => Self::AmbiguousLocalTime { code, detail },
+            Error::Appointment(carecoord::conflicts::AppointmentError {
+                kind: carecoord::conflicts::AppointmentErrorKind::LocalTime { .. },
+                ..
+            }) => Self::NonexistentLocalTime { code, detail },
             Error::Appointment(e) => Self::InvalidAppointment {
                 code,
                 detail,

@@ -708,9 +708,21 @@ public protocol DiaryProtocol: AnyObject, Sendable {
     func book(appointment: Appointment, override: Override?) throws  -> Booking
     
     /**
+     * Same-day bundling for one person (places within `maxKm`).
+     */
+    func bundles(patient: String, maxKm: Double) throws  -> [Bundle]
+    
+    /**
      * Every clash the appointment would have with the diary.
      */
     func check(appointment: Appointment) throws  -> [Conflict]
+    
+    /**
+     * Repeats the appointment by an RFC 5545 `rrule` in London wall time,
+     * skipping `exdates`, up to `horizon` for open-ended rules, and checks
+     * every occurrence.
+     */
+    func checkSeries(appointment: Appointment, rrule: String, exdates: [CalendarDate], horizon: CalendarDate?) throws  -> [Occurrence]
     
     /**
      * Every clash in the diary, by kind then appointment order.
@@ -731,6 +743,13 @@ public protocol DiaryProtocol: AnyObject, Sendable {
      * How many appointments it holds.
      */
     func size()  -> UInt64
+    
+    /**
+     * The next `n` times from `after` with no blocking conflict: starts every
+     * `stepMinutes` between `earliest` and `latest` (London, `HH:MM`) for up
+     * to `days` days.
+     */
+    func suggest(appointment: Appointment, after: Date, n: UInt32, stepMinutes: UInt32, days: UInt32, earliest: String, latest: String) throws  -> [Slot]
     
 }
 /**
@@ -874,6 +893,20 @@ open func book(appointment: Appointment, override: Override?)throws  -> Booking 
 }
     
     /**
+     * Same-day bundling for one person (places within `maxKm`).
+     */
+open func bundles(patient: String, maxKm: Double)throws  -> [Bundle]  {
+    return try  FfiConverterSequenceTypeBundle.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_bundles(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(patient),
+        FfiConverterDouble.lower(maxKm),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every clash the appointment would have with the diary.
      */
 open func check(appointment: Appointment)throws  -> [Conflict]  {
@@ -882,6 +915,24 @@ open func check(appointment: Appointment)throws  -> [Conflict]  {
     uniffi_carecoord_mobile_fn_method_diary_check(
             self.uniffiCloneHandle(),
         FfiConverterTypeAppointment_lower(appointment),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Repeats the appointment by an RFC 5545 `rrule` in London wall time,
+     * skipping `exdates`, up to `horizon` for open-ended rules, and checks
+     * every occurrence.
+     */
+open func checkSeries(appointment: Appointment, rrule: String, exdates: [CalendarDate], horizon: CalendarDate?)throws  -> [Occurrence]  {
+    return try  FfiConverterSequenceTypeOccurrence.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_check_series(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAppointment_lower(appointment),
+        FfiConverterString.lower(rrule),
+        FfiConverterSequenceTypeCalendarDate.lower(exdates),
+        FfiConverterOptionTypeCalendarDate.lower(horizon),uniffiCallStatus
     )
 })
 }
@@ -931,6 +982,27 @@ open func size() -> UInt64  {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_diary_size(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next `n` times from `after` with no blocking conflict: starts every
+     * `stepMinutes` between `earliest` and `latest` (London, `HH:MM`) for up
+     * to `days` days.
+     */
+open func suggest(appointment: Appointment, after: Date, n: UInt32, stepMinutes: UInt32, days: UInt32, earliest: String, latest: String)throws  -> [Slot]  {
+    return try  FfiConverterSequenceTypeSlot.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_diary_suggest(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAppointment_lower(appointment),
+        FfiConverterTimestamp.lower(after),
+        FfiConverterUInt32.lower(n),
+        FfiConverterUInt32.lower(stepMinutes),
+        FfiConverterUInt32.lower(days),
+        FfiConverterString.lower(earliest),
+        FfiConverterString.lower(latest),uniffiCallStatus
     )
 })
 }
@@ -2479,6 +2551,105 @@ public func FfiConverterTypeBooking_lower(_ value: Booking) -> RustBuffer {
 
 
 /**
+ * A suggestion to move one appointment next to another nearby.
+ */
+public struct Bundle: Equatable, Hashable {
+    /**
+     * The appointment that stays.
+     */
+    public var keep: String
+    /**
+     * The appointment to move.
+     */
+    public var moveId: String
+    /**
+     * Its new start.
+     */
+    public var start: Date
+    /**
+     * Its new end.
+     */
+    public var end: Date
+    /**
+     * Distance between the places, km.
+     */
+    public var km: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The appointment that stays.
+         */keep: String, 
+        /**
+         * The appointment to move.
+         */moveId: String, 
+        /**
+         * Its new start.
+         */start: Date, 
+        /**
+         * Its new end.
+         */end: Date, 
+        /**
+         * Distance between the places, km.
+         */km: Double) {
+        self.keep = keep
+        self.moveId = moveId
+        self.start = start
+        self.end = end
+        self.km = km
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Bundle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bundle {
+        return
+            try Bundle(
+                keep: FfiConverterString.read(from: &buf), 
+                moveId: FfiConverterString.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
+                km: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Bundle, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.keep, into: &buf)
+        FfiConverterString.write(value.moveId, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
+        FfiConverterDouble.write(value.km, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundle_lift(_ buf: RustBuffer) throws -> Bundle {
+    return try FfiConverterTypeBundle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundle_lower(_ value: Bundle) -> RustBuffer {
+    return FfiConverterTypeBundle.lower(value)
+}
+
+
+/**
  * A calendar date. Built from any three numbers; an impossible date (30
  * February) is refused with `InvalidDate` where it is used.
  */
@@ -3657,6 +3828,95 @@ public func FfiConverterTypeMatch_lower(_ value: Match) -> RustBuffer {
 
 
 /**
+ * One occurrence of a recurring appointment, and its clashes.
+ */
+public struct Occurrence: Equatable, Hashable {
+    /**
+     * Its id, `<template id>@<YYYY-MM-DD>`.
+     */
+    public var id: String
+    /**
+     * Start.
+     */
+    public var start: Date
+    /**
+     * End.
+     */
+    public var end: Date
+    /**
+     * Its clashes with the diary.
+     */
+    public var conflicts: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id, `<template id>@<YYYY-MM-DD>`.
+         */id: String, 
+        /**
+         * Start.
+         */start: Date, 
+        /**
+         * End.
+         */end: Date, 
+        /**
+         * Its clashes with the diary.
+         */conflicts: [Conflict]) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.conflicts = conflicts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Occurrence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOccurrence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Occurrence {
+        return
+            try Occurrence(
+                id: FfiConverterString.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Occurrence, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOccurrence_lift(_ buf: RustBuffer) throws -> Occurrence {
+    return try FfiConverterTypeOccurrence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOccurrence_lower(_ value: Occurrence) -> RustBuffer {
+    return FfiConverterTypeOccurrence.lower(value)
+}
+
+
+/**
  * When a location is open.
  */
 public struct OpeningHours: Equatable, Hashable {
@@ -4802,6 +5062,85 @@ public func FfiConverterTypeSequenceRule_lift(_ buf: RustBuffer) throws -> Seque
 #endif
 public func FfiConverterTypeSequenceRule_lower(_ value: SequenceRule) -> RustBuffer {
     return FfiConverterTypeSequenceRule.lower(value)
+}
+
+
+/**
+ * A time at which an appointment could be booked.
+ */
+public struct Slot: Equatable, Hashable {
+    /**
+     * Start.
+     */
+    public var start: Date
+    /**
+     * End.
+     */
+    public var end: Date
+    /**
+     * Warnings it would carry.
+     */
+    public var warnings: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start.
+         */start: Date, 
+        /**
+         * End.
+         */end: Date, 
+        /**
+         * Warnings it would carry.
+         */warnings: [Conflict]) {
+        self.start = start
+        self.end = end
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Slot: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlot: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Slot {
+        return
+            try Slot(
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Slot, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlot_lift(_ buf: RustBuffer) throws -> Slot {
+    return try FfiConverterTypeSlot.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlot_lower(_ value: Slot) -> RustBuffer {
+    return FfiConverterTypeSlot.lower(value)
 }
 
 
@@ -7053,6 +7392,30 @@ fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
+    typealias SwiftType = CalendarDate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCalendarDate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCalendarDate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOpeningHours: FfiConverterRustBuffer {
     typealias SwiftType = OpeningHours?
 
@@ -7192,6 +7555,31 @@ fileprivate struct FfiConverterSequenceTypeBankHoliday: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeBankHoliday.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBundle: FfiConverterRustBuffer {
+    typealias SwiftType = [Bundle]
+
+    public static func write(_ value: [Bundle], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBundle.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Bundle] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Bundle]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBundle.read(from: &buf))
         }
         return seq
     }
@@ -7425,6 +7813,31 @@ fileprivate struct FfiConverterSequenceTypeMatch: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeOccurrence: FfiConverterRustBuffer {
+    typealias SwiftType = [Occurrence]
+
+    public static func write(_ value: [Occurrence], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOccurrence.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Occurrence] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Occurrence]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOccurrence.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeOpeningWindow: FfiConverterRustBuffer {
     typealias SwiftType = [OpeningWindow]
 
@@ -7542,6 +7955,31 @@ fileprivate struct FfiConverterSequenceTypeRuleTrace: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRuleTrace.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSlot: FfiConverterRustBuffer {
+    typealias SwiftType = [Slot]
+
+    public static func write(_ value: [Slot], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSlot.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Slot] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Slot]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSlot.read(from: &buf))
         }
         return seq
     }
@@ -7895,7 +8333,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_book() != 42703) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_diary_bundles() != 2361) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_diary_check() != 26252) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 15502) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 32193) {
@@ -7908,6 +8352,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_size() != 37055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 42862) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_digits() != 54389) {

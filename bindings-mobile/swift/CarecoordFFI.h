@@ -369,9 +369,19 @@ void uniffi_carecoord_mobile_fn_method_diary_add_sequence_rule(uint64_t ptr, Rus
 RustBuffer uniffi_carecoord_mobile_fn_method_diary_book(uint64_t ptr, RustBuffer appointment, RustBuffer override_, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_BUNDLES
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_BUNDLES
+RustBuffer uniffi_carecoord_mobile_fn_method_diary_bundles(uint64_t ptr, RustBuffer patient, double max_km, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK
 RustBuffer uniffi_carecoord_mobile_fn_method_diary_check(uint64_t ptr, RustBuffer appointment, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK_SERIES
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_CHECK_SERIES
+RustBuffer uniffi_carecoord_mobile_fn_method_diary_check_series(uint64_t ptr, RustBuffer appointment, RustBuffer rrule, RustBuffer exdates, RustBuffer horizon, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_FIND_ALL
@@ -392,6 +402,11 @@ void uniffi_carecoord_mobile_fn_method_diary_set_constraints(uint64_t ptr, RustB
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SIZE
 uint64_t uniffi_carecoord_mobile_fn_method_diary_size(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SUGGEST
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIARY_SUGGEST
+RustBuffer uniffi_carecoord_mobile_fn_method_diary_suggest(uint64_t ptr, RustBuffer appointment, RustBuffer after, uint32_t n, uint32_t step_minutes, uint32_t days, RustBuffer earliest, RustBuffer latest, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_NHSNUMBER
@@ -1001,9 +1016,21 @@ uint16_t uniffi_carecoord_mobile_checksum_method_diary_book(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_BUNDLES
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_BUNDLES
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_bundles(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK
 uint16_t uniffi_carecoord_mobile_checksum_method_diary_check(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK_SERIES
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_CHECK_SERIES
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_check_series(void
     
 );
 #endif
@@ -1028,6 +1055,12 @@ uint16_t uniffi_carecoord_mobile_checksum_method_diary_set_constraints(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SIZE
 uint16_t uniffi_carecoord_mobile_checksum_method_diary_size(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SUGGEST
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIARY_SUGGEST
+uint16_t uniffi_carecoord_mobile_checksum_method_diary_suggest(void
     
 );
 #endif

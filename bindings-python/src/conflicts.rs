@@ -297,6 +297,82 @@ impl Diary {
         self.0.book(a, o).map(Booking).map_err(to_py_err)
     }
 
+    /// Repeats the appointment by an RFC 5545 ``rrule`` (DAILY, WEEKLY or
+    /// MONTHLY; INTERVAL, BYDAY, BYMONTHDAY, COUNT or UNTIL) in London wall
+    /// time, skipping ``exdates``, up to ``horizon`` for open-ended rules, and
+    /// checks every occurrence. Occurrence ids are ``<id>@<YYYY-MM-DD>``.
+    #[pyo3(signature = (appointment, rrule, *, exdates = Vec::new(), horizon = None))]
+    fn check_series(
+        &self,
+        appointment: &Bound<'_, PyAny>,
+        rrule: &str,
+        exdates: Vec<Bound<'_, PyAny>>,
+        horizon: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Occurrence>> {
+        let a = self::appointment(appointment)?;
+        let rule = core::Recurrence::parse(rrule).map_err(|e| {
+            to_py_err(core::AppointmentError {
+                appointment: Some(a.id.clone()),
+                ..e
+            })
+        })?;
+        let exdates = exdates
+            .iter()
+            .map(|d| convert::date(d, "exdates"))
+            .collect::<PyResult<Vec<_>>>()?;
+        let horizon = horizon.map(|h| convert::date(h, "horizon")).transpose()?;
+        let found = self
+            .0
+            .check_series(&a, &rule, &exdates, horizon)
+            .map_err(to_py_err)?;
+        Ok(found.into_iter().map(Occurrence).collect())
+    }
+
+    /// The next ``n`` times from ``after`` at which the appointment (its
+    /// patient, resources, place and length) has no blocking conflict:
+    /// starts every ``step_minutes`` between ``earliest`` and ``latest``
+    /// (London wall time, ``"HH:MM"``) for up to ``days`` days.
+    #[pyo3(signature = (appointment, *, after, n = 5, step_minutes = 15, days = 14, earliest = "08:00", latest = "18:00"))]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "keyword arguments with defaults, as Python callers expect"
+    )]
+    fn suggest(
+        &self,
+        appointment: &Bound<'_, PyAny>,
+        after: &Bound<'_, PyAny>,
+        n: usize,
+        step_minutes: u32,
+        days: u32,
+        earliest: &str,
+        latest: &str,
+    ) -> PyResult<Vec<Slot>> {
+        let a = self::appointment(appointment)?;
+        let after = convert::instant(after, "after")?;
+        let time = |t: &str| {
+            NaiveTime::parse_from_str(t, "%H:%M")
+                .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("`{t}` is not HH:MM")))
+        };
+        let window = (time(earliest)?, time(latest)?);
+        let slots = self
+            .0
+            .suggest(&a, after, n, step_minutes, days, window)
+            .map_err(to_py_err)?;
+        Ok(slots.into_iter().map(Slot).collect())
+    }
+
+    /// Same-day bundling for one person: appointments on different days at
+    /// places within ``max_km`` of each other, the later one moved to
+    /// straight after the earlier where nothing blocks it.
+    #[pyo3(signature = (patient, *, max_km = 2.0))]
+    fn bundles(&self, patient: &str, max_km: f64) -> Vec<Bundle> {
+        self.0
+            .bundles(patient, max_km)
+            .into_iter()
+            .map(Bundle)
+            .collect()
+    }
+
     /// Every clash the appointment would have with the diary: the patient
     /// double-booked, a resource over capacity, too little time to travel,
     /// outside opening hours, a bank holiday. Each names the other
@@ -363,6 +439,112 @@ impl Booking {
             } else {
                 "False"
             }
+        )
+    }
+}
+
+/// One occurrence of a recurring appointment, and its clashes.
+#[pyclass(module = "carecoord.conflicts", name = "Occurrence", frozen)]
+pub struct Occurrence(core::Occurrence);
+
+#[pymethods]
+impl Occurrence {
+    /// ``<template id>@<YYYY-MM-DD>``.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.0.appointment.id
+    }
+    /// Start (UTC).
+    #[getter]
+    fn start(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.appointment.start
+    }
+    /// End (UTC).
+    #[getter]
+    fn end(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.appointment.end
+    }
+    /// Its clashes with the diary.
+    #[getter]
+    fn conflicts(&self) -> Vec<Conflict> {
+        self.0.conflicts.iter().cloned().map(Conflict).collect()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Occurrence(id='{}', conflicts={})",
+            self.0.appointment.id,
+            self.0.conflicts.len()
+        )
+    }
+}
+
+/// A time at which an appointment could be booked.
+#[pyclass(module = "carecoord.conflicts", name = "Slot", frozen)]
+pub struct Slot(core::Slot);
+
+#[pymethods]
+impl Slot {
+    /// Start (UTC).
+    #[getter]
+    fn start(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.start
+    }
+    /// End (UTC).
+    #[getter]
+    fn end(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.end
+    }
+    /// Warnings it would carry.
+    #[getter]
+    fn warnings(&self) -> Vec<Conflict> {
+        self.0.warnings.iter().cloned().map(Conflict).collect()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Slot(start={}, warnings={})",
+            self.0.start.to_rfc3339(),
+            self.0.warnings.len()
+        )
+    }
+}
+
+/// A suggestion to move one appointment next to another nearby.
+#[pyclass(module = "carecoord.conflicts", name = "Bundle", frozen)]
+pub struct Bundle(core::Bundle);
+
+#[pymethods]
+impl Bundle {
+    /// The appointment that stays.
+    #[getter]
+    fn keep(&self) -> &str {
+        &self.0.keep
+    }
+    /// The appointment to move.
+    #[getter]
+    fn move_id(&self) -> &str {
+        &self.0.move_id
+    }
+    /// Its new start (UTC).
+    #[getter]
+    fn start(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.to.start
+    }
+    /// Its new end (UTC).
+    #[getter]
+    fn end(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.to.end
+    }
+    /// Distance between the two places, km.
+    #[getter]
+    fn km(&self) -> f64 {
+        self.0.km
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Bundle(keep='{}', move_id='{}', start={})",
+            self.0.keep,
+            self.0.move_id,
+            self.0.to.start.to_rfc3339()
         )
     }
 }
@@ -452,6 +634,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Diary>()?;
     m.add_class::<Conflict>()?;
     m.add_class::<Booking>()?;
+    m.add_class::<Occurrence>()?;
+    m.add_class::<Slot>()?;
+    m.add_class::<Bundle>()?;
     m.add_function(wrap_pyfunction!(find_all, m)?)?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! The classes are defined in Python so that they can also derive from the
 //! built-in `ValueError` and `TypeError`, which callers already catch.
 
+use carecoord::conflicts::AppointmentErrorKind;
 use carecoord::time::TimeError;
 use carecoord::{Error, ErrorKind};
 use pyo3::exceptions::PyRuntimeError;
@@ -17,7 +18,14 @@ fn class_name(err: &Error) -> &'static str {
         Error::Record(_) => "InvalidRecord",
         Error::Directory(_) => "DirectoryError",
         Error::Referral(_) => "InvalidReferral",
-        Error::Appointment(_) => "InvalidAppointment",
+        Error::Appointment(e) => match e.kind {
+            AppointmentErrorKind::LocalTime {
+                problem: "happens twice",
+                ..
+            } => "AmbiguousLocalTime",
+            AppointmentErrorKind::LocalTime { .. } => "NonexistentLocalTime",
+            _ => "InvalidAppointment",
+        },
         Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
         Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
         Error::Time(TimeError::AmbiguousLocalTime { .. }) => "AmbiguousLocalTime",

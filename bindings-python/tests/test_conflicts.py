@@ -197,3 +197,36 @@ def test_constraints_carers_sequencing_and_booking(diary: Diary) -> None:
     with pytest.raises(carecoord.InvalidAppointment) as e:
         diary.set_constraints("p9", max_per_day=0)
     assert e.value.code == "appointment.invalid_constraint"
+
+
+def test_series_suggestions_and_bundles(diary: Diary) -> None:
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    first = appt("S", "p1", datetime(2026, 3, 3, 10, tzinfo=london))
+    occ = diary.check_series(first, "FREQ=WEEKLY;INTERVAL=8;BYDAY=TU;COUNT=3")
+    assert [o.id for o in occ] == ["S@2026-03-03", "S@2026-04-28", "S@2026-06-23"]
+    # 10:00 London time every time: 10:00 UTC in winter, 09:00 UTC in summer.
+    assert [o.start.astimezone(london).hour for o in occ] == [10, 10, 10]
+    assert [o.start.hour for o in occ] == [10, 9, 9]
+    assert all(o.conflicts == [] for o in occ)
+    assert len(diary.check_series(first, "FREQ=WEEKLY;INTERVAL=8;BYDAY=TU;COUNT=3", exdates=[date(2026, 4, 28)])) == 2
+    with pytest.raises(carecoord.InvalidAppointment) as e:
+        diary.check_series(first, "FREQ=YEARLY")
+    assert e.value.code == "appointment.invalid_recurrence" and e.value.appointment == "S"
+    night = appt("N", "p1", datetime(2026, 3, 22, 1, 30, tzinfo=london), location="hospital")
+    with pytest.raises(carecoord.LocalTimeError) as lt:
+        diary.check_series(night, "FREQ=WEEKLY;COUNT=2")
+    assert lt.value.code == "appointment.local_time"
+
+    diary.add(appt("A1", "p2", at(23, 9), resources=["dr_a"], minutes=60))
+    slots = diary.suggest(appt("X", "p1", at(23, 8), resources=["dr_a"]), after=at(23, 8), n=3, step_minutes=30)
+    assert [s.start.strftime("%H:%M") for s in slots] == ["08:00", "08:30", "10:00"]
+    assert repr(slots[0]).startswith("Slot(start=2026-11-23T08:00:00")
+
+    diary.add_location("clinic", 53.8009, -1.5492)
+    diary.add(appt("B1", "p3", at(23, 10)))
+    diary.add(appt("B2", "p3", at(26, 14), location="clinic", minutes=20))
+    bundles = diary.bundles("p3", max_km=2.0)
+    assert [(b.keep, b.move_id, b.start) for b in bundles] == [("B1", "B2", at(23, 10, 45))]
+    assert bundles[0].km < 0.1

@@ -98,4 +98,26 @@ class ConflictsTest {
         assertTrue(b.conflicts.isNotEmpty())
         assertEquals(3uL, d.size())
     }
+
+    @Test
+    fun seriesSuggestionsAndBundles() {
+        val d = diary()
+        val first = appt("S", "p1", "2026-03-03T10:00:00Z", "2026-03-03T10:30:00Z")
+        val occ = d.checkSeries(first, "FREQ=WEEKLY;INTERVAL=8;BYDAY=TU;COUNT=3", emptyList(), null)
+        assertEquals(listOf("S@2026-03-03", "S@2026-04-28", "S@2026-06-23"), occ.map { it.id })
+        // 10:00 London time throughout: 09:00 UTC once British Summer Time starts.
+        assertEquals(Instant.parse("2026-04-28T09:00:00Z"), occ[1].start)
+        val bad = assertThrows<CarecoordException.InvalidAppointment> { d.checkSeries(first, "FREQ=YEARLY", emptyList(), null) }
+        assertEquals("appointment.invalid_recurrence", bad.code)
+        d.add(appt("A1", "p2", "2026-11-23T09:00:00Z", "2026-11-23T10:00:00Z", resources = listOf("dr_a")))
+        val want = appt("X", "p1", "2026-11-23T08:00:00Z", "2026-11-23T08:30:00Z", resources = listOf("dr_a"))
+        val slots = d.suggest(want, Instant.parse("2026-11-23T08:00:00Z"), 3u, 30u, 14u, "08:00", "18:00")
+        assertEquals(listOf("08:00", "08:30", "10:00").map { Instant.parse("2026-11-23T$it:00Z") }, slots.map { it.start })
+        d.addLocation("clinic", 53.8009, -1.5492, null)
+        d.add(appt("B1", "p3", "2026-11-23T10:00:00Z", "2026-11-23T10:30:00Z"))
+        d.add(appt("B2", "p3", "2026-11-26T14:00:00Z", "2026-11-26T14:20:00Z", location = "clinic"))
+        val b = d.bundles("p3", 2.0)
+        assertEquals(listOf("B2"), b.map { it.moveId })
+        assertEquals(Instant.parse("2026-11-23T10:45:00Z"), b[0].start)
+    }
 }

@@ -34,6 +34,9 @@ __all__ = [
     "Diary",
     "Conflict",
     "Booking",
+    "Occurrence",
+    "Slot",
+    "Bundle",
     "find_all",
 ]
 
@@ -360,6 +363,39 @@ class Booking:
     def override_reason(self) -> Optional[str]: ...
 
 @final
+class Occurrence:
+    @property
+    def id(self) -> str: ...
+    @property
+    def start(self) -> _dt.datetime: ...
+    @property
+    def end(self) -> _dt.datetime: ...
+    @property
+    def conflicts(self) -> list[Conflict]: ...
+
+@final
+class Slot:
+    @property
+    def start(self) -> _dt.datetime: ...
+    @property
+    def end(self) -> _dt.datetime: ...
+    @property
+    def warnings(self) -> list[Conflict]: ...
+
+@final
+class Bundle:
+    @property
+    def keep(self) -> str: ...
+    @property
+    def move_id(self) -> str: ...
+    @property
+    def start(self) -> _dt.datetime: ...
+    @property
+    def end(self) -> _dt.datetime: ...
+    @property
+    def km(self) -> float: ...
+
+@final
 class Diary:
     def __new__(cls, *, speed_kmh: Optional[float] = None, buffer_min: Optional[float] = None) -> Diary: ...
     def add_location(
@@ -391,6 +427,26 @@ class Diary:
         self, appointment: Mapping[str, Any], *, override_role: Optional[str] = None, override_reason: Optional[str] = None
     ) -> Booking: ...
     def remove(self, id: str) -> None: ...
+    def check_series(
+        self,
+        appointment: Mapping[str, Any],
+        rrule: str,
+        *,
+        exdates: Sequence[_Date] = ...,
+        horizon: Optional[_Date] = None,
+    ) -> list[Occurrence]: ...
+    def suggest(
+        self,
+        appointment: Mapping[str, Any],
+        *,
+        after: _Instant,
+        n: int = 5,
+        step_minutes: int = 15,
+        days: int = 14,
+        earliest: str = "08:00",
+        latest: str = "18:00",
+    ) -> list[Slot]: ...
+    def bundles(self, patient: str, *, max_km: float = 2.0) -> list[Bundle]: ...
     def check(self, appointment: Mapping[str, Any]) -> list[Conflict]: ...
     def find_all(self) -> list[tuple[str, str, str, Optional[str], Optional[str]]]: ...
     def __len__(self) -> int: ...

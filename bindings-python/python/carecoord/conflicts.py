@@ -24,6 +24,6 @@ entered-in-error, fulfilled and waitlist appointments never clash.
 
 from __future__ import annotations
 
-from carecoord._native import Booking, Conflict, Diary, find_all
+from carecoord._native import Booking, Bundle, Conflict, Diary, Occurrence, Slot, find_all
 
-__all__ = ["Booking", "Conflict", "Diary", "find_all"]
+__all__ = ["Booking", "Bundle", "Conflict", "Diary", "Occurrence", "Slot", "find_all"]
