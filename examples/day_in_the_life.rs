@@ -6,12 +6,18 @@
 //! review in working days around bank holidays, and reading appointment times
 //! in Europe/London across the daylight-saving changes; ranking the caseload
 //! by risk with reasons; and routing the week's referrals to services, the
-//! safeguarding concern to the named lead first.
+//! safeguarding concern to the named lead first; and booking a week of
+//! appointments: clashes named, an override recorded, a recurring review
+//! across the clock change, free slots and a journey saved.
 
 use std::error::Error as StdError;
 use std::path::PathBuf;
 
 use carecoord::caseload::RuleSet;
+use carecoord::conflicts::{
+    Appointment, Diary, Location, OpeningHours, Override, PatientConstraints, Recurrence, Resource,
+    ResourceKind, Status, TravelMode,
+};
 use carecoord::expr::{Type, Value};
 use carecoord::ids::NhsNumber;
 use carecoord::routing::{Directory, Outcome, Referral};
@@ -104,7 +110,9 @@ fn main() -> Result<(), Box<dyn StdError>> {
     println!();
     prioritise(today)?;
     println!();
-    route_referrals()
+    route_referrals()?;
+    println!();
+    book_week()
 }
 
 /// Ranks the bundled synthetic caseload with the sample rule set and shows
@@ -267,6 +275,193 @@ fn route_referrals() -> Result<(), Box<dyn StdError>> {
                 println!("    not {}: {}", e.service_id, why.join("; "));
             }
         }
+    }
+    Ok(())
+}
+
+/// Books the week of 23 November 2026 for three people and shows what the
+/// diary says: the clashes, an override, a recurring review across the clock
+/// change, free slots and a journey saved.
+fn book_week() -> Result<(), Box<dyn StdError>> {
+    let mut diary = Diary::default(); // cautious travel defaults
+    let weekdays =
+        |open: (u32, u32), close: (u32, u32)| -> Result<OpeningHours, Box<dyn StdError>> {
+            let t = |(h, m): (u32, u32)| chrono::NaiveTime::from_hms_opt(h, m, 0).ok_or("bad time");
+            Ok(OpeningHours::weekdays(t(open)?, t(close)?))
+        };
+    diary.add_location(Location {
+        id: "surgery".into(),
+        lat: 53.8196,
+        lon: -1.5806,
+        hours: Some(weekdays((8, 0), (18, 30))?),
+    })?;
+    diary.add_location(Location {
+        id: "community_clinic".into(),
+        lat: 53.8210,
+        lon: -1.5790,
+        hours: Some(weekdays((9, 0), (17, 0))?),
+    })?;
+    diary.add_location(Location {
+        id: "hospital".into(),
+        lat: 53.8023,
+        lon: -1.5531,
+        hours: None,
+    })?;
+    for (id, kind) in [
+        ("dr_patel", ResourceKind::Clinician),
+        ("nurse_jones", ResourceKind::Clinician),
+        ("pharmacist_lee", ResourceKind::Clinician),
+    ] {
+        diary.add_resource(Resource {
+            id: id.into(),
+            kind,
+            capacity: 1,
+        })?;
+    }
+    // Mrs K (p1) walks with a frame: at most two appointments a day, and her
+    // daughter (c1), who must come with her, works Wednesday mornings.
+    let at = |d: u32, h: u32, m: u32| {
+        parse_instant(&format!("2026-11-{d:02}T{h:02}:{m:02}:00Z"), "demo")
+    };
+    diary.set_constraints(
+        "p1",
+        PatientConstraints {
+            max_per_day: Some(2),
+            carer: Some("c1".into()),
+            ..Default::default()
+        },
+    )?;
+    diary.set_constraints(
+        "c1",
+        PatientConstraints {
+            unavailable: vec![(at(25, 8, 0)?, at(25, 13, 0)?)],
+            ..Default::default()
+        },
+    )?;
+    let appt = |id: &str, patient: &str, who: &str, place: &str, start, minutes: i64| Appointment {
+        id: id.into(),
+        patient: patient.into(),
+        resources: vec![who.into()],
+        location: Some(place.into()),
+        start,
+        end: start + chrono::Duration::minutes(minutes),
+        status: Status::Booked,
+        service_type: None,
+        travel_mode: Some(TravelMode::Walk),
+    };
+    println!("Booking the week of Monday 23 November 2026:");
+    let wanted = [
+        appt("K-1", "p1", "dr_patel", "surgery", at(23, 10, 0)?, 20),
+        appt("K-2", "p1", "nurse_jones", "hospital", at(23, 10, 40)?, 30),
+        appt(
+            "K-3",
+            "p1",
+            "pharmacist_lee",
+            "community_clinic",
+            at(25, 10, 0)?,
+            30,
+        ),
+        appt("M-1", "p2", "dr_patel", "surgery", at(23, 10, 10)?, 20),
+        appt("M-2", "p2", "nurse_jones", "surgery", at(27, 17, 45)?, 30),
+        appt("R-1", "p3", "nurse_jones", "surgery", at(24, 9, 0)?, 15),
+        appt(
+            "R-2",
+            "p3",
+            "pharmacist_lee",
+            "community_clinic",
+            at(26, 11, 0)?,
+            30,
+        ),
+    ];
+    for a in wanted {
+        let id = a.id.clone();
+        match diary.book(a.clone(), None) {
+            Ok(b) if b.conflicts.is_empty() => println!("  {id}: booked"),
+            Ok(b) => println!("  {id}: booked with {} warning(s)", b.conflicts.len()),
+            Err(e) if e.code() == "appointment.blocked" => {
+                println!("  {id}: not booked");
+                for c in diary.check(&a)? {
+                    println!("    - {c}");
+                }
+                let slots = diary.suggest(
+                    &a,
+                    a.start,
+                    3,
+                    15,
+                    7,
+                    (
+                        chrono::NaiveTime::from_hms_opt(8, 0, 0).ok_or("t")?,
+                        chrono::NaiveTime::from_hms_opt(17, 30, 0).ok_or("t")?,
+                    ),
+                )?;
+                let shown: Vec<String> = slots
+                    .iter()
+                    .map(|s| to_london(s.start).to_string())
+                    .collect();
+                println!("    free instead: {}", shown.join("; "));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // The practice decides to see M-1 at 10:10 anyway, and records why.
+    let m1 = appt("M-1", "p2", "dr_patel", "surgery", at(23, 10, 10)?, 20);
+    let booked = diary.book(
+        m1,
+        Some(Override {
+            by_role: "care_coordinator".into(),
+            reason: "joint review with Mrs K's GP".into(),
+        }),
+    )?;
+    println!(
+        "  M-1: booked over {} conflict(s) by override (role: {})",
+        booked.conflicts.len(),
+        booked.overridden.map(|o| o.by_role).unwrap_or_default()
+    );
+
+    // A medication review every 8 weeks on Tuesdays at 11:00, across the March clock change.
+    let review = Appointment {
+        service_type: Some("medication_review".into()),
+        ..appt(
+            "R-MR",
+            "p3",
+            "pharmacist_lee",
+            "surgery",
+            at(24, 11, 0)?,
+            30,
+        )
+    };
+    let rule = Recurrence::parse("FREQ=WEEKLY;INTERVAL=8;BYDAY=TU;COUNT=4")?;
+    println!("Recurring review for p3 (FREQ=WEEKLY;INTERVAL=8;BYDAY=TU;COUNT=4):");
+    for o in diary.check_series(&review, &rule, &[], None)? {
+        let state = if o.conflicts.is_empty() {
+            "free".to_owned()
+        } else {
+            format!("{} conflict(s)", o.conflicts.len())
+        };
+        println!(
+            "  {}  {}  {state}",
+            o.appointment.id,
+            to_london(o.appointment.start)
+        );
+    }
+    for b in diary.bundles("p3", 1.0) {
+        println!(
+            "Save a journey: move {} to {} (straight after {}, {:.1} km apart)",
+            b.move_id,
+            to_london(b.to.start),
+            b.keep,
+            b.km
+        );
+    }
+    println!("Every clash left in the diary:");
+    for c in diary.find_all() {
+        println!(
+            "  {} {} {} {}",
+            c.kind.key(),
+            c.a,
+            c.b.unwrap_or_default(),
+            c.resource.unwrap_or_default()
+        );
     }
     Ok(())
 }
