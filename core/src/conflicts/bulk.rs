@@ -1,14 +1,36 @@
 //! Every clash in a whole diary or table at once, by sort and sweep: each
 //! patient's and each resource's appointments in (start, end, id) order, one
 //! pass each. The same rules as [`Diary::check`](super::Diary::check).
-
-use std::cmp::Ordering;
+//!
+//! Patients and resources are identified by a key: a dense number for a
+//! diary, a 128-bit hash of the id for a table (so that a million rows need
+//! no hash table, whose random accesses cost more than everything else). The
+//! entries are partitioned by key into small buckets that fit in cache, each
+//! bucket sorted, and the runs of one key swept.
 
 use super::conflict::{ConflictKind, Severity};
 use super::diary::{Key, over_capacity};
 use super::hours::{Closed, OpeningHours};
 use super::model::TravelMode;
 use super::travel::TravelModel;
+
+/// Where an appointment is: a key that is equal for equal ids (checked
+/// against the ids themselves before two places are taken to be the same).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place<'a> {
+    pub key: u64,
+    pub id: &'a str,
+    pub at: (f64, f64),
+    pub hours: Option<&'a OpeningHours>,
+}
+
+/// One appointment's use of a resource.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Use<'a> {
+    pub appt: u32,
+    pub key: u128,
+    pub name: &'a str,
+}
 
 /// The columns the sweep reads; appointments by index.
 pub(crate) struct Columns<'a> {
@@ -17,53 +39,29 @@ pub(crate) struct Columns<'a> {
     pub start: Vec<i64>,
     pub end: Vec<i64>,
     pub occupies: Vec<bool>,
-    /// Patient group of each appointment.
-    pub patient: Vec<u32>,
-    /// (appointment, resource group) pairs.
-    pub uses: Vec<(u32, u32)>,
-    /// Capacity of each resource group.
+    /// The patient key of each appointment.
+    pub patient: Vec<u128>,
+    pub uses: Vec<Use<'a>>,
+    /// Capacity by resource key, where keys are dense (a diary); any other
+    /// key has capacity 1.
     pub capacity: Vec<u32>,
-    /// Location index of each appointment.
-    pub location: Vec<Option<u32>>,
-    /// Each location: id, (lat, lon), opening hours.
-    pub places: Vec<(&'a str, (f64, f64), Option<&'a OpeningHours>)>,
+    pub place: Vec<Option<Place<'a>>>,
     pub mode: Vec<Option<TravelMode>>,
 }
 
 /// One clash between two appointments (`b` is `None` for opening hours),
 /// `a` before `b` in (start, end, id) order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Found {
+pub(crate) struct Found<'a> {
     pub kind: ConflictKind,
     pub severity: Severity,
     pub a: u32,
     pub b: Option<u32>,
-    /// The resource group, for a resource overlap.
-    pub resource: Option<u32>,
+    /// The resource, for a resource overlap.
+    pub resource: Option<&'a str>,
 }
 
 impl Columns<'_> {
-    fn cmp(&self, x: u32, y: u32) -> Ordering {
-        let (x, y) = (x as usize, y as usize);
-        let key = |i: usize| {
-            (
-                self.start.get(i).copied().unwrap_or(0),
-                self.end.get(i).copied().unwrap_or(0),
-                self.ids.get(i).copied().unwrap_or(""),
-            )
-        };
-        key(x).cmp(&key(y))
-    }
-
-    fn key(&self, i: u32) -> Key {
-        let i = i as usize;
-        (
-            self.start.get(i).copied().unwrap_or(0),
-            self.end.get(i).copied().unwrap_or(0),
-            self.ids.get(i).copied().unwrap_or("").into(),
-        )
-    }
-
     fn id(&self, i: u32) -> &str {
         self.ids.get(i as usize).copied().unwrap_or("")
     }
@@ -75,74 +73,77 @@ impl Columns<'_> {
     fn e(&self, i: u32) -> i64 {
         self.end.get(i as usize).copied().unwrap_or(0)
     }
+
+    fn key(&self, i: u32) -> Key {
+        (self.s(i), self.e(i), self.id(i).into())
+    }
+
+    fn live(&self, i: u32) -> bool {
+        self.occupies.get(i as usize).copied().unwrap_or(false)
+    }
 }
 
-/// One appointment in a group, with its times inline so that sorting and
-/// sweeping read memory in order.
+/// One appointment of one group, with what the sweep reads inline so that
+/// sorting and sweeping read memory in order.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    group: u32,
-    idx: u32,
+struct Entry<P> {
+    key: u128,
     s: i64,
     e: i64,
+    idx: u32,
+    payload: P,
 }
 
-/// Groups `(group, appointment)` pairs, each group in (start, end, id) order:
-/// a counting sort by group, then a sort of each (small) group.
-fn grouped(cols: &Columns<'_>, pairs: impl Iterator<Item = (u32, u32)>) -> Vec<Entry> {
-    let pairs: Vec<Entry> = pairs
-        .map(|(group, idx)| Entry {
-            group,
-            idx,
-            s: cols.s(idx),
-            e: cols.e(idx),
-        })
-        .collect();
-    let groups = pairs
-        .iter()
-        .map(|p| p.group as usize + 1)
-        .max()
-        .unwrap_or(0);
-    let mut offsets = vec![0usize; groups + 1];
-    for p in &pairs {
-        if let Some(o) = offsets.get_mut(p.group as usize + 1) {
-            *o += 1;
+/// What the travel check needs of each patient entry.
+#[derive(Debug, Clone, Copy)]
+struct Where {
+    place: u64,
+    at: (f64, f64),
+    located: bool,
+    mode: Option<TravelMode>,
+}
+
+/// Groups entries by key, each group in (start, end, id) order: partitioned
+/// by a mix of the key into buckets small enough for the cache, then each
+/// bucket sorted (ids are compared only to break exact ties of time).
+fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>> {
+    const BITS: u32 = 10;
+    let bucket = |k: u128| -> usize {
+        let folded = (k as u64) ^ ((k >> 64) as u64);
+        (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - BITS)) as usize
+    };
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for x in &entries {
+        if let Some(c) = starts.get_mut(bucket(x.key) + 1) {
+            *c += 1;
         }
     }
-    for g in 0..groups {
-        let before = offsets.get(g).copied().unwrap_or(0);
-        if let Some(o) = offsets.get_mut(g + 1) {
-            *o += before;
+    for b in 0..(1usize << BITS) {
+        let before = starts.get(b).copied().unwrap_or(0);
+        if let Some(c) = starts.get_mut(b + 1) {
+            *c += before;
         }
     }
-    let mut out = vec![
-        Entry {
-            group: 0,
-            idx: 0,
-            s: 0,
-            e: 0
-        };
-        pairs.len()
-    ];
-    let mut next = offsets.clone();
-    for p in pairs {
-        if let Some(slot) = next.get_mut(p.group as usize) {
+    let mut out = entries.clone();
+    let mut next = starts.clone();
+    for x in entries {
+        if let Some(slot) = next.get_mut(bucket(x.key)) {
             if let Some(cell) = out.get_mut(*slot) {
-                *cell = p;
+                *cell = x;
             }
             *slot += 1;
         }
     }
-    for g in 0..groups {
+    for b in 0..(1usize << BITS) {
         let (lo, hi) = (
-            offsets.get(g).copied().unwrap_or(0),
-            offsets.get(g + 1).copied().unwrap_or(0),
+            starts.get(b).copied().unwrap_or(0),
+            starts.get(b + 1).copied().unwrap_or(0),
         );
         if let Some(slice) = out.get_mut(lo..hi) {
-            slice.sort_unstable_by(|a, b| {
-                (a.s, a.e)
-                    .cmp(&(b.s, b.e))
-                    .then_with(|| cols.id(a.idx).cmp(cols.id(b.idx)))
+            slice.sort_unstable_by(|x, y| {
+                (x.key, x.s, x.e)
+                    .cmp(&(y.key, y.s, y.e))
+                    .then_with(|| cols.id(x.idx).cmp(cols.id(y.idx)))
             });
         }
     }
@@ -150,69 +151,77 @@ fn grouped(cols: &Columns<'_>, pairs: impl Iterator<Item = (u32, u32)>) -> Vec<E
 }
 
 /// Overlapping pairs within each group: `a.start < b.end && b.start < a.end`.
-fn sweep(entries: &[Entry], mut emit: impl FnMut(u32, u32, u32)) {
-    let mut active: Vec<Entry> = Vec::new();
+fn sweep<P: Copy>(entries: &[Entry<P>], mut emit: impl FnMut(&Entry<P>, &Entry<P>)) {
+    let mut active: Vec<Entry<P>> = Vec::new();
     let mut group = None;
-    for &x in entries {
-        if group != Some(x.group) {
+    for x in entries {
+        if group != Some(x.key) {
             active.clear();
-            group = Some(x.group);
+            group = Some(x.key);
         }
         active.retain(|y| y.e > x.s);
         for y in &active {
             // y starts no later than x; it overlaps x if it also starts before x ends.
             if y.s < x.e {
-                emit(x.group, y.idx, x.idx);
+                emit(y, x);
             }
         }
-        active.push(x);
+        active.push(*x);
     }
 }
 
 /// Patient overlaps and travel clashes.
-fn patients(cols: &Columns<'_>, travel: &TravelModel, live: &[bool]) -> Vec<Found> {
+fn patients<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Found<'a>> {
+    let entries: Vec<Entry<Where>> = (0..cols.ids.len() as u32)
+        .filter(|&i| cols.live(i))
+        .map(|i| {
+            let place = cols.place.get(i as usize).copied().flatten();
+            Entry {
+                key: cols.patient.get(i as usize).copied().unwrap_or(0),
+                s: cols.s(i),
+                e: cols.e(i),
+                idx: i,
+                payload: Where {
+                    place: place.map_or(0, |p| p.key),
+                    at: place.map_or((0.0, 0.0), |p| p.at),
+                    located: place.is_some(),
+                    mode: cols.mode.get(i as usize).copied().flatten(),
+                },
+            }
+        })
+        .collect();
+    let by_patient = grouped(entries, cols);
     let mut found = Vec::new();
-    let by_patient = grouped(
-        cols,
-        (0..cols.ids.len() as u32)
-            .filter(|&i| live.get(i as usize).copied().unwrap_or(false))
-            .map(|i| (cols.patient.get(i as usize).copied().unwrap_or(0), i)),
-    );
-    sweep(&by_patient, |_, a, b| {
+    sweep(&by_patient, |y, x| {
         found.push(Found {
             kind: ConflictKind::PatientOverlap,
             severity: Severity::Block,
-            a,
-            b: Some(b),
+            a: y.idx,
+            b: Some(x.idx),
             resource: None,
         });
     });
+    let id_of = |i: u32| {
+        cols.place
+            .get(i as usize)
+            .copied()
+            .flatten()
+            .map_or("", |p| p.id)
+    };
     for w in by_patient.windows(2) {
         let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
             continue;
         };
-        if x.group != y.group || x.e > y.s {
+        let (px, py) = (x.payload, y.payload);
+        if x.key != y.key || x.e > y.s || !px.located || !py.located {
             continue;
         }
-        let loc = |i: u32| cols.location.get(i as usize).copied().flatten();
-        let (Some(la), Some(lb)) = (loc(x.idx), loc(y.idx)) else {
-            continue;
-        };
-        if la == lb {
+        // Equal keys are confirmed by the ids, so a hash collision can never
+        // hide a journey.
+        if px.place == py.place && id_of(x.idx) == id_of(y.idx) {
             continue;
         }
-        let (Some(pa), Some(pb)) = (cols.places.get(la as usize), cols.places.get(lb as usize))
-        else {
-            continue;
-        };
-        if pa.0 == pb.0 {
-            continue;
-        }
-        let need = travel.seconds(
-            (pa.0, pa.1),
-            (pb.0, pb.1),
-            cols.mode.get(y.idx as usize).copied().flatten(),
-        );
+        let need = travel.seconds((id_of(x.idx), px.at), (id_of(y.idx), py.at), py.mode);
         let gap = (y.s - x.e) / 1_000_000;
         if gap < need {
             found.push(Found {
@@ -228,27 +237,39 @@ fn patients(cols: &Columns<'_>, travel: &TravelModel, live: &[bool]) -> Vec<Foun
 }
 
 /// Resource overlaps beyond capacity.
-fn resources(cols: &Columns<'_>, live: &[bool]) -> Vec<Found> {
-    let by_resource = grouped(
-        cols,
-        cols.uses
-            .iter()
-            .copied()
-            .filter(|&(i, _)| live.get(i as usize).copied().unwrap_or(false))
-            .map(|(i, r)| (r, i)),
-    );
+fn resources<'a>(cols: &Columns<'a>) -> Vec<Found<'a>> {
+    let entries: Vec<Entry<u32>> = cols
+        .uses
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| cols.live(u.appt))
+        .map(|(n, u)| Entry {
+            key: u.key,
+            s: cols.s(u.appt),
+            e: cols.e(u.appt),
+            idx: u.appt,
+            payload: n as u32,
+        })
+        .collect();
+    let by_resource = grouped(entries, cols);
     let mut pairs = Vec::new();
-    sweep(&by_resource, |g, a, b| pairs.push((g, a, b)));
+    sweep(&by_resource, |y, x| {
+        pairs.push((x.key, y.idx, x.idx, x.payload))
+    });
     let mut found = Vec::with_capacity(pairs.len());
-    for (g, a, b) in pairs {
-        let capacity = cols.capacity.get(g as usize).copied().unwrap_or(1);
+    for (key, a, b, use_index) in pairs {
+        let capacity = usize::try_from(key)
+            .ok()
+            .and_then(|k| cols.capacity.get(k))
+            .copied()
+            .unwrap_or(1);
         let clash = capacity <= 1 || {
             // Rare (rooms, equipment with capacity > 1): apply the diary's rule
             // to the pair, with everything on the resource overlapping `a`.
             let (ka, kb) = (cols.key(a), cols.key(b));
             let others: Vec<Key> = by_resource
                 .iter()
-                .filter(|x| x.group == g && x.idx != a && x.s < ka.1 && x.e > ka.0)
+                .filter(|x| x.key == key && x.idx != a && x.s < ka.1 && x.e > ka.0)
                 .map(|x| cols.key(x.idx))
                 .collect();
             let refs: Vec<&Key> = others.iter().collect();
@@ -262,40 +283,39 @@ fn resources(cols: &Columns<'_>, live: &[bool]) -> Vec<Found> {
                 severity: Severity::Block,
                 a,
                 b: Some(b),
-                resource: Some(g),
+                resource: cols.uses.get(use_index as usize).map(|u| u.name),
             });
         }
     }
     found
 }
 
+/// Kind, and the (start, end) of the first and second appointment.
+type SortKey = (ConflictKind, (i64, i64), (i64, i64));
+
 /// Every clash in `cols`, ordered by kind, then `a`, then `b` (appointment
-/// order: start, end, id).
-pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
-    let n = cols.ids.len();
-    let live: Vec<bool> = (0..n)
-        .map(|i| cols.occupies.get(i).copied().unwrap_or(false))
-        .collect();
-    let live_at = |i: u32| live.get(i as usize).copied().unwrap_or(false);
+/// order: start, end, id), then resource.
+pub(crate) fn find_all<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Found<'a>> {
     // Patients and resources are independent: one core each.
     let (mut found, by_resource) = std::thread::scope(|scope| {
-        let r = scope.spawn(|| resources(cols, &live));
-        let p = patients(cols, travel, &live);
+        let r = scope.spawn(|| resources(cols));
+        let p = patients(cols, travel);
         // A failed worker is recomputed here, never silently dropped.
-        (p, r.join().unwrap_or_else(|_| resources(cols, &live)))
+        (p, r.join().unwrap_or_else(|_| resources(cols)))
     });
     found.extend(by_resource);
 
     // Opening hours, appointment by appointment.
-    for i in (0..n as u32).filter(|&i| live_at(i)) {
-        let hours = cols
-            .location
+    for i in (0..cols.ids.len() as u32).filter(|&i| cols.live(i)) {
+        let Some(hours) = cols
+            .place
             .get(i as usize)
             .copied()
             .flatten()
-            .and_then(|l| cols.places.get(l as usize))
-            .and_then(|p| p.2);
-        let Some(hours) = hours else { continue };
+            .and_then(|p| p.hours)
+        else {
+            continue;
+        };
         let (s, e) = (
             super::diary::from_micros(cols.s(i)),
             super::diary::from_micros(cols.e(i)),
@@ -314,15 +334,21 @@ pub(crate) fn find_all(cols: &Columns<'_>, travel: &TravelModel) -> Vec<Found> {
         });
     }
 
-    found.sort_by(|x, y| {
-        x.kind
-            .cmp(&y.kind)
-            .then_with(|| cols.cmp(x.a, y.a))
-            .then_with(|| match (x.b, y.b) {
-                (Some(p), Some(q)) => cols.cmp(p, q),
-                (p, q) => p.cmp(&q),
-            })
+    // Sort on inline keys (kind, times) so that the comparisons read memory in
+    // order; ids and resources only break exact ties.
+    let time = |i: Option<u32>| i.map_or((i64::MIN, i64::MIN), |i| (cols.s(i), cols.e(i)));
+    let mut keyed: Vec<(SortKey, Found<'a>)> = found
+        .into_iter()
+        .map(|f| ((f.kind, time(Some(f.a)), time(f.b)), f))
+        .collect();
+    keyed.sort_unstable_by(|((kind_x, ax, bx), x), ((kind_y, ay, by), y)| {
+        (kind_x, ax)
+            .cmp(&(kind_y, ay))
+            .then_with(|| cols.id(x.a).cmp(cols.id(y.a)))
+            .then_with(|| bx.cmp(by))
+            .then_with(|| x.b.map(|b| cols.id(b)).cmp(&y.b.map(|b| cols.id(b))))
             .then_with(|| x.resource.cmp(&y.resource))
     });
+    let found: Vec<Found<'a>> = keyed.into_iter().map(|(_, f)| f).collect();
     found
 }

@@ -10,9 +10,9 @@ use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
 use crate::caseload::RecordError;
 use crate::expr::columnar::{BoundBatch, timestamp_micros};
 use crate::expr::{Field, Scalar, Schema, Type};
-use crate::routing::FastMap;
+use crate::routing::fast_hash::hash128;
 
-use super::bulk::{Columns, find_all};
+use super::bulk::{Columns, Place, Use, find_all};
 use super::conflict::{ConflictKind, Severity};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
 use super::model::{Status, TravelMode};
@@ -87,7 +87,7 @@ const KINDS: [ConflictKind; 5] = [
 /// same coordinates on every row of a location), `status` (FHIR codes;
 /// default booked) and `travel_mode`. Opening hours are not checked here
 /// (use a [`Diary`](super::Diary) with locations for that). Resources have
-/// capacity 1.
+/// capacity 1. Each row's `lat` and `lon` are used for its location.
 ///
 /// Output, one row per clash, ordered by kind, then the first appointment,
 /// then the second (start, end, id): `appt_a`, `appt_b`, `kind`,
@@ -109,10 +109,10 @@ pub fn find_all_batches(
     let schema = schema();
     let required = [true, true, false, false, false, false, false, false];
     let mut bound = Vec::with_capacity(batches.len());
-    // (batch, row in batch) of each row of the whole table.
-    let mut locate: Vec<(u32, u32)> = Vec::new();
     let mut start = Vec::new();
     let mut end = Vec::new();
+    // (batch, row in batch) of each row of the whole table.
+    let mut locate: Vec<(u32, u32)> = Vec::new();
     for batch in batches {
         let b = BoundBatch::bind(batch, &schema, &required).map_err(column_error)?;
         start.extend(timestamp_micros(batch, "start").map_err(column_error)?);
@@ -122,22 +122,55 @@ pub fn find_all_batches(
         }
         bound.push(b);
     }
+    let table = Table {
+        bound: &bound,
+        locate: &locate,
+        start: &start,
+        end: &end,
+    };
     let rows = locate.len();
-    let at = |row: usize| {
-        locate
-            .get(row)
-            .and_then(|&(b, r)| bound.get(b as usize).map(|b| (b, r as usize)))
-    };
-    let text = |field: usize, row: usize| match at(row).map(|(b, r)| b.scalar(field, r)) {
-        Some(Scalar::Str(s)) => Some(s),
-        _ => None,
-    };
-    let float = |field: usize, row: usize| match at(row).map(|(b, r)| b.scalar(field, r)) {
-        Some(Scalar::Float(x)) => Some(x),
-        Some(Scalar::Int(i)) => Some(i as f64),
-        _ => None,
-    };
 
+    // Read and hash the rows on every core; split where the id changes, so
+    // an appointment's rows (one per resource) stay in one part.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut cuts = vec![0usize];
+    for t in 1..threads {
+        let mut at = rows * t / threads;
+        while at > 0 && at < rows && table.text(ID, at) == table.text(ID, at - 1) {
+            at += 1;
+        }
+        if at > *cuts.last().unwrap_or(&0) && at < rows {
+            cuts.push(at);
+        }
+    }
+    cuts.push(rows);
+    let parts: Vec<Result<Columns<'_>, AppointmentError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|w| {
+                let (lo, hi) = (
+                    w.first().copied().unwrap_or(0),
+                    w.get(1).copied().unwrap_or(0),
+                );
+                let table = &table;
+                scope.spawn(move || table.read(lo, hi))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(cuts.windows(2))
+            .map(|(h, w)| {
+                let (lo, hi) = (
+                    w.first().copied().unwrap_or(0),
+                    w.get(1).copied().unwrap_or(0),
+                );
+                // A failed worker is redone here rather than lost.
+                h.join().unwrap_or_else(|_| table.read(lo, hi))
+            })
+            .collect()
+    });
     let mut cols = Columns {
         ids: Vec::with_capacity(rows),
         start: Vec::with_capacity(rows),
@@ -146,137 +179,27 @@ pub fn find_all_batches(
         patient: Vec::with_capacity(rows),
         uses: Vec::new(),
         capacity: Vec::new(),
-        location: Vec::with_capacity(rows),
-        places: Vec::new(),
+        place: Vec::with_capacity(rows),
         mode: Vec::with_capacity(rows),
     };
-    let mut patients: FastMap<&str, u32> = FastMap::default();
-    patients.reserve(rows / 4);
-    let mut resources: FastMap<&str, u32> = FastMap::default();
-    let mut resource_names: Vec<&str> = Vec::new();
-    let mut places: FastMap<&str, u32> = FastMap::default();
-    // Adjacent rows with the same id are one appointment using several
-    // resources (an id repeated elsewhere is refused after sorting, below).
-    let mut repeated = false;
-    for r in 0..rows {
-        let id = text(ID, r).unwrap_or("");
-        let err = |kind| AppointmentError::new(kind, Some(id));
-        if id.trim().is_empty() {
-            return Err(AppointmentError::new(K::EmptyId, None));
-        }
-        let (Some(s), Some(e)) = (
-            start.get(r).copied().flatten(),
-            end.get(r).copied().flatten(),
-        ) else {
-            return Err(err(K::InvalidColumn {
-                message: "`start` and `end` cannot be null".into(),
-            }));
-        };
-        if e <= s {
-            return Err(err(K::EndNotAfterStart));
-        }
-        let status = match text(STATUS, r) {
-            Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
-            None => Status::Booked,
-        };
-        let mode = match text(MODE, r) {
-            Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
-            None => None,
-        };
-        let patient = text(PATIENT, r).unwrap_or("");
-        let next = patients.len() as u32;
-        let p = *patients.entry(patient).or_insert(next);
-        let index = cols.ids.len() as u32;
-        let appt = match cols.ids.last() {
-            Some(last) if *last == id => index - 1,
-            _ => index,
-        };
-        if let Some(res) = text(RESOURCE, r) {
-            let next = resources.len() as u32;
-            let g = *resources.entry(res).or_insert_with(|| {
-                resource_names.push(res);
-                next
-            });
-            cols.uses.push((appt, g));
-        }
-        if appt != index {
-            repeated = true;
-            // A further resource of an appointment already read: the rest must agree.
-            let a = appt as usize;
-            let same = cols.patient.get(a) == Some(&p)
-                && cols.start.get(a) == Some(&s)
-                && cols.end.get(a) == Some(&e)
-                && cols.occupies.get(a) == Some(&status.occupies_time());
-            if !same {
-                return Err(err(K::InvalidColumn {
-                    message: "rows of one appointment disagree on patient, start, end or status"
-                        .into(),
-                }));
-            }
-            continue;
-        }
-        let location = match text(LOCATION, r) {
-            None => None,
-            Some(loc) => {
-                let (Some(lat), Some(lon)) = (float(LAT, r), float(LON, r)) else {
-                    return Err(err(K::InvalidColumn {
-                        message: "a row with a `location` needs `lat` and `lon`".into(),
-                    }));
-                };
-                if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                    return Err(err(K::InvalidColumn {
-                        message: "`lat`/`lon` outside -90..90, -180..180".into(),
-                    }));
-                }
-                let next = places.len() as u32;
-                let i = *places.entry(loc).or_insert(next);
-                match cols.places.get(i as usize) {
-                    Some(&(_, (la, lo), _)) if (la, lo) != (lat, lon) => {
-                        return Err(err(K::InvalidColumn {
-                            message: format!(
-                                "location `{loc}` has different coordinates on different rows"
-                            ),
-                        }));
-                    }
-                    Some(_) => {}
-                    None => cols.places.push((loc, (lat, lon), None)),
-                }
-                Some(i)
-            }
-        };
-        cols.ids.push(id);
-        cols.start.push(s);
-        cols.end.push(e);
-        cols.occupies.push(status.occupies_time());
-        cols.patient.push(p);
-        cols.location.push(location);
-        cols.mode.push(mode);
+    for part in parts {
+        let part = part?;
+        let base = cols.ids.len() as u32;
+        cols.ids.extend(part.ids);
+        cols.start.extend(part.start);
+        cols.end.extend(part.end);
+        cols.occupies.extend(part.occupies);
+        cols.patient.extend(part.patient);
+        cols.place.extend(part.place);
+        cols.mode.extend(part.mode);
+        cols.uses.extend(part.uses.into_iter().map(|u| Use {
+            appt: u.appt + base,
+            ..u
+        }));
     }
-    if repeated {
-        // The same resource given twice for one appointment counts once.
-        cols.uses.sort_unstable();
-        cols.uses.dedup();
-    }
-    cols.capacity = vec![1; resources.len()];
-
-    // Resource groups were numbered in order of first appearance; the sweep
-    // breaks ties by group number, so number them by name for an order that
-    // does not depend on row order.
-    let mut by_name: Vec<u32> = (0..resource_names.len() as u32).collect();
-    by_name.sort_unstable_by_key(|&g| resource_names.get(g as usize).copied().unwrap_or(""));
-    let mut rank = vec![0u32; resource_names.len()];
-    for (new, &old) in by_name.iter().enumerate() {
-        if let Some(slot) = rank.get_mut(old as usize) {
-            *slot = new as u32;
-        }
-    }
-    for u in &mut cols.uses {
-        u.1 = rank.get(u.1 as usize).copied().unwrap_or(u.1);
-    }
-    let names: Vec<&str> = by_name
-        .iter()
-        .map(|&g| resource_names.get(g as usize).copied().unwrap_or(""))
-        .collect();
+    // The same resource given twice for one appointment counts once.
+    cols.uses
+        .dedup_by(|a, b| a.appt == b.appt && a.key == b.key && a.name == b.name);
 
     let found = find_all(&cols, travel);
     let id = |i: u32| cols.ids.get(i as usize).copied();
@@ -297,10 +220,7 @@ pub fn find_all_batches(
             .iter()
             .map(|f| i32::from(f.severity == Severity::Block)),
     );
-    let resource: StringArray = found
-        .iter()
-        .map(|f| f.resource.and_then(|g| names.get(g as usize).copied()))
-        .collect();
+    let resource: StringArray = found.iter().map(|f| f.resource).collect();
     let kinds: StringArray = KINDS.iter().map(|k| Some(k.key())).collect();
     let severities: StringArray = [Severity::Warn, Severity::Block]
         .iter()
@@ -325,4 +245,141 @@ pub fn find_all_batches(
         Arc::new(resource),
     ];
     RecordBatch::try_new(find_all_schema(), columns).map_err(internal)
+}
+
+/// The bound batches of a table, read row by row.
+struct Table<'t, 'a> {
+    bound: &'t [BoundBatch<'a>],
+    locate: &'t [(u32, u32)],
+    start: &'t [Option<i64>],
+    end: &'t [Option<i64>],
+}
+
+impl<'t, 'a> Table<'t, 'a> {
+    fn scalar(&self, field: usize, row: usize) -> Scalar<'t> {
+        match self
+            .locate
+            .get(row)
+            .and_then(|&(b, r)| self.bound.get(b as usize).map(|b| (b, r as usize)))
+        {
+            Some((b, r)) => b.scalar(field, r),
+            None => Scalar::Null,
+        }
+    }
+
+    fn text(&self, field: usize, row: usize) -> Option<&'t str> {
+        match self.scalar(field, row) {
+            Scalar::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn float(&self, field: usize, row: usize) -> Option<f64> {
+        match self.scalar(field, row) {
+            Scalar::Float(x) => Some(x),
+            Scalar::Int(i) => Some(i as f64),
+            _ => None,
+        }
+    }
+
+    /// Rows `lo..hi` as appointments (adjacent rows with one id are one
+    /// appointment with several resources).
+    fn read(&self, lo: usize, hi: usize) -> Result<Columns<'t>, AppointmentError> {
+        let n = hi.saturating_sub(lo);
+        let mut cols = Columns {
+            ids: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+            occupies: Vec::with_capacity(n),
+            patient: Vec::with_capacity(n),
+            uses: Vec::with_capacity(n),
+            capacity: Vec::new(),
+            place: Vec::with_capacity(n),
+            mode: Vec::with_capacity(n),
+        };
+        for r in lo..hi {
+            let id = self.text(ID, r).unwrap_or("");
+            let err = |kind| AppointmentError::new(kind, Some(id));
+            if id.trim().is_empty() {
+                return Err(AppointmentError::new(K::EmptyId, None));
+            }
+            let (Some(s), Some(e)) = (
+                self.start.get(r).copied().flatten(),
+                self.end.get(r).copied().flatten(),
+            ) else {
+                return Err(err(K::InvalidColumn {
+                    message: "`start` and `end` cannot be null".into(),
+                }));
+            };
+            if e <= s {
+                return Err(err(K::EndNotAfterStart));
+            }
+            let status = match self.text(STATUS, r) {
+                Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
+                None => Status::Booked,
+            };
+            let patient = hash128(self.text(PATIENT, r).unwrap_or("").as_bytes());
+            let index = cols.ids.len() as u32;
+            let appt = match cols.ids.last() {
+                Some(last) if *last == id => index - 1,
+                _ => index,
+            };
+            if let Some(res) = self.text(RESOURCE, r) {
+                cols.uses.push(Use {
+                    appt,
+                    key: hash128(res.as_bytes()),
+                    name: res,
+                });
+            }
+            if appt != index {
+                // A further resource of an appointment already read: the rest must agree.
+                let a = appt as usize;
+                let same = cols.patient.get(a) == Some(&patient)
+                    && cols.start.get(a) == Some(&s)
+                    && cols.end.get(a) == Some(&e)
+                    && cols.occupies.get(a) == Some(&status.occupies_time());
+                if !same {
+                    return Err(err(K::InvalidColumn {
+                        message:
+                            "rows of one appointment disagree on patient, start, end or status"
+                                .into(),
+                    }));
+                }
+                continue;
+            }
+            let mode = match self.text(MODE, r) {
+                Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
+                None => None,
+            };
+            let place = match self.text(LOCATION, r) {
+                None => None,
+                Some(loc) => {
+                    let (Some(lat), Some(lon)) = (self.float(LAT, r), self.float(LON, r)) else {
+                        return Err(err(K::InvalidColumn {
+                            message: "a row with a `location` needs `lat` and `lon`".into(),
+                        }));
+                    };
+                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                        return Err(err(K::InvalidColumn {
+                            message: "`lat`/`lon` outside -90..90, -180..180".into(),
+                        }));
+                    }
+                    Some(Place {
+                        key: hash128(loc.as_bytes()) as u64,
+                        id: loc,
+                        at: (lat, lon),
+                        hours: None,
+                    })
+                }
+            };
+            cols.ids.push(id);
+            cols.start.push(s);
+            cols.end.push(e);
+            cols.occupies.push(status.occupies_time());
+            cols.patient.push(patient);
+            cols.place.push(place);
+            cols.mode.push(mode);
+        }
+        Ok(cols)
+    }
 }

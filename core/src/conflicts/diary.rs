@@ -600,43 +600,40 @@ impl Diary {
     /// as [`check`](Self::check): an appointment's `check` names exactly the
     /// pairs here that involve it.
     pub fn find_all(&self) -> Vec<ConflictPair> {
+        use super::bulk::{Columns, Place, Use};
         let appts: Vec<&Appointment> = self.appointments.values().map(|(a, _)| a).collect();
-        let mut patients: HashMap<&str, u32> = HashMap::new();
+        let mut patients: HashMap<&str, u128> = HashMap::new();
         let mut resource_ids: Vec<&str> = self.resources.keys().map(String::as_str).collect();
         resource_ids.sort_unstable();
-        let resource_group: HashMap<&str, u32> = resource_ids
+        let resource_key: HashMap<&str, u128> = resource_ids
             .iter()
             .enumerate()
-            .map(|(i, r)| (*r, i as u32))
+            .map(|(i, r)| (*r, i as u128))
             .collect();
         let mut place_ids: Vec<&str> = self.locations.keys().map(String::as_str).collect();
         place_ids.sort_unstable();
-        let place_index: HashMap<&str, u32> = place_ids
+        let place_key: HashMap<&str, u64> = place_ids
             .iter()
             .enumerate()
-            .map(|(i, p)| (*p, i as u32))
+            .map(|(i, p)| (*p, i as u64))
             .collect();
-        let mut cols = super::bulk::Columns {
-            ids: Vec::with_capacity(appts.len()),
-            start: Vec::with_capacity(appts.len()),
-            end: Vec::with_capacity(appts.len()),
-            occupies: Vec::with_capacity(appts.len()),
-            patient: Vec::with_capacity(appts.len()),
+        let n = appts.len();
+        let mut cols = Columns {
+            ids: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+            occupies: Vec::with_capacity(n),
+            patient: Vec::with_capacity(n),
             uses: Vec::new(),
             capacity: resource_ids
                 .iter()
                 .map(|r| self.resources.get(*r).map_or(1, |x| x.capacity))
                 .collect(),
-            location: Vec::with_capacity(appts.len()),
-            places: place_ids
-                .iter()
-                .filter_map(|p| self.locations.get(*p))
-                .map(|l| (l.id.as_str(), (l.lat, l.lon), l.hours.as_ref()))
-                .collect(),
-            mode: Vec::with_capacity(appts.len()),
+            place: Vec::with_capacity(n),
+            mode: Vec::with_capacity(n),
         };
         for (i, a) in appts.iter().enumerate() {
-            let next = patients.len() as u32;
+            let next = patients.len() as u128;
             cols.ids.push(&a.id);
             cols.start.push(micros(a.start));
             cols.end.push(micros(a.end));
@@ -644,15 +641,23 @@ impl Diary {
             cols.patient
                 .push(*patients.entry(&a.patient).or_insert(next));
             for r in dedup(&a.resources) {
-                if let Some(g) = resource_group.get(r) {
-                    cols.uses.push((i as u32, *g));
+                if let Some(k) = resource_key.get(r) {
+                    cols.uses.push(Use {
+                        appt: i as u32,
+                        key: *k,
+                        name: r,
+                    });
                 }
             }
-            cols.location.push(
-                a.location
-                    .as_deref()
-                    .and_then(|l| place_index.get(l).copied()),
-            );
+            cols.place.push(a.location.as_deref().and_then(|l| {
+                let loc = self.locations.get(l)?;
+                Some(Place {
+                    key: place_key.get(l).copied()?,
+                    id: &loc.id,
+                    at: (loc.lat, loc.lon),
+                    hours: loc.hours.as_ref(),
+                })
+            }));
             cols.mode.push(self.mode_for(a));
         }
         let id = |i: u32| cols.ids.get(i as usize).copied().unwrap_or("").to_owned();
@@ -663,10 +668,7 @@ impl Diary {
                 severity: f.severity,
                 a: id(f.a),
                 b: f.b.map(id),
-                resource: f
-                    .resource
-                    .and_then(|g| resource_ids.get(g as usize))
-                    .map(|r| (*r).to_owned()),
+                resource: f.resource.map(str::to_owned),
             })
             .collect()
     }

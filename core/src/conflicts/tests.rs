@@ -715,14 +715,17 @@ mod columnar {
             ("appointment.end_not_after_start", Some("A1"))
         );
         assert!(!e.to_string().contains("SECRET"));
-        let mut odd = appt("A2", "p1", t(23, 12, 0), t(23, 13, 0));
-        odd.status = Status::Booked;
-        let mut rows = table(&[good[0].clone(), odd]).columns().to_vec();
-        rows[4] = Arc::new(Float64Array::from(vec![53.8008, 10.0]));
-        let batch = RecordBatch::try_new(table(&good).schema(), rows).unwrap();
-        let e = find_all_batch(&batch, &m).unwrap_err();
-        assert!(e.to_string().contains("different coordinates"), "{e}");
-        let _ = batch.column(0).len();
+        // A repeated id on rows that are not adjacent, clashing with itself.
+        let twice = vec![
+            good[0].clone(),
+            appt("A2", "p2", t(23, 12, 0), t(23, 13, 0)),
+            good[0].clone(),
+        ];
+        let e = find_all_batch(&table(&twice), &m).unwrap_err();
+        assert_eq!(
+            (e.code(), e.appointment.as_deref()),
+            ("appointment.duplicate_id", Some("A1"))
+        );
     }
 }
 

@@ -32,8 +32,9 @@ pub struct TravelModel {
     pub detour_factor: f64,
     /// The mode assumed when an appointment names none.
     pub default_mode: TravelMode,
-    /// Minutes between pairs of location ids, overriding the formula.
-    pub matrix: HashMap<(String, String), f64>,
+    /// Minutes from one location id to another, overriding the formula
+    /// (`matrix[from][to]`).
+    pub matrix: HashMap<String, HashMap<String, f64>>,
 }
 
 impl Default for TravelModel {
@@ -69,7 +70,9 @@ impl TravelModel {
     /// Uses `minutes` for the journey `from` → `to` (one way).
     pub fn with_journey(mut self, from: &str, to: &str, minutes: f64) -> Self {
         self.matrix
-            .insert((from.to_owned(), to.to_owned()), minutes);
+            .entry(from.to_owned())
+            .or_default()
+            .insert(to.to_owned(), minutes);
         self
     }
 
@@ -90,7 +93,7 @@ impl TravelModel {
         (to_id, to): (&str, (f64, f64)),
         mode: Option<TravelMode>,
     ) -> i64 {
-        if let Some(minutes) = self.matrix.get(&(from_id.to_owned(), to_id.to_owned())) {
+        if let Some(minutes) = self.matrix.get(from_id).and_then(|m| m.get(to_id)) {
             return (minutes * 60.0).ceil() as i64;
         }
         let m = self.mode(mode);

@@ -37,6 +37,23 @@ impl Hasher for Fnv {
     }
 }
 
+/// A 128-bit hash of `bytes` (an FNV-1a stream and a multiply-rotate stream
+/// with another constant, each finished with a Murmur mix): a key under which distinct short texts
+/// collide with probability about 2^-128 per pair.
+#[inline]
+#[cfg(feature = "arrow")]
+pub(crate) fn hash128(bytes: &[u8]) -> u128 {
+    let (mut a, mut b) = (0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142u64);
+    for &byte in bytes {
+        a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        b = (b ^ u64::from(byte))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    let (a, b) = (Fnv(a).finish(), Fnv(b ^ bytes.len() as u64).finish());
+    (u128::from(a) << 64) | u128::from(b)
+}
+
 /// A `HashMap` keyed by short text, hashed with [`Fnv`].
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
 

@@ -74,9 +74,6 @@ pub use route::{
     ConsentBasis, Exclusion, ExclusionReason, Match, Outcome, Referral, RouteKind, Routing,
 };
 
-#[cfg(feature = "arrow")]
-pub(crate) use fast_hash::FastMap;
-
 use crate::caseload::load::Source;
 
 impl Directory {
