@@ -14,11 +14,9 @@ use super::hours::{Closed, OpeningHours};
 use super::model::TravelMode;
 use super::travel::TravelModel;
 
-/// Where an appointment is: a key that is equal for equal ids (checked
-/// against the ids themselves before two places are taken to be the same).
+/// A place appointments happen (one entry per distinct location).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Place<'a> {
-    pub key: u64,
     pub id: &'a str,
     pub at: (f64, f64),
     pub hours: Option<&'a OpeningHours>,
@@ -45,7 +43,10 @@ pub(crate) struct Columns<'a> {
     /// Capacity by resource key, where keys are dense (a diary); any other
     /// key has capacity 1.
     pub capacity: Vec<u32>,
-    pub place: Vec<Option<Place<'a>>>,
+    /// Each appointment's place, as an index into `places`.
+    pub place: Vec<Option<u32>>,
+    /// The distinct places.
+    pub places: Vec<Place<'a>>,
     pub mode: Vec<Option<TravelMode>>,
 }
 
@@ -94,12 +95,12 @@ struct Entry<P> {
     payload: P,
 }
 
-/// What the travel check needs of each patient entry.
+/// What the travel check needs of each patient entry: its place (an index
+/// into the small, cache-resident table of places; `u32::MAX` for none) and
+/// travel mode.
 #[derive(Debug, Clone, Copy)]
 struct Where {
-    place: u64,
-    at: (f64, f64),
-    located: bool,
+    place: u32,
     mode: Option<TravelMode>,
 }
 
@@ -174,20 +175,20 @@ fn sweep<P: Copy>(entries: &[Entry<P>], mut emit: impl FnMut(&Entry<P>, &Entry<P
 fn patients<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Found<'a>> {
     let entries: Vec<Entry<Where>> = (0..cols.ids.len() as u32)
         .filter(|&i| cols.live(i))
-        .map(|i| {
-            let place = cols.place.get(i as usize).copied().flatten();
-            Entry {
-                key: cols.patient.get(i as usize).copied().unwrap_or(0),
-                s: cols.s(i),
-                e: cols.e(i),
-                idx: i,
-                payload: Where {
-                    place: place.map_or(0, |p| p.key),
-                    at: place.map_or((0.0, 0.0), |p| p.at),
-                    located: place.is_some(),
-                    mode: cols.mode.get(i as usize).copied().flatten(),
-                },
-            }
+        .map(|i| Entry {
+            key: cols.patient.get(i as usize).copied().unwrap_or(0),
+            s: cols.s(i),
+            e: cols.e(i),
+            idx: i,
+            payload: Where {
+                place: cols
+                    .place
+                    .get(i as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(u32::MAX),
+                mode: cols.mode.get(i as usize).copied().flatten(),
+            },
         })
         .collect();
     let by_patient = grouped(entries, cols);
@@ -201,28 +202,27 @@ fn patients<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Found<'a>> {
             resource: None,
         });
     });
-    let id_of = |i: u32| {
-        cols.place
-            .get(i as usize)
-            .copied()
-            .flatten()
-            .map_or("", |p| p.id)
-    };
     for w in by_patient.windows(2) {
         let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
             continue;
         };
         let (px, py) = (x.payload, y.payload);
-        if x.key != y.key || x.e > y.s || !px.located || !py.located {
+        if x.key != y.key || x.e > y.s || px.place == py.place {
             continue;
         }
-        // Equal keys are confirmed by the ids, so a hash collision can never
-        // hide a journey.
-        if px.place == py.place && id_of(x.idx) == id_of(y.idx) {
+        let (Some(from), Some(to)) = (
+            cols.places.get(px.place as usize),
+            cols.places.get(py.place as usize),
+        ) else {
             continue;
-        }
-        let need = travel.seconds((id_of(x.idx), px.at), (id_of(y.idx), py.at), py.mode);
+        };
         let gap = (y.s - x.e) / 1_000_000;
+        // Most pairs are hours or days apart: settle them without the
+        // trigonometry (or the ids, which only a matrix needs).
+        if travel.certainly_enough(gap, from.at, to.at, py.mode) {
+            continue;
+        }
+        let need = travel.seconds((from.id, from.at), (to.id, to.at), py.mode);
         if gap < need {
             found.push(Found {
                 kind: ConflictKind::Travel,
@@ -290,8 +290,19 @@ fn resources<'a>(cols: &Columns<'a>) -> Vec<Found<'a>> {
     found
 }
 
-/// Kind, and the (start, end) of the first and second appointment.
-type SortKey = (ConflictKind, (i64, i64), (i64, i64));
+/// Kind, then (start, end, first eight bytes of the id) of the first and of
+/// the second appointment: the appointment order, inline.
+type SortKey = (ConflictKind, (i64, i64, u64), (i64, i64, u64));
+
+/// The first eight bytes of `id`, big-endian and zero-padded: comparing two
+/// of these orders ids as comparing the strings does, up to ties.
+fn prefix(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, x) in bytes.iter_mut().zip(id.bytes()) {
+        *b = x;
+    }
+    u64::from_be_bytes(bytes)
+}
 
 /// Every clash in `cols`, ordered by kind, then `a`, then `b` (appointment
 /// order: start, end, id), then resource.
@@ -312,6 +323,7 @@ pub(crate) fn find_all<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Foun
             .get(i as usize)
             .copied()
             .flatten()
+            .and_then(|p| cols.places.get(p as usize))
             .and_then(|p| p.hours)
         else {
             continue;
@@ -336,7 +348,11 @@ pub(crate) fn find_all<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Foun
 
     // Sort on inline keys (kind, times) so that the comparisons read memory in
     // order; ids and resources only break exact ties.
-    let time = |i: Option<u32>| i.map_or((i64::MIN, i64::MIN), |i| (cols.s(i), cols.e(i)));
+    let time = |i: Option<u32>| {
+        i.map_or((i64::MIN, i64::MIN, 0), |i| {
+            (cols.s(i), cols.e(i), prefix(cols.id(i)))
+        })
+    };
     let mut keyed: Vec<(SortKey, Found<'a>)> = found
         .into_iter()
         .map(|f| ((f.kind, time(Some(f.a)), time(f.b)), f))

@@ -10,7 +10,7 @@ use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
 use crate::caseload::RecordError;
 use crate::expr::columnar::{BoundBatch, timestamp_micros};
 use crate::expr::{Field, Scalar, Schema, Type};
-use crate::routing::fast_hash::hash128;
+use crate::routing::fast_hash::{FastMap, hash128};
 
 use super::bulk::{Columns, Place, Use, find_all};
 use super::conflict::{ConflictKind, Severity};
@@ -180,17 +180,43 @@ pub fn find_all_batches(
         uses: Vec::new(),
         capacity: Vec::new(),
         place: Vec::with_capacity(rows),
+        places: Vec::new(),
         mode: Vec::with_capacity(rows),
     };
+    let mut place_index: FastMap<&str, u32> = FastMap::default();
     for part in parts {
         let part = part?;
         let base = cols.ids.len() as u32;
+        // Each part numbered its places itself: renumber into one table.
+        let mut renumber = Vec::with_capacity(part.places.len());
+        for p in &part.places {
+            let next = cols.places.len() as u32;
+            let i = *place_index.entry(p.id).or_insert(next);
+            if i == next {
+                cols.places.push(*p);
+            } else if cols.places.get(i as usize).is_some_and(|q| q.at != p.at) {
+                return Err(AppointmentError::new(
+                    K::InvalidColumn {
+                        message: format!(
+                            "location `{}` has different coordinates on different rows",
+                            p.id
+                        ),
+                    },
+                    None,
+                ));
+            }
+            renumber.push(i);
+        }
         cols.ids.extend(part.ids);
         cols.start.extend(part.start);
         cols.end.extend(part.end);
         cols.occupies.extend(part.occupies);
         cols.patient.extend(part.patient);
-        cols.place.extend(part.place);
+        cols.place.extend(
+            part.place
+                .into_iter()
+                .map(|p| p.and_then(|i| renumber.get(i as usize).copied())),
+        );
         cols.mode.extend(part.mode);
         cols.uses.extend(part.uses.into_iter().map(|u| Use {
             appt: u.appt + base,
@@ -295,8 +321,11 @@ impl<'t, 'a> Table<'t, 'a> {
             uses: Vec::with_capacity(n),
             capacity: Vec::new(),
             place: Vec::with_capacity(n),
+            places: Vec::new(),
             mode: Vec::with_capacity(n),
         };
+        // Distinct locations are few: their table stays in cache.
+        let mut place_index: FastMap<&'t str, u32> = FastMap::default();
         for r in lo..hi {
             let id = self.text(ID, r).unwrap_or("");
             let err = |kind| AppointmentError::new(kind, Some(id));
@@ -364,12 +393,26 @@ impl<'t, 'a> Table<'t, 'a> {
                             message: "`lat`/`lon` outside -90..90, -180..180".into(),
                         }));
                     }
-                    Some(Place {
-                        key: hash128(loc.as_bytes()) as u64,
-                        id: loc,
-                        at: (lat, lon),
-                        hours: None,
-                    })
+                    let next = cols.places.len() as u32;
+                    let i = *place_index.entry(loc).or_insert(next);
+                    if i == next {
+                        cols.places.push(Place {
+                            id: loc,
+                            at: (lat, lon),
+                            hours: None,
+                        });
+                    } else if cols
+                        .places
+                        .get(i as usize)
+                        .is_some_and(|p| p.at != (lat, lon))
+                    {
+                        return Err(err(K::InvalidColumn {
+                            message: format!(
+                                "location `{loc}` has different coordinates on different rows"
+                            ),
+                        }));
+                    }
+                    Some(i)
                 }
             };
             cols.ids.push(id);

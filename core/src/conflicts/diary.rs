@@ -612,10 +612,10 @@ impl Diary {
             .collect();
         let mut place_ids: Vec<&str> = self.locations.keys().map(String::as_str).collect();
         place_ids.sort_unstable();
-        let place_key: HashMap<&str, u64> = place_ids
+        let place_key: HashMap<&str, u32> = place_ids
             .iter()
             .enumerate()
-            .map(|(i, p)| (*p, i as u64))
+            .map(|(i, p)| (*p, i as u32))
             .collect();
         let n = appts.len();
         let mut cols = Columns {
@@ -630,6 +630,15 @@ impl Diary {
                 .map(|r| self.resources.get(*r).map_or(1, |x| x.capacity))
                 .collect(),
             place: Vec::with_capacity(n),
+            places: place_ids
+                .iter()
+                .filter_map(|p| self.locations.get(*p))
+                .map(|loc| Place {
+                    id: &loc.id,
+                    at: (loc.lat, loc.lon),
+                    hours: loc.hours.as_ref(),
+                })
+                .collect(),
             mode: Vec::with_capacity(n),
         };
         for (i, a) in appts.iter().enumerate() {
@@ -649,15 +658,11 @@ impl Diary {
                     });
                 }
             }
-            cols.place.push(a.location.as_deref().and_then(|l| {
-                let loc = self.locations.get(l)?;
-                Some(Place {
-                    key: place_key.get(l).copied()?,
-                    id: &loc.id,
-                    at: (loc.lat, loc.lon),
-                    hours: loc.hours.as_ref(),
-                })
-            }));
+            cols.place.push(
+                a.location
+                    .as_deref()
+                    .and_then(|l| place_key.get(l).copied()),
+            );
             cols.mode.push(self.mode_for(a));
         }
         let id = |i: u32| cols.ids.get(i as usize).copied().unwrap_or("").to_owned();

@@ -103,6 +103,29 @@ impl TravelModel {
     }
 }
 
+impl TravelModel {
+    /// Whether a gap of `gap_seconds` is certainly enough for the journey,
+    /// from a cheap upper bound on the distance (|Δlat| + |Δlon| degrees at
+    /// 111.2 km, which is at least the great-circle distance), so that the
+    /// exact formula is needed only for close calls. Never true where a
+    /// matrix may apply.
+    pub(crate) fn certainly_enough(
+        &self,
+        gap_seconds: i64,
+        (lat1, lon1): (f64, f64),
+        (lat2, lon2): (f64, f64),
+        mode: Option<TravelMode>,
+    ) -> bool {
+        if !self.matrix.is_empty() {
+            return false;
+        }
+        let m = self.mode(mode);
+        let km = ((lat2 - lat1).abs() + (lon2 - lon1).abs()) * 111.2 * self.detour_factor;
+        let upper = (km / m.speed_kmh * 60.0 + m.buffer_min) * 60.0;
+        (gap_seconds as f64) >= upper.ceil() + 1.0
+    }
+}
+
 /// Great-circle distance in km between two (lat, lon) points in degrees.
 pub fn haversine_km((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
     const EARTH_RADIUS_KM: f64 = 6371.0088;
