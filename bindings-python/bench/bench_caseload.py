@@ -24,13 +24,15 @@ import datetime as dt
 import importlib.util
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import peak_kib, rss_kib  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "examples" / "rules" / "frailty_priority.toml"
@@ -55,16 +57,6 @@ def key(points: int, rule: int, code: str) -> int:
 SAFEGUARDING_KEY = 99 * 10_000 + CODE["SAFEGUARDING_CONCERN"]
 
 
-def rss_kib() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def peak_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # --- polars -----------------------------------------------------------------

@@ -33,12 +33,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource as rlimit
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import peak_kib, rss_kib  # noqa: E402
 
 SPEED_KMH = 30.0
 BUFFER_MIN = 10.0
@@ -77,16 +80,6 @@ def make_table(rows: int, seed: int) -> Any:
     })
 
 
-def rss_kib() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def peak_kib() -> int:
-    return rlimit.getrusage(rlimit.RUSAGE_SELF).ru_maxrss
 
 
 # --- polars -----------------------------------------------------------------

@@ -31,13 +31,15 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import peak_kib, rss_kib  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,16 +137,6 @@ def make_referrals(rows: int, seed: int) -> Any:
     })
 
 
-def rss_kib() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def peak_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def bank_holidays() -> list[dt.date]:

@@ -5,22 +5,12 @@ use carecoord::conflicts::{self as core, Appointment};
 use chrono::NaiveTime;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping, PyString};
+use pyo3::types::{PyDict, PyMapping};
 use pyo3_arrow::PyTable;
 
 use crate::caseload::arrow_input;
-use crate::convert;
+use crate::convert::{self, mapping_get as get};
 use crate::error::to_py_err;
-
-fn get<'py>(m: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let key = PyString::new(m.py(), key);
-    if m.contains(&key)? {
-        let v = m.get_item(&key)?;
-        Ok((!v.is_none()).then_some(v))
-    } else {
-        Ok(None)
-    }
-}
 
 fn text(m: &Bound<'_, PyMapping>, key: &'static str) -> PyResult<Option<String>> {
     get(m, key)?

@@ -6,7 +6,7 @@ use carecoord::time::{self, TimeError};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyString};
+use pyo3::types::{PyDateTime, PyMapping, PyString};
 
 use crate::error::to_py_err;
 
@@ -80,4 +80,19 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveDate> 
     }
     obj.extract::<NaiveDate>()
         .map_err(|_| PyTypeError::new_err(format!("{field} must be a date or ISO 8601 text")))
+}
+
+/// The value under `key` in a mapping; a missing key and `None` both read as
+/// absent.
+pub fn mapping_get<'py>(
+    m: &Bound<'py, PyMapping>,
+    key: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let key = PyString::new(m.py(), key);
+    if m.contains(&key)? {
+        let v = m.get_item(&key)?;
+        Ok((!v.is_none()).then_some(v))
+    } else {
+        Ok(None)
+    }
 }

@@ -6,11 +6,11 @@ use carecoord::routing::{self as core, Referral};
 use chrono::NaiveDate;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping, PyString};
+use pyo3::types::{PyDict, PyMapping};
 use pyo3_arrow::PyTable;
 
 use crate::caseload::{arrow_input, row_value, source_path};
-use crate::convert;
+use crate::convert::{self, mapping_get as get};
 use crate::error::to_py_err;
 
 /// A service directory, loaded and checked.
@@ -37,17 +37,6 @@ fn load(
         None => text_or_path.extract()?,
     };
     py.detach(|| parse(&text)).map(Directory).map_err(to_py_err)
-}
-
-/// Reads one key of a referral mapping.
-fn get<'py>(m: &Bound<'py, PyMapping>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let key = PyString::new(m.py(), key);
-    if m.contains(&key)? {
-        let v = m.get_item(&key)?;
-        Ok((!v.is_none()).then_some(v))
-    } else {
-        Ok(None)
-    }
 }
 
 fn required<'py>(m: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound<'py, PyAny>> {
