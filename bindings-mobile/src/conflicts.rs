@@ -406,16 +406,15 @@ impl Diary {
 #[uniffi::export]
 impl Diary {
     /// An empty diary: the default cautious travel model, or `speedKmh` and
-    /// `bufferMin` for every mode.
+    /// `bufferMin` for every mode. Throws `InvalidAppointment` for a speed
+    /// that is not positive or a negative buffer.
     #[uniffi::constructor(default(speed_kmh = None, buffer_min = None))]
-    pub fn new(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> Arc<Self> {
-        let travel = match speed_kmh {
-            Some(s) if s > 0.0 && s.is_finite() => {
-                core::TravelModel::uniform(s, buffer_min.unwrap_or(0.0).max(0.0))
-            }
-            _ => core::TravelModel::default(),
-        };
-        Arc::new(Self(Mutex::new(core::Diary::new(travel))))
+    pub fn new(
+        speed_kmh: Option<f64>,
+        buffer_min: Option<f64>,
+    ) -> Result<Arc<Self>, CarecoordError> {
+        let travel = core::TravelModel::from_options(speed_kmh, buffer_min)?;
+        Ok(Arc::new(Self(Mutex::new(core::Diary::new(travel)))))
     }
 
     /// Adds a location with its coordinates and, optionally, opening hours.

@@ -797,11 +797,12 @@ open class Diary: DiaryProtocol, @unchecked Sendable {
     }
     /**
      * An empty diary: the default cautious travel model, or `speedKmh` and
-     * `bufferMin` for every mode.
+     * `bufferMin` for every mode. Throws `InvalidAppointment` for a speed
+     * that is not positive or a negative buffer.
      */
-public convenience init(speedKmh: Double? = nil, bufferMin: Double? = nil) {
+public convenience init(speedKmh: Double? = nil, bufferMin: Double? = nil)throws  {
     let handle =
-        try! rustCall() {
+        try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_constructor_diary_new(
         FfiConverterOptionDouble.lower(speedKmh),
@@ -8405,7 +8406,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_toml() != 36774) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_diary_new() != 40930) {
+    if (uniffi_carecoord_mobile_checksum_constructor_diary_new() != 18462) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_nhsnumber_parse() != 39365) {

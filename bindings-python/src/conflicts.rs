@@ -69,22 +69,7 @@ fn appointment(obj: &Bound<'_, PyAny>) -> PyResult<Appointment> {
 }
 
 fn travel_model(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> PyResult<core::TravelModel> {
-    match (speed_kmh, buffer_min) {
-        (None, None) => Ok(core::TravelModel::default()),
-        (Some(s), b) if s > 0.0 && s.is_finite() => {
-            Ok(core::TravelModel::uniform(s, b.unwrap_or(0.0).max(0.0)))
-        }
-        (None, Some(b)) => {
-            let mut m = core::TravelModel::default();
-            for mode in &mut m.modes {
-                mode.buffer_min = b.max(0.0);
-            }
-            Ok(m)
-        }
-        _ => Err(pyo3::exceptions::PyValueError::new_err(
-            "speed_kmh must be a positive number",
-        )),
-    }
+    core::TravelModel::from_options(speed_kmh, buffer_min).map_err(to_py_err)
 }
 
 /// Opening (or preferred) hours from ``{"mon": [("08:00", "18:30")], ...}``.

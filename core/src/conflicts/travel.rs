@@ -67,6 +67,40 @@ impl TravelModel {
         }
     }
 
+    /// The model callers ask for with two optional numbers: neither gives the
+    /// cautious default; a speed gives [`uniform`](Self::uniform) (with the
+    /// buffer, or none); a buffer alone replaces the default modes' buffers.
+    /// A speed that is not a positive number, or a negative or non-finite
+    /// buffer, is refused.
+    pub fn from_options(
+        speed_kmh: Option<f64>,
+        buffer_min: Option<f64>,
+    ) -> Result<Self, super::AppointmentError> {
+        let bad = |message: &str| {
+            super::AppointmentError::new(
+                super::AppointmentErrorKind::InvalidSetup {
+                    message: message.to_owned(),
+                },
+                None,
+            )
+        };
+        if buffer_min.is_some_and(|b| !(b.is_finite() && b >= 0.0)) {
+            return Err(bad("buffer_min must be a number of minutes, 0 or more"));
+        }
+        match (speed_kmh, buffer_min) {
+            (None, None) => Ok(Self::default()),
+            (Some(s), b) if s.is_finite() && s > 0.0 => Ok(Self::uniform(s, b.unwrap_or(0.0))),
+            (Some(_), _) => Err(bad("speed_kmh must be a positive number")),
+            (None, Some(b)) => {
+                let mut m = Self::default();
+                for mode in &mut m.modes {
+                    mode.buffer_min = b;
+                }
+                Ok(m)
+            }
+        }
+    }
+
     /// Uses `minutes` for the journey `from` → `to` (one way).
     pub fn with_journey(mut self, from: &str, to: &str, minutes: f64) -> Self {
         self.matrix
@@ -157,6 +191,16 @@ mod tests {
         let default = t.seconds(a, b, None);
         let walk = t.seconds(a, b, Some(TravelMode::Walk));
         assert!(car < default && default < walk, "{car} {default} {walk}");
+        assert_eq!(
+            TravelModel::from_options(None, None).unwrap(),
+            TravelModel::default()
+        );
+        assert_eq!(
+            TravelModel::from_options(Some(30.0), Some(10.0)).unwrap(),
+            TravelModel::uniform(30.0, 10.0)
+        );
+        assert!(TravelModel::from_options(Some(0.0), None).is_err());
+        assert!(TravelModel::from_options(None, Some(-1.0)).is_err());
         let m = TravelModel::uniform(30.0, 10.0).with_journey("a", "b", 45.0);
         assert_eq!(m.seconds(a, b, None), 45 * 60);
         assert_eq!(
