@@ -597,8 +597,10 @@ pub struct ConflictPair {
 impl Diary {
     /// Every clash in the diary, by sort and sweep (O(n log n + k)): ordered
     /// by kind, then the first appointment, then the second. The same rules
-    /// as [`check`](Self::check): an appointment's `check` names exactly the
-    /// pairs here that involve it.
+    /// as [`check`](Self::check) for double bookings, travel, opening hours
+    /// and bank holidays: an appointment's `check` names exactly the clashes
+    /// of those kinds here that involve it (a person's constraints, carers and
+    /// sequencing are checked per booking).
     pub fn find_all(&self) -> Vec<ConflictPair> {
         use super::bulk::{Columns, Place, Use};
         let appts: Vec<&Appointment> = self.appointments.values().map(|(a, _)| a).collect();
