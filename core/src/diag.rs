@@ -132,6 +132,21 @@ fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     previous.last().copied().filter(|d| *d <= limit)
 }
 
+/// Writes where a mistake in a file is, after its message: ` (at <path>, line
+/// L, column C)`, ` (at <path>)`, ` (line L, column C)`, or nothing.
+pub(crate) fn write_place(
+    f: &mut std::fmt::Formatter<'_>,
+    path: &str,
+    location: Option<LineCol>,
+) -> std::fmt::Result {
+    match (path.is_empty(), location) {
+        (false, Some(at)) => write!(f, " (at {path}, {at})"),
+        (false, None) => write!(f, " (at {path})"),
+        (true, Some(at)) => write!(f, " ({at})"),
+        (true, None) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

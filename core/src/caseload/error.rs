@@ -68,16 +68,7 @@ impl RuleError {
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
-        if !self.path.is_empty() {
-            write!(f, " (at {}", self.path)?;
-            if let Some(at) = self.location {
-                write!(f, ", {at}")?;
-            }
-            f.write_str(")")?;
-        } else if let Some(at) = self.location {
-            write!(f, " ({at})")?;
-        }
-        Ok(())
+        crate::diag::write_place(f, &self.path, self.location)
     }
 }
 

@@ -60,29 +60,53 @@ pub(crate) enum FieldSpec {
     Full(FullFieldSpec),
 }
 
-/// A type name, or a table; written by hand rather than `untagged` so that a
-/// mistake in the table is reported as itself, not as "no variant matched".
+/// A type name, or a table.
 impl<'de> Deserialize<'de> for FieldSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FieldSpec;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a type name such as \"int\", or a table { type = .., nullable = .. }")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FieldSpec, E> {
-                Ok(FieldSpec::Short(v.to_owned()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<FieldSpec, A::Error> {
-                FullFieldSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(FieldSpec::Full)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        word_or_table(
+            deserializer,
+            "a type name such as \"int\", or a table { type = .., nullable = .. }",
+            FieldSpec::Short,
+            FieldSpec::Full,
+        )
     }
+}
+
+/// Reads a value written either as one word or as a table `T`. Written by
+/// hand rather than with `#[serde(untagged)]` so that a mistake in the table
+/// is reported as itself, not as "no variant matched".
+pub(crate) fn word_or_table<'de, D, T, R>(
+    deserializer: D,
+    expecting: &'static str,
+    word: fn(String) -> R,
+    table: fn(T) -> R,
+) -> Result<R, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Visitor<T, R> {
+        expecting: &'static str,
+        word: fn(String) -> R,
+        table: fn(T) -> R,
+    }
+    impl<'de, T: Deserialize<'de>, R> serde::de::Visitor<'de> for Visitor<T, R> {
+        type Value = R;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<R, E> {
+            Ok((self.word)(v.to_owned()))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<R, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(self.table)
+        }
+    }
+    deserializer.deserialize_any(Visitor {
+        expecting,
+        word,
+        table,
+    })
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -66,12 +66,7 @@ impl DirectoryError {
 impl fmt::Display for DirectoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
-        match (self.path.is_empty(), self.location) {
-            (false, Some(at)) => write!(f, " (at {}, {at})", self.path),
-            (false, None) => write!(f, " (at {})", self.path),
-            (true, Some(at)) => write!(f, " ({at})"),
-            (true, None) => Ok(()),
-        }
+        crate::diag::write_place(f, &self.path, self.location)
     }
 }
 

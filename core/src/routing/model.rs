@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::caseload::model::FieldSpec;
+use crate::caseload::model::{FieldSpec, word_or_table};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -114,27 +114,13 @@ pub(crate) struct AreasSpec {
     pub practices: Vec<String>,
 }
 
-/// Written by hand rather than `untagged` so that a mistake in the table is
-/// reported as itself, not as "no variant matched".
 impl<'de> Deserialize<'de> for CatchmentSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CatchmentSpec;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("\"everywhere\", or a table { districts = [..], pcns = [..], practices = [..] }")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CatchmentSpec, E> {
-                Ok(CatchmentSpec::Word(v.to_owned()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<CatchmentSpec, A::Error> {
-                AreasSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(CatchmentSpec::Areas)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        word_or_table(
+            deserializer,
+            "\"everywhere\", or a table { districts = [..], pcns = [..], practices = [..] }",
+            CatchmentSpec::Word,
+            CatchmentSpec::Areas,
+        )
     }
 }
