@@ -6,6 +6,7 @@
 //! tests, other languages and support staff can rely on; messages may be
 //! reworded, codes may not. No message holds patient data.
 
+use crate::careplan::CarePlanError;
 use crate::caseload::{RecordError, RuleError};
 use crate::conflicts::AppointmentError;
 use crate::ids::NhsNumberError;
@@ -46,6 +47,9 @@ pub enum Error {
     /// An appointment or diary operation that cannot be done.
     #[error(transparent)]
     Appointment(#[from] AppointmentError),
+    /// A care-plan command, share, record or store operation refused.
+    #[error(transparent)]
+    CarePlan(#[from] CarePlanError),
 }
 
 impl From<DirectoryError> for Error {
@@ -68,6 +72,10 @@ pub enum ErrorKind {
     /// A rule file (or other configuration a person wrote) that cannot be
     /// loaded: fix the file at the line and column given.
     InvalidRules,
+    /// Someone else changed the record first: reload it and try again.
+    Conflict,
+    /// Stored data is damaged or the storage layer failed.
+    Storage,
 }
 
 impl ErrorKind {
@@ -78,6 +86,8 @@ impl ErrorKind {
             Self::LocalTime => "local_time",
             Self::OutOfRange => "out_of_range",
             Self::InvalidRules => "invalid_rules",
+            Self::Conflict => "conflict",
+            Self::Storage => "storage",
         }
     }
 }
@@ -93,6 +103,7 @@ impl Error {
             Self::Directory(e) => e.code(),
             Self::Referral(e) => e.code(),
             Self::Appointment(e) => e.code(),
+            Self::CarePlan(e) => e.code(),
         }
     }
 
@@ -116,6 +127,15 @@ impl Error {
                 ..
             }) => ErrorKind::LocalTime,
             Self::Appointment(_) => ErrorKind::InvalidInput,
+            Self::CarePlan(e) => match e.kind {
+                crate::careplan::CarePlanErrorKind::StaleVersion { .. } => ErrorKind::Conflict,
+                crate::careplan::CarePlanErrorKind::UnsupportedSchemaVersion { .. } => {
+                    ErrorKind::OutOfRange
+                }
+                crate::careplan::CarePlanErrorKind::CorruptRecord { .. }
+                | crate::careplan::CarePlanErrorKind::Storage { .. } => ErrorKind::Storage,
+                _ => ErrorKind::InvalidInput,
+            },
         }
     }
 }
@@ -442,6 +462,74 @@ const CATALOGUE: &[CodeInfo] = &[
         code: "appointment.override_needs_reason",
         summary: "A blocking conflict overridden without a recorded reason.",
     },
+    CodeInfo {
+        code: "careplan.unknown_plan",
+        summary: "No care plan with this id is in the store.",
+    },
+    CodeInfo {
+        code: "careplan.plan_exists",
+        summary: "A care plan with this id already exists.",
+    },
+    CodeInfo {
+        code: "careplan.unknown_item",
+        summary: "The plan holds no goal, action, support person, risk or consent with this id.",
+    },
+    CodeInfo {
+        code: "careplan.duplicate_item",
+        summary: "An id given for a new item (or a link) is already used in the plan.",
+    },
+    CodeInfo {
+        code: "careplan.invalid_id",
+        summary: "Ids are 1-64 letters, digits or -_.: (never free text).",
+    },
+    CodeInfo {
+        code: "careplan.empty_text",
+        summary: "A required free-text field is empty.",
+    },
+    CodeInfo {
+        code: "careplan.invalid_value",
+        summary: "A value outside its allowed range, or a command that changes nothing.",
+    },
+    CodeInfo {
+        code: "careplan.unknown_word",
+        summary: "A word not in its vocabulary (status, role, section, template...).",
+    },
+    CodeInfo {
+        code: "careplan.stale_version",
+        summary: "The plan changed since the command's version was read; nothing was written.",
+    },
+    CodeInfo {
+        code: "careplan.invalid_transition",
+        summary: "A status change the FHIR CarePlan lifecycle does not allow (from -> to).",
+    },
+    CodeInfo {
+        code: "careplan.plan_closed",
+        summary: "A completed, revoked or entered-in-error plan cannot be edited.",
+    },
+    CodeInfo {
+        code: "careplan.reason_required",
+        summary: "Revoking, marking an agreed plan entered-in-error, or a safeguarding share needs a reason.",
+    },
+    CodeInfo {
+        code: "careplan.consent_ends_before_start",
+        summary: "A consent must end after it starts.",
+    },
+    CodeInfo {
+        code: "careplan.share_denied",
+        summary: "The consent rules do not allow this share; nothing was recorded.",
+    },
+    CodeInfo {
+        code: "careplan.unsupported_schema_version",
+        summary: "A record written by a newer carecoord: upgrade to read it.",
+    },
+    CodeInfo {
+        code: "careplan.corrupt_record",
+        summary: "A stored or sent plan record is damaged or does not replay.",
+    },
+    CodeInfo {
+        code: "careplan.storage",
+        summary: "The storage layer (disk, lock, SQLite) failed.",
+    },
 ];
 
 /// Every error code carecoord can return, with what it means.
@@ -496,6 +584,7 @@ mod tests {
             include_str!("caseload/error.rs"),
             include_str!("routing/error.rs"),
             include_str!("conflicts/error.rs"),
+            include_str!("careplan/error.rs"),
         ];
         let mut codes = Vec::new();
         for source in sources {

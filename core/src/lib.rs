@@ -4,6 +4,9 @@
 //! caseload prioritisation, appointment conflict checking and referral routing,
 //! built on careful identifiers and careful time.
 //!
+//! - [`careplan`]: personalised care and support plans: commands and an
+//!   immutable history, FHIR lifecycle, consent-governed sharing with
+//!   minimum-necessary views, reviews, templates, coded activity, stores.
 //! - [`caseload`]: caseload prioritisation: risk rules as data (points, bands,
 //!   tiers, overrides, reasons, "why not"), one patient or an Arrow table.
 //! - [`conflicts`]: appointment conflict checking: every clash named, with
@@ -51,12 +54,15 @@
 //!
 //! - `arrow`: evaluate rule sets and route referrals over Arrow record batches
 //!   (columnar, on every core). Off by default; the Python wheel turns it on.
+//! - `sqlite`: keep care-plan histories in an SQLite file
+//!   (`careplan::SqliteStore`, SQLite bundled).
 //!
 //! The crate is pure Rust with no FFI. The Python and mobile bindings live in
 //! their own crates.
 
 #![deny(missing_docs)]
 
+pub mod careplan;
 pub mod caseload;
 pub mod conflicts;
 pub mod diag;

@@ -5,5 +5,7 @@
 //! purpose, where the number must be stored or shown to a person.
 
 mod nhs_number;
+mod sctid;
 
 pub use nhs_number::{NhsNumber, NhsNumberError};
+pub use sctid::is_sctid;

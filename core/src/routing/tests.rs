@@ -372,10 +372,10 @@ fn sctid_check_digits() {
         PATIENT_REFERRAL,
         "734163000",
     ] {
-        assert!(load::is_sctid(ok), "{ok}");
+        assert!(crate::ids::is_sctid(ok), "{ok}");
     }
     for bad in ["871731000000107", "0123456", "12345", "abc123456"] {
-        assert!(!load::is_sctid(bad), "{bad}");
+        assert!(!crate::ids::is_sctid(bad), "{bad}");
     }
 }
 

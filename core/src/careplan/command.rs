@@ -1,0 +1,293 @@
+//! Commands (what a caller asks for) and events (what was done).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{
+    ActionStatus, Actor, ContactRole, Disclosure, GoalAchievement, GoalLifecycle, Owner,
+    PatientRef, PlanStatus, Purpose, Recipient, Relationship, ReviewOutcome, ReviewSchedule, Scope,
+    Text,
+};
+
+/// One change to a plan. A [`Command`] carries one; so does the [`Event`] it
+/// becomes, with any id the command left out filled in.
+///
+/// Ids of new items (`id: None`) are given in order within the plan:
+/// `goal-1`, `action-1`, `person-1`, `risk-1`, `consent-1`, …
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Change {
+    /// Start a draft plan for a person.
+    Create {
+        /// The person.
+        patient: PatientRef,
+        /// The template it is started from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        template: Option<String>,
+    },
+    /// Replace what matters to the person.
+    SetWhatMatters {
+        /// In their words, most important first.
+        items: Vec<Text>,
+    },
+    /// Replace their strengths.
+    SetStrengths {
+        /// Their strengths.
+        items: Vec<Text>,
+    },
+    /// Add someone to the support network.
+    AddSupportPerson {
+        /// The id to use, or `None` for the next `person-N`.
+        #[serde(default)]
+        id: Option<String>,
+        /// How the person names them.
+        name: Text,
+        /// How they are related.
+        relationship: Relationship,
+        /// What they are to be contacted as.
+        contact_role: ContactRole,
+        /// How to reach them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<Text>,
+    },
+    /// Remove someone from the support network (their consents end with it).
+    RemoveSupportPerson {
+        /// Their id.
+        id: String,
+    },
+    /// Add a goal (lifecycle `proposed` in a draft plan, `active` otherwise).
+    AddGoal {
+        /// The id to use, or `None` for the next `goal-N`.
+        #[serde(default)]
+        id: Option<String>,
+        /// The goal in the person's words.
+        description: Text,
+        /// When it should be reached.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<NaiveDate>,
+    },
+    /// Change a goal's status or target. Absent fields stay as they are.
+    UpdateGoal {
+        /// The goal.
+        id: String,
+        /// The new lifecycle status.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lifecycle: Option<GoalLifecycle>,
+        /// The new achievement status.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        achievement: Option<GoalAchievement>,
+        /// The new target date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<NaiveDate>,
+    },
+    /// Add an action.
+    AddAction {
+        /// The id to use, or `None` for the next `action-N`.
+        #[serde(default)]
+        id: Option<String>,
+        /// What will be done.
+        what: Text,
+        /// Who will do it.
+        owner: Owner,
+        /// By when.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        /// The goals it serves.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        goals: Vec<String>,
+    },
+    /// Change an action's status, due date or owner. Absent fields stay.
+    UpdateAction {
+        /// The action.
+        id: String,
+        /// The new status.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<ActionStatus>,
+        /// The new due date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+        /// The new owner.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<Owner>,
+    },
+    /// Record that a referral was made for an action.
+    LinkReferral {
+        /// The action.
+        action: String,
+        /// The referral's id.
+        referral: String,
+        /// The SNOMED CT code of the referral, for coded activity
+        /// (3457005 |Patient referral| if absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+    },
+    /// Record that an appointment was arranged for an action.
+    LinkAppointment {
+        /// The action.
+        action: String,
+        /// The appointment's id.
+        appointment: String,
+    },
+    /// Add a risk and what to do if it happens.
+    AddRisk {
+        /// The id to use, or `None` for the next `risk-N`.
+        #[serde(default)]
+        id: Option<String>,
+        /// The risk.
+        description: Text,
+        /// What to do if things get worse.
+        contingency: Text,
+    },
+    /// Remove a risk that no longer applies.
+    RemoveRisk {
+        /// The risk.
+        id: String,
+    },
+    /// Set or clear when the plan is reviewed.
+    SetReviewSchedule {
+        /// The schedule, or `None` to clear it.
+        schedule: Option<ReviewSchedule>,
+    },
+    /// Record a review held today (Europe/London date of the command).
+    RecordReview {
+        /// What came of it.
+        outcome: ReviewOutcome,
+        /// Notes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notes: Option<Text>,
+    },
+    /// Record the person's consent to share.
+    RecordConsent {
+        /// The id to use, or `None` for the next `consent-N`.
+        #[serde(default)]
+        id: Option<String>,
+        /// Who may receive the plan.
+        recipient: Recipient,
+        /// What they may receive.
+        scope: Scope,
+        /// From when (the command's time if absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<DateTime<Utc>>,
+        /// Until when.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<DateTime<Utc>>,
+    },
+    /// Record that the person withdrew a consent (from the command's time).
+    WithdrawConsent {
+        /// The consent.
+        id: String,
+    },
+    /// Share the plan: checked with [`can_share`](super::can_share) and, if
+    /// allowed, recorded as a disclosure. Sharing for safeguarding without
+    /// consent needs a reason (the justification).
+    Share {
+        /// Who receives it.
+        recipient: Recipient,
+        /// Why.
+        purpose: Purpose,
+    },
+    /// Record an intervention with its SNOMED CT code (e.g. a carer contacted).
+    RecordActivity {
+        /// A short stable word for the intervention, e.g. `carer_contacted`.
+        key: String,
+        /// Its SNOMED CT concept id.
+        code: String,
+    },
+    /// Move the plan to another FHIR status.
+    ChangeStatus {
+        /// The status to move to.
+        to: PlanStatus,
+    },
+}
+
+impl Change {
+    /// The stable name of this kind of change, e.g. `add_goal`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Create { .. } => "create",
+            Self::SetWhatMatters { .. } => "set_what_matters",
+            Self::SetStrengths { .. } => "set_strengths",
+            Self::AddSupportPerson { .. } => "add_support_person",
+            Self::RemoveSupportPerson { .. } => "remove_support_person",
+            Self::AddGoal { .. } => "add_goal",
+            Self::UpdateGoal { .. } => "update_goal",
+            Self::AddAction { .. } => "add_action",
+            Self::UpdateAction { .. } => "update_action",
+            Self::LinkReferral { .. } => "link_referral",
+            Self::LinkAppointment { .. } => "link_appointment",
+            Self::AddRisk { .. } => "add_risk",
+            Self::RemoveRisk { .. } => "remove_risk",
+            Self::SetReviewSchedule { .. } => "set_review_schedule",
+            Self::RecordReview { .. } => "record_review",
+            Self::RecordConsent { .. } => "record_consent",
+            Self::WithdrawConsent { .. } => "withdraw_consent",
+            Self::Share { .. } => "share",
+            Self::RecordActivity { .. } => "record_activity",
+            Self::ChangeStatus { .. } => "change_status",
+        }
+    }
+}
+
+/// A request to change a plan.
+///
+/// `expected_version` is the plan version the caller read (0 to create): if
+/// the plan has moved on, the command fails with
+/// [`StaleVersion`](super::CarePlanErrorKind::StaleVersion) and nothing is
+/// written, so no one's update is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Command {
+    /// The version the caller read.
+    pub expected_version: u64,
+    /// Who is acting (a role).
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why (needed to revoke, to mark an active plan entered-in-error, and to
+    /// share for safeguarding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+    /// The change.
+    pub change: Change,
+}
+
+impl Command {
+    /// A command with no reason.
+    pub fn new(expected_version: u64, actor: Actor, at: DateTime<Utc>, change: Change) -> Self {
+        Self {
+            expected_version,
+            actor,
+            at,
+            reason: None,
+            change,
+        }
+    }
+
+    /// The same command with a reason.
+    #[must_use]
+    pub fn because(mut self, reason: impl Into<Text>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// One entry in a plan's immutable history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// The plan version this event made (1 for creation).
+    pub version: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (a role).
+    pub actor: Actor,
+    /// Why, if a reason was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+    /// What changed (new items' ids always filled in).
+    pub change: Change,
+    /// For a share, what was disclosed and on what basis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<Disclosure>,
+}
