@@ -7,7 +7,7 @@ ensure_cargo
 cd "$ROOT"
 
 say "Rust: cargo test"
-cargo test --features arrow
+cargo test --features arrow,sqlite
 # The mobile crate's own conversions (Kotlin runs its API below).
 cargo test -p carecoord-mobile
 

@@ -1,1 +1,1327 @@
+use std::sync::Arc;
 
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn cc() -> Actor {
+    Actor::new(Role::CareCoordinator)
+}
+
+/// Runs changes in order, each on the version the last one made.
+fn run(history: &mut PlanHistory, when: DateTime<Utc>, changes: Vec<Change>) {
+    for change in changes {
+        let kind = change.kind();
+        history
+            .execute(Command::new(history.version(), cc(), when, change))
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+    }
+}
+
+fn try_run(
+    history: &mut PlanHistory,
+    when: DateTime<Utc>,
+    change: Change,
+) -> Result<(), CarePlanError> {
+    history
+        .execute(Command::new(history.version(), cc(), when, change))
+        .map(|_| ())
+}
+
+/// A draft with what matters, a goal, an action, a risk, a carer and a
+/// schedule: ready to agree.
+fn draft(marker: &str) -> PlanHistory {
+    let t = |s: &str| Text::new(format!("{marker}{s}"));
+    let mut h = PlanHistory::new("plan-1").unwrap();
+    run(
+        &mut h,
+        at(2026, 11, 23, 10),
+        vec![
+            Change::Create {
+                patient: PatientRef::new(format!("{marker}patient")),
+                template: None,
+            },
+            Change::SetWhatMatters {
+                items: vec![t("staying at home"), t("singing group")],
+            },
+            Change::SetStrengths {
+                items: vec![t("walks daily")],
+            },
+            Change::AddSupportPerson {
+                id: None,
+                name: t("daughter"),
+                relationship: Relationship::Child,
+                contact_role: ContactRole::MainCarer,
+                contact: Some(t("07700 900123")),
+            },
+            Change::AddGoal {
+                id: None,
+                description: t("get to singing group weekly"),
+                target: Some(day(2027, 2, 22)),
+            },
+            Change::AddAction {
+                id: None,
+                what: t("community transport referral"),
+                owner: Actor::new(Role::Service).at("svc-transport"),
+                due: Some(day(2026, 12, 4)),
+                goals: vec!["goal-1".into()],
+            },
+            Change::AddAction {
+                id: None,
+                what: t("medicines review"),
+                owner: Actor::new(Role::Pharmacist),
+                due: Some(day(2026, 12, 11)),
+                goals: vec![],
+            },
+            Change::AddRisk {
+                id: None,
+                description: t("falls"),
+                contingency: t("press the pendant alarm"),
+            },
+            Change::SetReviewSchedule {
+                schedule: Some(ReviewSchedule::EveryWeeks(12)),
+            },
+        ],
+    );
+    h
+}
+
+fn agreed(marker: &str) -> PlanHistory {
+    let mut h = draft(marker);
+    run(
+        &mut h,
+        at(2026, 11, 23, 11),
+        vec![
+            Change::ChangeStatus {
+                to: PlanStatus::Active,
+            },
+            Change::LinkReferral {
+                action: "action-1".into(),
+                referral: "ref-1".into(),
+                code: None,
+            },
+            Change::LinkAppointment {
+                action: "action-2".into(),
+                appointment: "appt-1".into(),
+            },
+        ],
+    );
+    h
+}
+
+fn carer() -> Recipient {
+    Recipient::new(RecipientKind::Carer, "person-1")
+}
+
+#[test]
+fn ids_are_given_in_order_and_checked() {
+    let h = draft("");
+    let plan = h.plan().unwrap();
+    assert_eq!(plan.version, 9);
+    assert_eq!(plan.goals[0].id, "goal-1");
+    assert_eq!(plan.goals[0].lifecycle, GoalLifecycle::Proposed);
+    assert_eq!(plan.actions[1].id, "action-2");
+    assert_eq!(plan.support_network[0].id, "person-1");
+    let mut h = h;
+    let dup = try_run(
+        &mut h,
+        at(2026, 11, 23, 10),
+        Change::AddGoal {
+            id: Some("goal-1".into()),
+            description: "x".into(),
+            target: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(dup.code(), "careplan.duplicate_item");
+    let bad = try_run(
+        &mut h,
+        at(2026, 11, 23, 10),
+        Change::AddGoal {
+            id: Some("has space".into()),
+            description: "x".into(),
+            target: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(bad.code(), "careplan.invalid_id");
+    let unknown = try_run(
+        &mut h,
+        at(2026, 11, 23, 10),
+        Change::UpdateAction {
+            id: "action-9".into(),
+            status: Some(ActionStatus::Completed),
+            due: None,
+            owner: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(unknown.code(), "careplan.unknown_item");
+    assert_eq!(
+        unknown.to_string(),
+        "care plan `plan-1`: no action `action-9` in this plan"
+    );
+    assert_eq!(h.version(), 9, "refused commands append nothing");
+}
+
+#[test]
+fn agreeing_needs_what_matters_a_goal_and_a_review_schedule() {
+    let mut h = PlanHistory::new("p").unwrap();
+    let when = at(2026, 11, 23, 10);
+    run(
+        &mut h,
+        when,
+        vec![Change::Create {
+            patient: PatientRef::new("x"),
+            template: None,
+        }],
+    );
+    let activate = Change::ChangeStatus {
+        to: PlanStatus::Active,
+    };
+    let e = try_run(&mut h, when, activate.clone()).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    assert!(e.to_string().contains("what matters"), "{e}");
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::SetWhatMatters {
+                items: vec!["home".into()],
+            },
+            Change::AddGoal {
+                id: None,
+                description: "g".into(),
+                target: None,
+            },
+        ],
+    );
+    let e = try_run(&mut h, when, activate.clone()).unwrap_err();
+    assert!(e.to_string().contains("review schedule"), "{e}");
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::SetReviewSchedule {
+                schedule: Some(ReviewSchedule::EveryWeeks(6)),
+            },
+            activate,
+        ],
+    );
+    let plan = h.plan().unwrap();
+    assert_eq!(plan.status, PlanStatus::Active);
+    assert_eq!(plan.agreed, Some(when));
+    assert_eq!(plan.goals[0].lifecycle, GoalLifecycle::Active);
+}
+
+#[test]
+fn transitions_follow_the_lifecycle() {
+    use PlanStatus::*;
+    let allowed = [
+        (Draft, Active),
+        (Draft, Revoked),
+        (Draft, EnteredInError),
+        (Active, OnHold),
+        (Active, Completed),
+        (Active, Revoked),
+        (Active, EnteredInError),
+        (OnHold, Active),
+        (OnHold, Completed),
+        (OnHold, Revoked),
+        (OnHold, EnteredInError),
+    ];
+    for from in PlanStatus::ALL.iter().copied() {
+        for to in PlanStatus::ALL.iter().copied() {
+            let mut h = draft("");
+            let when = at(2026, 11, 24, 9);
+            let path: &[PlanStatus] = match from {
+                Draft => &[],
+                Active => &[Active],
+                OnHold => &[Active, OnHold],
+                Completed => &[Active, Completed],
+                Revoked => &[Revoked],
+                EnteredInError => &[EnteredInError],
+            };
+            for step in path {
+                h.execute(
+                    Command::new(h.version(), cc(), when, Change::ChangeStatus { to: *step })
+                        .because("reason"),
+                )
+                .unwrap();
+            }
+            let result = h.execute(
+                Command::new(h.version(), cc(), when, Change::ChangeStatus { to }).because("why"),
+            );
+            assert_eq!(
+                result.is_ok(),
+                allowed.contains(&(from, to)),
+                "{from} -> {to}: {result:?}"
+            );
+            if let Err(e) = result {
+                assert_eq!(e.code(), "careplan.invalid_transition");
+                assert!(
+                    e.to_string().contains(&format!("from {from} to {to}")),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn reasons_are_required_to_revoke_and_to_withdraw_an_agreed_plan() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    for to in [PlanStatus::Revoked, PlanStatus::EnteredInError] {
+        let e = try_run(&mut h, when, Change::ChangeStatus { to }).unwrap_err();
+        assert_eq!(e.code(), "careplan.reason_required");
+    }
+    // A draft can be entered-in-error freely (e.g. started for the wrong person).
+    let mut d = draft("");
+    try_run(
+        &mut d,
+        when,
+        Change::ChangeStatus {
+            to: PlanStatus::EnteredInError,
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn closed_plans_are_not_edited() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    run(
+        &mut h,
+        when,
+        vec![Change::ChangeStatus {
+            to: PlanStatus::Completed,
+        }],
+    );
+    let e = try_run(
+        &mut h,
+        when,
+        Change::AddGoal {
+            id: None,
+            description: "late".into(),
+            target: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.plan_closed");
+    assert_eq!(
+        e.to_string(),
+        "care plan `plan-1`: a completed plan cannot be changed"
+    );
+}
+
+#[test]
+fn stale_versions_write_nothing() {
+    let mut h = agreed("");
+    let v = h.version();
+    let stale = Command::new(
+        v - 1,
+        cc(),
+        at(2026, 11, 25, 9),
+        Change::SetStrengths { items: vec![] },
+    );
+    let e = h.execute(stale).unwrap_err();
+    assert!(e.is_stale());
+    assert_eq!(
+        e.kind,
+        CarePlanErrorKind::StaleVersion {
+            expected: v - 1,
+            actual: v
+        }
+    );
+    assert_eq!(h.version(), v);
+}
+
+#[test]
+fn commands_cannot_go_back_in_time() {
+    let mut h = agreed("");
+    let e = try_run(
+        &mut h,
+        at(2026, 11, 1, 9),
+        Change::SetStrengths { items: vec![] },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+}
+
+#[test]
+fn replay_gives_the_same_plan_byte_for_byte() {
+    let h = agreed("");
+    let json = h.to_json().unwrap();
+    let back = PlanHistory::from_json(&json).unwrap();
+    assert_eq!(back, h);
+    assert_eq!(
+        back.plan().unwrap().to_json().unwrap(),
+        h.plan().unwrap().to_json().unwrap()
+    );
+    assert_eq!(back.to_json().unwrap(), json);
+    let plan = CarePlan::from_json(&h.plan().unwrap().to_json().unwrap()).unwrap();
+    assert_eq!(&plan, h.plan().unwrap());
+    // Looking back.
+    assert_eq!(h.plan_at(1).unwrap().status, PlanStatus::Draft);
+    assert_eq!(h.plan_at(9).unwrap().goals.len(), 1);
+    assert_eq!(h.plan_at(h.version()).as_ref(), h.plan());
+}
+
+#[test]
+fn damaged_and_future_documents_are_refused_clearly() {
+    let h = agreed("");
+    let json = h.to_json().unwrap();
+    let future = json.replacen("\"schema_version\":1", "\"schema_version\":7", 1);
+    let e = PlanHistory::from_json(&future).unwrap_err();
+    assert_eq!(e.code(), "careplan.unsupported_schema_version");
+    assert!(e.to_string().contains("version 7"), "{e}");
+    let truncated = &json[..json.len() / 2];
+    let e = PlanHistory::from_json(truncated).unwrap_err();
+    assert_eq!(e.code(), "careplan.corrupt_record");
+    assert!(e.to_string().contains("line 1 column"), "{e}");
+    // An event edited by hand no longer replays.
+    let tampered = json.replacen("\"goal-1\"", "\"goal-7\"", 1);
+    let e = PlanHistory::from_json(&tampered).unwrap_err();
+    assert_eq!(e.code(), "careplan.corrupt_record");
+    // A version gap.
+    let gap = json.replacen("\"version\":2", "\"version\":3", 1);
+    assert_eq!(
+        PlanHistory::from_json(&gap).unwrap_err().code(),
+        "careplan.corrupt_record"
+    );
+    let unknown = json.replacen("\"plan_id\"", "\"surprise\":1,\"plan_id\"", 1);
+    let e = PlanHistory::from_json(&unknown).unwrap_err();
+    assert!(e.to_string().contains("unknown field `surprise`"), "{e}");
+    assert_eq!(
+        PlanHistory::from_json("{}").unwrap_err().code(),
+        "careplan.corrupt_record"
+    );
+}
+
+#[test]
+fn the_gp_practice_gets_the_plan_for_direct_care_unless_the_person_objects() {
+    let mut h = agreed("");
+    let gp = Recipient::new(RecipientKind::GpPractice, "Y01234");
+    let when = at(2026, 11, 25, 9);
+    let d = can_share(h.plan().unwrap(), &gp, Purpose::DirectCare, when);
+    assert!(d.allowed);
+    assert_eq!(d.reason, ShareReason::GpDirectCare);
+    assert_eq!(d.sections, Section::ALL);
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::RecordConsent {
+                id: None,
+                recipient: gp.clone(),
+                scope: Scope::WholePlan,
+                from: None,
+                until: None,
+            },
+            Change::WithdrawConsent {
+                id: "consent-1".into(),
+            },
+        ],
+    );
+    let d = can_share(
+        h.plan().unwrap(),
+        &gp,
+        Purpose::DirectCare,
+        when + Duration::hours(1),
+    );
+    assert!(!d.allowed);
+    assert_eq!(d.reason, ShareReason::ObjectionRecorded);
+}
+
+#[test]
+fn carers_need_consent_and_see_no_clinical_sections() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let d = can_share(h.plan().unwrap(), &carer(), Purpose::CarerSupport, when);
+    assert_eq!((d.allowed, d.reason), (false, ShareReason::NoConsent));
+    let e = try_run(
+        &mut h,
+        when,
+        Change::Share {
+            recipient: carer(),
+            purpose: Purpose::CarerSupport,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.share_denied");
+    assert!(e.to_string().contains("no_consent"), "{e}");
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::RecordConsent {
+                id: None,
+                recipient: carer(),
+                scope: Scope::WholePlan,
+                from: None,
+                until: Some(at(2027, 11, 25, 0)),
+            },
+            Change::Share {
+                recipient: carer(),
+                purpose: Purpose::CarerSupport,
+            },
+        ],
+    );
+    let plan = h.plan().unwrap();
+    let shared = plan.disclosures.last().unwrap();
+    assert_eq!(shared.basis, ShareBasis::Consent);
+    assert_eq!(shared.consent.as_deref(), Some("consent-1"));
+    assert!(!shared.sections.contains(&Section::Risks));
+    let view = share_view(plan, &carer(), Purpose::CarerSupport, when).unwrap();
+    assert!(view.risks.is_none() && view.reviews.is_none() && view.support_network.is_none());
+    assert_eq!(view.contingency.as_ref().unwrap().len(), 1);
+    let actions = view.actions.as_ref().unwrap();
+    assert_eq!(actions.len(), 2);
+    assert!(
+        actions
+            .iter()
+            .all(|a| a.referrals.is_empty() && a.appointments.is_empty())
+    );
+    assert_eq!(view.next_review, Some(day(2027, 2, 15)));
+    let md = view.to_markdown();
+    assert!(
+        md.contains("## If things get worse") && !md.contains("falls"),
+        "{md}"
+    );
+    // Expired, withdrawn, not yet.
+    let later = at(2027, 12, 1, 9);
+    assert_eq!(
+        can_share(plan, &carer(), Purpose::CarerSupport, later).reason,
+        ShareReason::ConsentExpired
+    );
+    assert_eq!(
+        can_share(plan, &carer(), Purpose::CarerSupport, at(2026, 11, 20, 9)).reason,
+        ShareReason::ConsentNotYetInForce
+    );
+    run(
+        &mut h,
+        when,
+        vec![Change::WithdrawConsent {
+            id: "consent-1".into(),
+        }],
+    );
+    assert_eq!(
+        can_share(h.plan().unwrap(), &carer(), Purpose::CarerSupport, when).reason,
+        ShareReason::ConsentWithdrawn
+    );
+}
+
+#[test]
+fn a_summary_consent_shares_only_the_summary() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    run(
+        &mut h,
+        when,
+        vec![Change::RecordConsent {
+            id: None,
+            recipient: carer(),
+            scope: Scope::Summary,
+            from: None,
+            until: None,
+        }],
+    );
+    let d = can_share(h.plan().unwrap(), &carer(), Purpose::DirectCare, when);
+    assert_eq!(
+        d.sections,
+        vec![Section::WhatMatters, Section::Goals, Section::NextReview]
+    );
+    // A consent naming only clinical sections gives a carer nothing.
+    let mut h = agreed("");
+    run(
+        &mut h,
+        when,
+        vec![Change::RecordConsent {
+            id: None,
+            recipient: carer(),
+            scope: Scope::Sections(vec![Section::Risks, Section::Reviews]),
+            from: None,
+            until: None,
+        }],
+    );
+    assert_eq!(
+        can_share(h.plan().unwrap(), &carer(), Purpose::DirectCare, when).reason,
+        ShareReason::NothingToShare
+    );
+}
+
+#[test]
+fn a_service_sees_only_its_own_actions() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let svc = Recipient::new(RecipientKind::Service, "svc-transport");
+    assert_eq!(
+        can_share(h.plan().unwrap(), &svc, Purpose::DirectCare, when).reason,
+        ShareReason::NoConsent
+    );
+    run(
+        &mut h,
+        when,
+        vec![Change::RecordConsent {
+            id: None,
+            recipient: svc.clone(),
+            scope: Scope::WholePlan,
+            from: None,
+            until: None,
+        }],
+    );
+    let view = share_view(h.plan().unwrap(), &svc, Purpose::DirectCare, when).unwrap();
+    let actions = view.actions.unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].id, "action-1");
+    assert!(view.support_network.is_none());
+    assert_eq!(
+        can_share(h.plan().unwrap(), &svc, Purpose::CarerSupport, when).reason,
+        ShareReason::PurposeNotCovered
+    );
+}
+
+#[test]
+fn safeguarding_reaches_the_lead_without_consent_with_a_justification() {
+    let mut h = draft("");
+    let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg-lead");
+    let when = at(2026, 11, 24, 9);
+    let share = Change::Share {
+        recipient: lead.clone(),
+        purpose: Purpose::Safeguarding,
+    };
+    let e = try_run(&mut h, when, share.clone()).unwrap_err();
+    assert_eq!(e.code(), "careplan.reason_required");
+    h.execute(Command::new(h.version(), cc(), when, share).because("concern raised at visit"))
+        .unwrap();
+    let last = h.events().last().unwrap();
+    assert!(last.reason.is_some());
+    let disclosure = last.disclosure.as_ref().unwrap();
+    assert_eq!(disclosure.basis, ShareBasis::Safeguarding);
+    assert_eq!(disclosure.sections, Section::ALL);
+    // Safeguarding does not open the plan to anyone else.
+    let d = can_share(h.plan().unwrap(), &carer(), Purpose::Safeguarding, when);
+    assert_eq!(d.reason, ShareReason::PlanNotAgreed);
+}
+
+#[test]
+fn plans_in_error_and_strangers_get_nothing() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let stranger = Recipient::new(RecipientKind::Carer, "person-9");
+    assert_eq!(
+        can_share(h.plan().unwrap(), &stranger, Purpose::CarerSupport, when).reason,
+        ShareReason::UnknownRecipient
+    );
+    h.execute(
+        Command::new(
+            h.version(),
+            cc(),
+            when,
+            Change::ChangeStatus {
+                to: PlanStatus::EnteredInError,
+            },
+        )
+        .because("wrong person"),
+    )
+    .unwrap();
+    let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg");
+    assert_eq!(
+        can_share(h.plan().unwrap(), &lead, Purpose::Safeguarding, when).reason,
+        ShareReason::PlanEnteredInError
+    );
+}
+
+#[test]
+fn consents_must_end_after_they_start_and_name_known_people() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let e = try_run(
+        &mut h,
+        when,
+        Change::RecordConsent {
+            id: None,
+            recipient: carer(),
+            scope: Scope::WholePlan,
+            from: Some(at(2026, 12, 1, 0)),
+            until: Some(at(2026, 11, 30, 0)),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.consent_ends_before_start");
+    let e = try_run(
+        &mut h,
+        when,
+        Change::RecordConsent {
+            id: None,
+            recipient: Recipient::new(RecipientKind::Carer, "person-5"),
+            scope: Scope::WholePlan,
+            from: None,
+            until: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.unknown_item");
+    // Removing someone from the network ends their consent.
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::RecordConsent {
+                id: None,
+                recipient: carer(),
+                scope: Scope::WholePlan,
+                from: None,
+                until: None,
+            },
+            Change::RemoveSupportPerson {
+                id: "person-1".into(),
+            },
+        ],
+    );
+    assert_eq!(h.plan().unwrap().consents[0].withdrawn, Some(when));
+}
+
+#[test]
+fn reviews_fall_on_working_days_and_overdue_ones_surface() {
+    // Agreed on Monday 23 Nov 2026; 4 weeks on is Monday 21 Dec; 5 weeks on is
+    // Monday 28 Dec 2026, the substitute Boxing Day bank holiday: moved to Tue 29.
+    let mut h = draft("");
+    run(
+        &mut h,
+        at(2026, 11, 23, 11),
+        vec![
+            Change::SetReviewSchedule {
+                schedule: Some(ReviewSchedule::EveryWeeks(5)),
+            },
+            Change::ChangeStatus {
+                to: PlanStatus::Active,
+            },
+        ],
+    );
+    let plan = h.plan().unwrap().clone();
+    assert_eq!(next_review(&plan).unwrap(), Some(day(2026, 12, 29)));
+    let s = review_status(&plan, at(2026, 12, 22, 9), 5).unwrap();
+    assert_eq!(s.state, ReviewState::DueSoon);
+    let s = review_status(&plan, at(2027, 1, 5, 9), 5).unwrap();
+    assert_eq!(s.state, ReviewState::Overdue);
+    // 30, 31 Dec, (1 Jan holiday), 4, 5 Jan.
+    assert_eq!(s.working_days_overdue, 4);
+    // A review resets the clock.
+    run(
+        &mut h,
+        at(2027, 1, 5, 10),
+        vec![Change::RecordReview {
+            outcome: ReviewOutcome::Continue,
+            notes: None,
+        }],
+    );
+    assert_eq!(
+        next_review(h.plan().unwrap()).unwrap(),
+        Some(day(2027, 2, 9))
+    );
+    // Clearing the schedule surfaces the plan as unscheduled.
+    let mut u = agreed("");
+    run(
+        &mut u,
+        at(2026, 11, 24, 9),
+        vec![Change::SetReviewSchedule { schedule: None }],
+    );
+    let mut other = agreed("");
+    run(
+        &mut other,
+        at(2026, 11, 24, 9),
+        vec![Change::SetReviewSchedule {
+            schedule: Some(ReviewSchedule::On(day(2026, 12, 1))),
+        }],
+    );
+    let plans = [
+        plan,
+        u.plan().unwrap().clone(),
+        other.plan().unwrap().clone(),
+    ];
+    let due = reviews_due(&plans, at(2027, 1, 5, 9), 5).unwrap();
+    let states: Vec<_> = due.iter().map(|s| s.state).collect();
+    assert_eq!(
+        states,
+        [
+            ReviewState::Overdue,
+            ReviewState::Overdue,
+            ReviewState::Unscheduled
+        ]
+    );
+    assert!(due[0].working_days_overdue > due[1].working_days_overdue);
+    // Closed plans need no review.
+    let mut c = agreed("");
+    run(
+        &mut c,
+        at(2026, 11, 24, 9),
+        vec![Change::ChangeStatus {
+            to: PlanStatus::Completed,
+        }],
+    );
+    assert!(
+        reviews_due([c.plan().unwrap()], at(2027, 6, 1, 9), 5)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn reviews_need_a_plan_in_force_and_past_dates_are_refused() {
+    let mut h = draft("");
+    let e = try_run(
+        &mut h,
+        at(2026, 11, 24, 9),
+        Change::RecordReview {
+            outcome: ReviewOutcome::Continue,
+            notes: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    for schedule in [
+        ReviewSchedule::EveryWeeks(0),
+        ReviewSchedule::On(day(2026, 1, 1)),
+    ] {
+        let e = try_run(
+            &mut h,
+            at(2026, 11, 24, 9),
+            Change::SetReviewSchedule {
+                schedule: Some(schedule),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "careplan.invalid_value");
+    }
+}
+
+#[test]
+fn every_template_previews_a_draft_that_can_be_stored() {
+    let when = at(2026, 11, 23, 10);
+    let store = MemoryStore::new();
+    for (i, template) in Template::built_in().iter().enumerate() {
+        let id = format!("plan-{i}");
+        let preview = template
+            .preview(&id, PatientRef::new("p"), cc(), when)
+            .unwrap();
+        let plan = preview.plan().unwrap();
+        assert_eq!(plan.status, PlanStatus::Draft);
+        assert_eq!(plan.template.as_deref(), Some(template.key));
+        assert_eq!(plan.goals.len(), template.goals.len());
+        assert_eq!(plan.actions.len(), template.actions.len());
+        assert!(plan.review_schedule.is_some());
+        for action in &plan.actions {
+            let due = action.due.unwrap();
+            assert!(
+                crate::time::WorkingCalendar::england_and_wales()
+                    .is_working_day(due)
+                    .unwrap()
+            );
+        }
+        store.create(&preview).unwrap();
+    }
+    assert_eq!(store.plan_ids().unwrap().len(), 4);
+    assert_eq!(
+        Template::get("asthma").unwrap_err().code(),
+        "careplan.unknown_word"
+    );
+}
+
+#[test]
+fn coded_activity_and_counts() {
+    let mut h = agreed("");
+    run(
+        &mut h,
+        at(2026, 12, 2, 10),
+        vec![
+            Change::RecordReview {
+                outcome: ReviewOutcome::Revised,
+                notes: None,
+            },
+            Change::RecordActivity {
+                key: "carer_contacted".into(),
+                code: "185317003".into(),
+            },
+            Change::LinkReferral {
+                action: "action-1".into(),
+                referral: "ref-2".into(),
+                code: Some("871731000000106".into()),
+            },
+        ],
+    );
+    let records = activity(&h);
+    let keys: Vec<_> = records
+        .iter()
+        .map(|r| (r.key.as_str(), r.code.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("plan_agreed", CARE_PLAN),
+            ("referral_made", PATIENT_REFERRAL),
+            ("plan_reviewed", REVIEW_OF_CARE_PLAN),
+            ("carer_contacted", "185317003"),
+            ("referral_made", "871731000000106"),
+        ]
+    );
+    let monthly = aggregate(&records, Period::Month);
+    assert_eq!(monthly.len(), 5);
+    assert_eq!(monthly[0].period_start, day(2026, 11, 1));
+    let yearly = aggregate(&records, Period::FinancialYear);
+    assert!(yearly.iter().all(|c| c.period_start == day(2026, 4, 1)));
+    assert_eq!(yearly.iter().map(|c| c.count).sum::<u64>(), 5);
+    assert_eq!(Period::Week.start(day(2026, 11, 29)), day(2026, 11, 23));
+    assert_eq!(Period::Quarter.start(day(2026, 11, 29)), day(2026, 10, 1));
+    let e = try_run(
+        &mut h,
+        at(2026, 12, 2, 10),
+        Change::RecordActivity {
+            key: "carer_contacted".into(),
+            code: "185317004".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+}
+
+#[test]
+fn the_person_summary_reads_plainly() {
+    let h = agreed("");
+    let text = person_summary(h.plan().unwrap()).unwrap();
+    assert!(
+        text.contains("## What matters to me\n\n- staying at home\n- singing group"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- get to singing group weekly (by Monday 22 February 2027)"),
+        "{text}"
+    );
+    assert!(text.contains("**The service (svc-transport)**: community transport referral (by Friday 4 December 2026): to do"), "{text}");
+    assert!(
+        text.contains(
+            "**The pharmacist**: medicines review (by Friday 11 December 2026): arranged"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("## Next review\n\nMonday 15 February 2027"),
+        "{text}"
+    );
+}
+
+/// Every free-text field and the patient reference carry a marker; no Debug
+/// output of any value and no error message may contain it.
+#[test]
+fn no_free_text_or_identifier_leaks_into_debug_or_errors() {
+    const MARK: &str = "ZQXMARK";
+    let mut h = agreed(MARK);
+    let when = at(2026, 11, 25, 9);
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::RecordConsent {
+                id: None,
+                recipient: carer(),
+                scope: Scope::WholePlan,
+                from: None,
+                until: None,
+            },
+            Change::RecordReview {
+                outcome: ReviewOutcome::Continue,
+                notes: Some(Text::new(format!("{MARK} notes"))),
+            },
+        ],
+    );
+    h.execute(
+        Command::new(
+            h.version(),
+            cc(),
+            when,
+            Change::Share {
+                recipient: carer(),
+                purpose: Purpose::CarerSupport,
+            },
+        )
+        .because(format!("{MARK} reason")),
+    )
+    .unwrap();
+    let plan = h.plan().unwrap().clone();
+    let view = share_view(&plan, &carer(), Purpose::CarerSupport, when).unwrap();
+    let mut outputs = vec![
+        format!("{h:?}"),
+        format!("{plan:?}"),
+        format!("{view:?}"),
+        format!("{:?}", h.events()),
+        format!("{:?}", activity(&h)),
+        format!(
+            "{:?}",
+            can_share(&plan, &carer(), Purpose::CarerSupport, when)
+        ),
+    ];
+    // Errors from every kind of bad command on a marked plan.
+    let marked = || Text::new(format!("{MARK} text"));
+    let bad = vec![
+        Change::AddGoal {
+            id: Some("not an id".into()),
+            description: marked(),
+            target: None,
+        },
+        Change::AddGoal {
+            id: None,
+            description: Text::new("  "),
+            target: None,
+        },
+        Change::UpdateGoal {
+            id: "goal-9".into(),
+            lifecycle: None,
+            achievement: None,
+            target: None,
+        },
+        Change::ChangeStatus {
+            to: PlanStatus::Draft,
+        },
+        Change::Create {
+            patient: PatientRef::new(MARK),
+            template: None,
+        },
+        Change::RecordConsent {
+            id: None,
+            recipient: carer(),
+            scope: Scope::WholePlan,
+            from: Some(when),
+            until: Some(when),
+        },
+        Change::Share {
+            recipient: Recipient::new(RecipientKind::Service, "svc-x"),
+            purpose: Purpose::DirectCare,
+        },
+        Change::RecordActivity {
+            key: "k".into(),
+            code: "12345".into(),
+        },
+    ];
+    for change in bad {
+        let command = Command::new(h.version(), cc(), when, change).because(marked());
+        let e = h.clone().execute(command.clone()).unwrap_err();
+        outputs.push(e.to_string());
+        outputs.push(format!("{e:?}"));
+        outputs.push(format!("{command:?}"));
+    }
+    // Stale and damaged records.
+    let stale = Command::new(
+        1,
+        cc(),
+        when,
+        Change::SetStrengths {
+            items: vec![marked()],
+        },
+    );
+    outputs.push(h.clone().execute(stale).unwrap_err().to_string());
+    let json = h.to_json().unwrap();
+    assert!(json.contains(MARK), "the JSON holds the text itself");
+    let damaged = json.replacen(
+        &format!("\"{MARK}staying"),
+        &format!("{{\"{MARK}staying"),
+        1,
+    );
+    let wrong_type = json.replacen("\"version\":2", &format!("\"version\":\"{MARK}\""), 1);
+    for text in [damaged, wrong_type, json[..json.len() - 3].to_owned()] {
+        let e = PlanHistory::from_json(&text).unwrap_err();
+        outputs.push(e.to_string());
+        outputs.push(format!("{e:?}"));
+    }
+    for output in &outputs {
+        assert!(!output.contains(MARK), "leaked: {output}");
+    }
+}
+
+#[test]
+fn memory_store_appends_atomically() {
+    let store = MemoryStore::new();
+    let h = agreed("");
+    store.create(&h).unwrap();
+    assert_eq!(store.create(&h).unwrap_err().code(), "careplan.plan_exists");
+    let loaded = store.load("plan-1").unwrap();
+    assert_eq!(loaded, h);
+    // A batch where the last event is bad writes nothing.
+    let mut next = h.clone();
+    run(
+        &mut next,
+        at(2026, 11, 26, 9),
+        vec![Change::SetStrengths { items: vec![] }],
+    );
+    let mut events: Vec<Event> = next.events()[h.events().len()..].to_vec();
+    let mut bad = events[0].clone();
+    bad.version += 1;
+    bad.change = Change::RemoveRisk {
+        id: "risk-9".into(),
+    };
+    events.push(bad);
+    let e = store.append("plan-1", h.version(), &events).unwrap_err();
+    assert_eq!(e.code(), "careplan.corrupt_record");
+    assert_eq!(store.load("plan-1").unwrap().version(), h.version());
+    assert_eq!(
+        store.load("nope").unwrap_err().code(),
+        "careplan.unknown_plan"
+    );
+    let e = store
+        .execute(
+            "nope",
+            &Command::new(
+                0,
+                cc(),
+                at(2026, 11, 26, 9),
+                Change::SetStrengths { items: vec![] },
+            ),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "careplan.unknown_plan");
+}
+
+/// Writers on several threads each read, decide and append, retrying when
+/// someone else got there first: every update lands exactly once.
+fn no_lost_updates(store: Arc<dyn PlanStore>, open_other: impl Fn() -> Arc<dyn PlanStore>) {
+    const THREADS: usize = 4;
+    const EACH: usize = 15;
+    store.create(&agreed("")).unwrap();
+    let start = store.load("plan-1").unwrap().version();
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let store = if t % 2 == 0 {
+                store.clone()
+            } else {
+                open_other()
+            };
+            std::thread::spawn(move || {
+                let mut retries = 0;
+                for i in 0..EACH {
+                    loop {
+                        let h = store.load("plan-1").unwrap();
+                        let change = Change::RecordActivity {
+                            key: format!("t{t}_{i}"),
+                            code: "185317003".into(),
+                        };
+                        let cmd = Command::new(h.version(), cc(), at(2026, 11, 26, 9), change);
+                        match store.execute("plan-1", &cmd) {
+                            Ok(_) => break,
+                            Err(e) if e.is_stale() => retries += 1,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                }
+                retries
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    let h = store.load("plan-1").unwrap();
+    assert_eq!(h.version(), start + (THREADS * EACH) as u64);
+    let mut keys: Vec<_> = activity(&h)
+        .into_iter()
+        .filter(|r| r.key.starts_with('t'))
+        .map(|r| r.key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), THREADS * EACH);
+}
+
+#[test]
+fn no_lost_update_in_memory() {
+    let store: Arc<dyn PlanStore> = Arc::new(MemoryStore::new());
+    let same = store.clone();
+    no_lost_updates(store, move || same.clone());
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use super::*;
+
+    fn temp_file(name: &str) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("carecoord-{}-{name}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    #[test]
+    fn no_lost_update_across_connections_to_one_file() {
+        let path = temp_file("concurrent");
+        let store: Arc<dyn PlanStore> = Arc::new(SqliteStore::open(&path).unwrap());
+        let other = path.clone();
+        no_lost_updates(store, move || Arc::new(SqliteStore::open(&other).unwrap()));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_file_round_trips_and_refuses_damage_and_the_future() {
+        let path = temp_file("roundtrip");
+        let h = agreed("");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.create(&h).unwrap();
+            assert_eq!(store.create(&h).unwrap_err().code(), "careplan.plan_exists");
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.load("plan-1").unwrap(), h);
+        assert_eq!(store.plans().unwrap().len(), 1);
+        drop(store);
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute(
+            "UPDATE careplan_events SET event = substr(event, 1, 20) WHERE version = 3",
+            [],
+        )
+        .unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        let e = store.load("plan-1").unwrap_err();
+        assert_eq!(e.code(), "careplan.corrupt_record");
+        assert_eq!(e.plan.as_deref(), Some("plan-1"));
+        raw.execute(
+            "UPDATE careplan_events SET schema_version = 2 WHERE version = 3",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            store.load("plan-1").unwrap_err().code(),
+            "careplan.unsupported_schema_version"
+        );
+        raw.execute_batch("PRAGMA user_version = 9").unwrap();
+        drop(store);
+        let e = SqliteStore::open(&path).unwrap_err();
+        assert_eq!(e.code(), "careplan.unsupported_schema_version");
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
+/// A random command: some valid, many not.
+fn any_change() -> impl Strategy<Value = Change> {
+    let text = prop_oneof![Just(""), Just("a"), Just("walk"), Just("  ")].prop_map(Text::new);
+    let id = prop_oneof![
+        Just(None),
+        Just(Some("goal-1".to_owned())),
+        Just(Some("x".to_owned()))
+    ];
+    let item = prop_oneof![
+        Just("goal-1"),
+        Just("goal-2"),
+        Just("action-1"),
+        Just("risk-1"),
+        Just("consent-1"),
+        Just("person-1")
+    ]
+    .prop_map(str::to_owned);
+    let status = proptest::sample::select(PlanStatus::ALL.to_vec());
+    let date = (0i64..400).prop_map(|d| day(2026, 11, 1) + Duration::days(d));
+    prop_oneof![
+        proptest::collection::vec(text.clone(), 0..3)
+            .prop_map(|items| Change::SetWhatMatters { items }),
+        (id.clone(), text.clone(), proptest::option::of(date.clone())).prop_map(
+            |(id, description, target)| Change::AddGoal {
+                id,
+                description,
+                target
+            }
+        ),
+        (
+            item.clone(),
+            proptest::option::of(proptest::sample::select(GoalLifecycle::ALL.to_vec()))
+        )
+            .prop_map(|(id, lifecycle)| Change::UpdateGoal {
+                id,
+                lifecycle,
+                achievement: Some(GoalAchievement::Improving),
+                target: None
+            }),
+        (text.clone(), item.clone()).prop_map(|(what, goal)| Change::AddAction {
+            id: None,
+            what,
+            owner: Actor::new(Role::Gp),
+            due: None,
+            goals: vec![goal]
+        }),
+        (text.clone(), text.clone()).prop_map(|(description, contingency)| Change::AddRisk {
+            id: None,
+            description,
+            contingency
+        }),
+        item.clone().prop_map(|id| Change::RemoveRisk { id }),
+        (0u32..30).prop_map(|w| Change::SetReviewSchedule {
+            schedule: Some(ReviewSchedule::EveryWeeks(w))
+        }),
+        Just(Change::AddSupportPerson {
+            id: None,
+            name: Text::new("n"),
+            relationship: Relationship::Friend,
+            contact_role: ContactRole::Carer,
+            contact: None
+        }),
+        Just(Change::RecordConsent {
+            id: None,
+            recipient: Recipient::new(RecipientKind::Carer, "person-1"),
+            scope: Scope::Summary,
+            from: None,
+            until: None
+        }),
+        item.clone().prop_map(|id| Change::WithdrawConsent { id }),
+        Just(Change::Share {
+            recipient: Recipient::new(RecipientKind::Carer, "person-1"),
+            purpose: Purpose::CarerSupport
+        }),
+        Just(Change::RecordReview {
+            outcome: ReviewOutcome::Continue,
+            notes: None
+        }),
+        status.prop_map(|to| Change::ChangeStatus { to }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Whatever is asked, in whatever order: refused commands change nothing,
+    /// versions count events, and replaying the history (in memory or through
+    /// JSON) gives the same plan byte for byte.
+    #[test]
+    fn replay_equals_the_live_plan(
+        changes in proptest::collection::vec((any_change(), 0u64..3, proptest::bool::ANY), 1..40)
+    ) {
+        let mut h = PlanHistory::new("p").unwrap();
+        let start = at(2026, 11, 23, 9);
+        h.execute(Command::new(0, cc(), start, Change::Create {
+            patient: PatientRef::new("x"), template: None })).unwrap();
+        for (i, (change, lag, reason)) in changes.into_iter().enumerate() {
+            let before = h.clone();
+            let version = h.version().saturating_sub(lag);
+            let mut command = Command::new(version, cc(), start + Duration::hours(i as i64), change);
+            if reason {
+                command = command.because("r");
+            }
+            if h.execute(command).is_err() {
+                prop_assert_eq!(&h, &before);
+            }
+            prop_assert_eq!(h.version(), h.events().len() as u64);
+        }
+        let replayed = PlanHistory::from_events("p", h.events().to_vec()).unwrap();
+        prop_assert_eq!(&replayed, &h);
+        let through_json = PlanHistory::from_json(&h.to_json().unwrap()).unwrap();
+        prop_assert_eq!(
+            through_json.plan().unwrap().to_json().unwrap(),
+            h.plan().unwrap().to_json().unwrap()
+        );
+    }
+}
