@@ -4,6 +4,7 @@
 //! The classes are defined in Python so that they can also derive from the
 //! built-in `ValueError` and `TypeError`, which callers already catch.
 
+use carecoord::careplan::CarePlanErrorKind;
 use carecoord::conflicts::AppointmentErrorKind;
 use carecoord::time::TimeError;
 use carecoord::{Error, ErrorKind};
@@ -25,6 +26,15 @@ fn class_name(err: &Error) -> &'static str {
             } => "AmbiguousLocalTime",
             AppointmentErrorKind::LocalTime { .. } => "NonexistentLocalTime",
             _ => "InvalidAppointment",
+        },
+        Error::CarePlan(e) => match e.kind {
+            CarePlanErrorKind::StaleVersion { .. } => "StaleVersion",
+            CarePlanErrorKind::InvalidTransition { .. } => "InvalidTransition",
+            CarePlanErrorKind::ShareDenied { .. } => "ShareDenied",
+            CarePlanErrorKind::UnsupportedSchemaVersion { .. } => "UnsupportedSchemaVersion",
+            CarePlanErrorKind::CorruptRecord { .. } => "CorruptRecord",
+            CarePlanErrorKind::Storage { .. } => "StorageError",
+            _ => "InvalidCarePlan",
         },
         Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
         Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
@@ -71,6 +81,23 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
                 }
                 if let Error::Appointment(e) = &err {
                     exc.setattr("appointment", e.appointment.as_deref())?;
+                }
+                if let Error::CarePlan(e) = &err {
+                    exc.setattr("plan", e.plan.as_deref())?;
+                    match &e.kind {
+                        CarePlanErrorKind::StaleVersion { expected, actual } => {
+                            exc.setattr("expected", expected)?;
+                            exc.setattr("actual", actual)?;
+                        }
+                        CarePlanErrorKind::InvalidTransition { from, to } => {
+                            exc.setattr("from_status", from.key())?;
+                            exc.setattr("to_status", to.key())?;
+                        }
+                        CarePlanErrorKind::ShareDenied { reason } => {
+                            exc.setattr("reason", reason)?;
+                        }
+                        _ => {}
+                    }
                 }
                 Ok(exc)
             });

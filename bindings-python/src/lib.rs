@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+mod careplan;
 mod caseload;
 mod conflicts;
 mod convert;
@@ -25,5 +26,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     caseload::register(m)?;
     routing::register(m)?;
     conflicts::register(m)?;
+    careplan::register(m)?;
     Ok(())
 }

@@ -19,13 +19,15 @@ NhsNumber(***)
 
 from __future__ import annotations
 
-from carecoord import caseload, conflicts, exceptions, ids, routing, time
+from carecoord import careplan, caseload, conflicts, exceptions, ids, routing, time
 from carecoord._native import __version__, error_catalogue
 from carecoord.exceptions import (
     AmbiguousLocalTime,
     CarecoordError,
+    CorruptRecord,
     DirectoryError,
     InvalidAppointment,
+    InvalidCarePlan,
     InvalidDate,
     InvalidInput,
     InvalidNhsNumber,
@@ -34,13 +36,19 @@ from carecoord.exceptions import (
     LocalTimeError,
     NaiveDatetimeError,
     NonexistentLocalTime,
+    InvalidTransition,
     OutOfRange,
     RuleError,
+    ShareDenied,
+    StaleVersion,
+    StorageError,
+    UnsupportedSchemaVersion,
 )
 
 __all__ = [
     "__version__",
     "error_catalogue",
+    "careplan",
     "caseload",
     "conflicts",
     "exceptions",
@@ -49,8 +57,10 @@ __all__ = [
     "time",
     "AmbiguousLocalTime",
     "CarecoordError",
+    "CorruptRecord",
     "DirectoryError",
     "InvalidAppointment",
+    "InvalidCarePlan",
     "InvalidDate",
     "InvalidInput",
     "InvalidNhsNumber",
@@ -59,6 +69,11 @@ __all__ = [
     "LocalTimeError",
     "NaiveDatetimeError",
     "NonexistentLocalTime",
+    "InvalidTransition",
     "OutOfRange",
     "RuleError",
+    "ShareDenied",
+    "StaleVersion",
+    "StorageError",
+    "UnsupportedSchemaVersion",
 ]

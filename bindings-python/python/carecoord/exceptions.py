@@ -28,6 +28,13 @@ __all__ = [
     "DirectoryError",
     "InvalidReferral",
     "InvalidAppointment",
+    "InvalidCarePlan",
+    "InvalidTransition",
+    "StaleVersion",
+    "ShareDenied",
+    "StorageError",
+    "CorruptRecord",
+    "UnsupportedSchemaVersion",
 ]
 
 
@@ -148,3 +155,72 @@ class InvalidAppointment(InvalidInput):
     def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
         super().__init__(message, code, kind)
         self.appointment = None
+
+
+class InvalidCarePlan(InvalidInput):
+    """A care-plan command that cannot be done (unknown goal or action id, an
+    empty required text, a plan closed to edits, a consent ending before it
+    starts, a missing reason).
+
+    The message names the plan and item ids and the field, never what the
+    person said; ``plan`` is the plan's id where there is one.
+    """
+
+    plan: str | None
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
+        super().__init__(message, code, kind)
+        self.plan = None
+
+
+class InvalidTransition(InvalidCarePlan):
+    """A status change the FHIR CarePlan lifecycle does not allow;
+    ``from_status`` and ``to_status`` name it."""
+
+    from_status: str
+    to_status: str
+
+
+class StaleVersion(CarecoordError):
+    """Someone changed the plan since it was read: nothing was written.
+    Reload, decide again and retry. ``expected`` is the version the change was
+    based on, ``actual`` the plan's version now."""
+
+    plan: str | None
+    expected: int
+    actual: int
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "conflict") -> None:
+        super().__init__(message, code, kind)
+        self.plan = None
+
+
+class ShareDenied(CarecoordError, PermissionError):
+    """The consent rules do not allow this share; nothing was recorded.
+    ``reason`` is the stable reason word (e.g. ``"no_consent"``)."""
+
+    plan: str | None
+    reason: str
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
+        super().__init__(message, code, kind)
+        self.plan = None
+
+
+class StorageError(CarecoordError, OSError):
+    """The plan store failed (disk, lock, SQLite)."""
+
+    plan: str | None
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "storage") -> None:
+        super().__init__(message, code, kind)
+        self.plan = None
+
+
+class CorruptRecord(StorageError):
+    """A stored or sent plan record is damaged or does not replay. The message
+    gives the place and the kind of damage, never the content."""
+
+
+class UnsupportedSchemaVersion(StorageError):
+    """A plan record written by a newer carecoord: upgrade to read it."""

@@ -11,7 +11,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::command::Event;
+use super::command::{Change, Event};
 use super::error::{CarePlanError, CarePlanErrorKind};
 use super::history::PlanHistory;
 use super::model::CarePlan;
@@ -149,5 +149,27 @@ impl Event {
     /// Reads one event written by [`to_json`](Self::to_json).
     pub fn from_json(text: &str) -> Result<Self, CarePlanError> {
         read::<EventDocument>(text, "event").map(|d| d.event)
+    }
+}
+
+impl Change {
+    /// The change as JSON, `{"type":"add_goal",…}`: for queues of changes
+    /// made offline and for test vectors. (Stored events carry the schema
+    /// version; a change is only ever read by the same build that queued it
+    /// or inside a versioned event.)
+    pub fn to_json(&self) -> Result<String, CarePlanError> {
+        write(self)
+    }
+
+    /// Reads a change written by [`to_json`](Self::to_json).
+    ///
+    /// ```
+    /// use carecoord::careplan::Change;
+    /// let change = Change::from_json(r#"{"type":"remove_risk","id":"risk-1"}"#)?;
+    /// assert_eq!(change.kind(), "remove_risk");
+    /// # Ok::<(), carecoord::careplan::CarePlanError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, CarePlanError> {
+        serde_json::from_str(text).map_err(|e| corrupt("change", &e))
     }
 }
