@@ -1290,6 +1290,10 @@ macro_rules! store_methods {
             /// appends its event atomically; a stale version raises
             /// `StaleVersion` and writes nothing.
             #[pyo3(signature = (plan_id, change, *, version, actor, at, reason=None))]
+            #[expect(
+                clippy::too_many_arguments,
+                reason = "Python keyword arguments, mirrored from PlanHistory.execute"
+            )]
             fn execute(
                 &self,
                 py: Python<'_>,
@@ -1347,7 +1351,7 @@ store_methods!(SqliteStore {
         opened.map(|s| Self(s, path)).map_err(to_py_err)
     }
     fn __repr__(&self) -> String {
-        format!("SqliteStore('{}')", self.1.display().to_string())
+        format!("SqliteStore('{}')", self.1.display())
     }
 });
 
