@@ -111,6 +111,69 @@ pub enum CarecoordError {
         /// The appointment's id, where there is one.
         appointment: Option<String>,
     },
+    /// A care-plan change that cannot be made (unknown id, empty text, a
+    /// closed plan, a consent ending before it starts, a missing reason).
+    #[error("{detail}")]
+    InvalidCarePlan {
+        /// Stable code, e.g. `careplan.unknown_item`.
+        code: String,
+        /// What was wrong (ids and fields, never what the person said).
+        detail: String,
+        /// The plan's id, where there is one.
+        plan: Option<String>,
+    },
+    /// A status change the FHIR CarePlan lifecycle does not allow.
+    #[error("{detail}")]
+    InvalidTransition {
+        /// `careplan.invalid_transition`.
+        code: String,
+        /// What was wrong.
+        detail: String,
+        /// The plan's id.
+        plan: Option<String>,
+        /// The plan's status.
+        from: crate::careplan::PlanStatus,
+        /// The status asked for.
+        to: crate::careplan::PlanStatus,
+    },
+    /// The plan changed since it was read: nothing was written. Reload and retry.
+    #[error("{detail}")]
+    StaleVersion {
+        /// `careplan.stale_version`.
+        code: String,
+        /// What happened.
+        detail: String,
+        /// The plan's id.
+        plan: Option<String>,
+        /// The version the change was based on.
+        expected: u64,
+        /// The plan's version now.
+        actual: u64,
+    },
+    /// The consent rules do not allow this share; nothing was recorded.
+    #[error("{detail}")]
+    ShareDenied {
+        /// `careplan.share_denied`.
+        code: String,
+        /// Why, in words.
+        detail: String,
+        /// The plan's id.
+        plan: Option<String>,
+        /// The stable reason word, e.g. `no_consent`.
+        reason: String,
+    },
+    /// A stored plan record that is damaged, from a newer carecoord, or a
+    /// storage failure (`code` says which).
+    #[error("{detail}")]
+    Storage {
+        /// `careplan.corrupt_record`, `careplan.unsupported_schema_version`
+        /// or `careplan.storage`.
+        code: String,
+        /// Where and what kind of damage, never the content.
+        detail: String,
+        /// The plan's id, where there is one.
+        plan: Option<String>,
+    },
     /// Valid input outside the supported range (e.g. bank holidays before 1995).
     #[error("{detail}")]
     OutOfRange {
@@ -161,6 +224,36 @@ impl From<Error> for CarecoordError {
                 detail,
                 appointment: e.appointment.clone(),
             },
+            Error::CarePlan(e) => {
+                use carecoord::careplan::CarePlanErrorKind as K;
+                let plan = e.plan.clone();
+                match e.kind {
+                    K::InvalidTransition { from, to } => Self::InvalidTransition {
+                        code,
+                        detail,
+                        plan,
+                        from: from.into(),
+                        to: to.into(),
+                    },
+                    K::StaleVersion { expected, actual } => Self::StaleVersion {
+                        code,
+                        detail,
+                        plan,
+                        expected,
+                        actual,
+                    },
+                    K::ShareDenied { reason } => Self::ShareDenied {
+                        code,
+                        detail,
+                        plan,
+                        reason: reason.to_owned(),
+                    },
+                    K::CorruptRecord { .. }
+                    | K::UnsupportedSchemaVersion { .. }
+                    | K::Storage { .. } => Self::Storage { code, detail, plan },
+                    _ => Self::InvalidCarePlan { code, detail, plan },
+                }
+            }
             Error::Time(TimeError::NonexistentLocalTime { .. }) => {
                 Self::NonexistentLocalTime { code, detail }
             }

@@ -1490,6 +1490,625 @@ public func FfiConverterTypeNhsNumber_lower(_ value: NhsNumber) -> UInt64 {
 
 
 /**
+ * A plan's immutable history and the plan it folds to. Safe to share
+ * between threads.
+ */
+public protocol PlanHistoryProtocol: AnyObject, Sendable {
+    
+    /**
+     * Every coded intervention in the history.
+     */
+    func activity()  -> [ActivityRecord]
+    
+    /**
+     * May the plan go to `recipient` for `purpose` at `at`? With the reason.
+     */
+    func canShare(recipient: Recipient, purpose: Purpose, at: Date) throws  -> ShareDecision
+    
+    /**
+     * Every event, oldest first.
+     */
+    func events()  -> [PlanEvent]
+    
+    /**
+     * Checks a change made on `version`, appends its event and returns the
+     * plan after it. Throws `StaleVersion` if the plan has moved on, and
+     * nothing changes on any error.
+     */
+    func execute(change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?) throws  -> CarePlan
+    
+    /**
+     * The plan's id.
+     */
+    func id()  -> String
+    
+    /**
+     * The person's own plan in plain language (Markdown).
+     */
+    func personSummary() throws  -> String
+    
+    /**
+     * The plan now, or null before it is created.
+     */
+    func plan()  -> CarePlan?
+    
+    /**
+     * The plan as it was at `version`.
+     */
+    func planAt(version: UInt64)  -> CarePlan?
+    
+    /**
+     * Where the plan stands on its review at `at`.
+     */
+    func reviewStatus(at: Date, soonWorkingDays: UInt32) throws  -> ReviewStatus
+    
+    /**
+     * The minimum-necessary view for `recipient`; throws `ShareDenied` when
+     * sharing is not allowed.
+     */
+    func shareView(recipient: Recipient, purpose: Purpose, at: Date) throws  -> PlanView
+    
+    /**
+     * The history as versioned JSON.
+     */
+    func toJson() throws  -> String
+    
+    /**
+     * The plan's version (0 before it is created).
+     */
+    func version()  -> UInt64
+    
+}
+/**
+ * A plan's immutable history and the plan it folds to. Safe to share
+ * between threads.
+ */
+open class PlanHistory: PlanHistoryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_planhistory(self.handle, $0) }
+    }
+    /**
+     * An empty history for a plan not yet created.
+     */
+public convenience init(planId: String)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_planhistory_new(
+        FfiConverterString.lower(planId),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_planhistory(handle, $0) }
+    }
+
+    
+    /**
+     * Reads a history written by `toJson`, replaying and checking every event.
+     */
+public static func fromJson(text: String)throws  -> PlanHistory  {
+    return try  FfiConverterTypePlanHistory_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_planhistory_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Every coded intervention in the history.
+     */
+open func activity() -> [ActivityRecord]  {
+    return try!  FfiConverterSequenceTypeActivityRecord.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_activity(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * May the plan go to `recipient` for `purpose` at `at`? With the reason.
+     */
+open func canShare(recipient: Recipient, purpose: Purpose, at: Date)throws  -> ShareDecision  {
+    return try  FfiConverterTypeShareDecision_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_can_share(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecipient_lower(recipient),
+        FfiConverterTypePurpose_lower(purpose),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every event, oldest first.
+     */
+open func events() -> [PlanEvent]  {
+    return try!  FfiConverterSequenceTypePlanEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_events(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a change made on `version`, appends its event and returns the
+     * plan after it. Throws `StaleVersion` if the plan has moved on, and
+     * nothing changes on any error.
+     */
+open func execute(change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?)throws  -> CarePlan  {
+    return try  FfiConverterTypeCarePlan_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_execute(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePlanChange_lower(change),
+        FfiConverterUInt64.lower(version),
+        FfiConverterTypeActor_lower(actor),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan's id.
+     */
+open func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The person's own plan in plain language (Markdown).
+     */
+open func personSummary()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_person_summary(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan now, or null before it is created.
+     */
+open func plan() -> CarePlan?  {
+    return try!  FfiConverterOptionTypeCarePlan.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_plan(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan as it was at `version`.
+     */
+open func planAt(version: UInt64) -> CarePlan?  {
+    return try!  FfiConverterOptionTypeCarePlan.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_plan_at(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(version),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where the plan stands on its review at `at`.
+     */
+open func reviewStatus(at: Date, soonWorkingDays: UInt32)throws  -> ReviewStatus  {
+    return try  FfiConverterTypeReviewStatus_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_review_status(
+            self.uniffiCloneHandle(),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterUInt32.lower(soonWorkingDays),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The minimum-necessary view for `recipient`; throws `ShareDenied` when
+     * sharing is not allowed.
+     */
+open func shareView(recipient: Recipient, purpose: Purpose, at: Date)throws  -> PlanView  {
+    return try  FfiConverterTypePlanView_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_share_view(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecipient_lower(recipient),
+        FfiConverterTypePurpose_lower(purpose),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The history as versioned JSON.
+     */
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan's version (0 before it is created).
+     */
+open func version() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_version(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanHistory: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PlanHistory
+
+    public static func lift(_ handle: UInt64) throws -> PlanHistory {
+        return PlanHistory(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PlanHistory) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanHistory {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PlanHistory, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanHistory_lift(_ handle: UInt64) throws -> PlanHistory {
+    return try FfiConverterTypePlanHistory.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanHistory_lower(_ value: PlanHistory) -> UInt64 {
+    return FfiConverterTypePlanHistory.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Where plan histories are kept: in memory, or in an SQLite file that Rust,
+ * Python and other devices can read. Appends are atomic with a version
+ * check, so no update is lost. Safe to share between threads.
+ */
+public protocol PlanStoreProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stores a new plan's whole history (e.g. a template preview).
+     */
+    func create(history: PlanHistory) throws  -> UInt64
+    
+    /**
+     * Checks a change made on `version` against the stored plan and appends
+     * its event atomically; throws `StaleVersion` (nothing written) if the
+     * plan has moved on.
+     */
+    func execute(planId: String, change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?) throws  -> PlanEvent
+    
+    /**
+     * The history of one plan.
+     */
+    func load(planId: String) throws  -> PlanHistory
+    
+    /**
+     * The ids of every plan.
+     */
+    func planIds() throws  -> [String]
+    
+    /**
+     * Every plan as it is now.
+     */
+    func plans() throws  -> [CarePlan]
+    
+    /**
+     * The reviews across the stored caseload that need attention at `at`:
+     * overdue first, then unscheduled, then due within `soonWorkingDays`.
+     */
+    func reviewsDue(at: Date, soonWorkingDays: UInt32) throws  -> [ReviewStatus]
+    
+}
+/**
+ * Where plan histories are kept: in memory, or in an SQLite file that Rust,
+ * Python and other devices can read. Appends are atomic with a version
+ * check, so no update is lost. Safe to share between threads.
+ */
+open class PlanStore: PlanStoreProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_planstore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_planstore(handle, $0) }
+    }
+
+    
+    /**
+     * A store in memory.
+     */
+public static func memory() -> PlanStore  {
+    return try!  FfiConverterTypePlanStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_planstore_memory(uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens (or creates) a store in the SQLite file at `path`.
+     */
+public static func sqlite(path: String)throws  -> PlanStore  {
+    return try  FfiConverterTypePlanStore_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_planstore_sqlite(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Stores a new plan's whole history (e.g. a template preview).
+     */
+open func create(history: PlanHistory)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_create(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePlanHistory_lower(history),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a change made on `version` against the stored plan and appends
+     * its event atomically; throws `StaleVersion` (nothing written) if the
+     * plan has moved on.
+     */
+open func execute(planId: String, change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?)throws  -> PlanEvent  {
+    return try  FfiConverterTypePlanEvent_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_execute(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(planId),
+        FfiConverterTypePlanChange_lower(change),
+        FfiConverterUInt64.lower(version),
+        FfiConverterTypeActor_lower(actor),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The history of one plan.
+     */
+open func load(planId: String)throws  -> PlanHistory  {
+    return try  FfiConverterTypePlanHistory_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_load(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(planId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The ids of every plan.
+     */
+open func planIds()throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_plan_ids(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every plan as it is now.
+     */
+open func plans()throws  -> [CarePlan]  {
+    return try  FfiConverterSequenceTypeCarePlan.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_plans(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The reviews across the stored caseload that need attention at `at`:
+     * overdue first, then unscheduled, then due within `soonWorkingDays`.
+     */
+open func reviewsDue(at: Date, soonWorkingDays: UInt32)throws  -> [ReviewStatus]  {
+    return try  FfiConverterSequenceTypeReviewStatus.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_reviews_due(
+            self.uniffiCloneHandle(),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterUInt32.lower(soonWorkingDays),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanStore: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PlanStore
+
+    public static func lift(_ handle: UInt64) throws -> PlanStore {
+        return PlanStore(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PlanStore) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PlanStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanStore_lift(_ handle: UInt64) throws -> PlanStore {
+    return try FfiConverterTypePlanStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanStore_lower(_ value: PlanStore) -> UInt64 {
+    return FfiConverterTypePlanStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * Rule-set versions; picks the version in force on a date. Thread-safe.
  */
 public protocol RuleRegistryProtocol: AnyObject, Sendable {
@@ -2166,6 +2785,284 @@ public func FfiConverterTypeWorkingCalendar_lower(_ value: WorkingCalendar) -> U
 
 
 /**
+ * How many interventions with one code fell in one period.
+ */
+public struct ActivityCount: Equatable, Hashable {
+    /**
+     * First day of the period.
+     */
+    public var periodStart: CalendarDate
+    /**
+     * SNOMED CT concept id.
+     */
+    public var code: String
+    /**
+     * Stable word.
+     */
+    public var key: String
+    /**
+     * How many.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day of the period.
+         */periodStart: CalendarDate, 
+        /**
+         * SNOMED CT concept id.
+         */code: String, 
+        /**
+         * Stable word.
+         */key: String, 
+        /**
+         * How many.
+         */count: UInt64) {
+        self.periodStart = periodStart
+        self.code = code
+        self.key = key
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityCount {
+        return
+            try ActivityCount(
+                periodStart: FfiConverterTypeCalendarDate.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityCount, into buf: inout [UInt8]) {
+        FfiConverterTypeCalendarDate.write(value.periodStart, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityCount_lift(_ buf: RustBuffer) throws -> ActivityCount {
+    return try FfiConverterTypeActivityCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityCount_lower(_ value: ActivityCount) -> RustBuffer {
+    return FfiConverterTypeActivityCount.lower(value)
+}
+
+
+/**
+ * One coded intervention.
+ */
+public struct ActivityRecord: Equatable, Hashable {
+    /**
+     * Plan id.
+     */
+    public var planId: String
+    /**
+     * Version.
+     */
+    public var version: UInt64
+    /**
+     * When.
+     */
+    public var at: Date
+    /**
+     * London date.
+     */
+    public var date: CalendarDate
+    /**
+     * Stable word, e.g. `plan_reviewed`.
+     */
+    public var key: String
+    /**
+     * SNOMED CT concept id.
+     */
+    public var code: String
+    /**
+     * Who (role).
+     */
+    public var actor: Role
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Plan id.
+         */planId: String, 
+        /**
+         * Version.
+         */version: UInt64, 
+        /**
+         * When.
+         */at: Date, 
+        /**
+         * London date.
+         */date: CalendarDate, 
+        /**
+         * Stable word, e.g. `plan_reviewed`.
+         */key: String, 
+        /**
+         * SNOMED CT concept id.
+         */code: String, 
+        /**
+         * Who (role).
+         */actor: Role) {
+        self.planId = planId
+        self.version = version
+        self.at = at
+        self.date = date
+        self.key = key
+        self.code = code
+        self.actor = actor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityRecord {
+        return
+            try ActivityRecord(
+                planId: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                date: FfiConverterTypeCalendarDate.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                actor: FfiConverterTypeRole.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.planId, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.date, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeRole.write(value.actor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityRecord_lift(_ buf: RustBuffer) throws -> ActivityRecord {
+    return try FfiConverterTypeActivityRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityRecord_lower(_ value: ActivityRecord) -> RustBuffer {
+    return FfiConverterTypeActivityRecord.lower(value)
+}
+
+
+/**
+ * Who acted or owns an action: a role and, for services and practices, the
+ * organisation's id. Never a person's name.
+ */
+public struct Actor: Equatable, Hashable {
+    /**
+     * The role.
+     */
+    public var role: Role
+    /**
+     * The organisation's id.
+     */
+    public var organisation: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The role.
+         */role: Role, 
+        /**
+         * The organisation's id.
+         */organisation: String? = nil) {
+        self.role = role
+        self.organisation = organisation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Actor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActor: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Actor {
+        return
+            try Actor(
+                role: FfiConverterTypeRole.read(from: &buf), 
+                organisation: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Actor, into buf: inout [UInt8]) {
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.organisation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActor_lift(_ buf: RustBuffer) throws -> Actor {
+    return try FfiConverterTypeActor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActor_lower(_ value: Actor) -> RustBuffer {
+    return FfiConverterTypeActor.lower(value)
+}
+
+
+/**
  * One appointment. `patient` is an opaque reference, never an NHS number.
  */
 public struct Appointment: Equatable, Hashable {
@@ -2731,6 +3628,235 @@ public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuf
 
 
 /**
+ * A personalised care and support plan, as it is now.
+ */
+public struct CarePlan: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String
+    /**
+     * The app's reference to the patient.
+     */
+    public var patient: String
+    /**
+     * Version (events applied).
+     */
+    public var version: UInt64
+    /**
+     * FHIR CarePlan status.
+     */
+    public var status: PlanStatus
+    /**
+     * Template it started from.
+     */
+    public var template: String?
+    /**
+     * Created.
+     */
+    public var created: Date
+    /**
+     * Last changed.
+     */
+    public var updated: Date
+    /**
+     * Agreed (first made active).
+     */
+    public var agreed: Date?
+    /**
+     * What matters to the person.
+     */
+    public var whatMatters: [String]
+    /**
+     * Strengths.
+     */
+    public var strengths: [String]
+    /**
+     * Support network.
+     */
+    public var supportNetwork: [SupportPerson]
+    /**
+     * Goals.
+     */
+    public var goals: [Goal]
+    /**
+     * Actions.
+     */
+    public var actions: [PlanAction]
+    /**
+     * Risks.
+     */
+    public var risks: [Risk]
+    /**
+     * Review schedule.
+     */
+    public var reviewSchedule: ReviewSchedule?
+    /**
+     * Reviews held.
+     */
+    public var reviews: [PlanReview]
+    /**
+     * Consents.
+     */
+    public var consents: [PlanConsent]
+    /**
+     * Disclosures.
+     */
+    public var disclosures: [Disclosure]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String, 
+        /**
+         * The app's reference to the patient.
+         */patient: String, 
+        /**
+         * Version (events applied).
+         */version: UInt64, 
+        /**
+         * FHIR CarePlan status.
+         */status: PlanStatus, 
+        /**
+         * Template it started from.
+         */template: String?, 
+        /**
+         * Created.
+         */created: Date, 
+        /**
+         * Last changed.
+         */updated: Date, 
+        /**
+         * Agreed (first made active).
+         */agreed: Date?, 
+        /**
+         * What matters to the person.
+         */whatMatters: [String], 
+        /**
+         * Strengths.
+         */strengths: [String], 
+        /**
+         * Support network.
+         */supportNetwork: [SupportPerson], 
+        /**
+         * Goals.
+         */goals: [Goal], 
+        /**
+         * Actions.
+         */actions: [PlanAction], 
+        /**
+         * Risks.
+         */risks: [Risk], 
+        /**
+         * Review schedule.
+         */reviewSchedule: ReviewSchedule?, 
+        /**
+         * Reviews held.
+         */reviews: [PlanReview], 
+        /**
+         * Consents.
+         */consents: [PlanConsent], 
+        /**
+         * Disclosures.
+         */disclosures: [Disclosure]) {
+        self.id = id
+        self.patient = patient
+        self.version = version
+        self.status = status
+        self.template = template
+        self.created = created
+        self.updated = updated
+        self.agreed = agreed
+        self.whatMatters = whatMatters
+        self.strengths = strengths
+        self.supportNetwork = supportNetwork
+        self.goals = goals
+        self.actions = actions
+        self.risks = risks
+        self.reviewSchedule = reviewSchedule
+        self.reviews = reviews
+        self.consents = consents
+        self.disclosures = disclosures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CarePlan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CarePlan {
+        return
+            try CarePlan(
+                id: FfiConverterString.read(from: &buf), 
+                patient: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                status: FfiConverterTypePlanStatus.read(from: &buf), 
+                template: FfiConverterOptionString.read(from: &buf), 
+                created: FfiConverterTimestamp.read(from: &buf), 
+                updated: FfiConverterTimestamp.read(from: &buf), 
+                agreed: FfiConverterOptionTimestamp.read(from: &buf), 
+                whatMatters: FfiConverterSequenceString.read(from: &buf), 
+                strengths: FfiConverterSequenceString.read(from: &buf), 
+                supportNetwork: FfiConverterSequenceTypeSupportPerson.read(from: &buf), 
+                goals: FfiConverterSequenceTypeGoal.read(from: &buf), 
+                actions: FfiConverterSequenceTypePlanAction.read(from: &buf), 
+                risks: FfiConverterSequenceTypeRisk.read(from: &buf), 
+                reviewSchedule: FfiConverterOptionTypeReviewSchedule.read(from: &buf), 
+                reviews: FfiConverterSequenceTypePlanReview.read(from: &buf), 
+                consents: FfiConverterSequenceTypePlanConsent.read(from: &buf), 
+                disclosures: FfiConverterSequenceTypeDisclosure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CarePlan, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.patient, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTypePlanStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.template, into: &buf)
+        FfiConverterTimestamp.write(value.created, into: &buf)
+        FfiConverterTimestamp.write(value.updated, into: &buf)
+        FfiConverterOptionTimestamp.write(value.agreed, into: &buf)
+        FfiConverterSequenceString.write(value.whatMatters, into: &buf)
+        FfiConverterSequenceString.write(value.strengths, into: &buf)
+        FfiConverterSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
+        FfiConverterSequenceTypeGoal.write(value.goals, into: &buf)
+        FfiConverterSequenceTypePlanAction.write(value.actions, into: &buf)
+        FfiConverterSequenceTypeRisk.write(value.risks, into: &buf)
+        FfiConverterOptionTypeReviewSchedule.write(value.reviewSchedule, into: &buf)
+        FfiConverterSequenceTypePlanReview.write(value.reviews, into: &buf)
+        FfiConverterSequenceTypePlanConsent.write(value.consents, into: &buf)
+        FfiConverterSequenceTypeDisclosure.write(value.disclosures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarePlan_lift(_ buf: RustBuffer) throws -> CarePlan {
+    return try FfiConverterTypeCarePlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarePlan_lower(_ value: CarePlan) -> RustBuffer {
+    return FfiConverterTypeCarePlan.lower(value)
+}
+
+
+/**
  * One elementary test inside a condition.
  */
 public struct Check: Equatable, Hashable {
@@ -3077,6 +4203,105 @@ public func FfiConverterTypeConflictPair_lower(_ value: ConflictPair) -> RustBuf
 
 
 /**
+ * A record that the plan was shared.
+ */
+public struct Disclosure: Equatable, Hashable {
+    /**
+     * Who received it.
+     */
+    public var recipient: Recipient
+    /**
+     * Why.
+     */
+    public var purpose: Purpose
+    /**
+     * On what basis.
+     */
+    public var basis: ShareBasis
+    /**
+     * The consent relied on.
+     */
+    public var consent: String?
+    /**
+     * The sections shared.
+     */
+    public var sections: [Section]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who received it.
+         */recipient: Recipient, 
+        /**
+         * Why.
+         */purpose: Purpose, 
+        /**
+         * On what basis.
+         */basis: ShareBasis, 
+        /**
+         * The consent relied on.
+         */consent: String?, 
+        /**
+         * The sections shared.
+         */sections: [Section]) {
+        self.recipient = recipient
+        self.purpose = purpose
+        self.basis = basis
+        self.consent = consent
+        self.sections = sections
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Disclosure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Disclosure {
+        return
+            try Disclosure(
+                recipient: FfiConverterTypeRecipient.read(from: &buf), 
+                purpose: FfiConverterTypePurpose.read(from: &buf), 
+                basis: FfiConverterTypeShareBasis.read(from: &buf), 
+                consent: FfiConverterOptionString.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSection.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Disclosure, into buf: inout [UInt8]) {
+        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
+        FfiConverterTypePurpose.write(value.purpose, into: &buf)
+        FfiConverterTypeShareBasis.write(value.basis, into: &buf)
+        FfiConverterOptionString.write(value.consent, into: &buf)
+        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosure_lift(_ buf: RustBuffer) throws -> Disclosure {
+    return try FfiConverterTypeDisclosure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosure_lower(_ value: Disclosure) -> RustBuffer {
+    return FfiConverterTypeDisclosure.lower(value)
+}
+
+
+/**
  * One entry of the error catalogue.
  */
 public struct ErrorCodeInfo: Equatable, Hashable {
@@ -3379,6 +4604,105 @@ public func FfiConverterTypeExplanation_lift(_ buf: RustBuffer) throws -> Explan
 #endif
 public func FfiConverterTypeExplanation_lower(_ value: Explanation) -> RustBuffer {
     return FfiConverterTypeExplanation.lower(value)
+}
+
+
+/**
+ * A goal.
+ */
+public struct Goal: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String
+    /**
+     * The goal.
+     */
+    public var description: String
+    /**
+     * Target date.
+     */
+    public var target: CalendarDate?
+    /**
+     * FHIR lifecycle.
+     */
+    public var lifecycle: GoalLifecycle
+    /**
+     * FHIR achievement.
+     */
+    public var achievement: GoalAchievement?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String, 
+        /**
+         * The goal.
+         */description: String, 
+        /**
+         * Target date.
+         */target: CalendarDate?, 
+        /**
+         * FHIR lifecycle.
+         */lifecycle: GoalLifecycle, 
+        /**
+         * FHIR achievement.
+         */achievement: GoalAchievement?) {
+        self.id = id
+        self.description = description
+        self.target = target
+        self.lifecycle = lifecycle
+        self.achievement = achievement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Goal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGoal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Goal {
+        return
+            try Goal(
+                id: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                target: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                lifecycle: FfiConverterTypeGoalLifecycle.read(from: &buf), 
+                achievement: FfiConverterOptionTypeGoalAchievement.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Goal, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.target, into: &buf)
+        FfiConverterTypeGoalLifecycle.write(value.lifecycle, into: &buf)
+        FfiConverterOptionTypeGoalAchievement.write(value.achievement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoal_lift(_ buf: RustBuffer) throws -> Goal {
+    return try FfiConverterTypeGoal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoal_lower(_ value: Goal) -> RustBuffer {
+    return FfiConverterTypeGoal.lower(value)
 }
 
 
@@ -4333,6 +5657,672 @@ public func FfiConverterTypePatientConstraints_lower(_ value: PatientConstraints
 
 
 /**
+ * An action: what, who, by when, status, links.
+ */
+public struct PlanAction: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String
+    /**
+     * What will be done.
+     */
+    public var what: String
+    /**
+     * Who will do it.
+     */
+    public var owner: Actor
+    /**
+     * By when.
+     */
+    public var due: CalendarDate?
+    /**
+     * Status.
+     */
+    public var status: ActionStatus
+    /**
+     * Goals it serves.
+     */
+    public var goals: [String]
+    /**
+     * Referral ids.
+     */
+    public var referrals: [String]
+    /**
+     * Appointment ids.
+     */
+    public var appointments: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String, 
+        /**
+         * What will be done.
+         */what: String, 
+        /**
+         * Who will do it.
+         */owner: Actor, 
+        /**
+         * By when.
+         */due: CalendarDate?, 
+        /**
+         * Status.
+         */status: ActionStatus, 
+        /**
+         * Goals it serves.
+         */goals: [String], 
+        /**
+         * Referral ids.
+         */referrals: [String], 
+        /**
+         * Appointment ids.
+         */appointments: [String]) {
+        self.id = id
+        self.what = what
+        self.owner = owner
+        self.due = due
+        self.status = status
+        self.goals = goals
+        self.referrals = referrals
+        self.appointments = appointments
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanAction {
+        return
+            try PlanAction(
+                id: FfiConverterString.read(from: &buf), 
+                what: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterTypeActor.read(from: &buf), 
+                due: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                status: FfiConverterTypeActionStatus.read(from: &buf), 
+                goals: FfiConverterSequenceString.read(from: &buf), 
+                referrals: FfiConverterSequenceString.read(from: &buf), 
+                appointments: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanAction, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.what, into: &buf)
+        FfiConverterTypeActor.write(value.owner, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.due, into: &buf)
+        FfiConverterTypeActionStatus.write(value.status, into: &buf)
+        FfiConverterSequenceString.write(value.goals, into: &buf)
+        FfiConverterSequenceString.write(value.referrals, into: &buf)
+        FfiConverterSequenceString.write(value.appointments, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanAction_lift(_ buf: RustBuffer) throws -> PlanAction {
+    return try FfiConverterTypePlanAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanAction_lower(_ value: PlanAction) -> RustBuffer {
+    return FfiConverterTypePlanAction.lower(value)
+}
+
+
+/**
+ * The person's consent to share.
+ */
+public struct PlanConsent: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String
+    /**
+     * Who may receive the plan.
+     */
+    public var recipient: Recipient
+    /**
+     * What they may receive.
+     */
+    public var scope: Scope
+    /**
+     * From when.
+     */
+    public var start: Date
+    /**
+     * Until when.
+     */
+    public var end: Date?
+    /**
+     * When withdrawn.
+     */
+    public var withdrawn: Date?
+    /**
+     * Who recorded it.
+     */
+    public var recordedBy: Role
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String, 
+        /**
+         * Who may receive the plan.
+         */recipient: Recipient, 
+        /**
+         * What they may receive.
+         */scope: Scope, 
+        /**
+         * From when.
+         */start: Date, 
+        /**
+         * Until when.
+         */end: Date?, 
+        /**
+         * When withdrawn.
+         */withdrawn: Date?, 
+        /**
+         * Who recorded it.
+         */recordedBy: Role) {
+        self.id = id
+        self.recipient = recipient
+        self.scope = scope
+        self.start = start
+        self.end = end
+        self.withdrawn = withdrawn
+        self.recordedBy = recordedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanConsent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanConsent {
+        return
+            try PlanConsent(
+                id: FfiConverterString.read(from: &buf), 
+                recipient: FfiConverterTypeRecipient.read(from: &buf), 
+                scope: FfiConverterTypeScope.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterOptionTimestamp.read(from: &buf), 
+                withdrawn: FfiConverterOptionTimestamp.read(from: &buf), 
+                recordedBy: FfiConverterTypeRole.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanConsent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
+        FfiConverterTypeScope.write(value.scope, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterOptionTimestamp.write(value.end, into: &buf)
+        FfiConverterOptionTimestamp.write(value.withdrawn, into: &buf)
+        FfiConverterTypeRole.write(value.recordedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanConsent_lift(_ buf: RustBuffer) throws -> PlanConsent {
+    return try FfiConverterTypePlanConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanConsent_lower(_ value: PlanConsent) -> RustBuffer {
+    return FfiConverterTypePlanConsent.lower(value)
+}
+
+
+/**
+ * One entry of a plan's history.
+ */
+public struct PlanEvent: Equatable, Hashable {
+    /**
+     * The version this event made.
+     */
+    public var version: UInt64
+    /**
+     * When.
+     */
+    public var at: Date
+    /**
+     * Who.
+     */
+    public var actor: Actor
+    /**
+     * Why.
+     */
+    public var reason: String?
+    /**
+     * The change, new ids filled in.
+     */
+    public var change: PlanChange
+    /**
+     * For a share, what was disclosed.
+     */
+    public var disclosure: Disclosure?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The version this event made.
+         */version: UInt64, 
+        /**
+         * When.
+         */at: Date, 
+        /**
+         * Who.
+         */actor: Actor, 
+        /**
+         * Why.
+         */reason: String?, 
+        /**
+         * The change, new ids filled in.
+         */change: PlanChange, 
+        /**
+         * For a share, what was disclosed.
+         */disclosure: Disclosure?) {
+        self.version = version
+        self.at = at
+        self.actor = actor
+        self.reason = reason
+        self.change = change
+        self.disclosure = disclosure
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanEvent {
+        return
+            try PlanEvent(
+                version: FfiConverterUInt64.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                actor: FfiConverterTypeActor.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                change: FfiConverterTypePlanChange.read(from: &buf), 
+                disclosure: FfiConverterOptionTypeDisclosure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanEvent, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeActor.write(value.actor, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterTypePlanChange.write(value.change, into: &buf)
+        FfiConverterOptionTypeDisclosure.write(value.disclosure, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEvent_lift(_ buf: RustBuffer) throws -> PlanEvent {
+    return try FfiConverterTypePlanEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEvent_lower(_ value: PlanEvent) -> RustBuffer {
+    return FfiConverterTypePlanEvent.lower(value)
+}
+
+
+/**
+ * A review held.
+ */
+public struct PlanReview: Equatable, Hashable {
+    /**
+     * When recorded.
+     */
+    public var at: Date
+    /**
+     * The London date.
+     */
+    public var date: CalendarDate
+    /**
+     * Outcome.
+     */
+    public var outcome: ReviewOutcome
+    /**
+     * Reviewer's role.
+     */
+    public var by: Role
+    /**
+     * Notes.
+     */
+    public var notes: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When recorded.
+         */at: Date, 
+        /**
+         * The London date.
+         */date: CalendarDate, 
+        /**
+         * Outcome.
+         */outcome: ReviewOutcome, 
+        /**
+         * Reviewer's role.
+         */by: Role, 
+        /**
+         * Notes.
+         */notes: String?) {
+        self.at = at
+        self.date = date
+        self.outcome = outcome
+        self.by = by
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanReview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanReview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanReview {
+        return
+            try PlanReview(
+                at: FfiConverterTimestamp.read(from: &buf), 
+                date: FfiConverterTypeCalendarDate.read(from: &buf), 
+                outcome: FfiConverterTypeReviewOutcome.read(from: &buf), 
+                by: FfiConverterTypeRole.read(from: &buf), 
+                notes: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanReview, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.date, into: &buf)
+        FfiConverterTypeReviewOutcome.write(value.outcome, into: &buf)
+        FfiConverterTypeRole.write(value.by, into: &buf)
+        FfiConverterOptionString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanReview_lift(_ buf: RustBuffer) throws -> PlanReview {
+    return try FfiConverterTypePlanReview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanReview_lower(_ value: PlanReview) -> RustBuffer {
+    return FfiConverterTypePlanReview.lower(value)
+}
+
+
+/**
+ * The minimum-necessary view of a plan for one recipient: sections not
+ * shared are null.
+ */
+public struct PlanView: Equatable, Hashable {
+    /**
+     * Plan id.
+     */
+    public var planId: String
+    /**
+     * Plan status.
+     */
+    public var status: PlanStatus
+    /**
+     * Who it is for.
+     */
+    public var recipient: Recipient
+    /**
+     * Why.
+     */
+    public var purpose: Purpose
+    /**
+     * On what basis.
+     */
+    public var basis: ShareBasis
+    /**
+     * The sections present.
+     */
+    public var sections: [Section]
+    /**
+     * What matters.
+     */
+    public var whatMatters: [String]?
+    /**
+     * Strengths.
+     */
+    public var strengths: [String]?
+    /**
+     * Support network.
+     */
+    public var supportNetwork: [SupportPerson]?
+    /**
+     * Goals.
+     */
+    public var goals: [Goal]?
+    /**
+     * Actions (a service sees only its own).
+     */
+    public var actions: [PlanAction]?
+    /**
+     * Risks.
+     */
+    public var risks: [Risk]?
+    /**
+     * What to do if things get worse.
+     */
+    public var contingency: [String]?
+    /**
+     * Reviews.
+     */
+    public var reviews: [PlanReview]?
+    /**
+     * Next review date.
+     */
+    public var nextReview: CalendarDate?
+    /**
+     * The view in plain language (Markdown).
+     */
+    public var markdown: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Plan id.
+         */planId: String, 
+        /**
+         * Plan status.
+         */status: PlanStatus, 
+        /**
+         * Who it is for.
+         */recipient: Recipient, 
+        /**
+         * Why.
+         */purpose: Purpose, 
+        /**
+         * On what basis.
+         */basis: ShareBasis, 
+        /**
+         * The sections present.
+         */sections: [Section], 
+        /**
+         * What matters.
+         */whatMatters: [String]?, 
+        /**
+         * Strengths.
+         */strengths: [String]?, 
+        /**
+         * Support network.
+         */supportNetwork: [SupportPerson]?, 
+        /**
+         * Goals.
+         */goals: [Goal]?, 
+        /**
+         * Actions (a service sees only its own).
+         */actions: [PlanAction]?, 
+        /**
+         * Risks.
+         */risks: [Risk]?, 
+        /**
+         * What to do if things get worse.
+         */contingency: [String]?, 
+        /**
+         * Reviews.
+         */reviews: [PlanReview]?, 
+        /**
+         * Next review date.
+         */nextReview: CalendarDate?, 
+        /**
+         * The view in plain language (Markdown).
+         */markdown: String) {
+        self.planId = planId
+        self.status = status
+        self.recipient = recipient
+        self.purpose = purpose
+        self.basis = basis
+        self.sections = sections
+        self.whatMatters = whatMatters
+        self.strengths = strengths
+        self.supportNetwork = supportNetwork
+        self.goals = goals
+        self.actions = actions
+        self.risks = risks
+        self.contingency = contingency
+        self.reviews = reviews
+        self.nextReview = nextReview
+        self.markdown = markdown
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanView {
+        return
+            try PlanView(
+                planId: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypePlanStatus.read(from: &buf), 
+                recipient: FfiConverterTypeRecipient.read(from: &buf), 
+                purpose: FfiConverterTypePurpose.read(from: &buf), 
+                basis: FfiConverterTypeShareBasis.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSection.read(from: &buf), 
+                whatMatters: FfiConverterOptionSequenceString.read(from: &buf), 
+                strengths: FfiConverterOptionSequenceString.read(from: &buf), 
+                supportNetwork: FfiConverterOptionSequenceTypeSupportPerson.read(from: &buf), 
+                goals: FfiConverterOptionSequenceTypeGoal.read(from: &buf), 
+                actions: FfiConverterOptionSequenceTypePlanAction.read(from: &buf), 
+                risks: FfiConverterOptionSequenceTypeRisk.read(from: &buf), 
+                contingency: FfiConverterOptionSequenceString.read(from: &buf), 
+                reviews: FfiConverterOptionSequenceTypePlanReview.read(from: &buf), 
+                nextReview: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                markdown: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.planId, into: &buf)
+        FfiConverterTypePlanStatus.write(value.status, into: &buf)
+        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
+        FfiConverterTypePurpose.write(value.purpose, into: &buf)
+        FfiConverterTypeShareBasis.write(value.basis, into: &buf)
+        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+        FfiConverterOptionSequenceString.write(value.whatMatters, into: &buf)
+        FfiConverterOptionSequenceString.write(value.strengths, into: &buf)
+        FfiConverterOptionSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
+        FfiConverterOptionSequenceTypeGoal.write(value.goals, into: &buf)
+        FfiConverterOptionSequenceTypePlanAction.write(value.actions, into: &buf)
+        FfiConverterOptionSequenceTypeRisk.write(value.risks, into: &buf)
+        FfiConverterOptionSequenceString.write(value.contingency, into: &buf)
+        FfiConverterOptionSequenceTypePlanReview.write(value.reviews, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.nextReview, into: &buf)
+        FfiConverterString.write(value.markdown, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanView_lift(_ buf: RustBuffer) throws -> PlanView {
+    return try FfiConverterTypePlanView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanView_lower(_ value: PlanView) -> RustBuffer {
+    return FfiConverterTypePlanView.lower(value)
+}
+
+
+/**
  * The priority of one patient.
  */
 public struct Priority: Equatable, Hashable {
@@ -4501,6 +6491,75 @@ public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
 
 
 /**
+ * A recipient of shared information.
+ */
+public struct Recipient: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: RecipientKind
+    /**
+     * A support person id, ODS code or service id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: RecipientKind, 
+        /**
+         * A support person id, ODS code or service id.
+         */id: String) {
+        self.kind = kind
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Recipient: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recipient {
+        return
+            try Recipient(
+                kind: FfiConverterTypeRecipientKind.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Recipient, into buf: inout [UInt8]) {
+        FfiConverterTypeRecipientKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipient {
+    return try FfiConverterTypeRecipient.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
+    return FfiConverterTypeRecipient.lower(value)
+}
+
+
+/**
  * A referral to route: the minimum eligibility needs (no name, NHS number,
  * date of birth or full postcode). No `Debug`: it holds the district.
  */
@@ -4657,6 +6716,174 @@ public func FfiConverterTypeReferral_lift(_ buf: RustBuffer) throws -> Referral 
 #endif
 public func FfiConverterTypeReferral_lower(_ value: Referral) -> RustBuffer {
     return FfiConverterTypeReferral.lower(value)
+}
+
+
+/**
+ * A plan's review position.
+ */
+public struct ReviewStatus: Equatable, Hashable {
+    /**
+     * Plan id.
+     */
+    public var planId: String
+    /**
+     * Where it stands.
+     */
+    public var state: ReviewState
+    /**
+     * Next review date.
+     */
+    public var due: CalendarDate?
+    /**
+     * Working days overdue.
+     */
+    public var workingDaysOverdue: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Plan id.
+         */planId: String, 
+        /**
+         * Where it stands.
+         */state: ReviewState, 
+        /**
+         * Next review date.
+         */due: CalendarDate?, 
+        /**
+         * Working days overdue.
+         */workingDaysOverdue: Int64) {
+        self.planId = planId
+        self.state = state
+        self.due = due
+        self.workingDaysOverdue = workingDaysOverdue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReviewStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewStatus {
+        return
+            try ReviewStatus(
+                planId: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeReviewState.read(from: &buf), 
+                due: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                workingDaysOverdue: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReviewStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.planId, into: &buf)
+        FfiConverterTypeReviewState.write(value.state, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.due, into: &buf)
+        FfiConverterInt64.write(value.workingDaysOverdue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewStatus_lift(_ buf: RustBuffer) throws -> ReviewStatus {
+    return try FfiConverterTypeReviewStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewStatus_lower(_ value: ReviewStatus) -> RustBuffer {
+    return FfiConverterTypeReviewStatus.lower(value)
+}
+
+
+/**
+ * A risk and what to do if things get worse.
+ */
+public struct Risk: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String
+    /**
+     * The risk.
+     */
+    public var description: String
+    /**
+     * What to do.
+     */
+    public var contingency: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String, 
+        /**
+         * The risk.
+         */description: String, 
+        /**
+         * What to do.
+         */contingency: String) {
+        self.id = id
+        self.description = description
+        self.contingency = contingency
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Risk: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRisk: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Risk {
+        return
+            try Risk(
+                id: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                contingency: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Risk, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.contingency, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRisk_lift(_ buf: RustBuffer) throws -> Risk {
+    return try FfiConverterTypeRisk.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRisk_lower(_ value: Risk) -> RustBuffer {
+    return FfiConverterTypeRisk.lower(value)
 }
 
 
@@ -5067,6 +7294,115 @@ public func FfiConverterTypeSequenceRule_lower(_ value: SequenceRule) -> RustBuf
 
 
 /**
+ * Whether a share is allowed, on what basis, and why.
+ */
+public struct ShareDecision: Equatable, Hashable {
+    /**
+     * Allowed or not.
+     */
+    public var allowed: Bool
+    /**
+     * Why.
+     */
+    public var reason: ShareReason
+    /**
+     * The reason in plain words.
+     */
+    public var message: String
+    /**
+     * The basis, when allowed.
+     */
+    public var basis: ShareBasis?
+    /**
+     * The consent relied on.
+     */
+    public var consent: String?
+    /**
+     * Sections that may be shared.
+     */
+    public var sections: [Section]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Allowed or not.
+         */allowed: Bool, 
+        /**
+         * Why.
+         */reason: ShareReason, 
+        /**
+         * The reason in plain words.
+         */message: String, 
+        /**
+         * The basis, when allowed.
+         */basis: ShareBasis?, 
+        /**
+         * The consent relied on.
+         */consent: String?, 
+        /**
+         * Sections that may be shared.
+         */sections: [Section]) {
+        self.allowed = allowed
+        self.reason = reason
+        self.message = message
+        self.basis = basis
+        self.consent = consent
+        self.sections = sections
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ShareDecision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShareDecision: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ShareDecision {
+        return
+            try ShareDecision(
+                allowed: FfiConverterBool.read(from: &buf), 
+                reason: FfiConverterTypeShareReason.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                basis: FfiConverterOptionTypeShareBasis.read(from: &buf), 
+                consent: FfiConverterOptionString.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSection.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ShareDecision, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.allowed, into: &buf)
+        FfiConverterTypeShareReason.write(value.reason, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterOptionTypeShareBasis.write(value.basis, into: &buf)
+        FfiConverterOptionString.write(value.consent, into: &buf)
+        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareDecision_lift(_ buf: RustBuffer) throws -> ShareDecision {
+    return try FfiConverterTypeShareDecision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareDecision_lower(_ value: ShareDecision) -> RustBuffer {
+    return FfiConverterTypeShareDecision.lower(value)
+}
+
+
+/**
  * A time at which an appointment could be booked.
  */
 public struct Slot: Equatable, Hashable {
@@ -5142,6 +7478,204 @@ public func FfiConverterTypeSlot_lift(_ buf: RustBuffer) throws -> Slot {
 #endif
 public func FfiConverterTypeSlot_lower(_ value: Slot) -> RustBuffer {
     return FfiConverterTypeSlot.lower(value)
+}
+
+
+/**
+ * Someone in the support network.
+ */
+public struct SupportPerson: Equatable, Hashable {
+    /**
+     * Id.
+     */
+    public var id: String
+    /**
+     * Name.
+     */
+    public var name: String
+    /**
+     * Relationship.
+     */
+    public var relationship: Relationship
+    /**
+     * Contact role.
+     */
+    public var contactRole: ContactRole
+    /**
+     * How to reach them.
+     */
+    public var contact: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id.
+         */id: String, 
+        /**
+         * Name.
+         */name: String, 
+        /**
+         * Relationship.
+         */relationship: Relationship, 
+        /**
+         * Contact role.
+         */contactRole: ContactRole, 
+        /**
+         * How to reach them.
+         */contact: String?) {
+        self.id = id
+        self.name = name
+        self.relationship = relationship
+        self.contactRole = contactRole
+        self.contact = contact
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SupportPerson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSupportPerson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SupportPerson {
+        return
+            try SupportPerson(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                relationship: FfiConverterTypeRelationship.read(from: &buf), 
+                contactRole: FfiConverterTypeContactRole.read(from: &buf), 
+                contact: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SupportPerson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeRelationship.write(value.relationship, into: &buf)
+        FfiConverterTypeContactRole.write(value.contactRole, into: &buf)
+        FfiConverterOptionString.write(value.contact, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSupportPerson_lift(_ buf: RustBuffer) throws -> SupportPerson {
+    return try FfiConverterTypeSupportPerson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSupportPerson_lower(_ value: SupportPerson) -> RustBuffer {
+    return FfiConverterTypeSupportPerson.lower(value)
+}
+
+
+/**
+ * A built-in template.
+ */
+public struct TemplateInfo: Equatable, Hashable {
+    /**
+     * Key, e.g. `frailty`.
+     */
+    public var key: String
+    /**
+     * Title.
+     */
+    public var title: String
+    /**
+     * Suggested goals.
+     */
+    public var goals: [String]
+    /**
+     * Suggested actions.
+     */
+    public var actions: [String]
+    /**
+     * Review every N weeks.
+     */
+    public var reviewWeeks: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Key, e.g. `frailty`.
+         */key: String, 
+        /**
+         * Title.
+         */title: String, 
+        /**
+         * Suggested goals.
+         */goals: [String], 
+        /**
+         * Suggested actions.
+         */actions: [String], 
+        /**
+         * Review every N weeks.
+         */reviewWeeks: UInt32) {
+        self.key = key
+        self.title = title
+        self.goals = goals
+        self.actions = actions
+        self.reviewWeeks = reviewWeeks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateInfo {
+        return
+            try TemplateInfo(
+                key: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                goals: FfiConverterSequenceString.read(from: &buf), 
+                actions: FfiConverterSequenceString.read(from: &buf), 
+                reviewWeeks: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterSequenceString.write(value.goals, into: &buf)
+        FfiConverterSequenceString.write(value.actions, into: &buf)
+        FfiConverterUInt32.write(value.reviewWeeks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateInfo_lift(_ buf: RustBuffer) throws -> TemplateInfo {
+    return try FfiConverterTypeTemplateInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateInfo_lower(_ value: TemplateInfo) -> RustBuffer {
+    return FfiConverterTypeTemplateInfo.lower(value)
 }
 
 
@@ -5370,6 +7904,151 @@ public func FfiConverterTypeTimePeriod_lift(_ buf: RustBuffer) throws -> TimePer
 public func FfiConverterTypeTimePeriod_lower(_ value: TimePeriod) -> RustBuffer {
     return FfiConverterTypeTimePeriod.lower(value)
 }
+
+
+/**
+ * The status of an action (FHIR CarePlan activity status).
+ */
+
+public enum ActionStatus: Equatable, Hashable {
+    
+    /**
+     * Not started.
+     */
+    case notStarted
+    /**
+     * Arranged.
+     */
+    case scheduled
+    /**
+     * Under way.
+     */
+    case inProgress
+    /**
+     * Paused.
+     */
+    case onHold
+    /**
+     * Done.
+     */
+    case completed
+    /**
+     * Will not be done.
+     */
+    case cancelled
+    /**
+     * Stopped part way.
+     */
+    case stopped
+    /**
+     * Not known.
+     */
+    case unknown
+    /**
+     * Recorded by mistake.
+     */
+    case enteredInError
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ActionStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActionStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ActionStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActionStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notStarted
+        
+        case 2: return .scheduled
+        
+        case 3: return .inProgress
+        
+        case 4: return .onHold
+        
+        case 5: return .completed
+        
+        case 6: return .cancelled
+        
+        case 7: return .stopped
+        
+        case 8: return .unknown
+        
+        case 9: return .enteredInError
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ActionStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notStarted:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .scheduled:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inProgress:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .onHold:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .stopped:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .enteredInError:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActionStatus_lift(_ buf: RustBuffer) throws -> ActionStatus {
+    return try FfiConverterTypeActionStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActionStatus_lower(_ value: ActionStatus) -> RustBuffer {
+    return FfiConverterTypeActionStatus.lower(value)
+}
+
 
 
 /**
@@ -5681,6 +8360,94 @@ enum CarecoordError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
          */appointment: String?
     )
     /**
+     * A care-plan change that cannot be made (unknown id, empty text, a
+     * closed plan, a consent ending before it starts, a missing reason).
+     */
+    case InvalidCarePlan(
+        /**
+         * Stable code, e.g. `careplan.unknown_item`.
+         */code: String, 
+        /**
+         * What was wrong (ids and fields, never what the person said).
+         */detail: String, 
+        /**
+         * The plan's id, where there is one.
+         */plan: String?
+    )
+    /**
+     * A status change the FHIR CarePlan lifecycle does not allow.
+     */
+    case InvalidTransition(
+        /**
+         * `careplan.invalid_transition`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * The plan's id.
+         */plan: String?, 
+        /**
+         * The plan's status.
+         */from: PlanStatus, 
+        /**
+         * The status asked for.
+         */to: PlanStatus
+    )
+    /**
+     * The plan changed since it was read: nothing was written. Reload and retry.
+     */
+    case StaleVersion(
+        /**
+         * `careplan.stale_version`.
+         */code: String, 
+        /**
+         * What happened.
+         */detail: String, 
+        /**
+         * The plan's id.
+         */plan: String?, 
+        /**
+         * The version the change was based on.
+         */expected: UInt64, 
+        /**
+         * The plan's version now.
+         */actual: UInt64
+    )
+    /**
+     * The consent rules do not allow this share; nothing was recorded.
+     */
+    case ShareDenied(
+        /**
+         * `careplan.share_denied`.
+         */code: String, 
+        /**
+         * Why, in words.
+         */detail: String, 
+        /**
+         * The plan's id.
+         */plan: String?, 
+        /**
+         * The stable reason word, e.g. `no_consent`.
+         */reason: String
+    )
+    /**
+     * A stored plan record that is damaged, from a newer carecoord, or a
+     * storage failure (`code` says which).
+     */
+    case Storage(
+        /**
+         * `careplan.corrupt_record`, `careplan.unsupported_schema_version`
+         * or `careplan.storage`.
+         */code: String, 
+        /**
+         * Where and what kind of damage, never the content.
+         */detail: String, 
+        /**
+         * The plan's id, where there is one.
+         */plan: String?
+    )
+    /**
      * Valid input outside the supported range (e.g. bank holidays before 1995).
      */
     case OutOfRange(
@@ -5769,7 +8536,37 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf), 
             appointment: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .OutOfRange(
+        case 11: return .InvalidCarePlan(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 12: return .InvalidTransition(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf), 
+            from: try FfiConverterTypePlanStatus.read(from: &buf), 
+            to: try FfiConverterTypePlanStatus.read(from: &buf)
+            )
+        case 13: return .StaleVersion(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf), 
+            expected: try FfiConverterUInt64.read(from: &buf), 
+            actual: try FfiConverterUInt64.read(from: &buf)
+            )
+        case 14: return .ShareDenied(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 15: return .Storage(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 16: return .OutOfRange(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
@@ -5854,8 +8651,48 @@ public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(appointment, into: &buf)
             
         
-        case let .OutOfRange(code,detail):
+        case let .InvalidCarePlan(code,detail,plan):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            
+        
+        case let .InvalidTransition(code,detail,plan,from,to):
+            writeInt(&buf, Int32(12))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            FfiConverterTypePlanStatus.write(from, into: &buf)
+            FfiConverterTypePlanStatus.write(to, into: &buf)
+            
+        
+        case let .StaleVersion(code,detail,plan,expected,actual):
+            writeInt(&buf, Int32(13))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            FfiConverterUInt64.write(expected, into: &buf)
+            FfiConverterUInt64.write(actual, into: &buf)
+            
+        
+        case let .ShareDenied(code,detail,plan,reason):
+            writeInt(&buf, Int32(14))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(code,detail,plan):
+            writeInt(&buf, Int32(15))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            
+        
+        case let .OutOfRange(code,detail):
+            writeInt(&buf, Int32(16))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
@@ -6195,6 +9032,121 @@ public func FfiConverterTypeConsentBasis_lower(_ value: ConsentBasis) -> RustBuf
 
 
 /**
+ * What someone in the support network is to be contacted as.
+ */
+
+public enum ContactRole: Equatable, Hashable {
+    
+    /**
+     * The main unpaid carer.
+     */
+    case mainCarer
+    /**
+     * Another unpaid carer.
+     */
+    case carer
+    /**
+     * Next of kin.
+     */
+    case nextOfKin
+    /**
+     * Who to call in an emergency.
+     */
+    case emergencyContact
+    /**
+     * Lasting power of attorney for health and welfare.
+     */
+    case lastingPowerOfAttorney
+    /**
+     * Informal support.
+     */
+    case informalSupport
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ContactRole: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactRole: FfiConverterRustBuffer {
+    typealias SwiftType = ContactRole
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactRole {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .mainCarer
+        
+        case 2: return .carer
+        
+        case 3: return .nextOfKin
+        
+        case 4: return .emergencyContact
+        
+        case 5: return .lastingPowerOfAttorney
+        
+        case 6: return .informalSupport
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ContactRole, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .mainCarer:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .carer:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .nextOfKin:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .emergencyContact:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .lastingPowerOfAttorney:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .informalSupport:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactRole_lift(_ buf: RustBuffer) throws -> ContactRole {
+    return try FfiConverterTypeContactRole.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactRole_lower(_ value: ContactRole) -> RustBuffer {
+    return FfiConverterTypeContactRole.lower(value)
+}
+
+
+
+/**
  * What to do with a wall time that daylight saving makes missing or doubled.
  */
 
@@ -6451,6 +9403,296 @@ public func FfiConverterTypeFieldValue_lower(_ value: FieldValue) -> RustBuffer 
 
 
 /**
+ * The FHIR Goal achievement status.
+ */
+
+public enum GoalAchievement: Equatable, Hashable {
+    
+    /**
+     * Being attempted.
+     */
+    case inProgress
+    /**
+     * Getting closer.
+     */
+    case improving
+    /**
+     * Getting further away.
+     */
+    case worsening
+    /**
+     * No change.
+     */
+    case noChange
+    /**
+     * Reached.
+     */
+    case achieved
+    /**
+     * Reached and kept up.
+     */
+    case sustaining
+    /**
+     * Not reached.
+     */
+    case notAchieved
+    /**
+     * No progress.
+     */
+    case noProgress
+    /**
+     * Cannot be reached.
+     */
+    case notAttainable
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension GoalAchievement: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGoalAchievement: FfiConverterRustBuffer {
+    typealias SwiftType = GoalAchievement
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GoalAchievement {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .inProgress
+        
+        case 2: return .improving
+        
+        case 3: return .worsening
+        
+        case 4: return .noChange
+        
+        case 5: return .achieved
+        
+        case 6: return .sustaining
+        
+        case 7: return .notAchieved
+        
+        case 8: return .noProgress
+        
+        case 9: return .notAttainable
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: GoalAchievement, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .inProgress:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .improving:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .worsening:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .noChange:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .achieved:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .sustaining:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .notAchieved:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .noProgress:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .notAttainable:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoalAchievement_lift(_ buf: RustBuffer) throws -> GoalAchievement {
+    return try FfiConverterTypeGoalAchievement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoalAchievement_lower(_ value: GoalAchievement) -> RustBuffer {
+    return FfiConverterTypeGoalAchievement.lower(value)
+}
+
+
+
+/**
+ * The FHIR Goal lifecycle status.
+ */
+
+public enum GoalLifecycle: Equatable, Hashable {
+    
+    /**
+     * Suggested.
+     */
+    case proposed
+    /**
+     * Agreed, not started.
+     */
+    case planned
+    /**
+     * Accepted by the person.
+     */
+    case accepted
+    /**
+     * Being worked on.
+     */
+    case active
+    /**
+     * Paused.
+     */
+    case onHold
+    /**
+     * Reached or ended.
+     */
+    case completed
+    /**
+     * Abandoned.
+     */
+    case cancelled
+    /**
+     * Recorded by mistake.
+     */
+    case enteredInError
+    /**
+     * Declined by the person.
+     */
+    case rejected
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension GoalLifecycle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGoalLifecycle: FfiConverterRustBuffer {
+    typealias SwiftType = GoalLifecycle
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GoalLifecycle {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .proposed
+        
+        case 2: return .planned
+        
+        case 3: return .accepted
+        
+        case 4: return .active
+        
+        case 5: return .onHold
+        
+        case 6: return .completed
+        
+        case 7: return .cancelled
+        
+        case 8: return .enteredInError
+        
+        case 9: return .rejected
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: GoalLifecycle, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .proposed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .planned:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .accepted:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .active:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .onHold:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .enteredInError:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoalLifecycle_lift(_ buf: RustBuffer) throws -> GoalLifecycle {
+    return try FfiConverterTypeGoalLifecycle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoalLifecycle_lower(_ value: GoalLifecycle) -> RustBuffer {
+    return FfiConverterTypeGoalLifecycle.lower(value)
+}
+
+
+
+/**
  * Every instant a London wall time could mean.
  */
 
@@ -6657,6 +9899,1023 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
+ * A reporting period.
+ */
+
+public enum Period: Equatable, Hashable {
+    
+    /**
+     * Monday to Sunday.
+     */
+    case week
+    /**
+     * A calendar month.
+     */
+    case month
+    /**
+     * A calendar quarter.
+     */
+    case quarter
+    /**
+     * The NHS financial year from 1 April.
+     */
+    case financialYear
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Period: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePeriod: FfiConverterRustBuffer {
+    typealias SwiftType = Period
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Period {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .week
+        
+        case 2: return .month
+        
+        case 3: return .quarter
+        
+        case 4: return .financialYear
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Period, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .week:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .month:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .quarter:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .financialYear:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeriod_lift(_ buf: RustBuffer) throws -> Period {
+    return try FfiConverterTypePeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
+    return FfiConverterTypePeriod.lower(value)
+}
+
+
+
+/**
+ * One change to a plan. New items' ids left `null` are given in order
+ * (`goal-1`, `action-1`, …).
+ */
+
+public enum PlanChange: Equatable, Hashable {
+    
+    /**
+     * Start a draft plan for a person (`patient`: the app's own reference).
+     */
+    case create(
+        /**
+         * The person.
+         */patient: String, 
+        /**
+         * The template, if any.
+         */template: String?
+    )
+    /**
+     * Replace what matters to the person.
+     */
+    case setWhatMatters(
+        /**
+         * In their words.
+         */items: [String]
+    )
+    /**
+     * Replace their strengths.
+     */
+    case setStrengths(
+        /**
+         * Strengths.
+         */items: [String]
+    )
+    /**
+     * Add someone to the support network.
+     */
+    case addSupportPerson(
+        /**
+         * Id, or null for the next `person-N`.
+         */id: String?, 
+        /**
+         * How the person names them.
+         */name: String, 
+        /**
+         * Relationship.
+         */relationship: Relationship, 
+        /**
+         * Contact role.
+         */contactRole: ContactRole, 
+        /**
+         * How to reach them.
+         */contact: String?
+    )
+    /**
+     * Remove someone from the support network.
+     */
+    case removeSupportPerson(
+        /**
+         * Their id.
+         */id: String
+    )
+    /**
+     * Add a goal.
+     */
+    case addGoal(
+        /**
+         * Id, or null for the next `goal-N`.
+         */id: String?, 
+        /**
+         * The goal in the person's words.
+         */description: String, 
+        /**
+         * Target date.
+         */target: CalendarDate?
+    )
+    /**
+     * Change a goal.
+     */
+    case updateGoal(
+        /**
+         * The goal.
+         */id: String, 
+        /**
+         * New lifecycle.
+         */lifecycle: GoalLifecycle?, 
+        /**
+         * New achievement.
+         */achievement: GoalAchievement?, 
+        /**
+         * New target.
+         */target: CalendarDate?
+    )
+    /**
+     * Add an action.
+     */
+    case addAction(
+        /**
+         * Id, or null for the next `action-N`.
+         */id: String?, 
+        /**
+         * What will be done.
+         */what: String, 
+        /**
+         * Who will do it.
+         */owner: Actor, 
+        /**
+         * By when.
+         */due: CalendarDate?, 
+        /**
+         * Goals it serves.
+         */goals: [String]
+    )
+    /**
+     * Change an action.
+     */
+    case updateAction(
+        /**
+         * The action.
+         */id: String, 
+        /**
+         * New status.
+         */status: ActionStatus?, 
+        /**
+         * New due date.
+         */due: CalendarDate?, 
+        /**
+         * New owner.
+         */owner: Actor?
+    )
+    /**
+     * Record a referral made for an action.
+     */
+    case linkReferral(
+        /**
+         * The action.
+         */action: String, 
+        /**
+         * The referral's id.
+         */referral: String, 
+        /**
+         * Its SNOMED CT code (3457005 if null).
+         */code: String?
+    )
+    /**
+     * Record an appointment arranged for an action.
+     */
+    case linkAppointment(
+        /**
+         * The action.
+         */action: String, 
+        /**
+         * The appointment's id.
+         */appointment: String
+    )
+    /**
+     * Add a risk and what to do if things get worse.
+     */
+    case addRisk(
+        /**
+         * Id, or null for the next `risk-N`.
+         */id: String?, 
+        /**
+         * The risk.
+         */description: String, 
+        /**
+         * What to do.
+         */contingency: String
+    )
+    /**
+     * Remove a risk.
+     */
+    case removeRisk(
+        /**
+         * The risk.
+         */id: String
+    )
+    /**
+     * Set or clear the review schedule.
+     */
+    case setReviewSchedule(
+        /**
+         * The schedule, or null to clear it.
+         */schedule: ReviewSchedule?
+    )
+    /**
+     * Record a review held on the change's (London) date.
+     */
+    case recordReview(
+        /**
+         * What came of it.
+         */outcome: ReviewOutcome, 
+        /**
+         * Notes.
+         */notes: String?
+    )
+    /**
+     * Record the person's consent to share.
+     */
+    case recordConsent(
+        /**
+         * Id, or null for the next `consent-N`.
+         */id: String?, 
+        /**
+         * Who may receive the plan.
+         */recipient: Recipient, 
+        /**
+         * What they may receive.
+         */scope: Scope, 
+        /**
+         * From when (the change's time if null).
+         */start: Date?, 
+        /**
+         * Until when.
+         */end: Date?
+    )
+    /**
+     * Record that the person withdrew a consent.
+     */
+    case withdrawConsent(
+        /**
+         * The consent.
+         */id: String
+    )
+    /**
+     * Share the plan (checked, and recorded if allowed).
+     */
+    case share(
+        /**
+         * Who receives it.
+         */recipient: Recipient, 
+        /**
+         * Why.
+         */purpose: Purpose
+    )
+    /**
+     * Record an intervention with its SNOMED CT code.
+     */
+    case recordActivity(
+        /**
+         * A short stable word, e.g. `carer_contacted`.
+         */key: String, 
+        /**
+         * The SNOMED CT concept id.
+         */code: String
+    )
+    /**
+     * Move the plan to another FHIR status.
+     */
+    case changeStatus(
+        /**
+         * The status.
+         */to: PlanStatus
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PlanChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
+    typealias SwiftType = PlanChange
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanChange {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .create(patient: try FfiConverterString.read(from: &buf), template: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 2: return .setWhatMatters(items: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 3: return .setStrengths(items: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 4: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterString.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 5: return .removeSupportPerson(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
+        )
+        
+        case 7: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
+        )
+        
+        case 8: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterString.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 9: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
+        )
+        
+        case 10: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 11: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 12: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), contingency: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .removeRisk(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 14: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
+        )
+        
+        case 15: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 16: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTimestamp.read(from: &buf), end: try FfiConverterOptionTimestamp.read(from: &buf)
+        )
+        
+        case 17: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 18: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        )
+        
+        case 19: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 20: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PlanChange, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .create(patient,template):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(patient, into: &buf)
+            FfiConverterOptionString.write(template, into: &buf)
+            
+        
+        case let .setWhatMatters(items):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceString.write(items, into: &buf)
+            
+        
+        case let .setStrengths(items):
+            writeInt(&buf, Int32(3))
+            FfiConverterSequenceString.write(items, into: &buf)
+            
+        
+        case let .addSupportPerson(id,name,relationship,contactRole,contact):
+            writeInt(&buf, Int32(4))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterString.write(name, into: &buf)
+            FfiConverterTypeRelationship.write(relationship, into: &buf)
+            FfiConverterTypeContactRole.write(contactRole, into: &buf)
+            FfiConverterOptionString.write(contact, into: &buf)
+            
+        
+        case let .removeSupportPerson(id):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .addGoal(id,description,target):
+            writeInt(&buf, Int32(6))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterString.write(description, into: &buf)
+            FfiConverterOptionTypeCalendarDate.write(target, into: &buf)
+            
+        
+        case let .updateGoal(id,lifecycle,achievement,target):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeGoalLifecycle.write(lifecycle, into: &buf)
+            FfiConverterOptionTypeGoalAchievement.write(achievement, into: &buf)
+            FfiConverterOptionTypeCalendarDate.write(target, into: &buf)
+            
+        
+        case let .addAction(id,what,owner,due,goals):
+            writeInt(&buf, Int32(8))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterString.write(what, into: &buf)
+            FfiConverterTypeActor.write(owner, into: &buf)
+            FfiConverterOptionTypeCalendarDate.write(due, into: &buf)
+            FfiConverterSequenceString.write(goals, into: &buf)
+            
+        
+        case let .updateAction(id,status,due,owner):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeActionStatus.write(status, into: &buf)
+            FfiConverterOptionTypeCalendarDate.write(due, into: &buf)
+            FfiConverterOptionTypeActor.write(owner, into: &buf)
+            
+        
+        case let .linkReferral(action,referral,code):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(action, into: &buf)
+            FfiConverterString.write(referral, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            
+        
+        case let .linkAppointment(action,appointment):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(action, into: &buf)
+            FfiConverterString.write(appointment, into: &buf)
+            
+        
+        case let .addRisk(id,description,contingency):
+            writeInt(&buf, Int32(12))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterString.write(description, into: &buf)
+            FfiConverterString.write(contingency, into: &buf)
+            
+        
+        case let .removeRisk(id):
+            writeInt(&buf, Int32(13))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .setReviewSchedule(schedule):
+            writeInt(&buf, Int32(14))
+            FfiConverterOptionTypeReviewSchedule.write(schedule, into: &buf)
+            
+        
+        case let .recordReview(outcome,notes):
+            writeInt(&buf, Int32(15))
+            FfiConverterTypeReviewOutcome.write(outcome, into: &buf)
+            FfiConverterOptionString.write(notes, into: &buf)
+            
+        
+        case let .recordConsent(id,recipient,scope,start,end):
+            writeInt(&buf, Int32(16))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterTypeRecipient.write(recipient, into: &buf)
+            FfiConverterTypeScope.write(scope, into: &buf)
+            FfiConverterOptionTimestamp.write(start, into: &buf)
+            FfiConverterOptionTimestamp.write(end, into: &buf)
+            
+        
+        case let .withdrawConsent(id):
+            writeInt(&buf, Int32(17))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .share(recipient,purpose):
+            writeInt(&buf, Int32(18))
+            FfiConverterTypeRecipient.write(recipient, into: &buf)
+            FfiConverterTypePurpose.write(purpose, into: &buf)
+            
+        
+        case let .recordActivity(key,code):
+            writeInt(&buf, Int32(19))
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            
+        
+        case let .changeStatus(to):
+            writeInt(&buf, Int32(20))
+            FfiConverterTypePlanStatus.write(to, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanChange_lift(_ buf: RustBuffer) throws -> PlanChange {
+    return try FfiConverterTypePlanChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanChange_lower(_ value: PlanChange) -> RustBuffer {
+    return FfiConverterTypePlanChange.lower(value)
+}
+
+
+
+/**
+ * The FHIR CarePlan status.
+ */
+
+public enum PlanStatus: Equatable, Hashable {
+    
+    /**
+     * Being written, not yet agreed.
+     */
+    case draft
+    /**
+     * Agreed and in force.
+     */
+    case active
+    /**
+     * Paused.
+     */
+    case onHold
+    /**
+     * Ended before it was completed.
+     */
+    case revoked
+    /**
+     * Finished.
+     */
+    case completed
+    /**
+     * Should never have existed.
+     */
+    case enteredInError
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PlanStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanStatus: FfiConverterRustBuffer {
+    typealias SwiftType = PlanStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .draft
+        
+        case 2: return .active
+        
+        case 3: return .onHold
+        
+        case 4: return .revoked
+        
+        case 5: return .completed
+        
+        case 6: return .enteredInError
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PlanStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .draft:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .active:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .onHold:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .enteredInError:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanStatus_lift(_ buf: RustBuffer) throws -> PlanStatus {
+    return try FfiConverterTypePlanStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanStatus_lower(_ value: PlanStatus) -> RustBuffer {
+    return FfiConverterTypePlanStatus.lower(value)
+}
+
+
+
+/**
+ * Why information may be shared.
+ */
+
+public enum Purpose: Equatable, Hashable {
+    
+    /**
+     * Providing the person's care.
+     */
+    case directCare
+    /**
+     * Supporting the carer.
+     */
+    case carerSupport
+    /**
+     * Protecting the person from abuse or neglect.
+     */
+    case safeguarding
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Purpose: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePurpose: FfiConverterRustBuffer {
+    typealias SwiftType = Purpose
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Purpose {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .directCare
+        
+        case 2: return .carerSupport
+        
+        case 3: return .safeguarding
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Purpose, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .directCare:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .carerSupport:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .safeguarding:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePurpose_lift(_ buf: RustBuffer) throws -> Purpose {
+    return try FfiConverterTypePurpose.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePurpose_lower(_ value: Purpose) -> RustBuffer {
+    return FfiConverterTypePurpose.lower(value)
+}
+
+
+
+/**
+ * Who information can go to.
+ */
+
+public enum RecipientKind: Equatable, Hashable {
+    
+    /**
+     * An unpaid carer in the support network.
+     */
+    case carer
+    /**
+     * A family member in the support network.
+     */
+    case familyMember
+    /**
+     * The GP practice (ODS code).
+     */
+    case gpPractice
+    /**
+     * A named service.
+     */
+    case service
+    /**
+     * The safeguarding lead.
+     */
+    case safeguardingLead
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RecipientKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecipientKind: FfiConverterRustBuffer {
+    typealias SwiftType = RecipientKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecipientKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .carer
+        
+        case 2: return .familyMember
+        
+        case 3: return .gpPractice
+        
+        case 4: return .service
+        
+        case 5: return .safeguardingLead
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RecipientKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .carer:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .familyMember:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .gpPractice:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .service:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .safeguardingLead:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipientKind_lift(_ buf: RustBuffer) throws -> RecipientKind {
+    return try FfiConverterTypeRecipientKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipientKind_lower(_ value: RecipientKind) -> RustBuffer {
+    return FfiConverterTypeRecipientKind.lower(value)
+}
+
+
+
+/**
+ * How someone in the support network is related to the person.
+ */
+
+public enum Relationship: Equatable, Hashable {
+    
+    /**
+     * Husband, wife or partner.
+     */
+    case spouseOrPartner
+    /**
+     * Son or daughter.
+     */
+    case child
+    /**
+     * Other family.
+     */
+    case otherFamily
+    /**
+     * A friend.
+     */
+    case friend
+    /**
+     * A neighbour.
+     */
+    case neighbour
+    /**
+     * A paid carer.
+     */
+    case paidCarer
+    /**
+     * Anyone else.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Relationship: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRelationship: FfiConverterRustBuffer {
+    typealias SwiftType = Relationship
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Relationship {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .spouseOrPartner
+        
+        case 2: return .child
+        
+        case 3: return .otherFamily
+        
+        case 4: return .friend
+        
+        case 5: return .neighbour
+        
+        case 6: return .paidCarer
+        
+        case 7: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Relationship, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .spouseOrPartner:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .child:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .otherFamily:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .friend:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .neighbour:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .paidCarer:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelationship_lift(_ buf: RustBuffer) throws -> Relationship {
+    return try FfiConverterTypeRelationship.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelationship_lower(_ value: Relationship) -> RustBuffer {
+    return FfiConverterTypeRelationship.lower(value)
+}
+
+
+
+/**
  * What a resource is.
  */
 
@@ -6742,6 +11001,508 @@ public func FfiConverterTypeResourceKind_lower(_ value: ResourceKind) -> RustBuf
 
 
 /**
+ * What came of a review.
+ */
+
+public enum ReviewOutcome: Equatable, Hashable {
+    
+    /**
+     * The plan continues.
+     */
+    case `continue`
+    /**
+     * The plan was changed.
+     */
+    case revised
+    /**
+     * Needs were escalated.
+     */
+    case escalated
+    /**
+     * The plan can be closed.
+     */
+    case close
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`continue`
+        
+        case 2: return .revised
+        
+        case 3: return .escalated
+        
+        case 4: return .close
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`continue`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .revised:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .escalated:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .close:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewOutcome_lift(_ buf: RustBuffer) throws -> ReviewOutcome {
+    return try FfiConverterTypeReviewOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewOutcome_lower(_ value: ReviewOutcome) -> RustBuffer {
+    return FfiConverterTypeReviewOutcome.lower(value)
+}
+
+
+
+/**
+ * When a plan is reviewed.
+ */
+
+public enum ReviewSchedule: Equatable, Hashable {
+    
+    /**
+     * Every N weeks from agreement or the last review (next working day).
+     */
+    case everyWeeks(
+        /**
+         * Weeks, 1–104.
+         */weeks: UInt32
+    )
+    /**
+     * On a set date.
+     */
+    case on(
+        /**
+         * The date.
+         */date: CalendarDate
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewSchedule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewSchedule: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewSchedule
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewSchedule {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .everyWeeks(weeks: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 2: return .on(date: try FfiConverterTypeCalendarDate.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewSchedule, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .everyWeeks(weeks):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt32.write(weeks, into: &buf)
+            
+        
+        case let .on(date):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeCalendarDate.write(date, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewSchedule_lift(_ buf: RustBuffer) throws -> ReviewSchedule {
+    return try FfiConverterTypeReviewSchedule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewSchedule_lower(_ value: ReviewSchedule) -> RustBuffer {
+    return FfiConverterTypeReviewSchedule.lower(value)
+}
+
+
+
+/**
+ * Where a plan stands on its review.
+ */
+
+public enum ReviewState: Equatable, Hashable {
+    
+    /**
+     * Past its review date.
+     */
+    case overdue
+    /**
+     * In force with no review scheduled.
+     */
+    case unscheduled
+    /**
+     * Due soon.
+     */
+    case dueSoon
+    /**
+     * Scheduled, not yet due soon.
+     */
+    case scheduled
+    /**
+     * Not in force.
+     */
+    case notApplicable
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewState: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .overdue
+        
+        case 2: return .unscheduled
+        
+        case 3: return .dueSoon
+        
+        case 4: return .scheduled
+        
+        case 5: return .notApplicable
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .overdue:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .unscheduled:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .dueSoon:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .scheduled:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .notApplicable:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewState_lift(_ buf: RustBuffer) throws -> ReviewState {
+    return try FfiConverterTypeReviewState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewState_lower(_ value: ReviewState) -> RustBuffer {
+    return FfiConverterTypeReviewState.lower(value)
+}
+
+
+
+/**
+ * A role: plans record roles, never names of staff.
+ */
+
+public enum Role: Equatable, Hashable {
+    
+    /**
+     * The care coordinator.
+     */
+    case careCoordinator
+    /**
+     * A GP.
+     */
+    case gp
+    /**
+     * A nurse.
+     */
+    case nurse
+    /**
+     * A clinical pharmacist.
+     */
+    case pharmacist
+    /**
+     * A social prescribing link worker.
+     */
+    case socialPrescribingLinkWorker
+    /**
+     * A health and wellbeing coach.
+     */
+    case healthAndWellbeingCoach
+    /**
+     * A mental health practitioner.
+     */
+    case mentalHealthPractitioner
+    /**
+     * A physiotherapist or occupational therapist.
+     */
+    case therapist
+    /**
+     * A social worker.
+     */
+    case socialWorker
+    /**
+     * The safeguarding lead.
+     */
+    case safeguardingLead
+    /**
+     * Practice administration.
+     */
+    case administrator
+    /**
+     * The person the plan is for.
+     */
+    case patient
+    /**
+     * An unpaid carer.
+     */
+    case carer
+    /**
+     * A family member.
+     */
+    case familyMember
+    /**
+     * A service (named by its organisation id).
+     */
+    case service
+    /**
+     * An automated process.
+     */
+    case system
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Role: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRole: FfiConverterRustBuffer {
+    typealias SwiftType = Role
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Role {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .careCoordinator
+        
+        case 2: return .gp
+        
+        case 3: return .nurse
+        
+        case 4: return .pharmacist
+        
+        case 5: return .socialPrescribingLinkWorker
+        
+        case 6: return .healthAndWellbeingCoach
+        
+        case 7: return .mentalHealthPractitioner
+        
+        case 8: return .therapist
+        
+        case 9: return .socialWorker
+        
+        case 10: return .safeguardingLead
+        
+        case 11: return .administrator
+        
+        case 12: return .patient
+        
+        case 13: return .carer
+        
+        case 14: return .familyMember
+        
+        case 15: return .service
+        
+        case 16: return .system
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Role, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .careCoordinator:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .gp:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .nurse:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .pharmacist:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .socialPrescribingLinkWorker:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .healthAndWellbeingCoach:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .mentalHealthPractitioner:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .therapist:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .socialWorker:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .safeguardingLead:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .administrator:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .patient:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .carer:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .familyMember:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .service:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .system:
+            writeInt(&buf, Int32(16))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
+    return try FfiConverterTypeRole.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
+    return FfiConverterTypeRole.lower(value)
+}
+
+
+
+/**
  * How a match was reached.
  */
 
@@ -6822,6 +11583,252 @@ public func FfiConverterTypeRouteKind_lift(_ buf: RustBuffer) throws -> RouteKin
 #endif
 public func FfiConverterTypeRouteKind_lower(_ value: RouteKind) -> RustBuffer {
     return FfiConverterTypeRouteKind.lower(value)
+}
+
+
+
+/**
+ * What a consent covers.
+ */
+
+public enum Scope: Equatable, Hashable {
+    
+    /**
+     * Everything the recipient may need.
+     */
+    case wholePlan
+    /**
+     * What matters, goals and the next review.
+     */
+    case summary
+    /**
+     * Named sections.
+     */
+    case sections(
+        /**
+         * The sections.
+         */sections: [Section]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Scope: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScope: FfiConverterRustBuffer {
+    typealias SwiftType = Scope
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Scope {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .wholePlan
+        
+        case 2: return .summary
+        
+        case 3: return .sections(sections: try FfiConverterSequenceTypeSection.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Scope, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .wholePlan:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .summary:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .sections(sections):
+            writeInt(&buf, Int32(3))
+            FfiConverterSequenceTypeSection.write(sections, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScope_lift(_ buf: RustBuffer) throws -> Scope {
+    return try FfiConverterTypeScope.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
+    return FfiConverterTypeScope.lower(value)
+}
+
+
+
+/**
+ * A part of a plan that can be shared.
+ */
+
+public enum Section: Equatable, Hashable {
+    
+    /**
+     * What matters to the person.
+     */
+    case whatMatters
+    /**
+     * Strengths.
+     */
+    case strengths
+    /**
+     * The support network.
+     */
+    case supportNetwork
+    /**
+     * Goals.
+     */
+    case goals
+    /**
+     * Actions.
+     */
+    case actions
+    /**
+     * Referral and appointment links.
+     */
+    case links
+    /**
+     * Risks (clinical).
+     */
+    case risks
+    /**
+     * What to do if things get worse.
+     */
+    case contingency
+    /**
+     * Reviews (clinical).
+     */
+    case reviews
+    /**
+     * The next review date.
+     */
+    case nextReview
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Section: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSection: FfiConverterRustBuffer {
+    typealias SwiftType = Section
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Section {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .whatMatters
+        
+        case 2: return .strengths
+        
+        case 3: return .supportNetwork
+        
+        case 4: return .goals
+        
+        case 5: return .actions
+        
+        case 6: return .links
+        
+        case 7: return .risks
+        
+        case 8: return .contingency
+        
+        case 9: return .reviews
+        
+        case 10: return .nextReview
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Section, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .whatMatters:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .strengths:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .supportNetwork:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .goals:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .actions:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .links:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .risks:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .contingency:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .reviews:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .nextReview:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSection_lift(_ buf: RustBuffer) throws -> Section {
+    return try FfiConverterTypeSection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSection_lower(_ value: Section) -> RustBuffer {
+    return FfiConverterTypeSection.lower(value)
 }
 
 
@@ -6992,6 +11999,276 @@ public func FfiConverterTypeSex_lift(_ buf: RustBuffer) throws -> Sex {
 #endif
 public func FfiConverterTypeSex_lower(_ value: Sex) -> RustBuffer {
     return FfiConverterTypeSex.lower(value)
+}
+
+
+
+/**
+ * The basis a share rested on.
+ */
+
+public enum ShareBasis: Equatable, Hashable {
+    
+    /**
+     * The person's consent.
+     */
+    case consent
+    /**
+     * The GP practice, for direct care.
+     */
+    case directCare
+    /**
+     * Safeguarding, with a recorded justification.
+     */
+    case safeguarding
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ShareBasis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShareBasis: FfiConverterRustBuffer {
+    typealias SwiftType = ShareBasis
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ShareBasis {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .consent
+        
+        case 2: return .directCare
+        
+        case 3: return .safeguarding
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ShareBasis, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .consent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .directCare:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .safeguarding:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareBasis_lift(_ buf: RustBuffer) throws -> ShareBasis {
+    return try FfiConverterTypeShareBasis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareBasis_lower(_ value: ShareBasis) -> RustBuffer {
+    return FfiConverterTypeShareBasis.lower(value)
+}
+
+
+
+/**
+ * Why a share was allowed or refused.
+ */
+
+public enum ShareReason: Equatable, Hashable {
+    
+    /**
+     * Allowed: consent in force.
+     */
+    case consentInForce
+    /**
+     * Allowed: the GP practice for direct care.
+     */
+    case gpDirectCare
+    /**
+     * Allowed: the safeguarding lead for safeguarding.
+     */
+    case safeguarding
+    /**
+     * Refused: the plan was entered in error.
+     */
+    case planEnteredInError
+    /**
+     * Refused: the plan is a draft.
+     */
+    case planNotAgreed
+    /**
+     * Refused: the purpose does not apply to this recipient.
+     */
+    case purposeNotCovered
+    /**
+     * Refused: not in the support network.
+     */
+    case unknownRecipient
+    /**
+     * Refused: no consent recorded.
+     */
+    case noConsent
+    /**
+     * Refused: consent withdrawn.
+     */
+    case consentWithdrawn
+    /**
+     * Refused: consent expired.
+     */
+    case consentExpired
+    /**
+     * Refused: consent starts later.
+     */
+    case consentNotYetInForce
+    /**
+     * Refused: the person objected to sharing with their GP practice.
+     */
+    case objectionRecorded
+    /**
+     * Refused: nothing the recipient needs is covered.
+     */
+    case nothingToShare
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ShareReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShareReason: FfiConverterRustBuffer {
+    typealias SwiftType = ShareReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ShareReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .consentInForce
+        
+        case 2: return .gpDirectCare
+        
+        case 3: return .safeguarding
+        
+        case 4: return .planEnteredInError
+        
+        case 5: return .planNotAgreed
+        
+        case 6: return .purposeNotCovered
+        
+        case 7: return .unknownRecipient
+        
+        case 8: return .noConsent
+        
+        case 9: return .consentWithdrawn
+        
+        case 10: return .consentExpired
+        
+        case 11: return .consentNotYetInForce
+        
+        case 12: return .objectionRecorded
+        
+        case 13: return .nothingToShare
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ShareReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .consentInForce:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .gpDirectCare:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .safeguarding:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .planEnteredInError:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .planNotAgreed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .purposeNotCovered:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .unknownRecipient:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .noConsent:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .consentWithdrawn:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .consentExpired:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .consentNotYetInForce:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .objectionRecorded:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .nothingToShare:
+            writeInt(&buf, Int32(13))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareReason_lift(_ buf: RustBuffer) throws -> ShareReason {
+    return try FfiConverterTypeShareReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareReason_lower(_ value: ShareReason) -> RustBuffer {
+    return FfiConverterTypeShareReason.lower(value)
 }
 
 
@@ -7345,6 +12622,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRuleSet: FfiConverterRustBuffer {
     typealias SwiftType = RuleSet?
 
@@ -7361,6 +12662,30 @@ fileprivate struct FfiConverterOptionTypeRuleSet: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRuleSet.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeActor: FfiConverterRustBuffer {
+    typealias SwiftType = Actor?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActor.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActor.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7417,6 +12742,54 @@ fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCarePlan: FfiConverterRustBuffer {
+    typealias SwiftType = CarePlan?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCarePlan.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCarePlan.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
+    typealias SwiftType = Disclosure?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDisclosure.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDisclosure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOpeningHours: FfiConverterRustBuffer {
     typealias SwiftType = OpeningHours?
 
@@ -7465,6 +12838,126 @@ fileprivate struct FfiConverterOptionTypeOverride: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeActionStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ActionStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActionStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActionStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeGoalAchievement: FfiConverterRustBuffer {
+    typealias SwiftType = GoalAchievement?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeGoalAchievement.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeGoalAchievement.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeGoalLifecycle: FfiConverterRustBuffer {
+    typealias SwiftType = GoalLifecycle?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeGoalLifecycle.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeGoalLifecycle.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReviewSchedule: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewSchedule?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReviewSchedule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReviewSchedule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeShareBasis: FfiConverterRustBuffer {
+    typealias SwiftType = ShareBasis?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeShareBasis.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeShareBasis.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
     typealias SwiftType = TravelMode?
 
@@ -7481,6 +12974,150 @@ fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTravelMode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeGoal: FfiConverterRustBuffer {
+    typealias SwiftType = [Goal]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeGoal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeGoal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypePlanAction: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanAction]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypePlanAction.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypePlanAction.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypePlanReview: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanReview]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypePlanReview.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypePlanReview.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeRisk: FfiConverterRustBuffer {
+    typealias SwiftType = [Risk]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeRisk.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeRisk.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeSupportPerson: FfiConverterRustBuffer {
+    typealias SwiftType = [SupportPerson]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeSupportPerson.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeSupportPerson.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7506,6 +13143,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivityCount: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityCount]
+
+    public static func write(_ value: [ActivityCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivityRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityRecord]
+
+    public static func write(_ value: [ActivityRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityRecord.read(from: &buf))
         }
         return seq
     }
@@ -7614,6 +13301,31 @@ fileprivate struct FfiConverterSequenceTypeCalendarDate: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCarePlan: FfiConverterRustBuffer {
+    typealias SwiftType = [CarePlan]
+
+    public static func write(_ value: [CarePlan], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCarePlan.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CarePlan] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CarePlan]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCarePlan.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCheck: FfiConverterRustBuffer {
     typealias SwiftType = [Check]
 
@@ -7714,6 +13426,31 @@ fileprivate struct FfiConverterSequenceTypeConflictPair: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDisclosure: FfiConverterRustBuffer {
+    typealias SwiftType = [Disclosure]
+
+    public static func write(_ value: [Disclosure], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosure.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Disclosure] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Disclosure]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosure.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeErrorCodeInfo: FfiConverterRustBuffer {
     typealias SwiftType = [ErrorCodeInfo]
 
@@ -7781,6 +13518,31 @@ fileprivate struct FfiConverterSequenceTypeExclusionReason: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeExclusionReason.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeGoal: FfiConverterRustBuffer {
+    typealias SwiftType = [Goal]
+
+    public static func write(_ value: [Goal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGoal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Goal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Goal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGoal.read(from: &buf))
         }
         return seq
     }
@@ -7889,6 +13651,106 @@ fileprivate struct FfiConverterSequenceTypeOverrideTrace: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePlanAction: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanAction]
+
+    public static func write(_ value: [PlanAction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanAction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanAction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanAction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanConsent: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanConsent]
+
+    public static func write(_ value: [PlanConsent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanConsent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanConsent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanConsent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanConsent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanEvent]
+
+    public static func write(_ value: [PlanEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanReview: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanReview]
+
+    public static func write(_ value: [PlanReview], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanReview.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanReview] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanReview]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanReview.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
     typealias SwiftType = [Reason]
 
@@ -7906,6 +13768,56 @@ fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeReason.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReviewStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [ReviewStatus]
+
+    public static func write(_ value: [ReviewStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReviewStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReviewStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReviewStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReviewStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
+    typealias SwiftType = [Risk]
+
+    public static func write(_ value: [Risk], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRisk.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Risk] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Risk]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRisk.read(from: &buf))
         }
         return seq
     }
@@ -7989,6 +13901,56 @@ fileprivate struct FfiConverterSequenceTypeSlot: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer {
+    typealias SwiftType = [SupportPerson]
+
+    public static func write(_ value: [SupportPerson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSupportPerson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SupportPerson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SupportPerson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSupportPerson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTemplateInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [TemplateInfo]
+
+    public static func write(_ value: [TemplateInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTemplateInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TemplateInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TemplateInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTemplateInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTestOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [TestOutcome]
 
@@ -8064,6 +14026,31 @@ fileprivate struct FfiConverterSequenceTypeTimePeriod: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSection: FfiConverterRustBuffer {
+    typealias SwiftType = [Section]
+
+    public static func write(_ value: [Section], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Section] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Section]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSection.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceDictionaryStringTypeFieldValue: FfiConverterRustBuffer {
     typealias SwiftType = [[String: FieldValue]]
 
@@ -8110,6 +14097,66 @@ fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustB
         }
         return dict
     }
+}
+/**
+ * Counts interventions by period, code and key.
+ */
+public func aggregateActivity(records: [ActivityRecord], period: Period)throws  -> [ActivityCount]  {
+    return try  FfiConverterSequenceTypeActivityCount.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_aggregate_activity(
+        FfiConverterSequenceTypeActivityRecord.lower(records),
+        FfiConverterTypePeriod_lower(period),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads a change from JSON (`{"type":"add_goal",…}`), e.g. from a queue of
+ * changes made offline.
+ */
+public func planChangeFromJson(text: String)throws  -> PlanChange  {
+    return try  FfiConverterTypePlanChange_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_plan_change_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * The change as JSON.
+ */
+public func planChangeToJson(change: PlanChange)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_plan_change_to_json(
+        FfiConverterTypePlanChange_lower(change),uniffiCallStatus
+    )
+})
+}
+/**
+ * The built-in plan templates.
+ */
+public func planTemplates() -> [TemplateInfo]  {
+    return try!  FfiConverterSequenceTypeTemplateInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_plan_templates(uniffiCallStatus
+    )
+})
+}
+/**
+ * The draft a template makes, as a history not yet stored.
+ */
+public func previewTemplate(key: String, planId: String, patient: String, actor: Actor, at: Date)throws  -> PlanHistory  {
+    return try  FfiConverterTypePlanHistory_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_func_preview_template(
+        FfiConverterString.lower(key),
+        FfiConverterString.lower(planId),
+        FfiConverterString.lower(patient),
+        FfiConverterTypeActor_lower(actor),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
 }
 /**
  * Compares two versions of a rule set on the same caseload: how many
@@ -8256,6 +14303,21 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_func_aggregate_activity() != 23852) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_func_plan_change_from_json() != 53645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_func_plan_change_to_json() != 52252) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_func_plan_templates() != 4586) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_func_preview_template() != 14344) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_func_impact() != 9109) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8287,6 +14349,60 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_to_london() != 12749) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_activity() != 26661) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_can_share() != 20650) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_events() != 5748) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 25792) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_id() != 64279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_person_summary() != 14957) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_plan() != 36040) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_plan_at() != 7201) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_review_status() != 42603) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_share_view() != 39218) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_to_json() != 19269) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_version() != 28403) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_create() != 23920) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 49529) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_load() != 62047) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_plan_ids() != 15639) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_plans() != 41138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_reviews_due() != 40177) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 49545) {
@@ -8395,6 +14511,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_workingcalendar_working_days_between() != 10970) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_planhistory_from_json() != 2479) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_planhistory_new() != 34006) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_planstore_memory() != 62364) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_planstore_sqlite() != 65316) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_ruleregistry_new() != 2699) {

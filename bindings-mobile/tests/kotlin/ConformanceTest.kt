@@ -241,6 +241,12 @@ class ConformanceTest {
         is CarecoordException.InvalidDirectory -> e.code to "invalid_rules"
         is CarecoordException.InvalidReferral -> e.code to "invalid_input"
         is CarecoordException.InvalidAppointment -> e.code to "invalid_input"
+        is CarecoordException.InvalidCarePlan -> e.code to "invalid_input"
+        is CarecoordException.InvalidTransition -> e.code to "invalid_input"
+        is CarecoordException.ShareDenied -> e.code to "invalid_input"
+        is CarecoordException.StaleVersion -> e.code to "conflict"
+        is CarecoordException.Storage ->
+            e.code to if (e.code == "careplan.unsupported_schema_version") "out_of_range" else "storage"
     }
 
     @TestFactory

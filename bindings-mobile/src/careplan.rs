@@ -1,0 +1,1739 @@
+//! Care plans for Kotlin and Swift: changes and an immutable history,
+//! consent-governed sharing, reviews, templates, coded activity, and a store
+//! in an SQLite file shared with Rust and Python.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use carecoord::careplan as core;
+
+use crate::convert;
+use crate::error::CarecoordError;
+use crate::time::CalendarDate;
+
+/// Mirrors a core vocabulary as a uniffi enum, with `From` both ways.
+macro_rules! mirror {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $name { $($(#[$vm])* $v),+ }
+        impl From<$name> for core::$name {
+            fn from(v: $name) -> Self {
+                match v { $($name::$v => Self::$v),+ }
+            }
+        }
+        impl From<core::$name> for $name {
+            fn from(v: core::$name) -> Self {
+                match v { $(core::$name::$v => Self::$v),+ }
+            }
+        }
+    };
+}
+
+mirror! {
+    /// The FHIR CarePlan status.
+    PlanStatus {
+        /// Being written, not yet agreed.
+        Draft,
+        /// Agreed and in force.
+        Active,
+        /// Paused.
+        OnHold,
+        /// Ended before it was completed.
+        Revoked,
+        /// Finished.
+        Completed,
+        /// Should never have existed.
+        EnteredInError,
+    }
+}
+
+mirror! {
+    /// The FHIR Goal lifecycle status.
+    GoalLifecycle {
+        /// Suggested.
+        Proposed,
+        /// Agreed, not started.
+        Planned,
+        /// Accepted by the person.
+        Accepted,
+        /// Being worked on.
+        Active,
+        /// Paused.
+        OnHold,
+        /// Reached or ended.
+        Completed,
+        /// Abandoned.
+        Cancelled,
+        /// Recorded by mistake.
+        EnteredInError,
+        /// Declined by the person.
+        Rejected,
+    }
+}
+
+mirror! {
+    /// The FHIR Goal achievement status.
+    GoalAchievement {
+        /// Being attempted.
+        InProgress,
+        /// Getting closer.
+        Improving,
+        /// Getting further away.
+        Worsening,
+        /// No change.
+        NoChange,
+        /// Reached.
+        Achieved,
+        /// Reached and kept up.
+        Sustaining,
+        /// Not reached.
+        NotAchieved,
+        /// No progress.
+        NoProgress,
+        /// Cannot be reached.
+        NotAttainable,
+    }
+}
+
+mirror! {
+    /// The status of an action (FHIR CarePlan activity status).
+    ActionStatus {
+        /// Not started.
+        NotStarted,
+        /// Arranged.
+        Scheduled,
+        /// Under way.
+        InProgress,
+        /// Paused.
+        OnHold,
+        /// Done.
+        Completed,
+        /// Will not be done.
+        Cancelled,
+        /// Stopped part way.
+        Stopped,
+        /// Not known.
+        Unknown,
+        /// Recorded by mistake.
+        EnteredInError,
+    }
+}
+
+mirror! {
+    /// A role: plans record roles, never names of staff.
+    Role {
+        /// The care coordinator.
+        CareCoordinator,
+        /// A GP.
+        Gp,
+        /// A nurse.
+        Nurse,
+        /// A clinical pharmacist.
+        Pharmacist,
+        /// A social prescribing link worker.
+        SocialPrescribingLinkWorker,
+        /// A health and wellbeing coach.
+        HealthAndWellbeingCoach,
+        /// A mental health practitioner.
+        MentalHealthPractitioner,
+        /// A physiotherapist or occupational therapist.
+        Therapist,
+        /// A social worker.
+        SocialWorker,
+        /// The safeguarding lead.
+        SafeguardingLead,
+        /// Practice administration.
+        Administrator,
+        /// The person the plan is for.
+        Patient,
+        /// An unpaid carer.
+        Carer,
+        /// A family member.
+        FamilyMember,
+        /// A service (named by its organisation id).
+        Service,
+        /// An automated process.
+        System,
+    }
+}
+
+mirror! {
+    /// How someone in the support network is related to the person.
+    Relationship {
+        /// Husband, wife or partner.
+        SpouseOrPartner,
+        /// Son or daughter.
+        Child,
+        /// Other family.
+        OtherFamily,
+        /// A friend.
+        Friend,
+        /// A neighbour.
+        Neighbour,
+        /// A paid carer.
+        PaidCarer,
+        /// Anyone else.
+        Other,
+    }
+}
+
+mirror! {
+    /// What someone in the support network is to be contacted as.
+    ContactRole {
+        /// The main unpaid carer.
+        MainCarer,
+        /// Another unpaid carer.
+        Carer,
+        /// Next of kin.
+        NextOfKin,
+        /// Who to call in an emergency.
+        EmergencyContact,
+        /// Lasting power of attorney for health and welfare.
+        LastingPowerOfAttorney,
+        /// Informal support.
+        InformalSupport,
+    }
+}
+
+mirror! {
+    /// What came of a review.
+    ReviewOutcome {
+        /// The plan continues.
+        Continue,
+        /// The plan was changed.
+        Revised,
+        /// Needs were escalated.
+        Escalated,
+        /// The plan can be closed.
+        Close,
+    }
+}
+
+mirror! {
+    /// Who information can go to.
+    RecipientKind {
+        /// An unpaid carer in the support network.
+        Carer,
+        /// A family member in the support network.
+        FamilyMember,
+        /// The GP practice (ODS code).
+        GpPractice,
+        /// A named service.
+        Service,
+        /// The safeguarding lead.
+        SafeguardingLead,
+    }
+}
+
+mirror! {
+    /// A part of a plan that can be shared.
+    Section {
+        /// What matters to the person.
+        WhatMatters,
+        /// Strengths.
+        Strengths,
+        /// The support network.
+        SupportNetwork,
+        /// Goals.
+        Goals,
+        /// Actions.
+        Actions,
+        /// Referral and appointment links.
+        Links,
+        /// Risks (clinical).
+        Risks,
+        /// What to do if things get worse.
+        Contingency,
+        /// Reviews (clinical).
+        Reviews,
+        /// The next review date.
+        NextReview,
+    }
+}
+
+mirror! {
+    /// Why information may be shared.
+    Purpose {
+        /// Providing the person's care.
+        DirectCare,
+        /// Supporting the carer.
+        CarerSupport,
+        /// Protecting the person from abuse or neglect.
+        Safeguarding,
+    }
+}
+
+mirror! {
+    /// The basis a share rested on.
+    ShareBasis {
+        /// The person's consent.
+        Consent,
+        /// The GP practice, for direct care.
+        DirectCare,
+        /// Safeguarding, with a recorded justification.
+        Safeguarding,
+    }
+}
+
+mirror! {
+    /// Why a share was allowed or refused.
+    ShareReason {
+        /// Allowed: consent in force.
+        ConsentInForce,
+        /// Allowed: the GP practice for direct care.
+        GpDirectCare,
+        /// Allowed: the safeguarding lead for safeguarding.
+        Safeguarding,
+        /// Refused: the plan was entered in error.
+        PlanEnteredInError,
+        /// Refused: the plan is a draft.
+        PlanNotAgreed,
+        /// Refused: the purpose does not apply to this recipient.
+        PurposeNotCovered,
+        /// Refused: not in the support network.
+        UnknownRecipient,
+        /// Refused: no consent recorded.
+        NoConsent,
+        /// Refused: consent withdrawn.
+        ConsentWithdrawn,
+        /// Refused: consent expired.
+        ConsentExpired,
+        /// Refused: consent starts later.
+        ConsentNotYetInForce,
+        /// Refused: the person objected to sharing with their GP practice.
+        ObjectionRecorded,
+        /// Refused: nothing the recipient needs is covered.
+        NothingToShare,
+    }
+}
+
+mirror! {
+    /// Where a plan stands on its review.
+    ReviewState {
+        /// Past its review date.
+        Overdue,
+        /// In force with no review scheduled.
+        Unscheduled,
+        /// Due soon.
+        DueSoon,
+        /// Scheduled, not yet due soon.
+        Scheduled,
+        /// Not in force.
+        NotApplicable,
+    }
+}
+
+mirror! {
+    /// A reporting period.
+    Period {
+        /// Monday to Sunday.
+        Week,
+        /// A calendar month.
+        Month,
+        /// A calendar quarter.
+        Quarter,
+        /// The NHS financial year from 1 April.
+        FinancialYear,
+    }
+}
+
+fn date(d: CalendarDate, field: &'static str) -> Result<chrono::NaiveDate, CarecoordError> {
+    Ok(d.to_core(field)?)
+}
+
+fn opt_date(
+    d: Option<CalendarDate>,
+    field: &'static str,
+) -> Result<Option<chrono::NaiveDate>, CarecoordError> {
+    d.map(|d| date(d, field)).transpose()
+}
+
+fn instant(
+    t: SystemTime,
+    field: &'static str,
+) -> Result<chrono::DateTime<chrono::Utc>, CarecoordError> {
+    Ok(convert::instant(t, field)?)
+}
+
+fn system_time(t: chrono::DateTime<chrono::Utc>) -> SystemTime {
+    // Every instant in a plan came in as a `SystemTime` or from the clock.
+    convert::system_time(t).unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+fn texts(items: Vec<String>) -> Vec<core::Text> {
+    items.into_iter().map(core::Text::new).collect()
+}
+
+fn strs(items: &[core::Text]) -> Vec<String> {
+    items.iter().map(|t| t.as_str().to_owned()).collect()
+}
+
+fn sections(items: &[core::Section]) -> Vec<Section> {
+    items.iter().copied().map(Section::from).collect()
+}
+
+/// Who acted or owns an action: a role and, for services and practices, the
+/// organisation's id. Never a person's name.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Actor {
+    /// The role.
+    pub role: Role,
+    /// The organisation's id.
+    #[uniffi(default = None)]
+    pub organisation: Option<String>,
+}
+
+impl From<Actor> for core::Actor {
+    fn from(a: Actor) -> Self {
+        Self {
+            role: a.role.into(),
+            organisation: a.organisation,
+        }
+    }
+}
+
+impl From<core::Actor> for Actor {
+    fn from(a: core::Actor) -> Self {
+        Self {
+            role: a.role.into(),
+            organisation: a.organisation,
+        }
+    }
+}
+
+/// A recipient of shared information.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Recipient {
+    /// What kind.
+    pub kind: RecipientKind,
+    /// A support person id, ODS code or service id.
+    pub id: String,
+}
+
+impl From<Recipient> for core::Recipient {
+    fn from(r: Recipient) -> Self {
+        Self::new(r.kind.into(), r.id)
+    }
+}
+
+impl From<core::Recipient> for Recipient {
+    fn from(r: core::Recipient) -> Self {
+        Self {
+            kind: r.kind.into(),
+            id: r.id,
+        }
+    }
+}
+
+/// When a plan is reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ReviewSchedule {
+    /// Every N weeks from agreement or the last review (next working day).
+    EveryWeeks {
+        /// Weeks, 1–104.
+        weeks: u32,
+    },
+    /// On a set date.
+    On {
+        /// The date.
+        date: CalendarDate,
+    },
+}
+
+/// What a consent covers.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Scope {
+    /// Everything the recipient may need.
+    WholePlan,
+    /// What matters, goals and the next review.
+    Summary,
+    /// Named sections.
+    Sections {
+        /// The sections.
+        sections: Vec<Section>,
+    },
+}
+
+impl From<Scope> for core::Scope {
+    fn from(s: Scope) -> Self {
+        match s {
+            Scope::WholePlan => Self::WholePlan,
+            Scope::Summary => Self::Summary,
+            Scope::Sections { sections } => {
+                Self::Sections(sections.into_iter().map(Into::into).collect())
+            }
+        }
+    }
+}
+
+impl From<core::Scope> for Scope {
+    fn from(s: core::Scope) -> Self {
+        match s {
+            core::Scope::WholePlan => Self::WholePlan,
+            core::Scope::Summary => Self::Summary,
+            core::Scope::Sections(s) => Self::Sections {
+                sections: sections(&s),
+            },
+        }
+    }
+}
+
+/// One change to a plan. New items' ids left `null` are given in order
+/// (`goal-1`, `action-1`, …).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum PlanChange {
+    /// Start a draft plan for a person (`patient`: the app's own reference).
+    Create {
+        /// The person.
+        patient: String,
+        /// The template, if any.
+        template: Option<String>,
+    },
+    /// Replace what matters to the person.
+    SetWhatMatters {
+        /// In their words.
+        items: Vec<String>,
+    },
+    /// Replace their strengths.
+    SetStrengths {
+        /// Strengths.
+        items: Vec<String>,
+    },
+    /// Add someone to the support network.
+    AddSupportPerson {
+        /// Id, or null for the next `person-N`.
+        id: Option<String>,
+        /// How the person names them.
+        name: String,
+        /// Relationship.
+        relationship: Relationship,
+        /// Contact role.
+        contact_role: ContactRole,
+        /// How to reach them.
+        contact: Option<String>,
+    },
+    /// Remove someone from the support network.
+    RemoveSupportPerson {
+        /// Their id.
+        id: String,
+    },
+    /// Add a goal.
+    AddGoal {
+        /// Id, or null for the next `goal-N`.
+        id: Option<String>,
+        /// The goal in the person's words.
+        description: String,
+        /// Target date.
+        target: Option<CalendarDate>,
+    },
+    /// Change a goal.
+    UpdateGoal {
+        /// The goal.
+        id: String,
+        /// New lifecycle.
+        lifecycle: Option<GoalLifecycle>,
+        /// New achievement.
+        achievement: Option<GoalAchievement>,
+        /// New target.
+        target: Option<CalendarDate>,
+    },
+    /// Add an action.
+    AddAction {
+        /// Id, or null for the next `action-N`.
+        id: Option<String>,
+        /// What will be done.
+        what: String,
+        /// Who will do it.
+        owner: Actor,
+        /// By when.
+        due: Option<CalendarDate>,
+        /// Goals it serves.
+        goals: Vec<String>,
+    },
+    /// Change an action.
+    UpdateAction {
+        /// The action.
+        id: String,
+        /// New status.
+        status: Option<ActionStatus>,
+        /// New due date.
+        due: Option<CalendarDate>,
+        /// New owner.
+        owner: Option<Actor>,
+    },
+    /// Record a referral made for an action.
+    LinkReferral {
+        /// The action.
+        action: String,
+        /// The referral's id.
+        referral: String,
+        /// Its SNOMED CT code (3457005 if null).
+        code: Option<String>,
+    },
+    /// Record an appointment arranged for an action.
+    LinkAppointment {
+        /// The action.
+        action: String,
+        /// The appointment's id.
+        appointment: String,
+    },
+    /// Add a risk and what to do if things get worse.
+    AddRisk {
+        /// Id, or null for the next `risk-N`.
+        id: Option<String>,
+        /// The risk.
+        description: String,
+        /// What to do.
+        contingency: String,
+    },
+    /// Remove a risk.
+    RemoveRisk {
+        /// The risk.
+        id: String,
+    },
+    /// Set or clear the review schedule.
+    SetReviewSchedule {
+        /// The schedule, or null to clear it.
+        schedule: Option<ReviewSchedule>,
+    },
+    /// Record a review held on the change's (London) date.
+    RecordReview {
+        /// What came of it.
+        outcome: ReviewOutcome,
+        /// Notes.
+        notes: Option<String>,
+    },
+    /// Record the person's consent to share.
+    RecordConsent {
+        /// Id, or null for the next `consent-N`.
+        id: Option<String>,
+        /// Who may receive the plan.
+        recipient: Recipient,
+        /// What they may receive.
+        scope: Scope,
+        /// From when (the change's time if null).
+        start: Option<SystemTime>,
+        /// Until when.
+        end: Option<SystemTime>,
+    },
+    /// Record that the person withdrew a consent.
+    WithdrawConsent {
+        /// The consent.
+        id: String,
+    },
+    /// Share the plan (checked, and recorded if allowed).
+    Share {
+        /// Who receives it.
+        recipient: Recipient,
+        /// Why.
+        purpose: Purpose,
+    },
+    /// Record an intervention with its SNOMED CT code.
+    RecordActivity {
+        /// A short stable word, e.g. `carer_contacted`.
+        key: String,
+        /// The SNOMED CT concept id.
+        code: String,
+    },
+    /// Move the plan to another FHIR status.
+    ChangeStatus {
+        /// The status.
+        to: PlanStatus,
+    },
+}
+
+impl TryFrom<PlanChange> for core::Change {
+    type Error = CarecoordError;
+    fn try_from(c: PlanChange) -> Result<Self, CarecoordError> {
+        use PlanChange as P;
+        Ok(match c {
+            P::Create { patient, template } => Self::Create {
+                patient: core::PatientRef::new(patient),
+                template,
+            },
+            P::SetWhatMatters { items } => Self::SetWhatMatters {
+                items: texts(items),
+            },
+            P::SetStrengths { items } => Self::SetStrengths {
+                items: texts(items),
+            },
+            P::AddSupportPerson {
+                id,
+                name,
+                relationship,
+                contact_role,
+                contact,
+            } => Self::AddSupportPerson {
+                id,
+                name: core::Text::new(name),
+                relationship: relationship.into(),
+                contact_role: contact_role.into(),
+                contact: contact.map(core::Text::new),
+            },
+            P::RemoveSupportPerson { id } => Self::RemoveSupportPerson { id },
+            P::AddGoal {
+                id,
+                description,
+                target,
+            } => Self::AddGoal {
+                id,
+                description: core::Text::new(description),
+                target: opt_date(target, "target")?,
+            },
+            P::UpdateGoal {
+                id,
+                lifecycle,
+                achievement,
+                target,
+            } => Self::UpdateGoal {
+                id,
+                lifecycle: lifecycle.map(Into::into),
+                achievement: achievement.map(Into::into),
+                target: opt_date(target, "target")?,
+            },
+            P::AddAction {
+                id,
+                what,
+                owner,
+                due,
+                goals,
+            } => Self::AddAction {
+                id,
+                what: core::Text::new(what),
+                owner: owner.into(),
+                due: opt_date(due, "due")?,
+                goals,
+            },
+            P::UpdateAction {
+                id,
+                status,
+                due,
+                owner,
+            } => Self::UpdateAction {
+                id,
+                status: status.map(Into::into),
+                due: opt_date(due, "due")?,
+                owner: owner.map(Into::into),
+            },
+            P::LinkReferral {
+                action,
+                referral,
+                code,
+            } => Self::LinkReferral {
+                action,
+                referral,
+                code,
+            },
+            P::LinkAppointment {
+                action,
+                appointment,
+            } => Self::LinkAppointment {
+                action,
+                appointment,
+            },
+            P::AddRisk {
+                id,
+                description,
+                contingency,
+            } => Self::AddRisk {
+                id,
+                description: core::Text::new(description),
+                contingency: core::Text::new(contingency),
+            },
+            P::RemoveRisk { id } => Self::RemoveRisk { id },
+            P::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
+                schedule: match schedule {
+                    None => None,
+                    Some(ReviewSchedule::EveryWeeks { weeks }) => {
+                        Some(core::ReviewSchedule::EveryWeeks(weeks))
+                    }
+                    Some(ReviewSchedule::On { date: d }) => {
+                        Some(core::ReviewSchedule::On(date(d, "schedule")?))
+                    }
+                },
+            },
+            P::RecordReview { outcome, notes } => Self::RecordReview {
+                outcome: outcome.into(),
+                notes: notes.map(core::Text::new),
+            },
+            P::RecordConsent {
+                id,
+                recipient,
+                scope,
+                start,
+                end,
+            } => Self::RecordConsent {
+                id,
+                recipient: recipient.into(),
+                scope: scope.into(),
+                from: start.map(|t| instant(t, "start")).transpose()?,
+                until: end.map(|t| instant(t, "end")).transpose()?,
+            },
+            P::WithdrawConsent { id } => Self::WithdrawConsent { id },
+            P::Share { recipient, purpose } => Self::Share {
+                recipient: recipient.into(),
+                purpose: purpose.into(),
+            },
+            P::RecordActivity { key, code } => Self::RecordActivity { key, code },
+            P::ChangeStatus { to } => Self::ChangeStatus { to: to.into() },
+        })
+    }
+}
+
+impl From<core::Change> for PlanChange {
+    fn from(c: core::Change) -> Self {
+        use core::Change as C;
+        let text = |t: core::Text| t.as_str().to_owned();
+        match c {
+            C::Create { patient, template } => Self::Create {
+                patient: patient.as_str().to_owned(),
+                template,
+            },
+            C::SetWhatMatters { items } => Self::SetWhatMatters {
+                items: strs(&items),
+            },
+            C::SetStrengths { items } => Self::SetStrengths {
+                items: strs(&items),
+            },
+            C::AddSupportPerson {
+                id,
+                name,
+                relationship,
+                contact_role,
+                contact,
+            } => Self::AddSupportPerson {
+                id,
+                name: text(name),
+                relationship: relationship.into(),
+                contact_role: contact_role.into(),
+                contact: contact.map(text),
+            },
+            C::RemoveSupportPerson { id } => Self::RemoveSupportPerson { id },
+            C::AddGoal {
+                id,
+                description,
+                target,
+            } => Self::AddGoal {
+                id,
+                description: text(description),
+                target: target.map(Into::into),
+            },
+            C::UpdateGoal {
+                id,
+                lifecycle,
+                achievement,
+                target,
+            } => Self::UpdateGoal {
+                id,
+                lifecycle: lifecycle.map(Into::into),
+                achievement: achievement.map(Into::into),
+                target: target.map(Into::into),
+            },
+            C::AddAction {
+                id,
+                what,
+                owner,
+                due,
+                goals,
+            } => Self::AddAction {
+                id,
+                what: text(what),
+                owner: owner.into(),
+                due: due.map(Into::into),
+                goals,
+            },
+            C::UpdateAction {
+                id,
+                status,
+                due,
+                owner,
+            } => Self::UpdateAction {
+                id,
+                status: status.map(Into::into),
+                due: due.map(Into::into),
+                owner: owner.map(Into::into),
+            },
+            C::LinkReferral {
+                action,
+                referral,
+                code,
+            } => Self::LinkReferral {
+                action,
+                referral,
+                code,
+            },
+            C::LinkAppointment {
+                action,
+                appointment,
+            } => Self::LinkAppointment {
+                action,
+                appointment,
+            },
+            C::AddRisk {
+                id,
+                description,
+                contingency,
+            } => Self::AddRisk {
+                id,
+                description: text(description),
+                contingency: text(contingency),
+            },
+            C::RemoveRisk { id } => Self::RemoveRisk { id },
+            C::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
+                schedule: schedule.map(|s| match s {
+                    core::ReviewSchedule::EveryWeeks(weeks) => ReviewSchedule::EveryWeeks { weeks },
+                    core::ReviewSchedule::On(d) => ReviewSchedule::On { date: d.into() },
+                }),
+            },
+            C::RecordReview { outcome, notes } => Self::RecordReview {
+                outcome: outcome.into(),
+                notes: notes.map(text),
+            },
+            C::RecordConsent {
+                id,
+                recipient,
+                scope,
+                from,
+                until,
+            } => Self::RecordConsent {
+                id,
+                recipient: recipient.into(),
+                scope: scope.into(),
+                start: from.map(system_time),
+                end: until.map(system_time),
+            },
+            C::WithdrawConsent { id } => Self::WithdrawConsent { id },
+            C::Share { recipient, purpose } => Self::Share {
+                recipient: recipient.into(),
+                purpose: purpose.into(),
+            },
+            C::RecordActivity { key, code } => Self::RecordActivity { key, code },
+            C::ChangeStatus { to } => Self::ChangeStatus { to: to.into() },
+            // `Change` is non-exhaustive for Rust callers; every kind this
+            // build knows is listed above.
+            _ => Self::RecordActivity {
+                key: "unknown".to_owned(),
+                code: String::new(),
+            },
+        }
+    }
+}
+
+/// A goal.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Goal {
+    /// Id.
+    pub id: String,
+    /// The goal.
+    pub description: String,
+    /// Target date.
+    pub target: Option<CalendarDate>,
+    /// FHIR lifecycle.
+    pub lifecycle: GoalLifecycle,
+    /// FHIR achievement.
+    pub achievement: Option<GoalAchievement>,
+}
+
+impl From<core::Goal> for Goal {
+    fn from(g: core::Goal) -> Self {
+        Self {
+            id: g.id,
+            description: g.description.as_str().to_owned(),
+            target: g.target.map(Into::into),
+            lifecycle: g.lifecycle.into(),
+            achievement: g.achievement.map(Into::into),
+        }
+    }
+}
+
+/// An action: what, who, by when, status, links.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanAction {
+    /// Id.
+    pub id: String,
+    /// What will be done.
+    pub what: String,
+    /// Who will do it.
+    pub owner: Actor,
+    /// By when.
+    pub due: Option<CalendarDate>,
+    /// Status.
+    pub status: ActionStatus,
+    /// Goals it serves.
+    pub goals: Vec<String>,
+    /// Referral ids.
+    pub referrals: Vec<String>,
+    /// Appointment ids.
+    pub appointments: Vec<String>,
+}
+
+impl From<core::Action> for PlanAction {
+    fn from(a: core::Action) -> Self {
+        Self {
+            id: a.id,
+            what: a.what.as_str().to_owned(),
+            owner: a.owner.into(),
+            due: a.due.map(Into::into),
+            status: a.status.into(),
+            goals: a.goals,
+            referrals: a.referrals,
+            appointments: a.appointments,
+        }
+    }
+}
+
+/// Someone in the support network.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SupportPerson {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Relationship.
+    pub relationship: Relationship,
+    /// Contact role.
+    pub contact_role: ContactRole,
+    /// How to reach them.
+    pub contact: Option<String>,
+}
+
+impl From<core::SupportPerson> for SupportPerson {
+    fn from(p: core::SupportPerson) -> Self {
+        Self {
+            id: p.id,
+            name: p.name.as_str().to_owned(),
+            relationship: p.relationship.into(),
+            contact_role: p.contact_role.into(),
+            contact: p.contact.map(|c| c.as_str().to_owned()),
+        }
+    }
+}
+
+/// A risk and what to do if things get worse.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Risk {
+    /// Id.
+    pub id: String,
+    /// The risk.
+    pub description: String,
+    /// What to do.
+    pub contingency: String,
+}
+
+impl From<core::Risk> for Risk {
+    fn from(r: core::Risk) -> Self {
+        Self {
+            id: r.id,
+            description: r.description.as_str().to_owned(),
+            contingency: r.contingency.as_str().to_owned(),
+        }
+    }
+}
+
+/// A review held.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanReview {
+    /// When recorded.
+    pub at: SystemTime,
+    /// The London date.
+    pub date: CalendarDate,
+    /// Outcome.
+    pub outcome: ReviewOutcome,
+    /// Reviewer's role.
+    pub by: Role,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+impl From<core::Review> for PlanReview {
+    fn from(r: core::Review) -> Self {
+        Self {
+            at: system_time(r.at),
+            date: r.date.into(),
+            outcome: r.outcome.into(),
+            by: r.by.into(),
+            notes: r.notes.map(|n| n.as_str().to_owned()),
+        }
+    }
+}
+
+/// The person's consent to share.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanConsent {
+    /// Id.
+    pub id: String,
+    /// Who may receive the plan.
+    pub recipient: Recipient,
+    /// What they may receive.
+    pub scope: Scope,
+    /// From when.
+    pub start: SystemTime,
+    /// Until when.
+    pub end: Option<SystemTime>,
+    /// When withdrawn.
+    pub withdrawn: Option<SystemTime>,
+    /// Who recorded it.
+    pub recorded_by: Role,
+}
+
+impl From<core::Consent> for PlanConsent {
+    fn from(c: core::Consent) -> Self {
+        Self {
+            id: c.id,
+            recipient: c.recipient.into(),
+            scope: c.scope.into(),
+            start: system_time(c.from),
+            end: c.until.map(system_time),
+            withdrawn: c.withdrawn.map(system_time),
+            recorded_by: c.recorded_by.into(),
+        }
+    }
+}
+
+/// A record that the plan was shared.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Disclosure {
+    /// Who received it.
+    pub recipient: Recipient,
+    /// Why.
+    pub purpose: Purpose,
+    /// On what basis.
+    pub basis: ShareBasis,
+    /// The consent relied on.
+    pub consent: Option<String>,
+    /// The sections shared.
+    pub sections: Vec<Section>,
+}
+
+impl From<core::Disclosure> for Disclosure {
+    fn from(d: core::Disclosure) -> Self {
+        Self {
+            recipient: d.recipient.into(),
+            purpose: d.purpose.into(),
+            basis: d.basis.into(),
+            consent: d.consent,
+            sections: sections(&d.sections),
+        }
+    }
+}
+
+/// One entry of a plan's history.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanEvent {
+    /// The version this event made.
+    pub version: u64,
+    /// When.
+    pub at: SystemTime,
+    /// Who.
+    pub actor: Actor,
+    /// Why.
+    pub reason: Option<String>,
+    /// The change, new ids filled in.
+    pub change: PlanChange,
+    /// For a share, what was disclosed.
+    pub disclosure: Option<Disclosure>,
+}
+
+impl From<core::Event> for PlanEvent {
+    fn from(e: core::Event) -> Self {
+        Self {
+            version: e.version,
+            at: system_time(e.at),
+            actor: e.actor.into(),
+            reason: e.reason.map(|r| r.as_str().to_owned()),
+            change: e.change.into(),
+            disclosure: e.disclosure.map(Into::into),
+        }
+    }
+}
+
+/// A personalised care and support plan, as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CarePlan {
+    /// Id.
+    pub id: String,
+    /// The app's reference to the patient.
+    pub patient: String,
+    /// Version (events applied).
+    pub version: u64,
+    /// FHIR CarePlan status.
+    pub status: PlanStatus,
+    /// Template it started from.
+    pub template: Option<String>,
+    /// Created.
+    pub created: SystemTime,
+    /// Last changed.
+    pub updated: SystemTime,
+    /// Agreed (first made active).
+    pub agreed: Option<SystemTime>,
+    /// What matters to the person.
+    pub what_matters: Vec<String>,
+    /// Strengths.
+    pub strengths: Vec<String>,
+    /// Support network.
+    pub support_network: Vec<SupportPerson>,
+    /// Goals.
+    pub goals: Vec<Goal>,
+    /// Actions.
+    pub actions: Vec<PlanAction>,
+    /// Risks.
+    pub risks: Vec<Risk>,
+    /// Review schedule.
+    pub review_schedule: Option<ReviewSchedule>,
+    /// Reviews held.
+    pub reviews: Vec<PlanReview>,
+    /// Consents.
+    pub consents: Vec<PlanConsent>,
+    /// Disclosures.
+    pub disclosures: Vec<Disclosure>,
+}
+
+impl From<core::CarePlan> for CarePlan {
+    fn from(p: core::CarePlan) -> Self {
+        Self {
+            id: p.id,
+            patient: p.patient.as_str().to_owned(),
+            version: p.version,
+            status: p.status.into(),
+            template: p.template,
+            created: system_time(p.created),
+            updated: system_time(p.updated),
+            agreed: p.agreed.map(system_time),
+            what_matters: strs(&p.what_matters),
+            strengths: strs(&p.strengths),
+            support_network: p.support_network.into_iter().map(Into::into).collect(),
+            goals: p.goals.into_iter().map(Into::into).collect(),
+            actions: p.actions.into_iter().map(Into::into).collect(),
+            risks: p.risks.into_iter().map(Into::into).collect(),
+            review_schedule: p.review_schedule.map(|s| match s {
+                core::ReviewSchedule::EveryWeeks(weeks) => ReviewSchedule::EveryWeeks { weeks },
+                core::ReviewSchedule::On(d) => ReviewSchedule::On { date: d.into() },
+            }),
+            reviews: p.reviews.into_iter().map(Into::into).collect(),
+            consents: p.consents.into_iter().map(Into::into).collect(),
+            disclosures: p.disclosures.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Whether a share is allowed, on what basis, and why.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ShareDecision {
+    /// Allowed or not.
+    pub allowed: bool,
+    /// Why.
+    pub reason: ShareReason,
+    /// The reason in plain words.
+    pub message: String,
+    /// The basis, when allowed.
+    pub basis: Option<ShareBasis>,
+    /// The consent relied on.
+    pub consent: Option<String>,
+    /// Sections that may be shared.
+    pub sections: Vec<Section>,
+}
+
+impl From<core::ShareDecision> for ShareDecision {
+    fn from(d: core::ShareDecision) -> Self {
+        Self {
+            allowed: d.allowed,
+            message: d.reason.message().to_owned(),
+            reason: d.reason.into(),
+            basis: d.basis.map(Into::into),
+            consent: d.consent,
+            sections: sections(&d.sections),
+        }
+    }
+}
+
+/// The minimum-necessary view of a plan for one recipient: sections not
+/// shared are null.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlanView {
+    /// Plan id.
+    pub plan_id: String,
+    /// Plan status.
+    pub status: PlanStatus,
+    /// Who it is for.
+    pub recipient: Recipient,
+    /// Why.
+    pub purpose: Purpose,
+    /// On what basis.
+    pub basis: ShareBasis,
+    /// The sections present.
+    pub sections: Vec<Section>,
+    /// What matters.
+    pub what_matters: Option<Vec<String>>,
+    /// Strengths.
+    pub strengths: Option<Vec<String>>,
+    /// Support network.
+    pub support_network: Option<Vec<SupportPerson>>,
+    /// Goals.
+    pub goals: Option<Vec<Goal>>,
+    /// Actions (a service sees only its own).
+    pub actions: Option<Vec<PlanAction>>,
+    /// Risks.
+    pub risks: Option<Vec<Risk>>,
+    /// What to do if things get worse.
+    pub contingency: Option<Vec<String>>,
+    /// Reviews.
+    pub reviews: Option<Vec<PlanReview>>,
+    /// Next review date.
+    pub next_review: Option<CalendarDate>,
+    /// The view in plain language (Markdown).
+    pub markdown: String,
+}
+
+fn list<T, U: From<T>>(items: Option<Vec<T>>) -> Option<Vec<U>> {
+    items.map(|v| v.into_iter().map(Into::into).collect())
+}
+
+impl From<core::PlanView> for PlanView {
+    fn from(v: core::PlanView) -> Self {
+        let markdown = v.to_markdown();
+        Self {
+            plan_id: v.plan_id,
+            status: v.status.into(),
+            recipient: v.recipient.into(),
+            purpose: v.purpose.into(),
+            basis: v.basis.into(),
+            sections: sections(&v.sections),
+            what_matters: v.what_matters.as_deref().map(strs),
+            strengths: v.strengths.as_deref().map(strs),
+            support_network: list(v.support_network),
+            goals: list(v.goals),
+            actions: list(v.actions),
+            risks: list(v.risks),
+            contingency: v.contingency.as_deref().map(strs),
+            reviews: list(v.reviews),
+            next_review: v.next_review.map(Into::into),
+            markdown,
+        }
+    }
+}
+
+/// A plan's review position.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReviewStatus {
+    /// Plan id.
+    pub plan_id: String,
+    /// Where it stands.
+    pub state: ReviewState,
+    /// Next review date.
+    pub due: Option<CalendarDate>,
+    /// Working days overdue.
+    pub working_days_overdue: i64,
+}
+
+impl From<core::ReviewStatus> for ReviewStatus {
+    fn from(s: core::ReviewStatus) -> Self {
+        Self {
+            plan_id: s.plan_id,
+            state: s.state.into(),
+            due: s.due.map(Into::into),
+            working_days_overdue: s.working_days_overdue,
+        }
+    }
+}
+
+/// One coded intervention.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ActivityRecord {
+    /// Plan id.
+    pub plan_id: String,
+    /// Version.
+    pub version: u64,
+    /// When.
+    pub at: SystemTime,
+    /// London date.
+    pub date: CalendarDate,
+    /// Stable word, e.g. `plan_reviewed`.
+    pub key: String,
+    /// SNOMED CT concept id.
+    pub code: String,
+    /// Who (role).
+    pub actor: Role,
+}
+
+impl From<core::ActivityRecord> for ActivityRecord {
+    fn from(r: core::ActivityRecord) -> Self {
+        Self {
+            plan_id: r.plan_id,
+            version: r.version,
+            at: system_time(r.at),
+            date: r.date.into(),
+            key: r.key,
+            code: r.code,
+            actor: r.actor.into(),
+        }
+    }
+}
+
+/// How many interventions with one code fell in one period.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ActivityCount {
+    /// First day of the period.
+    pub period_start: CalendarDate,
+    /// SNOMED CT concept id.
+    pub code: String,
+    /// Stable word.
+    pub key: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// A built-in template.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TemplateInfo {
+    /// Key, e.g. `frailty`.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Suggested goals.
+    pub goals: Vec<String>,
+    /// Suggested actions.
+    pub actions: Vec<String>,
+    /// Review every N weeks.
+    pub review_weeks: u32,
+}
+
+fn command(
+    change: PlanChange,
+    version: u64,
+    actor: Actor,
+    at: SystemTime,
+    reason: Option<String>,
+) -> Result<core::Command, CarecoordError> {
+    Ok(core::Command {
+        expected_version: version,
+        actor: actor.into(),
+        at: instant(at, "at")?,
+        reason: reason.map(core::Text::new),
+        change: change.try_into()?,
+    })
+}
+
+/// A plan's immutable history and the plan it folds to. Safe to share
+/// between threads.
+#[derive(Debug, uniffi::Object)]
+pub struct PlanHistory(Mutex<core::PlanHistory>);
+
+impl PlanHistory {
+    fn with<T>(&self, f: impl FnOnce(&mut core::PlanHistory) -> T) -> T {
+        // A poisoned lock can only follow a panic, which carecoord does not
+        // raise; recover the history rather than fail every later call.
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    fn wrap(history: core::PlanHistory) -> Arc<Self> {
+        Arc::new(Self(Mutex::new(history)))
+    }
+
+    fn plan_or_err(&self) -> Result<core::CarePlan, CarecoordError> {
+        self.with(|h| {
+            h.plan().cloned().ok_or_else(|| {
+                carecoord::Error::from(core::CarePlanError {
+                    kind: core::CarePlanErrorKind::UnknownPlan,
+                    plan: Some(h.id().to_owned()),
+                })
+                .into()
+            })
+        })
+    }
+}
+
+#[uniffi::export]
+impl PlanHistory {
+    /// An empty history for a plan not yet created.
+    #[uniffi::constructor]
+    pub fn new(plan_id: String) -> Result<Arc<Self>, CarecoordError> {
+        Ok(Self::wrap(
+            core::PlanHistory::new(&plan_id).map_err(carecoord::Error::from)?,
+        ))
+    }
+
+    /// Reads a history written by `toJson`, replaying and checking every event.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, CarecoordError> {
+        Ok(Self::wrap(
+            core::PlanHistory::from_json(&text).map_err(carecoord::Error::from)?,
+        ))
+    }
+
+    /// The history as versioned JSON.
+    pub fn to_json(&self) -> Result<String, CarecoordError> {
+        Ok(self.with(|h| h.to_json()).map_err(carecoord::Error::from)?)
+    }
+
+    /// The plan's id.
+    pub fn id(&self) -> String {
+        self.with(|h| h.id().to_owned())
+    }
+
+    /// The plan's version (0 before it is created).
+    pub fn version(&self) -> u64 {
+        self.with(|h| h.version())
+    }
+
+    /// The plan now, or null before it is created.
+    pub fn plan(&self) -> Option<CarePlan> {
+        self.with(|h| h.plan().cloned().map(Into::into))
+    }
+
+    /// Every event, oldest first.
+    pub fn events(&self) -> Vec<PlanEvent> {
+        self.with(|h| h.events().iter().cloned().map(Into::into).collect())
+    }
+
+    /// The plan as it was at `version`.
+    pub fn plan_at(&self, version: u64) -> Option<CarePlan> {
+        self.with(|h| h.plan_at(version).map(Into::into))
+    }
+
+    /// Checks a change made on `version`, appends its event and returns the
+    /// plan after it. Throws `StaleVersion` if the plan has moved on, and
+    /// nothing changes on any error.
+    pub fn execute(
+        &self,
+        change: PlanChange,
+        version: u64,
+        actor: Actor,
+        at: SystemTime,
+        reason: Option<String>,
+    ) -> Result<CarePlan, CarecoordError> {
+        let command = command(change, version, actor, at, reason)?;
+        self.with(|h| h.execute(command).map(|p| p.clone().into()))
+            .map_err(|e| carecoord::Error::from(e).into())
+    }
+
+    /// May the plan go to `recipient` for `purpose` at `at`? With the reason.
+    pub fn can_share(
+        &self,
+        recipient: Recipient,
+        purpose: Purpose,
+        at: SystemTime,
+    ) -> Result<ShareDecision, CarecoordError> {
+        let plan = self.plan_or_err()?;
+        let at = instant(at, "at")?;
+        Ok(core::can_share(&plan, &recipient.into(), purpose.into(), at).into())
+    }
+
+    /// The minimum-necessary view for `recipient`; throws `ShareDenied` when
+    /// sharing is not allowed.
+    pub fn share_view(
+        &self,
+        recipient: Recipient,
+        purpose: Purpose,
+        at: SystemTime,
+    ) -> Result<PlanView, CarecoordError> {
+        let plan = self.plan_or_err()?;
+        let at = instant(at, "at")?;
+        Ok(
+            core::share_view(&plan, &recipient.into(), purpose.into(), at)
+                .map_err(carecoord::Error::from)?
+                .into(),
+        )
+    }
+
+    /// The person's own plan in plain language (Markdown).
+    pub fn person_summary(&self) -> Result<String, CarecoordError> {
+        let plan = self.plan_or_err()?;
+        Ok(core::person_summary(&plan).map_err(carecoord::Error::from)?)
+    }
+
+    /// Where the plan stands on its review at `at`.
+    pub fn review_status(
+        &self,
+        at: SystemTime,
+        soon_working_days: u32,
+    ) -> Result<ReviewStatus, CarecoordError> {
+        let plan = self.plan_or_err()?;
+        let at = instant(at, "at")?;
+        Ok(core::review_status(&plan, at, soon_working_days)
+            .map_err(carecoord::Error::from)?
+            .into())
+    }
+
+    /// Every coded intervention in the history.
+    pub fn activity(&self) -> Vec<ActivityRecord> {
+        self.with(|h| core::activity(h).into_iter().map(Into::into).collect())
+    }
+}
+
+/// Where plan histories are kept: in memory, or in an SQLite file that Rust,
+/// Python and other devices can read. Appends are atomic with a version
+/// check, so no update is lost. Safe to share between threads.
+#[derive(uniffi::Object)]
+pub struct PlanStore(Box<dyn core::PlanStore>);
+
+impl std::fmt::Debug for PlanStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PlanStore")
+    }
+}
+
+#[uniffi::export]
+impl PlanStore {
+    /// A store in memory.
+    #[uniffi::constructor]
+    pub fn memory() -> Arc<Self> {
+        Arc::new(Self(Box::new(core::MemoryStore::new())))
+    }
+
+    /// Opens (or creates) a store in the SQLite file at `path`.
+    #[uniffi::constructor]
+    pub fn sqlite(path: String) -> Result<Arc<Self>, CarecoordError> {
+        let store = core::SqliteStore::open(PathBuf::from(path)).map_err(carecoord::Error::from)?;
+        Ok(Arc::new(Self(Box::new(store))))
+    }
+
+    /// The history of one plan.
+    pub fn load(&self, plan_id: String) -> Result<Arc<PlanHistory>, CarecoordError> {
+        Ok(PlanHistory::wrap(
+            self.0.load(&plan_id).map_err(carecoord::Error::from)?,
+        ))
+    }
+
+    /// Checks a change made on `version` against the stored plan and appends
+    /// its event atomically; throws `StaleVersion` (nothing written) if the
+    /// plan has moved on.
+    pub fn execute(
+        &self,
+        plan_id: String,
+        change: PlanChange,
+        version: u64,
+        actor: Actor,
+        at: SystemTime,
+        reason: Option<String>,
+    ) -> Result<PlanEvent, CarecoordError> {
+        let command = command(change, version, actor, at, reason)?;
+        Ok(self
+            .0
+            .execute(&plan_id, &command)
+            .map_err(carecoord::Error::from)?
+            .into())
+    }
+
+    /// Stores a new plan's whole history (e.g. a template preview).
+    pub fn create(&self, history: Arc<PlanHistory>) -> Result<u64, CarecoordError> {
+        let history = history.with(|h| h.clone());
+        Ok(self.0.create(&history).map_err(carecoord::Error::from)?)
+    }
+
+    /// The ids of every plan.
+    pub fn plan_ids(&self) -> Result<Vec<String>, CarecoordError> {
+        Ok(self.0.plan_ids().map_err(carecoord::Error::from)?)
+    }
+
+    /// Every plan as it is now.
+    pub fn plans(&self) -> Result<Vec<CarePlan>, CarecoordError> {
+        Ok(self
+            .0
+            .plans()
+            .map_err(carecoord::Error::from)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// The reviews across the stored caseload that need attention at `at`:
+    /// overdue first, then unscheduled, then due within `soonWorkingDays`.
+    pub fn reviews_due(
+        &self,
+        at: SystemTime,
+        soon_working_days: u32,
+    ) -> Result<Vec<ReviewStatus>, CarecoordError> {
+        let plans = self.0.plans().map_err(carecoord::Error::from)?;
+        let at = instant(at, "at")?;
+        Ok(core::reviews_due(&plans, at, soon_working_days)
+            .map_err(carecoord::Error::from)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+/// The built-in plan templates.
+#[uniffi::export]
+pub fn plan_templates() -> Vec<TemplateInfo> {
+    core::Template::built_in()
+        .iter()
+        .map(|t| TemplateInfo {
+            key: t.key.to_owned(),
+            title: t.title.to_owned(),
+            goals: t.goals.iter().map(|g| g.description.to_owned()).collect(),
+            actions: t.actions.iter().map(|a| a.what.to_owned()).collect(),
+            review_weeks: t.review_weeks,
+        })
+        .collect()
+}
+
+/// The draft a template makes, as a history not yet stored.
+#[uniffi::export]
+pub fn preview_template(
+    key: String,
+    plan_id: String,
+    patient: String,
+    actor: Actor,
+    at: SystemTime,
+) -> Result<Arc<PlanHistory>, CarecoordError> {
+    let at = instant(at, "at")?;
+    let template = core::Template::get(&key).map_err(carecoord::Error::from)?;
+    let history = template
+        .preview(&plan_id, core::PatientRef::new(patient), actor.into(), at)
+        .map_err(carecoord::Error::from)?;
+    Ok(PlanHistory::wrap(history))
+}
+
+/// Counts interventions by period, code and key.
+#[uniffi::export]
+pub fn aggregate_activity(
+    records: Vec<ActivityRecord>,
+    period: Period,
+) -> Result<Vec<ActivityCount>, CarecoordError> {
+    let records = records
+        .into_iter()
+        .map(|r| {
+            Ok(core::ActivityRecord {
+                plan_id: r.plan_id,
+                version: r.version,
+                at: instant(r.at, "at")?,
+                date: date(r.date, "date")?,
+                key: r.key,
+                code: r.code,
+                actor: r.actor.into(),
+            })
+        })
+        .collect::<Result<Vec<_>, CarecoordError>>()?;
+    Ok(core::aggregate(&records, period.into())
+        .into_iter()
+        .map(|c| ActivityCount {
+            period_start: c.period_start.into(),
+            code: c.code,
+            key: c.key,
+            count: c.count,
+        })
+        .collect())
+}
+
+/// Reads a change from JSON (`{"type":"add_goal",…}`), e.g. from a queue of
+/// changes made offline.
+#[uniffi::export]
+pub fn plan_change_from_json(text: String) -> Result<PlanChange, CarecoordError> {
+    Ok(core::Change::from_json(&text)
+        .map_err(carecoord::Error::from)?
+        .into())
+}
+
+/// The change as JSON.
+#[uniffi::export]
+pub fn plan_change_to_json(change: PlanChange) -> Result<String, CarecoordError> {
+    let change: core::Change = change.try_into()?;
+    Ok(change.to_json().map_err(carecoord::Error::from)?)
+}

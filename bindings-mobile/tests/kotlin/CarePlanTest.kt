@@ -1,0 +1,198 @@
+package org.carecoord
+
+import java.io.File
+import java.time.Instant
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+class CarePlanTest {
+    private val at = Instant.parse("2026-11-23T10:00:00Z")
+    private val cc = Actor(Role.CARE_COORDINATOR)
+    private val carer = Recipient(RecipientKind.CARER, "person-1")
+
+    private fun PlanHistory.run(vararg changes: PlanChange, `when`: Instant = at): CarePlan {
+        var plan: CarePlan? = null
+        for (c in changes) plan = execute(c, version(), cc, `when`, null)
+        return plan!!
+    }
+
+    private fun agreed(mark: String = ""): PlanHistory {
+        val h = PlanHistory("plan-1")
+        h.run(
+            PlanChange.Create("${mark}patient", null),
+            PlanChange.SetWhatMatters(listOf("${mark}staying at home", "${mark}singing group")),
+            PlanChange.AddSupportPerson(null, "${mark}daughter", Relationship.CHILD, ContactRole.MAIN_CARER, "${mark}07700 900123"),
+            PlanChange.AddGoal(null, "${mark}singing weekly", CalendarDate(2027, 2, 22)),
+            PlanChange.AddAction(null, "${mark}transport referral", Actor(Role.SERVICE, "svc-transport"), CalendarDate(2026, 12, 4), listOf("goal-1")),
+            PlanChange.AddAction(null, "${mark}medicines review", Actor(Role.PHARMACIST), CalendarDate(2026, 12, 11), emptyList()),
+            PlanChange.AddRisk(null, "${mark}falls", "${mark}press the pendant alarm"),
+            PlanChange.SetReviewSchedule(ReviewSchedule.EveryWeeks(12u)),
+            PlanChange.ChangeStatus(PlanStatus.ACTIVE),
+            PlanChange.LinkReferral("action-1", "ref-1", null),
+            PlanChange.LinkAppointment("action-2", "appt-1"),
+        )
+        return h
+    }
+
+    @Test
+    fun aPlanIsTheFoldOfItsEvents() {
+        val h = agreed()
+        val plan = h.plan()!!
+        assertEquals(PlanStatus.ACTIVE, plan.status)
+        assertEquals(11uL, plan.version)
+        assertEquals(listOf("goal-1"), plan.goals.map { it.id })
+        assertEquals(GoalLifecycle.ACTIVE, plan.goals[0].lifecycle)
+        assertEquals(ActionStatus.SCHEDULED, plan.actions[1].status)
+        assertEquals(ReviewSchedule.EveryWeeks(12u), plan.reviewSchedule)
+        val event = h.events()[3]
+        assertEquals(PlanChange.AddGoal("goal-1", "singing weekly", CalendarDate(2027, 2, 22)), event.change)
+        val again = PlanHistory.fromJson(h.toJson())
+        assertEquals(plan, again.plan())
+        assertEquals(h.toJson(), again.toJson())
+        assertEquals(PlanStatus.DRAFT, h.planAt(1uL)!!.status)
+    }
+
+    @Test
+    fun lifecycleAndStaleVersionsAreTypedErrors() {
+        val h = agreed()
+        val t = assertThrows<CarecoordException.InvalidTransition> { h.run(PlanChange.ChangeStatus(PlanStatus.DRAFT)) }
+        assertEquals(PlanStatus.ACTIVE, t.from)
+        assertEquals(PlanStatus.DRAFT, t.to)
+        assertEquals("plan-1", t.plan)
+        val r = assertThrows<CarecoordException.InvalidCarePlan> { h.run(PlanChange.ChangeStatus(PlanStatus.REVOKED)) }
+        assertEquals("careplan.reason_required", r.code)
+        val s = assertThrows<CarecoordException.StaleVersion> {
+            h.execute(PlanChange.SetStrengths(listOf("x")), 3uL, cc, at, null)
+        }
+        assertEquals(3uL, s.expected)
+        assertEquals(11uL, s.actual)
+        assertEquals(11uL, h.version())
+        val bad = assertThrows<CarecoordException> {
+            h.run(PlanChange.AddGoal(null, "x", CalendarDate(2026, 2, 30)))
+        }
+        assertTrue(bad is CarecoordException.InvalidDate, bad.toString())
+    }
+
+    @Test
+    fun carersNeedConsentAndSeeNoClinicalSections() {
+        val h = agreed()
+        val no = h.canShare(carer, Purpose.CARER_SUPPORT, at)
+        assertFalse(no.allowed)
+        assertEquals(ShareReason.NO_CONSENT, no.reason)
+        val denied = assertThrows<CarecoordException.ShareDenied> { h.run(PlanChange.Share(carer, Purpose.CARER_SUPPORT)) }
+        assertEquals("no_consent", denied.reason)
+        h.run(
+            PlanChange.RecordConsent(null, carer, Scope.WholePlan, null, Instant.parse("2027-11-23T00:00:00Z")),
+            PlanChange.Share(carer, Purpose.CARER_SUPPORT),
+        )
+        assertEquals(ShareBasis.CONSENT, h.plan()!!.disclosures[0].basis)
+        val view = h.shareView(carer, Purpose.CARER_SUPPORT, at)
+        assertNull(view.risks)
+        assertNull(view.reviews)
+        assertEquals(listOf("press the pendant alarm"), view.contingency)
+        assertTrue(view.actions!!.all { it.referrals.isEmpty() })
+        assertEquals(CalendarDate(2027, 2, 15), view.nextReview)
+        assertTrue(view.markdown.contains("## If things get worse"))
+        assertFalse(view.markdown.contains("falls"))
+        val gp = h.canShare(Recipient(RecipientKind.GP_PRACTICE, "Y01234"), Purpose.DIRECT_CARE, at)
+        assertEquals(ShareBasis.DIRECT_CARE, gp.basis)
+    }
+
+    @Test
+    fun safeguardingNeedsAJustification() {
+        val h = agreed()
+        val lead = Recipient(RecipientKind.SAFEGUARDING_LEAD, "sg-lead")
+        val e = assertThrows<CarecoordException.InvalidCarePlan> { h.run(PlanChange.Share(lead, Purpose.SAFEGUARDING)) }
+        assertEquals("careplan.reason_required", e.code)
+        h.execute(PlanChange.Share(lead, Purpose.SAFEGUARDING), h.version(), cc, at, "concern raised")
+        assertEquals(ShareBasis.SAFEGUARDING, h.events().last().disclosure!!.basis)
+    }
+
+    @Test
+    fun templatesReviewsAndActivity() {
+        assertEquals(listOf("frailty", "dementia", "long_term_conditions", "post_discharge"), planTemplates().map { it.key })
+        val preview = previewTemplate("post_discharge", "plan-9", "local-9", cc, at)
+        assertEquals(PlanStatus.DRAFT, preview.plan()!!.status)
+        assertTrue(preview.personSummary().startsWith("# My care and support plan"))
+        val h = agreed()
+        h.run(PlanChange.RecordReview(ReviewOutcome.REVISED, null), PlanChange.RecordActivity("carer_contacted", "185317003"))
+        assertEquals(
+            listOf("plan_agreed" to "734163000", "referral_made" to "3457005", "plan_reviewed" to "425268008", "carer_contacted" to "185317003"),
+            h.activity().map { it.key to it.code },
+        )
+        assertEquals(4uL, aggregateActivity(h.activity(), Period.MONTH).sumOf { it.count })
+        val status = h.reviewStatus(Instant.parse("2027-01-04T09:00:00Z"), 5u)
+        assertEquals(ReviewState.SCHEDULED, status.state)
+        val change = planChangeFromJson("""{"type":"remove_risk","id":"risk-1"}""")
+        assertEquals(PlanChange.RemoveRisk("risk-1"), change)
+        assertEquals("""{"type":"remove_risk","id":"risk-1"}""", planChangeToJson(change))
+    }
+
+    @Test
+    fun anSqliteFileIsSharedAndNoUpdateIsLost() {
+        val file = File.createTempFile("carecoord", ".sqlite")
+        file.delete()
+        val store = PlanStore.sqlite(file.path)
+        store.create(agreed())
+        val pool = Executors.newFixedThreadPool(4)
+        repeat(4) { t ->
+            pool.submit {
+                val mine = PlanStore.sqlite(file.path)
+                repeat(10) { i ->
+                    while (true) {
+                        val v = mine.load("plan-1").version()
+                        try {
+                            mine.execute("plan-1", PlanChange.RecordActivity("t${t}_$i", "185317003"), v, cc, at, null)
+                            break
+                        } catch (e: CarecoordException.StaleVersion) {
+                            continue
+                        }
+                    }
+                }
+            }
+        }
+        pool.shutdown()
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS))
+        val h = store.load("plan-1")
+        assertEquals(51uL, h.version())
+        assertEquals(40, h.activity().count { it.key.startsWith("t") })
+        assertEquals(listOf("plan-1"), store.planIds())
+        assertTrue(store.reviewsDue(Instant.parse("2027-06-01T09:00:00Z"), 5u).any { it.state == ReviewState.OVERDUE })
+        file.delete()
+    }
+
+    @Test
+    fun damagedAndFutureRecordsAreRefused() {
+        val json = agreed().toJson()
+        val future = assertThrows<CarecoordException.Storage> { PlanHistory.fromJson(json.replaceFirst("\"schema_version\":1", "\"schema_version\":3")) }
+        assertEquals("careplan.unsupported_schema_version", future.code)
+        val cut = assertThrows<CarecoordException.Storage> { PlanHistory.fromJson(json.dropLast(10)) }
+        assertEquals("careplan.corrupt_record", cut.code)
+    }
+
+    @Test
+    fun noFreeTextInErrors() {
+        val mark = "ZQXMARK"
+        val h = agreed(mark)
+        val messages = mutableListOf<String>()
+        for (bad in listOf(
+            PlanChange.AddGoal(null, " ", null),
+            PlanChange.UpdateGoal("goal-9", GoalLifecycle.ACTIVE, null, null),
+            PlanChange.ChangeStatus(PlanStatus.DRAFT),
+            PlanChange.Share(Recipient(RecipientKind.SERVICE, "svc-x"), Purpose.DIRECT_CARE),
+        )) {
+            val e = assertThrows<CarecoordException> { h.execute(bad, h.version(), cc, at, mark) }
+            messages += e.message!!
+        }
+        val broken = h.toJson().replaceFirst("\"${mark}staying", "{\"$mark")
+        messages += assertThrows<CarecoordException> { PlanHistory.fromJson(broken) }.message!!
+        assertNotNull(messages.firstOrNull())
+        for (m in messages) assertFalse(m.contains(mark), m)
+    }
+}
