@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pytest
 
 import carecoord
+from carecoord import careplan as cp
 from carecoord.caseload import RuleSet
 from carecoord.conflicts import Diary
 from carecoord.ids import NhsNumber
@@ -110,6 +111,82 @@ def _find_all(inp: dict[str, Any]) -> dict[str, Any]:
     return {"pairs": [[k, a, b, r] for k, _, a, b, r in _diary(inp).find_all()]}
 
 
+def _plan(inp: dict[str, Any]) -> cp.PlanHistory:
+    """Runs the vector's steps: each a change (JSON, as the core writes it),
+    made on the current version unless the step says otherwise."""
+    h = cp.PlanHistory(inp["plan_id"])
+    for step in inp["steps"]:
+        actor = step.get("actor", {"role": "care_coordinator"})
+        h.execute(
+            cp.Change.from_json(json.dumps(step["change"])),
+            version=step.get("version", h.version),
+            actor=cp.Actor(actor["role"], actor.get("organisation")),
+            at=step["at"],
+            reason=step.get("reason"),
+        )
+    return h
+
+
+def _current(h: cp.PlanHistory) -> cp.CarePlan:
+    plan = h.plan
+    assert plan is not None
+    return plan
+
+
+def _plan_summary(inp: dict[str, Any]) -> dict[str, Any]:
+    p = _current(_plan(inp))
+    return {
+        "version": p.version,
+        "status": p.status,
+        "goals": [[g.id, g.lifecycle] for g in p.goals],
+        "actions": [[a.id, a.status] for a in p.actions],
+        "consents": [[c.id, c.withdrawn is not None] for c in p.consents],
+        "disclosures": [[d.recipient.kind, d.basis, d.sections] for d in p.disclosures],
+    }
+
+
+def _recipient(inp: dict[str, Any]) -> cp.Recipient:
+    return cp.Recipient(inp["recipient"]["kind"], inp["recipient"]["id"])
+
+
+def _can_share(inp: dict[str, Any]) -> dict[str, Any]:
+    d = cp.can_share(_current(_plan(inp)), _recipient(inp), inp["purpose"], inp["at"])
+    return {"allowed": d.allowed, "reason": d.reason, "basis": d.basis, "sections": d.sections}
+
+
+def _view(inp: dict[str, Any]) -> dict[str, Any]:
+    v = cp.share_view(_current(_plan(inp)), _recipient(inp), inp["purpose"], inp["at"])
+    return {
+        "sections": v.sections,
+        "actions": None if v.actions is None else [a.id for a in v.actions],
+        "next_review": None if v.next_review is None else v.next_review.isoformat(),
+    }
+
+
+def _review(inp: dict[str, Any]) -> dict[str, Any]:
+    s = cp.review_status(_current(_plan(inp)), inp["at"], inp["soon_working_days"])
+    return {
+        "state": s.state,
+        "due": None if s.due is None else s.due.isoformat(),
+        "working_days_overdue": s.working_days_overdue,
+    }
+
+
+def _activity(inp: dict[str, Any]) -> dict[str, Any]:
+    records = cp.activity(_plan(inp))
+    return {
+        "records": [[r.date.isoformat(), r.key, r.code] for r in records],
+        "counts": [
+            [c.period_start.isoformat(), c.code, c.key, c.count] for c in cp.aggregate(records, inp["period"])
+        ],
+    }
+
+
+def _from_json(inp: dict[str, Any]) -> dict[str, Any]:
+    p = _current(cp.PlanHistory.from_json(inp["json"]))
+    return {"version": p.version, "status": p.status}
+
+
 # Inputs go in as the ISO text of the vectors, so that the library's own
 # parser (and its typed errors) does the checking, as in Rust and Kotlin.
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -151,6 +228,12 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "conflicts.find_all": _find_all,
     "routing.load": lambda i: {"services": _directory(i).service_ids},
     "routing.route": _route,
+    "careplan.run": _plan_summary,
+    "careplan.can_share": _can_share,
+    "careplan.view": _view,
+    "careplan.review": _review,
+    "careplan.activity": _activity,
+    "careplan.from_json": _from_json,
 }
 
 # Each error kind is raised as an exception of this class (or a subclass).
@@ -159,6 +242,9 @@ KIND_CLASS = {
     "local_time": carecoord.LocalTimeError,
     "out_of_range": carecoord.OutOfRange,
     "invalid_rules": carecoord.RuleError,
+    "conflict": carecoord.StaleVersion,
+    "denied": carecoord.ShareDenied,
+    "storage": carecoord.StorageError,
 }
 
 

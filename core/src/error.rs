@@ -74,12 +74,17 @@ pub enum ErrorKind {
     InvalidRules,
     /// Someone else changed the record first: reload it and try again.
     Conflict,
-    /// Stored data is damaged or the storage layer failed.
+    /// Allowed input that a rule refuses (sharing without a basis): the
+    /// reason says what would make it allowed.
+    Denied,
+    /// Stored data is damaged, written by a newer carecoord, or the storage
+    /// layer failed.
     Storage,
 }
 
 impl ErrorKind {
-    /// A stable machine name: `invalid_input`, `local_time`, `out_of_range`.
+    /// A stable machine name: `invalid_input`, `local_time`, `out_of_range`,
+    /// `invalid_rules`, `conflict`, `denied`, `storage`.
     pub fn key(self) -> &'static str {
         match self {
             Self::InvalidInput => "invalid_input",
@@ -87,6 +92,7 @@ impl ErrorKind {
             Self::OutOfRange => "out_of_range",
             Self::InvalidRules => "invalid_rules",
             Self::Conflict => "conflict",
+            Self::Denied => "denied",
             Self::Storage => "storage",
         }
     }
@@ -129,10 +135,9 @@ impl Error {
             Self::Appointment(_) => ErrorKind::InvalidInput,
             Self::CarePlan(e) => match e.kind {
                 crate::careplan::CarePlanErrorKind::StaleVersion { .. } => ErrorKind::Conflict,
-                crate::careplan::CarePlanErrorKind::UnsupportedSchemaVersion { .. } => {
-                    ErrorKind::OutOfRange
-                }
-                crate::careplan::CarePlanErrorKind::CorruptRecord { .. }
+                crate::careplan::CarePlanErrorKind::ShareDenied { .. } => ErrorKind::Denied,
+                crate::careplan::CarePlanErrorKind::UnsupportedSchemaVersion { .. }
+                | crate::careplan::CarePlanErrorKind::CorruptRecord { .. }
                 | crate::careplan::CarePlanErrorKind::Storage { .. } => ErrorKind::Storage,
                 _ => ErrorKind::InvalidInput,
             },

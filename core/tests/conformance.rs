@@ -12,6 +12,7 @@
 use std::path::PathBuf;
 
 use carecoord::Error;
+use carecoord::careplan::{self, Actor, Change, Command, PlanHistory, Recipient, Text};
 use carecoord::caseload::RuleSet;
 use carecoord::conflicts::{
     Appointment, Diary, Location, OpeningHours, Resource, ResourceKind, TravelModel,
@@ -200,6 +201,36 @@ fn field_value(v: &Value) -> FieldValue {
 
 /// Runs one operation. Every operation the vectors use is listed here; an
 /// unknown one fails the test rather than being skipped.
+/// Runs a care-plan vector's steps: each a change as the core writes it in
+/// JSON, made on the current version unless the step gives one.
+fn plan(input: &Value) -> Result<PlanHistory, Error> {
+    let mut h = PlanHistory::new(text(input, "plan_id"))?;
+    for step in input["steps"].as_array().unwrap() {
+        let actor: Actor = match step.get("actor") {
+            Some(a) => serde_json::from_value(a.clone()).unwrap(),
+            None => Actor::new(careplan::Role::CareCoordinator),
+        };
+        let command = Command {
+            expected_version: step["version"].as_u64().unwrap_or(h.version()),
+            actor,
+            at: parse_instant(text(step, "at"), "at")?,
+            reason: step["reason"].as_str().map(Text::new),
+            change: Change::from_json(&step["change"].to_string())?,
+        };
+        h.execute(command)?;
+    }
+    Ok(h)
+}
+
+fn current(h: &PlanHistory) -> &careplan::CarePlan {
+    h.plan().unwrap()
+}
+
+fn recipient(input: &Value) -> Result<Recipient, Error> {
+    let r = &input["recipient"];
+    Ok(Recipient::new(text(r, "kind").parse()?, text(r, "id")))
+}
+
 fn run(op: &str, input: &Value) -> Result<Value, Error> {
     Ok(match op {
         "nhs_number.parse" => {
@@ -372,6 +403,77 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 "unmet_needs": routing.unmet_needs.iter().map(|n| &**n).collect::<Vec<_>>(),
                 "day": routing.day.to_string(),
             })
+        }
+        "careplan.run" => {
+            let h = plan(input)?;
+            let p = current(&h);
+            json!({
+                "version": p.version,
+                "status": p.status.key(),
+                "goals": p.goals.iter().map(|g| json!([g.id, g.lifecycle.key()])).collect::<Vec<_>>(),
+                "actions": p.actions.iter().map(|a| json!([a.id, a.status.key()])).collect::<Vec<_>>(),
+                "consents": p.consents.iter().map(|c| json!([c.id, c.withdrawn.is_some()])).collect::<Vec<_>>(),
+                "disclosures": p.disclosures.iter().map(|d| json!([
+                    d.recipient.kind.key(),
+                    d.basis.key(),
+                    d.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
+                ])).collect::<Vec<_>>(),
+            })
+        }
+        "careplan.can_share" => {
+            let h = plan(input)?;
+            let at = parse_instant(text(input, "at"), "at")?;
+            let d = careplan::can_share(
+                current(&h),
+                &recipient(input)?,
+                text(input, "purpose").parse()?,
+                at,
+            );
+            json!({
+                "allowed": d.allowed,
+                "reason": d.reason.key(),
+                "basis": d.basis.map(|b| b.key()),
+                "sections": d.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
+            })
+        }
+        "careplan.view" => {
+            let h = plan(input)?;
+            let at = parse_instant(text(input, "at"), "at")?;
+            let v = careplan::share_view(
+                current(&h),
+                &recipient(input)?,
+                text(input, "purpose").parse()?,
+                at,
+            )?;
+            json!({
+                "sections": v.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
+                "actions": v.actions.map(|a| a.into_iter().map(|a| a.id).collect::<Vec<_>>()),
+                "next_review": v.next_review.map(|d| d.to_string()),
+            })
+        }
+        "careplan.review" => {
+            let h = plan(input)?;
+            let at = parse_instant(text(input, "at"), "at")?;
+            let soon = u32::try_from(input["soon_working_days"].as_u64().unwrap()).unwrap();
+            let s = careplan::review_status(current(&h), at, soon)?;
+            json!({
+                "state": s.state.key(),
+                "due": s.due.map(|d| d.to_string()),
+                "working_days_overdue": s.working_days_overdue,
+            })
+        }
+        "careplan.activity" => {
+            let h = plan(input)?;
+            let records = careplan::activity(&h);
+            let counts = careplan::aggregate(&records, text(input, "period").parse()?);
+            json!({
+                "records": records.iter().map(|r| json!([r.date.to_string(), r.key, r.code])).collect::<Vec<_>>(),
+                "counts": counts.iter().map(|c| json!([c.period_start.to_string(), c.code, c.key, c.count])).collect::<Vec<_>>(),
+            })
+        }
+        "careplan.from_json" => {
+            let h = PlanHistory::from_json(text(input, "json"))?;
+            json!({ "version": current(&h).version, "status": current(&h).status.key() })
         }
         other => panic!("unknown conformance operation {other:?}"),
     })

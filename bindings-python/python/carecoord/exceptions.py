@@ -44,7 +44,8 @@ class CarecoordError(Exception):
     code: str
     """Stable machine-readable code, e.g. ``"time.invalid_date"``."""
     kind: str
-    """Coarse class: ``"invalid_input"``, ``"local_time"`` or ``"out_of_range"``."""
+    """Coarse class: ``"invalid_input"``, ``"local_time"``, ``"out_of_range"``,
+    ``"invalid_rules"``, ``"conflict"``, ``"denied"`` or ``"storage"``."""
 
     def __init__(self, message: str, code: str = "unknown", kind: str = "unknown") -> None:
         super().__init__(message)
@@ -202,7 +203,7 @@ class ShareDenied(CarecoordError, PermissionError):
     plan: str | None
     reason: str
 
-    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
+    def __init__(self, message: str, code: str = "unknown", kind: str = "denied") -> None:
         super().__init__(message, code, kind)
         self.plan = None
 
