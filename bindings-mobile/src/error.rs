@@ -242,7 +242,7 @@ impl From<Error> for CarecoordError {
                         expected,
                         actual,
                     },
-                    K::ShareDenied { reason } => Self::ShareDenied {
+                    K::ShareDenied { reason, .. } => Self::ShareDenied {
                         code,
                         detail,
                         plan,

@@ -93,7 +93,7 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
                             exc.setattr("from_status", from.key())?;
                             exc.setattr("to_status", to.key())?;
                         }
-                        CarePlanErrorKind::ShareDenied { reason } => {
+                        CarePlanErrorKind::ShareDenied { reason, .. } => {
                             exc.setattr("reason", reason)?;
                         }
                         _ => {}

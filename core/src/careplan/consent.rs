@@ -310,6 +310,7 @@ pub fn share_view(
             return Err(CarePlanError::in_plan(
                 CarePlanErrorKind::ShareDenied {
                     reason: decision.reason.key(),
+                    message: decision.reason.message(),
                 },
                 &plan.id,
             ));

@@ -150,10 +150,12 @@ pub enum CarePlanErrorKind {
     #[error("a consent must end after it starts")]
     ConsentEndsBeforeStart,
     /// A share the consent rules do not allow; nothing was recorded.
-    #[error("sharing refused: {reason}")]
+    #[error("sharing refused: {message} ({reason})")]
     ShareDenied {
         /// Why (a stable reason code; see [`ShareReason`](super::ShareReason)).
         reason: &'static str,
+        /// The reason in plain words.
+        message: &'static str,
     },
     /// A stored or sent plan record written by a newer carecoord.
     #[error(

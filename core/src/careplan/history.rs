@@ -472,6 +472,7 @@ fn decide_with(
                 if !decision.allowed {
                     return Err(CarePlanError::new(K::ShareDenied {
                         reason: decision.reason.key(),
+                        message: decision.reason.message(),
                     }));
                 }
                 if decision.basis == Some(ShareBasis::Safeguarding) && command.reason.is_none() {
