@@ -318,3 +318,14 @@ def test_no_free_text_in_reprs_or_errors() -> None:
     shown.append(str(e2.value))
     for text in shown:
         assert mark not in text, text
+
+
+def test_reads_the_file_rust_wrote(tmp_path: pathlib.Path) -> None:
+    fixture = pathlib.Path(__file__).parents[2] / "tests" / "fixtures" / "care_plans_v1.sqlite"
+    copy = tmp_path / "plans.sqlite"
+    copy.write_bytes(fixture.read_bytes())
+    plan = cp.SqliteStore(copy).load("plan-demo-69").plan
+    assert plan is not None
+    assert (plan.version, plan.status, len(plan.goals)) == (22, "active", 3)
+    assert plan.consents[0].recipient == cp.Recipient("carer", "daughter")
+    assert cp.next_review(plan) == dt.date(2027, 1, 18)

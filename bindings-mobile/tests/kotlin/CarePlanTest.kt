@@ -168,6 +168,20 @@ class CarePlanTest {
     }
 
     @Test
+    fun readsTheFileRustWrote() {
+        val vectors = File(System.getProperty("carecoord.vectors") ?: "tests/conformance")
+        val fixture = File(vectors.absoluteFile.parentFile, "fixtures/care_plans_v1.sqlite")
+        val copy = File.createTempFile("carecoord-fixture", ".sqlite")
+        fixture.copyTo(copy, overwrite = true)
+        val plan = PlanStore.sqlite(copy.path).load("plan-demo-69").plan()!!
+        assertEquals(22uL, plan.version)
+        assertEquals(PlanStatus.ACTIVE, plan.status)
+        assertEquals(3, plan.goals.size)
+        assertEquals(Recipient(RecipientKind.CARER, "daughter"), plan.consents[0].recipient)
+        copy.delete()
+    }
+
+    @Test
     fun damagedAndFutureRecordsAreRefused() {
         val json = agreed().toJson()
         val future = assertThrows<CarecoordException.Storage> { PlanHistory.fromJson(json.replaceFirst("\"schema_version\":1", "\"schema_version\":3")) }

@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 
 use super::consent::PlanView;
 use super::error::CarePlanError;
-use super::model::{Action, ActionStatus, CarePlan, Goal, GoalLifecycle, Role, Text};
+use super::model::{
+    Action, ActionStatus, CarePlan, Goal, GoalLifecycle, RecipientKind, Role, Text,
+};
 use super::review::next_review;
 
 /// Who a summary is written for.
@@ -173,12 +175,18 @@ pub fn person_summary(plan: &CarePlan) -> Result<String, CarePlanError> {
 }
 
 impl PlanView {
-    /// This view in plain language (Markdown), written for a carer or
-    /// family member: only the sections the view holds.
+    /// This view in plain language (Markdown) for its recipient: only the
+    /// sections the view holds.
     pub fn to_markdown(&self) -> String {
         let mut out = String::from("# Care and support plan: what you need to know\n");
+        let heading = match self.recipient.kind {
+            RecipientKind::Carer | RecipientKind::FamilyMember => {
+                "What matters to the person you care for"
+            }
+            _ => "What matters to the person",
+        };
         if let Some(items) = &self.what_matters {
-            list(&mut out, "What matters to the person you care for", items);
+            list(&mut out, heading, items);
         }
         if let Some(items) = &self.strengths {
             list(&mut out, "Their strengths", items);

@@ -1168,6 +1168,25 @@ mod sqlite {
         let _ = std::fs::remove_file(&path);
     }
 
+    /// The demo's file, written by this version of carecoord and kept in the
+    /// repository: Python and Kotlin read the same file, and every later
+    /// version must still read it.
+    #[test]
+    fn the_version_1_fixture_file_still_reads() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/care_plans_v1.sqlite");
+        let path = temp_file("fixture");
+        std::fs::copy(fixture, &path).unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        let h = store.load("plan-demo-69").unwrap();
+        let plan = h.plan().unwrap();
+        assert_eq!((plan.version, plan.status), (22, PlanStatus::Active));
+        assert_eq!(plan.goals.len(), 3);
+        assert_eq!(plan.consents[0].recipient.id, "daughter");
+        assert_eq!(next_review(plan).unwrap(), Some(day(2027, 1, 18)));
+        let _ = std::fs::remove_file(&path);
+    }
+
     #[test]
     fn a_file_round_trips_and_refuses_damage_and_the_future() {
         let path = temp_file("roundtrip");
