@@ -15,7 +15,7 @@ use carecoord::careplan::{
     Actor, Change, Command, MemoryStore, PatientRef, PlanHistory, PlanStore, ReviewSchedule, Role,
     SqliteStore, Text,
 };
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn history(events: usize) -> PlanHistory {
@@ -89,20 +89,16 @@ fn bench(c: &mut Criterion) {
     });
 
     c.bench_function("execute on a memory store (50-event plan)", |b| {
-        let store = MemoryStore::new();
-        store.create(&base).unwrap();
-        let mut i = 0i64;
-        b.iter(|| {
-            let v = store.load("plan-1").unwrap().version();
-            i += 1;
-            let cmd = Command::new(
-                v,
-                Actor::new(Role::Gp),
-                at + Duration::seconds(i),
-                change.clone(),
-            );
-            black_box(store.execute("plan-1", &cmd).unwrap());
-        });
+        let cmd = Command::new(base.version(), Actor::new(Role::Gp), at, change.clone());
+        b.iter_batched(
+            || {
+                let store = MemoryStore::new();
+                store.create(&base).unwrap();
+                store
+            },
+            |store| black_box(store.execute("plan-1", &cmd).unwrap()),
+            criterion::BatchSize::SmallInput,
+        );
     });
 
     let dir = std::env::temp_dir().join(format!("carecoord-bench-{}", std::process::id()));
@@ -116,6 +112,7 @@ fn bench(c: &mut Criterion) {
                 // measures the same append (setup is not timed).
                 n += 1;
                 let path = dir.join(format!("plans-{n}.sqlite"));
+                let _ = std::fs::remove_file(&path);
                 let store = SqliteStore::open(&path).unwrap();
                 store.create(&base).unwrap();
                 store
