@@ -489,21 +489,25 @@ pub enum PlanChange {
         /// The person.
         patient: String,
         /// The template, if any.
+        #[uniffi(default)]
         template: Option<String>,
     },
     /// Replace what matters to the person.
     SetWhatMatters {
         /// In their words.
+        #[uniffi(default)]
         items: Vec<String>,
     },
     /// Replace their strengths.
     SetStrengths {
         /// Strengths.
+        #[uniffi(default)]
         items: Vec<String>,
     },
     /// Add someone to the support network.
     AddSupportPerson {
         /// Id, or null for the next `person-N`.
+        #[uniffi(default)]
         id: Option<String>,
         /// How the person names them.
         name: String,
@@ -512,6 +516,7 @@ pub enum PlanChange {
         /// Contact role.
         contact_role: ContactRole,
         /// How to reach them.
+        #[uniffi(default)]
         contact: Option<String>,
     },
     /// Remove someone from the support network.
@@ -522,10 +527,12 @@ pub enum PlanChange {
     /// Add a goal.
     AddGoal {
         /// Id, or null for the next `goal-N`.
+        #[uniffi(default)]
         id: Option<String>,
         /// The goal in the person's words.
         description: String,
         /// Target date.
+        #[uniffi(default)]
         target: Option<CalendarDate>,
     },
     /// Change a goal.
@@ -533,23 +540,29 @@ pub enum PlanChange {
         /// The goal.
         id: String,
         /// New lifecycle.
+        #[uniffi(default)]
         lifecycle: Option<GoalLifecycle>,
         /// New achievement.
+        #[uniffi(default)]
         achievement: Option<GoalAchievement>,
         /// New target.
+        #[uniffi(default)]
         target: Option<CalendarDate>,
     },
     /// Add an action.
     AddAction {
         /// Id, or null for the next `action-N`.
+        #[uniffi(default)]
         id: Option<String>,
         /// What will be done.
         what: String,
         /// Who will do it.
         owner: Actor,
         /// By when.
+        #[uniffi(default)]
         due: Option<CalendarDate>,
         /// Goals it serves.
+        #[uniffi(default)]
         goals: Vec<String>,
     },
     /// Change an action.
@@ -557,10 +570,13 @@ pub enum PlanChange {
         /// The action.
         id: String,
         /// New status.
+        #[uniffi(default)]
         status: Option<ActionStatus>,
         /// New due date.
+        #[uniffi(default)]
         due: Option<CalendarDate>,
         /// New owner.
+        #[uniffi(default)]
         owner: Option<Actor>,
     },
     /// Record a referral made for an action.
@@ -570,6 +586,7 @@ pub enum PlanChange {
         /// The referral's id.
         referral: String,
         /// Its SNOMED CT code (3457005 if null).
+        #[uniffi(default)]
         code: Option<String>,
     },
     /// Record an appointment arranged for an action.
@@ -582,6 +599,7 @@ pub enum PlanChange {
     /// Add a risk and what to do if things get worse.
     AddRisk {
         /// Id, or null for the next `risk-N`.
+        #[uniffi(default)]
         id: Option<String>,
         /// The risk.
         description: String,
@@ -596,6 +614,7 @@ pub enum PlanChange {
     /// Set or clear the review schedule.
     SetReviewSchedule {
         /// The schedule, or null to clear it.
+        #[uniffi(default)]
         schedule: Option<ReviewSchedule>,
     },
     /// Record a review held on the change's (London) date.
@@ -603,19 +622,23 @@ pub enum PlanChange {
         /// What came of it.
         outcome: ReviewOutcome,
         /// Notes.
+        #[uniffi(default)]
         notes: Option<String>,
     },
     /// Record the person's consent to share.
     RecordConsent {
         /// Id, or null for the next `consent-N`.
+        #[uniffi(default)]
         id: Option<String>,
         /// Who may receive the plan.
         recipient: Recipient,
         /// What they may receive.
         scope: Scope,
         /// From when (the change's time if null).
+        #[uniffi(default)]
         start: Option<SystemTime>,
         /// Until when.
+        #[uniffi(default)]
         end: Option<SystemTime>,
     },
     /// Record that the person withdrew a consent.
@@ -1499,6 +1522,7 @@ impl PlanHistory {
     /// Checks a change made on `version`, appends its event and returns the
     /// plan after it. Throws `StaleVersion` if the plan has moved on, and
     /// nothing changes on any error.
+    #[uniffi::method(default(reason))]
     pub fn execute(
         &self,
         change: PlanChange,
@@ -1603,6 +1627,7 @@ impl PlanStore {
     /// Checks a change made on `version` against the stored plan and appends
     /// its event atomically; throws `StaleVersion` (nothing written) if the
     /// plan has moved on.
+    #[uniffi::method(default(reason))]
     pub fn execute(
         &self,
         plan_id: String,

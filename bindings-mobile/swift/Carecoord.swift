@@ -1684,7 +1684,7 @@ open func events() -> [PlanEvent]  {
      * plan after it. Throws `StaleVersion` if the plan has moved on, and
      * nothing changes on any error.
      */
-open func execute(change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?)throws  -> CarePlan  {
+open func execute(change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String? = nil)throws  -> CarePlan  {
     return try  FfiConverterTypeCarePlan_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_planhistory_execute(
@@ -1991,7 +1991,7 @@ open func create(history: PlanHistory)throws  -> UInt64  {
      * its event atomically; throws `StaleVersion` (nothing written) if the
      * plan has moved on.
      */
-open func execute(planId: String, change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?)throws  -> PlanEvent  {
+open func execute(planId: String, change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String? = nil)throws  -> PlanEvent  {
     return try  FfiConverterTypePlanEvent_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_planstore_execute(
@@ -10009,7 +10009,7 @@ public enum PlanChange: Equatable, Hashable {
          */patient: String, 
         /**
          * The template, if any.
-         */template: String?
+         */template: String? = nil
     )
     /**
      * Replace what matters to the person.
@@ -10017,7 +10017,7 @@ public enum PlanChange: Equatable, Hashable {
     case setWhatMatters(
         /**
          * In their words.
-         */items: [String]
+         */items: [String] = []
     )
     /**
      * Replace their strengths.
@@ -10025,7 +10025,7 @@ public enum PlanChange: Equatable, Hashable {
     case setStrengths(
         /**
          * Strengths.
-         */items: [String]
+         */items: [String] = []
     )
     /**
      * Add someone to the support network.
@@ -10033,7 +10033,7 @@ public enum PlanChange: Equatable, Hashable {
     case addSupportPerson(
         /**
          * Id, or null for the next `person-N`.
-         */id: String?, 
+         */id: String? = nil, 
         /**
          * How the person names them.
          */name: String, 
@@ -10045,7 +10045,7 @@ public enum PlanChange: Equatable, Hashable {
          */contactRole: ContactRole, 
         /**
          * How to reach them.
-         */contact: String?
+         */contact: String? = nil
     )
     /**
      * Remove someone from the support network.
@@ -10061,13 +10061,13 @@ public enum PlanChange: Equatable, Hashable {
     case addGoal(
         /**
          * Id, or null for the next `goal-N`.
-         */id: String?, 
+         */id: String? = nil, 
         /**
          * The goal in the person's words.
          */description: String, 
         /**
          * Target date.
-         */target: CalendarDate?
+         */target: CalendarDate? = nil
     )
     /**
      * Change a goal.
@@ -10078,13 +10078,13 @@ public enum PlanChange: Equatable, Hashable {
          */id: String, 
         /**
          * New lifecycle.
-         */lifecycle: GoalLifecycle?, 
+         */lifecycle: GoalLifecycle? = nil, 
         /**
          * New achievement.
-         */achievement: GoalAchievement?, 
+         */achievement: GoalAchievement? = nil, 
         /**
          * New target.
-         */target: CalendarDate?
+         */target: CalendarDate? = nil
     )
     /**
      * Add an action.
@@ -10092,7 +10092,7 @@ public enum PlanChange: Equatable, Hashable {
     case addAction(
         /**
          * Id, or null for the next `action-N`.
-         */id: String?, 
+         */id: String? = nil, 
         /**
          * What will be done.
          */what: String, 
@@ -10101,10 +10101,10 @@ public enum PlanChange: Equatable, Hashable {
          */owner: Actor, 
         /**
          * By when.
-         */due: CalendarDate?, 
+         */due: CalendarDate? = nil, 
         /**
          * Goals it serves.
-         */goals: [String]
+         */goals: [String] = []
     )
     /**
      * Change an action.
@@ -10115,13 +10115,13 @@ public enum PlanChange: Equatable, Hashable {
          */id: String, 
         /**
          * New status.
-         */status: ActionStatus?, 
+         */status: ActionStatus? = nil, 
         /**
          * New due date.
-         */due: CalendarDate?, 
+         */due: CalendarDate? = nil, 
         /**
          * New owner.
-         */owner: Actor?
+         */owner: Actor? = nil
     )
     /**
      * Record a referral made for an action.
@@ -10135,7 +10135,7 @@ public enum PlanChange: Equatable, Hashable {
          */referral: String, 
         /**
          * Its SNOMED CT code (3457005 if null).
-         */code: String?
+         */code: String? = nil
     )
     /**
      * Record an appointment arranged for an action.
@@ -10154,7 +10154,7 @@ public enum PlanChange: Equatable, Hashable {
     case addRisk(
         /**
          * Id, or null for the next `risk-N`.
-         */id: String?, 
+         */id: String? = nil, 
         /**
          * The risk.
          */description: String, 
@@ -10176,7 +10176,7 @@ public enum PlanChange: Equatable, Hashable {
     case setReviewSchedule(
         /**
          * The schedule, or null to clear it.
-         */schedule: ReviewSchedule?
+         */schedule: ReviewSchedule? = nil
     )
     /**
      * Record a review held on the change's (London) date.
@@ -10187,7 +10187,7 @@ public enum PlanChange: Equatable, Hashable {
          */outcome: ReviewOutcome, 
         /**
          * Notes.
-         */notes: String?
+         */notes: String? = nil
     )
     /**
      * Record the person's consent to share.
@@ -10195,7 +10195,7 @@ public enum PlanChange: Equatable, Hashable {
     case recordConsent(
         /**
          * Id, or null for the next `consent-N`.
-         */id: String?, 
+         */id: String? = nil, 
         /**
          * Who may receive the plan.
          */recipient: Recipient, 
@@ -10204,10 +10204,10 @@ public enum PlanChange: Equatable, Hashable {
          */scope: Scope, 
         /**
          * From when (the change's time if null).
-         */start: Date?, 
+         */start: Date? = nil, 
         /**
          * Until when.
-         */end: Date?
+         */end: Date? = nil
     )
     /**
      * Record that the person withdrew a consent.
@@ -14360,7 +14360,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planhistory_events() != 5748) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 25792) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 46517) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_id() != 64279) {
@@ -14390,7 +14390,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planstore_create() != 23920) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 49529) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 28306) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planstore_load() != 62047) {

@@ -129,6 +129,9 @@ class CarePlanTest {
         assertEquals(4uL, aggregateActivity(h.activity(), Period.MONTH).sumOf { it.count })
         val status = h.reviewStatus(Instant.parse("2027-01-04T09:00:00Z"), 5u)
         assertEquals(ReviewState.SCHEDULED, status.state)
+        // Optional fields default to null or empty: name only what you set.
+        h.execute(PlanChange.AddGoal(description = "Walk to the shop"), h.version(), cc, at)
+        assertEquals("goal-2", h.plan()!!.goals.last().id)
         val change = planChangeFromJson("""{"type":"remove_risk","id":"risk-1"}""")
         assertEquals(PlanChange.RemoveRisk("risk-1"), change)
         assertEquals("""{"type":"remove_risk","id":"risk-1"}""", planChangeToJson(change))

@@ -170,4 +170,28 @@ impl PlanStore for MemoryStore {
     fn plan_ids(&self) -> Result<Vec<String>, CarePlanError> {
         Ok(self.lock()?.keys().cloned().collect())
     }
+
+    /// Decides and appends under one lock, in place: no copy of the history.
+    fn execute(&self, plan_id: &str, command: &Command) -> Result<Event, CarePlanError> {
+        let mut plans = self.lock()?;
+        match plans.get_mut(plan_id) {
+            Some(history) => {
+                let event = history.decide(command)?;
+                // `push` checks again and changes nothing if it fails.
+                history.push(event.clone())?;
+                Ok(event)
+            }
+            None if matches!(command.change, Change::Create { .. }) => {
+                let mut history = PlanHistory::new(plan_id)?;
+                let event = history.decide(command)?;
+                history.push(event.clone())?;
+                plans.insert(plan_id.to_owned(), history);
+                Ok(event)
+            }
+            None => Err(CarePlanError::in_plan(
+                CarePlanErrorKind::UnknownPlan,
+                plan_id,
+            )),
+        }
+    }
 }
