@@ -934,12 +934,6 @@ impl From<core::Change> for PlanChange {
             },
             C::RecordActivity { key, code } => Self::RecordActivity { key, code },
             C::ChangeStatus { to } => Self::ChangeStatus { to: to.into() },
-            // `Change` is non-exhaustive for Rust callers; every kind this
-            // build knows is listed above.
-            _ => Self::RecordActivity {
-                key: "unknown".to_owned(),
-                code: String::new(),
-            },
         }
     }
 }

@@ -15,8 +15,9 @@ use super::model::{
 /// Ids of new items (`id: None`) are given in order within the plan:
 /// `goal-1`, `action-1`, `person-1`, `risk-1`, `consent-1`, …
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Deliberately exhaustive: code that replays or mirrors events (the bindings
+// among them) must be revisited when a kind of change is added.
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
 pub enum Change {
     /// Start a draft plan for a person.
     Create {
