@@ -1668,9 +1668,10 @@ impl PlanStore {
         at: SystemTime,
         soon_working_days: u32,
     ) -> Result<Vec<ReviewStatus>, CarecoordError> {
-        let plans = self.0.plans().map_err(carecoord::Error::from)?;
         let at = instant(at, "at")?;
-        Ok(core::reviews_due(&plans, at, soon_working_days)
+        Ok(self
+            .0
+            .reviews_due(at, soon_working_days)
             .map_err(carecoord::Error::from)?
             .into_iter()
             .map(Into::into)

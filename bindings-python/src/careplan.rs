@@ -1315,6 +1315,20 @@ macro_rules! store_methods {
             fn plan_ids(&self, py: Python<'_>) -> PyResult<Vec<String>> {
                 py.detach(|| self.0.plan_ids()).map_err(to_py_err)
             }
+            /// The reviews across every stored plan that need attention at
+            /// `at`: overdue first, then unscheduled, then due soon.
+            #[pyo3(signature = (at, soon_working_days=5))]
+            fn reviews_due(
+                &self,
+                py: Python<'_>,
+                at: &Bound<'_, PyAny>,
+                soon_working_days: u32,
+            ) -> PyResult<Vec<ReviewStatus>> {
+                let at = convert::instant(at, "at")?;
+                py.detach(|| self.0.reviews_due(at, soon_working_days))
+                    .map(|v| v.into_iter().map(ReviewStatus).collect())
+                    .map_err(to_py_err)
+            }
             /// Every plan as it is now, in id order.
             fn plans(&self, py: Python<'_>) -> PyResult<Vec<CarePlan>> {
                 py.detach(|| self.0.plans())

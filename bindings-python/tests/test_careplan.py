@@ -251,6 +251,7 @@ def test_sqlite_store_round_trips_and_refuses_stale_writers(tmp_path: pathlib.Pa
     with pytest.raises(StaleVersion):
         store.execute("plan-1", cp.Change.set_strengths(["x"]), version=11, actor=CC, at=AT)
     assert [p.version for p in store.plans()] == [12]
+    assert [r.state for r in store.reviews_due("2027-06-01T09:00:00Z")] == ["overdue"]
 
 
 def test_no_lost_update_from_threads(tmp_path: pathlib.Path) -> None:

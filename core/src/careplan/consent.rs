@@ -108,6 +108,14 @@ impl ShareDecision {
         }
     }
 
+    /// The error for a refused share.
+    pub(crate) fn refused(&self) -> CarePlanError {
+        CarePlanError::new(CarePlanErrorKind::ShareDenied {
+            reason: self.reason.key(),
+            message: self.reason.message(),
+        })
+    }
+
     pub(crate) fn disclosure(&self, recipient: Recipient, purpose: Purpose) -> Option<Disclosure> {
         Some(Disclosure {
             recipient,
@@ -306,15 +314,7 @@ pub fn share_view(
     let decision = can_share(plan, recipient, purpose, at);
     let basis = match (decision.allowed, decision.basis) {
         (true, Some(basis)) => basis,
-        _ => {
-            return Err(CarePlanError::in_plan(
-                CarePlanErrorKind::ShareDenied {
-                    reason: decision.reason.key(),
-                    message: decision.reason.message(),
-                },
-                &plan.id,
-            ));
-        }
+        _ => return Err(decision.refused().with_plan(&plan.id)),
     };
     let sections = decision.sections;
     let has = |s: Section| sections.contains(&s);

@@ -470,10 +470,7 @@ fn decide_with(
             } else {
                 let decision = can_share(plan, recipient, *purpose, command.at);
                 if !decision.allowed {
-                    return Err(CarePlanError::new(K::ShareDenied {
-                        reason: decision.reason.key(),
-                        message: decision.reason.message(),
-                    }));
+                    return Err(decision.refused());
                 }
                 if decision.basis == Some(ShareBasis::Safeguarding) && command.reason.is_none() {
                     return Err(CarePlanError::new(K::ReasonRequired {

@@ -10,10 +10,13 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
+use chrono::{DateTime, Utc};
+
 use super::command::{Change, Command, Event};
 use super::error::{CarePlanError, CarePlanErrorKind};
 use super::history::{PlanHistory, check_id};
 use super::model::CarePlan;
+use super::review::{ReviewStatus, reviews_due};
 
 /// A store of plan histories. Implementations are safe to share between
 /// threads.
@@ -75,6 +78,16 @@ pub trait PlanStore: Send + Sync {
     /// Stores a new plan's whole history (e.g. an accepted template preview).
     fn create(&self, history: &PlanHistory) -> Result<u64, CarePlanError> {
         self.append(history.id(), 0, history.events())
+    }
+
+    /// The reviews across every stored plan that need attention at `at`
+    /// (see [`reviews_due`](super::reviews_due)).
+    fn reviews_due(
+        &self,
+        at: DateTime<Utc>,
+        soon_working_days: u32,
+    ) -> Result<Vec<ReviewStatus>, CarePlanError> {
+        reviews_due(&self.plans()?, at, soon_working_days)
     }
 
     /// Every plan as it is now, in id order.
