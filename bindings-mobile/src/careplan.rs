@@ -442,6 +442,25 @@ pub enum ReviewSchedule {
     },
 }
 
+impl From<core::ReviewSchedule> for ReviewSchedule {
+    fn from(s: core::ReviewSchedule) -> Self {
+        match s {
+            core::ReviewSchedule::EveryWeeks(weeks) => Self::EveryWeeks { weeks },
+            core::ReviewSchedule::On(d) => Self::On { date: d.into() },
+        }
+    }
+}
+
+impl TryFrom<ReviewSchedule> for core::ReviewSchedule {
+    type Error = CarecoordError;
+    fn try_from(s: ReviewSchedule) -> Result<Self, CarecoordError> {
+        Ok(match s {
+            ReviewSchedule::EveryWeeks { weeks } => Self::EveryWeeks(weeks),
+            ReviewSchedule::On { date: d } => Self::On(date(d, "schedule")?),
+        })
+    }
+}
+
 /// What a consent covers.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum Scope {
@@ -767,15 +786,7 @@ impl TryFrom<PlanChange> for core::Change {
             },
             P::RemoveRisk { id } => Self::RemoveRisk { id },
             P::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
-                schedule: match schedule {
-                    None => None,
-                    Some(ReviewSchedule::EveryWeeks { weeks }) => {
-                        Some(core::ReviewSchedule::EveryWeeks(weeks))
-                    }
-                    Some(ReviewSchedule::On { date: d }) => {
-                        Some(core::ReviewSchedule::On(date(d, "schedule")?))
-                    }
-                },
+                schedule: schedule.map(TryInto::try_into).transpose()?,
             },
             P::RecordReview { outcome, notes } => Self::RecordReview {
                 outcome: outcome.into(),
@@ -905,10 +916,7 @@ impl From<core::Change> for PlanChange {
             },
             C::RemoveRisk { id } => Self::RemoveRisk { id },
             C::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
-                schedule: schedule.map(|s| match s {
-                    core::ReviewSchedule::EveryWeeks(weeks) => ReviewSchedule::EveryWeeks { weeks },
-                    core::ReviewSchedule::On(d) => ReviewSchedule::On { date: d.into() },
-                }),
+                schedule: schedule.map(Into::into),
             },
             C::RecordReview { outcome, notes } => Self::RecordReview {
                 outcome: outcome.into(),
@@ -1224,10 +1232,7 @@ impl From<core::CarePlan> for CarePlan {
             goals: p.goals.into_iter().map(Into::into).collect(),
             actions: p.actions.into_iter().map(Into::into).collect(),
             risks: p.risks.into_iter().map(Into::into).collect(),
-            review_schedule: p.review_schedule.map(|s| match s {
-                core::ReviewSchedule::EveryWeeks(weeks) => ReviewSchedule::EveryWeeks { weeks },
-                core::ReviewSchedule::On(d) => ReviewSchedule::On { date: d.into() },
-            }),
+            review_schedule: p.review_schedule.map(Into::into),
             reviews: p.reviews.into_iter().map(Into::into).collect(),
             consents: p.consents.into_iter().map(Into::into).collect(),
             disclosures: p.disclosures.into_iter().map(Into::into).collect(),

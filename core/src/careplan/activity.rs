@@ -18,8 +18,9 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::command::Change;
-use super::history::{PlanHistory, london_date};
+use super::history::PlanHistory;
 use super::model::{PlanStatus, Role, vocabulary};
+use crate::time::london_date;
 
 /// 734163000 |Care plan (record artifact)|.
 pub const CARE_PLAN: &str = "734163000";

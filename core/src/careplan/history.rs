@@ -13,7 +13,7 @@ use super::model::{
     PlanStatus, RecipientKind, Review, ReviewSchedule, Risk, Scope, ShareBasis, SupportPerson,
     Text,
 };
-use crate::time::to_london;
+use crate::time::london_date;
 
 /// The longest review interval a schedule may set.
 const MAX_REVIEW_WEEKS: u32 = 104;
@@ -552,10 +552,6 @@ fn check_transition(
         }
     }
     Ok(())
-}
-
-pub(crate) fn london_date(at: DateTime<Utc>) -> chrono::NaiveDate {
-    to_london(at).local().date()
 }
 
 fn new_plan(

@@ -9,9 +9,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{CarePlanError, CarePlanErrorKind};
-use super::history::london_date;
 use super::model::{CarePlan, PlanStatus, ReviewSchedule, vocabulary};
-use crate::time::WorkingCalendar;
+use crate::time::{WorkingCalendar, london_date};
 
 fn out_of_range() -> CarePlanError {
     CarePlanError::new(CarePlanErrorKind::InvalidValue {

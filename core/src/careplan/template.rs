@@ -9,9 +9,9 @@ use chrono::{DateTime, Days, Utc};
 
 use super::command::{Change, Command};
 use super::error::{CarePlanError, CarePlanErrorKind};
-use super::history::{PlanHistory, london_date};
+use super::history::PlanHistory;
 use super::model::{Actor, PatientRef, ReviewSchedule, Role, Text};
-use crate::time::WorkingCalendar;
+use crate::time::{WorkingCalendar, london_date};
 
 /// A goal a template suggests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use crate::time::{Disambiguation, from_london, to_london};
+use crate::time::{Disambiguation, from_london, london_date, to_london};
 
 use super::conflict::{Conflict, ConflictKind, Severity, clock, span};
 use super::constraints::{Booking, Override, PatientConstraints, SequenceRule};
@@ -707,7 +707,7 @@ impl Diary {
         };
         if let Some(c) = self.constraints.get(&appt.patient) {
             if let Some(max) = c.max_per_day {
-                let day = to_london(appt.start).local().date();
+                let day = london_date(appt.start);
                 let (lo, hi) = london_day(day);
                 let same_day: Vec<String> = self
                     .patients
@@ -795,7 +795,7 @@ impl Diary {
         let Some(service) = &appt.service_type else {
             return;
         };
-        let day = to_london(appt.start).local().date();
+        let day = london_date(appt.start);
         for rule in self.sequences.iter().filter(|r| &r.then == service) {
             let firsts: Vec<(i64, &str)> = self
                 .patients
@@ -807,7 +807,7 @@ impl Diary {
                         .filter_map(|k| self.appointments.get(&k.2))
                         .filter(|(a, _)| a.service_type.as_deref() == Some(rule.first.as_str()))
                         .map(|(a, _)| {
-                            let gap = day - to_london(a.start).local().date();
+                            let gap = day - london_date(a.start);
                             (gap.num_days(), a.id.as_str())
                         })
                         .collect()
@@ -971,7 +971,7 @@ impl Diary {
         }
         let length = template.end - template.start;
         let step = chrono::Duration::minutes(i64::from(step_minutes));
-        let first_day = to_london(from).local().date();
+        let first_day = london_date(from);
         let mut out = Vec::new();
         for offset in 0..i64::from(days) {
             let Some(day) = first_day.checked_add_signed(chrono::Duration::days(offset)) else {
@@ -1022,10 +1022,7 @@ impl Diary {
         let mut out = Vec::new();
         for (i, a) in mine.iter().enumerate() {
             for b in mine.iter().skip(i + 1) {
-                let (day_a, day_b) = (
-                    to_london(a.start).local().date(),
-                    to_london(b.start).local().date(),
-                );
+                let (day_a, day_b) = (london_date(a.start), london_date(b.start));
                 if day_a == day_b {
                     continue;
                 }

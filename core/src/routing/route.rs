@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 
 use crate::caseload::record::coerce;
 use crate::expr::{Check, EvalContext, Fields, Scalar, Schema, Value};
-use crate::time::{is_bank_holiday, to_london};
+use crate::time::{is_bank_holiday, london_date};
 
 use super::area::{AreaKind, normalise};
 use super::directory::{Consent, Directory, DirectoryInner, RankKey, Service, Sex, Urgency};
@@ -340,7 +340,7 @@ impl DayCache {
         if let Some(hit) = self.0.get(&hour) {
             return Ok(*hit);
         }
-        let day = to_london(at).local().date();
+        let day = london_date(at);
         let bank_holiday = is_bank_holiday(day)
             .map_err(|_| ReferralError::new(RK::DateOutOfRange))?
             .is_some();

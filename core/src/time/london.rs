@@ -133,10 +133,25 @@ pub fn to_london(instant: DateTime<Utc>) -> LondonDateTime {
     }
 }
 
+/// The date on a calendar in London at `instant`: what "today" means for a
+/// review, a referral or a booking made then.
+///
+/// ```
+/// use carecoord::time::london_date;
+/// use chrono::{NaiveDate, TimeZone, Utc};
+///
+/// // 23:30 UTC on 30 June is already 1 July in London (BST).
+/// let late = Utc.with_ymd_and_hms(2026, 6, 30, 23, 30, 0).unwrap();
+/// assert_eq!(london_date(late), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+/// ```
+pub fn london_date(instant: DateTime<Utc>) -> chrono::NaiveDate {
+    to_london(instant).local().date()
+}
+
 /// Today's date on a clock in London, from the system clock. Pass dates
 /// explicitly wherever results must be reproducible; this is for defaults.
 pub fn london_today() -> chrono::NaiveDate {
-    to_london(Utc::now()).local().date()
+    london_date(Utc::now())
 }
 
 /// Every instant a London wall time could mean.

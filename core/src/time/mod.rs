@@ -30,8 +30,8 @@ pub use bank_holidays::{
     is_bank_holiday,
 };
 pub use london::{
-    Disambiguation, LONDON, LondonDateTime, LondonLookup, from_london, london_today, lookup_london,
-    to_london,
+    Disambiguation, LONDON, LondonDateTime, LondonLookup, from_london, london_date, london_today,
+    lookup_london, to_london,
 };
 pub use working_days::WorkingCalendar;
 
