@@ -15,6 +15,8 @@
 //! See `examples/rules/frailty_priority.toml` for a complete rule set.
 
 #[cfg(feature = "arrow")]
+mod assemble;
+#[cfg(feature = "arrow")]
 mod columnar;
 mod error;
 mod impact;

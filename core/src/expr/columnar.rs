@@ -22,6 +22,7 @@ use super::schema::{Field, Schema, Type};
 use super::value::{ListRef, Scalar};
 use std::borrow::Cow;
 
+use super::mask::{Mask, Numbers, WORDS, Words, ones};
 use super::vector::Vector;
 use crate::caseload::RecordError;
 
@@ -124,6 +125,18 @@ impl<'a> IntColumn<'a> {
             DataType::UInt8 => Self::U8(array.as_primitive_opt()?),
             _ => return None,
         })
+    }
+
+    fn nulls(self) -> Option<&'a NullBuffer> {
+        match self {
+            Self::I64(a) => a.nulls(),
+            Self::I32(a) => a.nulls(),
+            Self::I16(a) => a.nulls(),
+            Self::I8(a) => a.nulls(),
+            Self::U32(a) => a.nulls(),
+            Self::U16(a) => a.nulls(),
+            Self::U8(a) => a.nulls(),
+        }
     }
 
     /// Values and known-mask of rows `start .. start + len`.
@@ -418,6 +431,90 @@ impl<'a> BoundBatch<'a> {
             }
         }
     }
+}
+
+impl<'a> BoundBatch<'a> {
+    /// Which of rows `start .. start + len` of field `index` are not null,
+    /// read word by word from the Arrow validity bitmap. `None` for layouts
+    /// whose nulls are not one bitmap (dictionaries, lists, absent columns).
+    pub(crate) fn valid_words(&self, index: usize, start: usize, len: usize) -> Option<Words> {
+        let nulls = match self.columns.get(index)? {
+            Column::Int(c) | Column::IntAsFloat(c) => c.nulls(),
+            Column::Float64(a) => a.nulls(),
+            Column::Float32(a) => a.nulls(),
+            Column::Bool(a) => a.nulls(),
+            Column::Date32(a) => a.nulls(),
+            Column::Date64(a) => a.nulls(),
+            Column::Str(_) | Column::Dict { .. } | Column::List { .. } | Column::Absent => {
+                return None;
+            }
+        };
+        Some(nulls.map_or_else(|| ones(len), |n| words_of(n.inner(), start, len)))
+    }
+
+    /// A boolean field's rows as bits, straight from Arrow's bitmaps.
+    pub(crate) fn bool_mask(&self, index: usize, start: usize, len: usize) -> Option<Mask> {
+        let Some(Column::Bool(a)) = self.columns.get(index) else {
+            return None;
+        };
+        let known = self.valid_words(index, start, len)?;
+        let values = words_of(a.values(), start, len);
+        let mut truth = [0u64; WORDS];
+        for ((t, v), k) in truth.iter_mut().zip(&values).zip(&known) {
+            *t = v & k;
+        }
+        Some(Mask { truth, known })
+    }
+
+    /// A numeric or date field's values on rows `start .. start + len`
+    /// (borrowed where Arrow's layout is the evaluator's) and its known rows.
+    pub(crate) fn field_numbers(
+        &self,
+        index: usize,
+        start: usize,
+        len: usize,
+    ) -> Option<(Numbers<'_>, Words)> {
+        let rows = start..start + len;
+        let values = match self.columns.get(index)? {
+            Column::Int(IntColumn::I64(a)) => Numbers::Int(Cow::Borrowed(a.values().get(rows)?)),
+            Column::Int(c) => Numbers::Int(c.slice(start, len).0.into()),
+            Column::IntAsFloat(c) => Numbers::Float(
+                c.slice(start, len)
+                    .0
+                    .into_iter()
+                    .map(|x| x as f64)
+                    .collect(),
+            ),
+            Column::Float64(a) => Numbers::Float(Cow::Borrowed(a.values().get(rows)?)),
+            Column::Float32(a) => Numbers::Float(
+                a.values()
+                    .get(rows)?
+                    .iter()
+                    .map(|x| f64::from(*x))
+                    .collect(),
+            ),
+            Column::Date32(a) => Numbers::Days(Cow::Borrowed(a.values().get(rows)?)),
+            _ => return None,
+        };
+        Some((values, self.valid_words(index, start, len)?))
+    }
+}
+
+/// Bits `start .. start + len` of a bitmap as words, bit 0 first.
+fn words_of(bits: &BooleanBuffer, start: usize, len: usize) -> Words {
+    let chunks = bits.inner().bit_chunks(bits.offset() + start, len);
+    let mut out = [0u64; WORDS];
+    let mut slots = out.iter_mut();
+    // The chunks first: `zip` takes from its left side before its right.
+    for (word, slot) in chunks.iter().zip(slots.by_ref()) {
+        *slot = word;
+    }
+    if chunks.remainder_len() > 0 {
+        if let Some(slot) = slots.next() {
+            *slot = chunks.remainder_bits();
+        }
+    }
+    out
 }
 
 /// Each byte's eight bits as booleans, least significant first (Arrow's order).

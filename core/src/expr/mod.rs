@@ -50,6 +50,8 @@ mod error;
 mod eval;
 pub(crate) mod functions;
 mod lexer;
+#[cfg(feature = "arrow")]
+pub(crate) mod mask;
 mod parser;
 mod schema;
 mod value;

@@ -90,16 +90,6 @@ impl<'a> Vector<'a> {
             _ => Scalar::Null,
         }
     }
-
-    /// Whether row `i` is true (false and unknown both do not fire).
-    pub(crate) fn is_true(&self, i: usize) -> bool {
-        match self {
-            Self::Bool { v, known } => {
-                v.get(i).copied().unwrap_or(false) && known.get(i).copied().unwrap_or(false)
-            }
-            other => other.at(i).truth() == Some(true),
-        }
-    }
 }
 
 /// Typed views used by the kernels.
