@@ -50,6 +50,8 @@ pub(crate) trait Rank: Copy + Ord + Default {
     const NONE: Self;
     fn from_index(i: usize) -> Self;
     fn index(self) -> usize;
+    /// The rank as a dictionary key (ranks are below `i32::MAX`).
+    fn key(self) -> i32;
 }
 
 macro_rules! rank {
@@ -61,6 +63,9 @@ macro_rules! rank {
             }
             fn index(self) -> usize {
                 usize::try_from(self).unwrap_or(usize::MAX)
+            }
+            fn key(self) -> i32 {
+                i32::try_from(self).unwrap_or(i32::MAX)
             }
         }
     };
@@ -108,12 +113,27 @@ impl<R: Rank> TopRanks<R> {
 
     /// Reason column `k`: each row's key (0 where it has none) and which
     /// rows have one, as bits.
-    pub(crate) fn column(&self, k: usize, keys: &[i32], out: &mut [i32], valid: &mut [u64]) {
+    ///
+    /// `ranks_are_keys` when each rank is its own key (no lookup needed).
+    pub(crate) fn column(
+        &self,
+        k: usize,
+        keys: &[i32],
+        ranks_are_keys: bool,
+        out: &mut [i32],
+        valid: &mut [u64],
+    ) {
         let Some(best) = self.best.get(k) else {
             return;
         };
-        for (o, r) in out.iter_mut().zip(best.iter()) {
-            *o = keys.get(r.index()).copied().unwrap_or(0);
+        if ranks_are_keys {
+            for (o, r) in out.iter_mut().zip(best.iter()) {
+                *o = if *r == R::NONE { 0 } else { r.key() };
+            }
+        } else {
+            for (o, r) in out.iter_mut().zip(best.iter()) {
+                *o = keys.get(r.index()).copied().unwrap_or(0);
+            }
         }
         let len = out.len();
         let present = bits(best.get(..len).unwrap_or(&[]), |r| r != R::NONE);
@@ -144,7 +164,7 @@ mod tests {
             for k in 0..top {
                 let mut out = vec![0i32; VECTOR];
                 let mut valid = vec![0u64; WORDS];
-                ranks.column(k, &keys, &mut out, &mut valid);
+                ranks.column(k, &keys, false, &mut out, &mut valid);
                 for row in 0..VECTOR {
                     let expected = hits.iter().enumerate().filter(|(_, h)| h[row]).map(|(r, _)| r).nth(k);
                     let has = (valid[row / 64] >> (row % 64)) & 1 == 1;

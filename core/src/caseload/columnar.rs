@@ -41,14 +41,29 @@ struct Plan {
     band_rank: Vec<usize>,
     /// Reason key of each rank.
     keys_by_rank: Vec<i32>,
+    /// Whether each rank is its own key (every reason code distinct).
+    ranks_are_keys: bool,
+    /// The reason codes, in key order: the reason columns' dictionary.
+    codes: Vec<Arc<str>>,
     /// Tier of each override.
     override_tiers: Vec<i32>,
     /// Tiers with a minimum score, in tier order, and the tier for the rest.
     thresholds: Vec<(i32, i64)>,
     default_tier: i32,
-    /// Whether a score could overflow, so additions must saturate (in rule
-    /// order, as the row evaluator does) rather than simply add.
-    saturate: bool,
+    /// The narrowest score arithmetic that is exact for this rule set.
+    width: ScoreWidth,
+}
+
+/// How a chunk's scores are added up, from the largest a score can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScoreWidth {
+    /// Every score fits in 16 bits: eight rows per vector instruction.
+    Narrow,
+    /// Every score fits in 64 bits.
+    Wide,
+    /// A score could overflow, so additions saturate in rule order, as the
+    /// row evaluator's do.
+    Saturating,
 }
 
 /// One chunk's output slices.
@@ -62,39 +77,53 @@ struct ChunkOut<'o> {
 }
 
 impl RuleSet {
-    fn plan(&self, override_keys: Vec<i32>, band_keys: &[Vec<i32>]) -> Plan {
+    fn plan(&self) -> Plan {
         let inner = self.inner();
         let mut first_band = Vec::with_capacity(inner.rules.len());
         let mut points = Vec::new();
-        let mut ranked: Vec<(i64, usize, i32)> = Vec::new();
+        let mut ranked: Vec<(i64, usize, &Arc<str>)> = Vec::new();
         let mut most = Some(0i64);
-        for (rule, keys) in inner.rules.iter().zip(band_keys) {
+        for rule in &inner.rules {
             first_band.push(points.len());
             let largest = rule.bands.iter().map(|b| b.points.saturating_abs()).max();
             most = most.and_then(|m| m.checked_add(largest.unwrap_or(0)));
-            for (band, key) in rule.bands.iter().zip(keys) {
-                ranked.push((band.points, points.len(), *key));
+            for band in &rule.bands {
+                ranked.push((band.points, points.len(), &band.reason));
                 points.push(band.points);
             }
         }
         // Stable: equal points keep rule order. Bands of one rule never
         // fire together, so their relative order does not matter.
         ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
-        let overrides = override_keys.len();
+        let overrides = inner.overrides.len();
         let mut band_rank = vec![0; points.len()];
-        let mut keys_by_rank = override_keys;
-        for (position, (_, band, key)) in ranked.into_iter().enumerate() {
+        // Reason codes as dictionary keys, interned in rank order, so that
+        // where every code is distinct a row's rank is its key.
+        let mut codes: Vec<Arc<str>> = Vec::new();
+        let mut key_of: HashMap<Arc<str>, i32> = HashMap::new();
+        let mut keys_by_rank: Vec<i32> = inner
+            .overrides
+            .iter()
+            .map(|o| intern_code(&mut codes, &mut key_of, &o.reason))
+            .collect();
+        for (position, (_, band, code)) in ranked.into_iter().enumerate() {
             if let Some(r) = band_rank.get_mut(band) {
                 *r = overrides + position;
             }
-            keys_by_rank.push(key);
+            keys_by_rank.push(intern_code(&mut codes, &mut key_of, code));
         }
+        let ranks_are_keys = keys_by_rank
+            .iter()
+            .enumerate()
+            .all(|(r, k)| usize::try_from(*k).is_ok_and(|k| k == r));
         let tier_index = |t: usize| i32::try_from(t).unwrap_or(i32::MAX);
         Plan {
             first_band,
             points,
             band_rank,
             keys_by_rank,
+            ranks_are_keys,
+            codes,
             override_tiers: inner.overrides.iter().map(|o| tier_index(o.tier)).collect(),
             thresholds: inner
                 .tiers
@@ -103,7 +132,11 @@ impl RuleSet {
                 .filter_map(|(i, t)| Some((tier_index(i), t.min_score?)))
                 .collect(),
             default_tier: tier_index(inner.tiers.len().saturating_sub(1)),
-            saturate: most.is_none_or(|m| m == i64::MAX),
+            width: match most {
+                Some(m) if m <= i64::from(i16::MAX) => ScoreWidth::Narrow,
+                Some(m) if m < i64::MAX => ScoreWidth::Wide,
+                _ => ScoreWidth::Saturating,
+            },
         }
     }
 
@@ -128,6 +161,7 @@ impl RuleSet {
         let len = out.scores.len();
         let none = [0u64; WORDS];
         let mut hit = [0u8; VECTOR];
+        let mut narrow = [0i16; VECTOR];
         out.scores.fill(0);
         ranks.clear();
         for (rule, from) in inner.rules.iter().zip(&plan.first_band) {
@@ -145,25 +179,49 @@ impl RuleSet {
                 spread(&chosen, &mut hit);
                 let f = from + n;
                 let points = plan.points.get(f).copied().unwrap_or(0);
-                if plan.saturate {
-                    for (s, h) in out.scores.iter_mut().zip(hit.iter()) {
-                        *s = s.saturating_add(points & 0i64.wrapping_sub(i64::from(*h)));
+                match (plan.width, i16::try_from(points)) {
+                    (_, Ok(0)) => {}
+                    (ScoreWidth::Narrow, Ok(points)) => {
+                        for (s, h) in narrow.iter_mut().zip(hit.iter()) {
+                            *s = s.wrapping_add(points & 0i16.wrapping_sub(i16::from(*h)));
+                        }
                     }
-                } else if points != 0 {
-                    for (s, h) in out.scores.iter_mut().zip(hit.iter()) {
-                        *s = s.wrapping_add(points & 0i64.wrapping_sub(i64::from(*h)));
+                    (ScoreWidth::Wide, _) | (ScoreWidth::Narrow, Err(_)) => {
+                        for (s, h) in out.scores.iter_mut().zip(hit.iter()) {
+                            *s = s.wrapping_add(points & 0i64.wrapping_sub(i64::from(*h)));
+                        }
+                    }
+                    (ScoreWidth::Saturating, _) => {
+                        for (s, h) in out.scores.iter_mut().zip(hit.iter()) {
+                            *s = s.saturating_add(points & 0i64.wrapping_sub(i64::from(*h)));
+                        }
                     }
                 }
                 let rank = plan.band_rank.get(f).copied().unwrap_or(usize::MAX);
                 ranks.insert(&hit, R::from_index(rank));
             }
         }
-        for (tier, score) in out.tiers.iter_mut().zip(out.scores.iter()) {
-            let mut t = plan.default_tier;
-            for (index, min) in plan.thresholds.iter().rev() {
-                t = if *score >= *min { *index } else { t };
+        if plan.width == ScoreWidth::Narrow {
+            for (s, n) in out.scores.iter_mut().zip(narrow.iter()) {
+                *s = i64::from(*n);
             }
-            *tier = t;
+        }
+        // The first tier whose minimum the score reaches: thresholds applied
+        // last to first, each a branch-free pass over the rows.
+        out.tiers.fill(plan.default_tier);
+        for (index, min) in plan.thresholds.iter().rev() {
+            match (plan.width, i16::try_from(*min)) {
+                (ScoreWidth::Narrow, Ok(min)) => {
+                    for (t, s) in out.tiers.iter_mut().zip(narrow.iter()) {
+                        *t = if *s >= min { *index } else { *t };
+                    }
+                }
+                _ => {
+                    for (t, s) in out.tiers.iter_mut().zip(out.scores.iter()) {
+                        *t = if *s >= *min { *index } else { *t };
+                    }
+                }
+            }
         }
 
         let mut overridden = [0u64; WORDS];
@@ -187,7 +245,7 @@ impl RuleSet {
         }
 
         for (k, (column, valid)) in out.reasons.iter_mut().zip(out.valid.iter_mut()).enumerate() {
-            ranks.column(k, &plan.keys_by_rank, column, valid);
+            ranks.column(k, &plan.keys_by_rank, plan.ranks_are_keys, column, valid);
         }
     }
 
@@ -304,26 +362,7 @@ impl RuleSet {
         let rows = bound.rows();
         let top = inner.top_reasons;
 
-        // Reason codes as dictionary keys, fixed per (rule, band) and override.
-        let mut codes: Vec<Arc<str>> = Vec::new();
-        let mut key_of: HashMap<Arc<str>, i32> = HashMap::new();
-        let override_keys: Vec<i32> = inner
-            .overrides
-            .iter()
-            .map(|o| intern_code(&mut codes, &mut key_of, &o.reason))
-            .collect();
-        let band_keys: Vec<Vec<i32>> = inner
-            .rules
-            .iter()
-            .map(|r| {
-                r.bands
-                    .iter()
-                    .map(|b| intern_code(&mut codes, &mut key_of, &b.reason))
-                    .collect()
-            })
-            .collect();
-
-        let plan = self.plan(override_keys, &band_keys);
+        let plan = self.plan();
         let mut scores = vec![0i64; rows];
         let mut tiers = vec![0i32; rows];
         let mut reasons: Vec<Vec<i32>> = (0..top).map(|_| vec![0; rows]).collect();
@@ -353,8 +392,9 @@ impl RuleSet {
             .cloned()
             .ok_or_else(|| RecordError::MissingColumn { field: "id".into() })?;
         let tier_names: ArrayRef = Arc::new(StringArray::from_iter_values(self.tiers()));
-        let code_values: ArrayRef =
-            Arc::new(StringArray::from_iter_values(codes.iter().map(|c| &**c)));
+        let code_values: ArrayRef = Arc::new(StringArray::from_iter_values(
+            plan.codes.iter().map(|c| &**c),
+        ));
         let internal = |e: ArrowError| RecordError::WrongColumnType {
             field: "output".into(),
             expected: "a valid output batch".into(),

@@ -502,8 +502,27 @@ impl<'a> BoundBatch<'a> {
 
 /// Bits `start .. start + len` of a bitmap as words, bit 0 first.
 fn words_of(bits: &BooleanBuffer, start: usize, len: usize) -> Words {
-    let chunks = bits.inner().bit_chunks(bits.offset() + start, len);
+    let first = bits.offset() + start;
     let mut out = [0u64; WORDS];
+    // On a byte boundary (every chunk of an unsliced array) the words are
+    // the bitmap's own bytes; elsewhere Arrow's chunk iterator shifts them.
+    if first % 8 == 0 {
+        if let Some(bytes) = bits.values().get(first / 8..(first + len).div_ceil(8)) {
+            for (slot, chunk) in out.iter_mut().zip(bytes.chunks(8)) {
+                let mut word = [0u8; 8];
+                if let Some(w) = word.get_mut(..chunk.len()) {
+                    w.copy_from_slice(chunk);
+                }
+                *slot = u64::from_le_bytes(word);
+            }
+            let within = ones(len);
+            for (w, o) in out.iter_mut().zip(&within) {
+                *w &= o;
+            }
+            return out;
+        }
+    }
+    let chunks = bits.inner().bit_chunks(first, len);
     let mut slots = out.iter_mut();
     // The chunks first: `zip` takes from its left side before its right.
     for (word, slot) in chunks.iter().zip(slots.by_ref()) {
@@ -647,6 +666,18 @@ mod tests {
             let expected: Vec<bool> = sliced.slice(start, len).iter().collect();
             let got: Vec<bool> = unpack_bits(&sliced, start, len);
             prop_assert_eq!(got, expected);
+        }
+
+        /// Words read from a bitmap, aligned or not, hold its bits and
+        /// nothing past the requested length.
+        #[test]
+        fn bitmap_words_match_arrow(bits in prop::collection::vec(any::<bool>(), 0..1400), offset in 0usize..80, start in 0usize..80, len in 0usize..=VECTOR) {
+            let buffer = BooleanBuffer::from(bits.clone());
+            prop_assume!(offset <= bits.len());
+            let sliced = buffer.slice(offset, bits.len() - offset);
+            prop_assume!(start + len <= sliced.len());
+            let expected: Vec<bool> = sliced.slice(start, len).iter().collect();
+            prop_assert_eq!(words_of(&sliced, start, len), crate::expr::mask::pack(&expected));
         }
     }
 }

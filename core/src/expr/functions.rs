@@ -254,27 +254,20 @@ pub(crate) fn efi_category(deficits: i64) -> &'static str {
 }
 
 /// [`efi_category`] as a position in [`EFI_CATEGORIES`].
+#[inline]
 pub(crate) fn efi_category_code(deficits: i64) -> u8 {
-    match deficits {
-        ..=4 => 0,
-        5..=8 => 1,
-        9..=12 => 2,
-        _ => 3,
-    }
+    // 0..=4 fit, 5..=8 mild, 9..=12 moderate, 13+ severe: counted without
+    // branches, so a whole column is categorised at vector speed.
+    u8::from(deficits >= 5) + u8::from(deficits >= 9) + u8::from(deficits >= 13)
 }
 
 /// The PAM level (1–4) of a Patient Activation Measure score (0–100):
 /// level 1 ≤ 47.0, level 2 ≤ 55.1, level 3 ≤ 67.0, level 4 above.
+#[inline]
 pub(crate) fn pam_level(score: f64) -> i64 {
-    if score <= 47.0 {
-        1
-    } else if score <= 55.1 {
-        2
-    } else if score <= 67.0 {
-        3
-    } else {
-        4
-    }
+    // Counted down without branches, so a column is levelled at vector
+    // speed; a NaN score compares false everywhere and stays at level 4.
+    4 - i64::from(score <= 67.0) - i64::from(score <= 55.1) - i64::from(score <= 47.0)
 }
 
 pub(crate) fn polypharmacy_band(count: i64) -> &'static str {
@@ -285,12 +278,10 @@ pub(crate) fn polypharmacy_band(count: i64) -> &'static str {
 }
 
 /// [`polypharmacy_band`] as a position in [`POLYPHARMACY_BANDS`].
+#[inline]
 pub(crate) fn polypharmacy_band_code(count: i64) -> u8 {
-    match count {
-        ..=4 => 0,
-        5..=9 => 1,
-        _ => 2,
-    }
+    // 0..=4 none, 5..=9 polypharmacy, 10+ excessive, without branches.
+    u8::from(count >= 5) + u8::from(count >= 10)
 }
 
 /// Evaluates a call on already-evaluated arguments (SQL null rules: a null

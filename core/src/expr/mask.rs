@@ -409,12 +409,9 @@ fn category_const(
     let (Numbers::Int(v), known) = numbers(arg, batch, start, len, ctx)? else {
         return None;
     };
-    let (labels, code_of): (&[&str], fn(i64) -> u8) = match function {
-        Function::EfiCategory => (&functions::EFI_CATEGORIES, functions::efi_category_code),
-        _ => (
-            &functions::POLYPHARMACY_BANDS,
-            functions::polypharmacy_band_code,
-        ),
+    let labels: &[&str] = match function {
+        Function::EfiCategory => &functions::EFI_CATEGORIES,
+        _ => &functions::POLYPHARMACY_BANDS,
     };
     // A label not in the list is equal to no row.
     let code = labels
@@ -422,9 +419,14 @@ fn category_const(
         .position(|l| *l == label)
         .and_then(|p| u8::try_from(p).ok())
         .unwrap_or(u8::MAX);
+    // Each function called directly in its own loop, so it is inlined.
+    let equal = match function {
+        Function::EfiCategory => bits(&v, |x| functions::efi_category_code(x) == code),
+        _ => bits(&v, |x| functions::polypharmacy_band_code(x) == code),
+    };
     let truth = match op {
-        CmpOp::Eq => bits(&v, |x| code_of(x) == code),
-        _ => bits(&v, |x| code_of(x) != code),
+        CmpOp::Eq => equal,
+        _ => zip_words(&known, &equal, |k, e| k & !e),
     };
     Some(Mask {
         truth: zip_words(&truth, &known, |t, k| t & k),
