@@ -400,20 +400,40 @@ impl RuleSet {
             expected: "a valid output batch".into(),
             found: e.to_string(),
         };
-        let mut columns: Vec<ArrayRef> = vec![
-            id_column.clone(),
-            Arc::new(Int64Array::from(scores)),
-            Arc::new(
-                DictionaryArray::<Int32Type>::try_new(Int32Array::from(tiers), tier_names)
-                    .map_err(internal)?,
-            ),
-        ];
+        let mut keyed: Vec<(Int32Array, ArrayRef)> = vec![(Int32Array::from(tiers), tier_names)];
         for (keys, valid) in reasons.into_iter().zip(valid) {
             let valid = BooleanBuffer::new(Buffer::from_vec(valid), 0, rows);
             let keys = Int32Array::new(keys.into(), Some(NullBuffer::new(valid)));
-            let array = DictionaryArray::<Int32Type>::try_new(keys, code_values.clone())
-                .map_err(internal)?;
-            columns.push(Arc::new(array));
+            keyed.push((keys, code_values.clone()));
+        }
+        // Arrow checks every key of a dictionary column, a pass over the
+        // rows: for a large batch, one column per task.
+        let dictionaries: Vec<Result<DictionaryArray<Int32Type>, ArrowError>> = if rows >= MIN_CHUNK
+        {
+            std::thread::scope(|scope| {
+                let tasks: Vec<_> = keyed
+                    .into_iter()
+                    .map(|(k, v)| scope.spawn(move || DictionaryArray::try_new(k, v)))
+                    .collect();
+                tasks
+                    .into_iter()
+                    .map(|t| {
+                        t.join().unwrap_or_else(|_| {
+                            Err(ArrowError::ComputeError("a worker stopped".into()))
+                        })
+                    })
+                    .collect()
+            })
+        } else {
+            keyed
+                .into_iter()
+                .map(|(k, v)| DictionaryArray::try_new(k, v))
+                .collect()
+        };
+        let mut columns: Vec<ArrayRef> =
+            vec![id_column.clone(), Arc::new(Int64Array::from(scores))];
+        for d in dictionaries {
+            columns.push(Arc::new(d.map_err(internal)?));
         }
         RecordBatch::try_new(self.output_schema(id_column.data_type()), columns).map_err(internal)
     }

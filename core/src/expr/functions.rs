@@ -385,6 +385,9 @@ mod tests {
             [0.0, 47.0, 47.1, 55.1, 55.2, 67.0, 67.1, 100.0].map(pam_level),
             [1, 1, 2, 2, 3, 3, 4, 4]
         );
+        // As the branching version gave: NaN is above every cut point.
+        assert_eq!(pam_level(f64::NAN), 4);
+        assert_eq!([-3, i64::MIN, i64::MAX].map(efi_category_code), [0, 0, 3]);
     }
 
     #[test]
