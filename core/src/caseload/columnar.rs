@@ -10,8 +10,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, DictionaryArray, Int64Array, PrimitiveArray, RecordBatch, StringArray,
+};
 use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema};
 use chrono::NaiveDate;
 
@@ -21,7 +22,7 @@ use crate::expr::EvalContext;
 use crate::expr::columnar::{BoundBatch, VECTOR};
 use crate::expr::mask::{WORDS, eval_mask, set_bits};
 
-use super::assemble::{Rank, TopRanks, spread};
+use super::assemble::{OutKey, Rank, TopRanks, spread};
 
 use super::error::RecordError;
 use super::ruleset::RuleSet;
@@ -40,16 +41,16 @@ struct Plan {
     /// points descending, earlier rule first.
     band_rank: Vec<usize>,
     /// Reason key of each rank.
-    keys_by_rank: Vec<i32>,
+    keys_by_rank: Vec<usize>,
     /// Whether each rank is its own key (every reason code distinct).
     ranks_are_keys: bool,
     /// The reason codes, in key order: the reason columns' dictionary.
     codes: Vec<Arc<str>>,
     /// Tier of each override.
-    override_tiers: Vec<i32>,
+    override_tiers: Vec<usize>,
     /// Tiers with a minimum score, in tier order, and the tier for the rest.
-    thresholds: Vec<(i32, i64)>,
-    default_tier: i32,
+    thresholds: Vec<(usize, i64)>,
+    default_tier: usize,
     /// The narrowest score arithmetic that is exact for this rule set.
     width: ScoreWidth,
 }
@@ -67,11 +68,11 @@ enum ScoreWidth {
 }
 
 /// One chunk's output slices.
-struct ChunkOut<'o> {
+struct ChunkOut<'o, K> {
     scores: &'o mut [i64],
-    tiers: &'o mut [i32],
+    tiers: &'o mut [K],
     /// `reason_n` keys; a cell is meaningful only where `valid` is set.
-    reasons: Vec<&'o mut [i32]>,
+    reasons: Vec<&'o mut [K]>,
     /// Which rows have a `reason_n`, as bits.
     valid: Vec<&'o mut [u64]>,
 }
@@ -100,8 +101,8 @@ impl RuleSet {
         // Reason codes as dictionary keys, interned in rank order, so that
         // where every code is distinct a row's rank is its key.
         let mut codes: Vec<Arc<str>> = Vec::new();
-        let mut key_of: HashMap<Arc<str>, i32> = HashMap::new();
-        let mut keys_by_rank: Vec<i32> = inner
+        let mut key_of: HashMap<Arc<str>, usize> = HashMap::new();
+        let mut keys_by_rank: Vec<usize> = inner
             .overrides
             .iter()
             .map(|o| intern_code(&mut codes, &mut key_of, &o.reason))
@@ -112,11 +113,7 @@ impl RuleSet {
             }
             keys_by_rank.push(intern_code(&mut codes, &mut key_of, code));
         }
-        let ranks_are_keys = keys_by_rank
-            .iter()
-            .enumerate()
-            .all(|(r, k)| usize::try_from(*k).is_ok_and(|k| k == r));
-        let tier_index = |t: usize| i32::try_from(t).unwrap_or(i32::MAX);
+        let ranks_are_keys = keys_by_rank.iter().enumerate().all(|(r, k)| *k == r);
         Plan {
             first_band,
             points,
@@ -124,14 +121,14 @@ impl RuleSet {
             keys_by_rank,
             ranks_are_keys,
             codes,
-            override_tiers: inner.overrides.iter().map(|o| tier_index(o.tier)).collect(),
+            override_tiers: inner.overrides.iter().map(|o| o.tier).collect(),
             thresholds: inner
                 .tiers
                 .iter()
                 .enumerate()
-                .filter_map(|(i, t)| Some((tier_index(i), t.min_score?)))
+                .filter_map(|(i, t)| Some((i, t.min_score?)))
                 .collect(),
-            default_tier: tier_index(inner.tiers.len().saturating_sub(1)),
+            default_tier: inner.tiers.len().saturating_sub(1),
             width: match most {
                 Some(m) if m <= i64::from(i16::MAX) => ScoreWidth::Narrow,
                 Some(m) if m < i64::MAX => ScoreWidth::Wide,
@@ -148,14 +145,14 @@ impl RuleSet {
     /// are added and its rank offered to the row's top reasons (see
     /// `assemble`); the first override to fire sets the tier and, ranking
     /// before every band, is the first reason.
-    fn score_chunk<R: Rank>(
+    fn score_chunk<R: Rank, K: OutKey>(
         &self,
         plan: &Plan,
         ranks: &mut TopRanks<R>,
         bound: &BoundBatch<'_>,
         first: usize,
         ctx: &EvalContext,
-        out: &mut ChunkOut<'_>,
+        out: &mut ChunkOut<'_, K>,
     ) {
         let inner = self.inner();
         let len = out.scores.len();
@@ -208,17 +205,18 @@ impl RuleSet {
         }
         // The first tier whose minimum the score reaches: thresholds applied
         // last to first, each a branch-free pass over the rows.
-        out.tiers.fill(plan.default_tier);
+        out.tiers.fill(K::from_index(plan.default_tier));
         for (index, min) in plan.thresholds.iter().rev() {
+            let index = K::from_index(*index);
             match (plan.width, i16::try_from(*min)) {
                 (ScoreWidth::Narrow, Ok(min)) => {
                     for (t, s) in out.tiers.iter_mut().zip(narrow.iter()) {
-                        *t = if *s >= min { *index } else { *t };
+                        *t = if *s >= min { index } else { *t };
                     }
                 }
                 _ => {
                     for (t, s) in out.tiers.iter_mut().zip(out.scores.iter()) {
-                        *t = if *s >= *min { *index } else { *t };
+                        *t = if *s >= *min { index } else { *t };
                     }
                 }
             }
@@ -237,7 +235,7 @@ impl RuleSet {
             }
             for i in set_bits(&here) {
                 if let Some(t) = out.tiers.get_mut(i) {
-                    *t = *tier;
+                    *t = K::from_index(*tier);
                 }
             }
             spread(&here, &mut hit);
@@ -251,14 +249,14 @@ impl RuleSet {
 
     /// Scores every chunk of `rows` rows on every core, with ranks of type `R`.
     #[allow(clippy::too_many_arguments, reason = "the output columns of a batch")]
-    fn score_all<R: Rank>(
+    fn score_all<R: Rank, K: OutKey>(
         &self,
         plan: &Plan,
         bound: &BoundBatch<'_>,
         ctx: &EvalContext,
         scores: &mut [i64],
-        tiers: &mut [i32],
-        reasons: &mut [Vec<i32>],
+        tiers: &mut [K],
+        reasons: &mut [Vec<K>],
         valid: &mut [Vec<u64>],
     ) {
         let rows = scores.len();
@@ -272,7 +270,7 @@ impl RuleSet {
             .max(1)
             * VECTOR;
         // Each task owns disjoint slices of every output column.
-        let mut reason_chunks: Vec<std::slice::ChunksMut<'_, i32>> =
+        let mut reason_chunks: Vec<std::slice::ChunksMut<'_, K>> =
             reasons.iter_mut().map(|r| r.chunks_mut(chunk)).collect();
         let mut valid_chunks: Vec<std::slice::ChunksMut<'_, u64>> =
             valid.iter_mut().map(|v| v.chunks_mut(chunk / 64)).collect();
@@ -282,7 +280,7 @@ impl RuleSet {
                 .zip(tiers.chunks_mut(chunk))
                 .enumerate()
             {
-                let mut reason_out: Vec<&mut [i32]> = reason_chunks
+                let mut reason_out: Vec<&mut [K]> = reason_chunks
                     .iter_mut()
                     .filter_map(Iterator::next)
                     .collect();
@@ -321,7 +319,12 @@ impl RuleSet {
 impl RuleSet {
     /// The Arrow schema of [`evaluate_batch`](Self::evaluate_batch)'s output.
     pub fn output_schema(&self, id_type: &DataType) -> Arc<ArrowSchema> {
-        let dict = || DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let key = match self.key_width() {
+            KeyWidth::Byte => DataType::Int8,
+            KeyWidth::Short => DataType::Int16,
+            KeyWidth::Int => DataType::Int32,
+        };
+        let dict = || DataType::Dictionary(Box::new(key.clone()), Box::new(DataType::Utf8));
         let id = self.schema().id_field().map_or("id", |f| f.name.as_str());
         let mut fields = vec![
             Field::new(id, id_type.clone(), false),
@@ -359,33 +362,53 @@ impl RuleSet {
             *r = true;
         }
         let bound = BoundBatch::bind(batch, schema, &required)?;
-        let rows = bound.rows();
-        let top = inner.top_reasons;
 
         let plan = self.plan();
+        match self.key_width() {
+            KeyWidth::Byte => self.evaluate_bound::<u8, i8>(batch, &bound, &plan, today),
+            KeyWidth::Short => self.evaluate_bound::<u16, i16>(batch, &bound, &plan, today),
+            KeyWidth::Int => self.evaluate_bound::<u32, i32>(batch, &bound, &plan, today),
+        }
+    }
+
+    /// The narrowest rank and key types for this rule set: ranks number
+    /// every override and band (plus "none"), keys every tier and code.
+    fn key_width(&self) -> KeyWidth {
+        let inner = self.inner();
+        let ranks =
+            inner.overrides.len() + inner.rules.iter().map(|r| r.bands.len()).sum::<usize>();
+        match ranks.max(inner.tiers.len()) {
+            n if n < 127 => KeyWidth::Byte,
+            n if n < 32_767 => KeyWidth::Short,
+            _ => KeyWidth::Int,
+        }
+    }
+
+    /// [`evaluate_batch`](Self::evaluate_batch) once bound, with ranks of
+    /// type `R` and output keys of type `K`.
+    fn evaluate_bound<R: Rank, K: OutKey>(
+        &self,
+        batch: &RecordBatch,
+        bound: &BoundBatch<'_>,
+        plan: &Plan,
+        today: NaiveDate,
+    ) -> Result<RecordBatch, RecordError> {
+        let rows = bound.rows();
+        let top = self.inner().top_reasons;
         let mut scores = vec![0i64; rows];
-        let mut tiers = vec![0i32; rows];
-        let mut reasons: Vec<Vec<i32>> = (0..top).map(|_| vec![0; rows]).collect();
+        let mut tiers = vec![K::default(); rows];
+        let mut reasons: Vec<Vec<K>> = (0..top).map(|_| vec![K::default(); rows]).collect();
         let mut valid: Vec<Vec<u64>> = (0..top).map(|_| vec![0; rows.div_ceil(64)]).collect();
         let ctx = EvalContext { today };
-        let columns = (&mut scores, &mut tiers, &mut reasons, &mut valid);
-        // The narrowest rank type that numbers every reason, for the fastest
-        // element-wise min/max.
-        match plan.keys_by_rank.len() {
-            n if n < usize::from(u8::MAX) => {
-                self.score_all::<u8>(
-                    &plan, &bound, &ctx, columns.0, columns.1, columns.2, columns.3,
-                );
-            }
-            n if n < usize::from(u16::MAX) => {
-                self.score_all::<u16>(
-                    &plan, &bound, &ctx, columns.0, columns.1, columns.2, columns.3,
-                );
-            }
-            _ => self.score_all::<u32>(
-                &plan, &bound, &ctx, columns.0, columns.1, columns.2, columns.3,
-            ),
-        }
+        self.score_all::<R, K>(
+            plan,
+            bound,
+            &ctx,
+            &mut scores,
+            &mut tiers,
+            &mut reasons,
+            &mut valid,
+        );
 
         let id_column = batch
             .column_by_name(self.schema().id_field().map_or("", |f| f.name.as_str()))
@@ -400,15 +423,16 @@ impl RuleSet {
             expected: "a valid output batch".into(),
             found: e.to_string(),
         };
-        let mut keyed: Vec<(Int32Array, ArrayRef)> = vec![(Int32Array::from(tiers), tier_names)];
+        let mut keyed: Vec<(PrimitiveArray<K::Arrow>, ArrayRef)> =
+            vec![(PrimitiveArray::new(tiers.into(), None), tier_names)];
         for (keys, valid) in reasons.into_iter().zip(valid) {
             let valid = BooleanBuffer::new(Buffer::from_vec(valid), 0, rows);
-            let keys = Int32Array::new(keys.into(), Some(NullBuffer::new(valid)));
+            let keys = PrimitiveArray::new(keys.into(), Some(NullBuffer::new(valid)));
             keyed.push((keys, code_values.clone()));
         }
         // Arrow checks every key of a dictionary column, a pass over the
         // rows: for a large batch, one column per task.
-        let dictionaries: Vec<Result<DictionaryArray<Int32Type>, ArrowError>> = if rows >= MIN_CHUNK
+        let dictionaries: Vec<Result<DictionaryArray<K::Arrow>, ArrowError>> = if rows >= MIN_CHUNK
         {
             std::thread::scope(|scope| {
                 let tasks: Vec<_> = keyed
@@ -439,16 +463,24 @@ impl RuleSet {
     }
 }
 
+/// Which integer types number ranks and output keys (see `key_width`).
+#[derive(Debug, Clone, Copy)]
+enum KeyWidth {
+    Byte,
+    Short,
+    Int,
+}
+
 /// The dictionary key of `code`, adding it on first sight.
 fn intern_code(
     codes: &mut Vec<Arc<str>>,
-    key_of: &mut HashMap<Arc<str>, i32>,
+    key_of: &mut HashMap<Arc<str>, usize>,
     code: &Arc<str>,
-) -> i32 {
+) -> usize {
     if let Some(k) = key_of.get(code) {
         return *k;
     }
-    let k = i32::try_from(codes.len()).unwrap_or(i32::MAX);
+    let k = codes.len();
     codes.push(code.clone());
     key_of.insert(code.clone(), k);
     k
@@ -629,7 +661,7 @@ name = "low"
             Arc::new(
                 rows.iter()
                     .map(|r| r.sex)
-                    .collect::<DictionaryArray<Int32Type>>(),
+                    .collect::<DictionaryArray<arrow_array::types::Int32Type>>(),
             )
         } else {
             Arc::new(rows.iter().map(|r| r.sex).collect::<StringArray>())
@@ -687,24 +719,16 @@ name = "low"
     }
 
     fn column_text(batch: &RecordBatch, name: &str, row: usize) -> Option<String> {
+        use arrow_array::cast::AsArray;
         let array = batch.column_by_name(name).unwrap();
-        let dict = array
-            .as_any()
-            .downcast_ref::<DictionaryArray<Int32Type>>()
-            .unwrap();
-        if dict.is_null(row) {
+        // Whatever the key width, the output is a dictionary of strings.
+        let dict = array.as_any_dictionary();
+        if array.is_null(row) {
             return None;
         }
-        let values = dict
-            .values()
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap();
-        Some(
-            values
-                .value(usize::try_from(dict.keys().value(row)).unwrap())
-                .to_owned(),
-        )
+        let keys = dict.normalized_keys();
+        let values = dict.values().as_string::<i32>();
+        Some(values.value(keys[row]).to_owned())
     }
 
     proptest! {
@@ -815,6 +839,50 @@ name = "low"
         let err = enum_rules.evaluate_batch(&bad_enum, today).unwrap_err();
         assert_eq!(err.code(), "record.unknown_enum_value");
         assert!(!err.to_string().contains("SECRET"));
+    }
+
+    /// Rule sets with more reasons than fit a byte use wider ranks and
+    /// keys, with distinct codes (a rank is its key) and shared ones.
+    #[test]
+    fn wide_rule_sets_match_row_wise() {
+        for shared in [false, true] {
+            let mut text = HEADER.replace("TOP", "4");
+            for i in 0..140 {
+                let code = if shared { i % 7 } else { i };
+                text.push_str(&format!(
+                    "[[rule]]\nid = \"r{i}\"\nwhen = \"coalesce(x, 0) >= {}\"\npoints = {}\nreason = \"CODE_{code}\"\n",
+                    i % 23,
+                    i % 4
+                ));
+            }
+            let rules = RuleSet::from_toml(&text).unwrap();
+            let rows: Vec<RawRow> = (0..2100)
+                .map(|i| RawRow {
+                    x: (i % 11 != 0).then_some(i64::from(i % 29)),
+                    y: None,
+                    flag: None,
+                    sex: None,
+                    d: None,
+                    codes: None,
+                })
+                .collect();
+            let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+            let out = rules.evaluate_batch(&batch(&rows, false), today).unwrap();
+            assert_eq!(
+                out.schema().field(2).data_type(),
+                &DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8))
+            );
+            let scores = out.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
+            for (i, r) in rows.iter().enumerate() {
+                let p = rules.evaluate(&value_row(&rules, i, r), today);
+                assert_eq!(scores.value(i), p.score);
+                assert_eq!(column_text(&out, "tier", i).as_deref(), Some(p.tier()));
+                for n in 0..4 {
+                    let got = column_text(&out, &format!("reason_{}", n + 1), i);
+                    assert_eq!(got.as_deref(), p.reason_codes().get(n).copied());
+                }
+            }
+        }
     }
 
     #[test]
