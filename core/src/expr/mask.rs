@@ -131,7 +131,7 @@ pub(crate) struct Scope<'c> {
 /// rows), or `Wide` where some value does not fit.
 #[derive(Clone)]
 enum Narrowed {
-    Small(Rc<[i32]>, Words),
+    Small(Rc<Vec<i32>>, Words),
     Wide,
 }
 
@@ -158,7 +158,7 @@ impl<'c> Scope<'c> {
         batch: &BoundBatch<'_>,
         start: usize,
         len: usize,
-    ) -> Option<(Rc<[i32]>, Words)> {
+    ) -> Option<(Rc<Vec<i32>>, Words)> {
         if let Some(Some(known)) = self.narrowed.borrow().get(index) {
             return match known {
                 Narrowed::Small(v, k) => Some((v.clone(), *k)),
@@ -166,8 +166,18 @@ impl<'c> Scope<'c> {
             };
         }
         let narrowed = match batch.field_numbers(index, start, len) {
-            Some((Numbers::Int(v), known)) if v.iter().all(|x| i64::from(*x as i32) == *x) => {
-                Narrowed::Small(v.iter().map(|x| *x as i32).collect(), known)
+            Some((Numbers::Int(v), known)) => {
+                // Without short-circuiting, so that both passes vectorise.
+                let small: Vec<i32> = v.iter().map(|x| *x as i32).collect();
+                let fits = small
+                    .iter()
+                    .zip(v.iter())
+                    .fold(true, |ok, (s, x)| ok & (i64::from(*s) == *x));
+                if fits {
+                    Narrowed::Small(Rc::new(small), known)
+                } else {
+                    Narrowed::Wide
+                }
             }
             _ => Narrowed::Wide,
         };
@@ -192,7 +202,7 @@ impl std::ops::Deref for Scope<'_> {
 pub(crate) enum Numbers<'a> {
     Int(Cow<'a, [i64]>),
     /// Integers that fit in 32 bits.
-    Small(Rc<[i32]>),
+    Small(Rc<Vec<i32>>),
     Float(Cow<'a, [f64]>),
     /// Days from 1970-01-01.
     Days(Cow<'a, [i32]>),
@@ -341,7 +351,7 @@ fn numbers<'a>(
                 if let Some((Numbers::Float(v), known)) = numbers(arg, batch, start, len, ctx) {
                     // Levels 1 to 4 always fit in 32 bits.
                     let levels = v.iter().map(|s| functions::pam_level(*s) as i32).collect();
-                    return Some((Numbers::Small(levels), known));
+                    return Some((Numbers::Small(Rc::new(levels)), known));
                 }
             }
         }
