@@ -508,10 +508,19 @@ fn words_of(bits: &BooleanBuffer, start: usize, len: usize) -> Words {
     // the bitmap's own bytes; elsewhere Arrow's chunk iterator shifts them.
     if first % 8 == 0 {
         if let Some(bytes) = bits.values().get(first / 8..(first + len).div_ceil(8)) {
-            for (slot, chunk) in out.iter_mut().zip(bytes.chunks(8)) {
+            // Whole words as fixed-size reads (no call to memcpy), then the
+            // few bytes left over.
+            let mut whole = bytes.chunks_exact(8);
+            for (chunk, slot) in whole.by_ref().zip(out.iter_mut()) {
                 let mut word = [0u8; 8];
-                if let Some(w) = word.get_mut(..chunk.len()) {
-                    w.copy_from_slice(chunk);
+                word.copy_from_slice(chunk);
+                *slot = u64::from_le_bytes(word);
+            }
+            let rest = whole.remainder();
+            if let Some(slot) = out.get_mut(bytes.len() / 8) {
+                let mut word = [0u8; 8];
+                for (w, b) in word.iter_mut().zip(rest) {
+                    *w = *b;
                 }
                 *slot = u64::from_le_bytes(word);
             }
