@@ -125,14 +125,35 @@ fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>>
             *c += before;
         }
     }
-    let mut out = entries.clone();
+    // Into buckets in place (an American flag permutation): each slot's
+    // entry is swapped to the next free place of its own bucket until the
+    // slot holds one that belongs there. No second buffer, so a million
+    // entries cost no fresh pages.
+    let mut out = entries;
     let mut next = starts.clone();
-    for x in entries {
-        if let Some(slot) = next.get_mut(bucket(x.key)) {
-            if let Some(cell) = out.get_mut(*slot) {
-                *cell = x;
+    for b in 0..(1usize << BITS) {
+        let end = starts.get(b + 1).copied().unwrap_or(0);
+        loop {
+            let at = next.get(b).copied().unwrap_or(end);
+            if at >= end {
+                break;
             }
-            *slot += 1;
+            let Some(x) = out.get(at) else { break };
+            let home = bucket(x.key);
+            if home == b {
+                if let Some(n) = next.get_mut(b) {
+                    *n += 1;
+                }
+                continue;
+            }
+            let Some(to) = next.get_mut(home) else { break };
+            let target = *to;
+            *to += 1;
+            // Always within the table: the counts sized every bucket.
+            if target >= out.len() {
+                break;
+            }
+            out.swap(at, target);
         }
     }
     for b in 0..(1usize << BITS) {
