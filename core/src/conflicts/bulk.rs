@@ -2,15 +2,20 @@
 //! patient's and each resource's appointments in (start, end, id) order, one
 //! pass each. The same rules as [`Diary::check`](super::Diary::check).
 //!
+//! The caller turns its appointments into [`Entry`] records, one per
+//! (patient or resource, appointment), carrying inline everything sorting and
+//! sweeping read: the group's key, the times and the first bytes of the id.
 //! Patients and resources are identified by a key: a dense number for a
 //! diary, a 128-bit hash of the id for a table (so that a million rows need
 //! no hash table, whose random accesses cost more than everything else). The
 //! entries are partitioned by key into small buckets that fit in cache, each
-//! bucket sorted, and the runs of one key swept.
+//! bucket sorted, and the runs of one key swept. Each clash found carries its
+//! two appointments' order inline too, so that putting the clashes in output
+//! order reads the appointments again only to break exact ties.
 
-use super::conflict::{ConflictKind, Severity};
+use std::cmp::Ordering;
+
 use super::diary::{Key, over_capacity};
-use super::hours::{Closed, OpeningHours};
 use super::model::TravelMode;
 use super::travel::TravelModel;
 
@@ -19,102 +24,157 @@ use super::travel::TravelModel;
 pub(crate) struct Place<'a> {
     pub id: &'a str,
     pub at: (f64, f64),
-    pub hours: Option<&'a OpeningHours>,
 }
 
-/// One appointment's use of a resource.
+/// What the sweep looks up by appointment, rarely: ids only break exact ties
+/// of time and prefix; names label resource clashes in the output.
+pub(crate) trait Source: Sync {
+    /// The id of appointment `appt` (as numbered in the entries).
+    fn id(&self, appt: u32) -> &str;
+    /// The name of the resource behind a resource entry's `extra`.
+    fn resource(&self, extra: u32) -> &str;
+    /// The capacity of the resource with `key`.
+    fn capacity(&self, key: u128) -> u32;
+}
+
+/// An appointment's position in the output order: start, end (microseconds,
+/// UTC), then the id, of which the first eight bytes are kept inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct At {
+    pub s: i64,
+    pub e: i64,
+    pre: u64,
+}
+
+impl At {
+    pub(crate) fn new(s: i64, e: i64, id: &str) -> Self {
+        Self {
+            s,
+            e,
+            pre: prefix(id),
+        }
+    }
+}
+
+/// The first eight bytes of `id`, big-endian and zero-padded: comparing two
+/// of these orders ids as comparing the strings does, up to ties.
+fn prefix(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, x) in bytes.iter_mut().zip(id.bytes()) {
+        *b = x;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+/// One appointment of one group (a patient or a resource).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Use<'a> {
-    pub appt: u32,
+pub(crate) struct Entry {
+    /// The group.
     pub key: u128,
-    pub name: &'a str,
+    pub at: At,
+    /// The appointment.
+    pub idx: u32,
+    /// For a patient: where and how they travel ([`Entry::located`]); for a
+    /// resource: its name, for [`Source::resource`].
+    pub extra: u32,
 }
 
-/// The columns the sweep reads; appointments by index.
-pub(crate) struct Columns<'a> {
-    pub ids: Vec<&'a str>,
-    /// Microseconds since the epoch, UTC.
-    pub start: Vec<i64>,
-    pub end: Vec<i64>,
-    pub occupies: Vec<bool>,
-    /// The patient key of each appointment.
-    pub patient: Vec<u128>,
-    pub uses: Vec<Use<'a>>,
-    /// Capacity by resource key, where keys are dense (a diary); any other
-    /// key has capacity 1.
-    pub capacity: Vec<u32>,
-    /// Each appointment's place, as an index into `places`.
-    pub place: Vec<Option<u32>>,
-    /// The distinct places.
-    pub places: Vec<Place<'a>>,
-    pub mode: Vec<Option<TravelMode>>,
-}
+/// Places are numbered below this; the three low bits of a patient entry's
+/// `extra` hold the travel mode.
+pub(crate) const MAX_PLACES: u32 = 1 << 28;
+const NO_PLACE: u32 = MAX_PLACES;
 
-/// One clash between two appointments (`b` is `None` for opening hours),
-/// `a` before `b` in (start, end, id) order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Found<'a> {
-    pub kind: ConflictKind,
-    pub severity: Severity,
-    pub a: u32,
-    pub b: Option<u32>,
-    /// The resource, for a resource overlap.
-    pub resource: Option<&'a str>,
-}
-
-impl Columns<'_> {
-    fn id(&self, i: u32) -> &str {
-        self.ids.get(i as usize).copied().unwrap_or("")
+impl Entry {
+    /// The `extra` of a patient entry at `place` (an index into the places,
+    /// below [`MAX_PLACES`]) travelling by `mode`.
+    pub(crate) fn located(place: Option<u32>, mode: Option<TravelMode>) -> u32 {
+        let mode = match mode {
+            None => 0,
+            Some(TravelMode::Walk) => 1,
+            Some(TravelMode::PublicTransport) => 2,
+            Some(TravelMode::Car) => 3,
+            Some(TravelMode::PatientTransport) => 4,
+        };
+        (place.unwrap_or(NO_PLACE).min(NO_PLACE) << 3) | mode
     }
 
-    fn s(&self, i: u32) -> i64 {
-        self.start.get(i as usize).copied().unwrap_or(0)
+    fn place(&self) -> Option<u32> {
+        let p = self.extra >> 3;
+        (p < NO_PLACE).then_some(p)
     }
 
-    fn e(&self, i: u32) -> i64 {
-        self.end.get(i as usize).copied().unwrap_or(0)
-    }
-
-    fn key(&self, i: u32) -> Key {
-        (self.s(i), self.e(i), self.id(i).into())
-    }
-
-    fn live(&self, i: u32) -> bool {
-        self.occupies.get(i as usize).copied().unwrap_or(false)
+    fn mode(&self) -> Option<TravelMode> {
+        match self.extra & 7 {
+            1 => Some(TravelMode::Walk),
+            2 => Some(TravelMode::PublicTransport),
+            3 => Some(TravelMode::Car),
+            4 => Some(TravelMode::PatientTransport),
+            _ => None,
+        }
     }
 }
 
-/// One appointment of one group, with what the sweep reads inline so that
-/// sorting and sweeping read memory in order.
+/// One clash: appointment `a` before `b` in output order, with both
+/// positions inline; `extra` is the resource entry's, for a resource overlap.
 #[derive(Debug, Clone, Copy)]
-struct Entry<P> {
-    key: u128,
-    s: i64,
-    e: i64,
-    idx: u32,
-    payload: P,
+pub(crate) struct Pair {
+    pub a: At,
+    pub b: At,
+    pub ai: u32,
+    pub bi: u32,
+    pub extra: u32,
 }
 
-/// What the travel check needs of each patient entry: its place (an index
-/// into the small, cache-resident table of places; `u32::MAX` for none) and
-/// travel mode.
-#[derive(Debug, Clone, Copy)]
-struct Where {
-    place: u32,
-    mode: Option<TravelMode>,
+impl Pair {
+    fn of(y: &Entry, x: &Entry) -> Self {
+        Self {
+            a: y.at,
+            b: x.at,
+            ai: y.idx,
+            bi: x.idx,
+            extra: x.extra,
+        }
+    }
+}
+
+/// Two appointments in output order: inline position, then the full ids.
+fn by_at<S: Source + ?Sized>(src: &S, (x, i): (&At, u32), (y, j): (&At, u32)) -> Ordering {
+    x.cmp(y).then_with(|| {
+        if i == j {
+            Ordering::Equal
+        } else {
+            src.id(i).cmp(src.id(j))
+        }
+    })
+}
+
+/// Puts clashes in output order: `a`, then `b`, then (for resources) the
+/// resource's name.
+fn sort_pairs<S: Source + ?Sized>(src: &S, pairs: &mut [Pair], by_resource: bool) {
+    pairs.sort_unstable_by(|x, y| {
+        by_at(src, (&x.a, x.ai), (&y.a, y.ai))
+            .then_with(|| by_at(src, (&x.b, x.bi), (&y.b, y.bi)))
+            .then_with(|| {
+                if by_resource && x.extra != y.extra {
+                    src.resource(x.extra).cmp(src.resource(y.extra))
+                } else {
+                    Ordering::Equal
+                }
+            })
+    });
 }
 
 /// Groups entries by key, each group in (start, end, id) order: partitioned
 /// by a mix of the key into buckets small enough for the cache, then each
-/// bucket sorted (ids are compared only to break exact ties of time).
-fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>> {
+/// bucket sorted (ids are read only to break exact ties of time and prefix).
+fn grouped<S: Source + ?Sized>(entries: &mut [Entry], src: &S) {
     const BITS: u32 = 10;
     let bucket = |k: u128| -> usize {
         let folded = (k as u64) ^ ((k >> 64) as u64);
         (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - BITS)) as usize
     };
     let mut starts = vec![0usize; (1 << BITS) + 1];
-    for x in &entries {
+    for x in entries.iter() {
         if let Some(c) = starts.get_mut(bucket(x.key) + 1) {
             *c += 1;
         }
@@ -129,7 +189,6 @@ fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>>
     // entry is swapped to the next free place of its own bucket until the
     // slot holds one that belongs there. No second buffer, so a million
     // entries cost no fresh pages.
-    let mut out = entries;
     let mut next = starts.clone();
     for b in 0..(1usize << BITS) {
         let end = starts.get(b + 1).copied().unwrap_or(0);
@@ -138,7 +197,7 @@ fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>>
             if at >= end {
                 break;
             }
-            let Some(x) = out.get(at) else { break };
+            let Some(x) = entries.get(at) else { break };
             let home = bucket(x.key);
             if home == b {
                 if let Some(n) = next.get_mut(b) {
@@ -150,10 +209,10 @@ fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>>
             let target = *to;
             *to += 1;
             // Always within the table: the counts sized every bucket.
-            if target >= out.len() {
+            if target >= entries.len() {
                 break;
             }
-            out.swap(at, target);
+            entries.swap(at, target);
         }
     }
     for b in 0..(1usize << BITS) {
@@ -161,30 +220,39 @@ fn grouped<P: Copy>(entries: Vec<Entry<P>>, cols: &Columns<'_>) -> Vec<Entry<P>>
             starts.get(b).copied().unwrap_or(0),
             starts.get(b + 1).copied().unwrap_or(0),
         );
-        if let Some(slice) = out.get_mut(lo..hi) {
+        if let Some(slice) = entries.get_mut(lo..hi) {
             slice.sort_unstable_by(|x, y| {
-                (x.key, x.s, x.e)
-                    .cmp(&(y.key, y.s, y.e))
-                    .then_with(|| cols.id(x.idx).cmp(cols.id(y.idx)))
+                x.key
+                    .cmp(&y.key)
+                    .then_with(|| by_at(src, (&x.at, x.idx), (&y.at, y.idx)))
             });
         }
     }
-    out
 }
 
-/// Overlapping pairs within each group: `a.start < b.end && b.start < a.end`.
-fn sweep<P: Copy>(entries: &[Entry<P>], mut emit: impl FnMut(&Entry<P>, &Entry<P>)) {
-    let mut active: Vec<Entry<P>> = Vec::new();
-    let mut group = None;
-    for x in entries {
-        if group != Some(x.key) {
-            active.clear();
-            group = Some(x.key);
-        }
-        active.retain(|y| y.e > x.s);
-        for y in &active {
+/// Calls `f` on each run of one key in grouped entries.
+fn each_group(entries: &[Entry], mut f: impl FnMut(&[Entry])) {
+    let mut rest = entries;
+    while let Some(first) = rest.first() {
+        let n = rest
+            .iter()
+            .position(|x| x.key != first.key)
+            .unwrap_or(rest.len());
+        let (group, tail) = rest.split_at(n);
+        f(group);
+        rest = tail;
+    }
+}
+
+/// Overlapping pairs within one group: `a.start < b.end && b.start < a.end`,
+/// given as (earlier, later).
+fn overlapping(group: &[Entry], active: &mut Vec<Entry>, mut emit: impl FnMut(&Entry, &Entry)) {
+    active.clear();
+    for x in group {
+        active.retain(|y| y.at.e > x.at.s);
+        for y in active.iter() {
             // y starts no later than x; it overlaps x if it also starts before x ends.
-            if y.s < x.e {
+            if y.at.s < x.at.e && y.idx != x.idx {
                 emit(y, x);
             }
         }
@@ -192,200 +260,97 @@ fn sweep<P: Copy>(entries: &[Entry<P>], mut emit: impl FnMut(&Entry<P>, &Entry<P
     }
 }
 
-/// Patient overlaps and travel clashes.
-fn patients<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Found<'a>> {
-    let entries: Vec<Entry<Where>> = (0..cols.ids.len() as u32)
-        .filter(|&i| cols.live(i))
-        .map(|i| Entry {
-            key: cols.patient.get(i as usize).copied().unwrap_or(0),
-            s: cols.s(i),
-            e: cols.e(i),
-            idx: i,
-            payload: Where {
-                place: cols
-                    .place
-                    .get(i as usize)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(u32::MAX),
-                mode: cols.mode.get(i as usize).copied().flatten(),
-            },
-        })
-        .collect();
-    let by_patient = grouped(entries, cols);
+/// Patient overlaps and travel clashes among patient entries (`extra` from
+/// [`Entry::located`], places indexing `places`), each list in output order.
+pub(crate) fn patient_clashes<S: Source + ?Sized>(
+    entries: &mut [Entry],
+    src: &S,
+    places: &[Place<'_>],
+    travel: &TravelModel,
+) -> (Vec<Pair>, Vec<Pair>) {
+    grouped(entries, src);
+    let by_patient = &*entries;
+    let (mut overlaps, mut journeys) = (Vec::new(), Vec::new());
+    let mut active = Vec::new();
+    each_group(by_patient, |group| {
+        overlapping(group, &mut active, |y, x| overlaps.push(Pair::of(y, x)));
+        for w in group.windows(2) {
+            let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
+                continue;
+            };
+            if x.at.e > y.at.s || x.place() == y.place() {
+                continue;
+            }
+            let (Some(from), Some(to)) = (
+                x.place().and_then(|p| places.get(p as usize)),
+                y.place().and_then(|p| places.get(p as usize)),
+            ) else {
+                continue;
+            };
+            let gap = (y.at.s - x.at.e) / 1_000_000;
+            // Most pairs are hours or days apart: settle them without the
+            // trigonometry (or the ids, which only a matrix needs).
+            if travel.certainly_enough(gap, from.at, to.at, y.mode()) {
+                continue;
+            }
+            let need = travel.seconds((from.id, from.at), (to.id, to.at), y.mode());
+            if gap < need {
+                journeys.push(Pair::of(x, y));
+            }
+        }
+    });
+    sort_pairs(src, &mut overlaps, false);
+    sort_pairs(src, &mut journeys, false);
+    (overlaps, journeys)
+}
+
+/// Resource overlaps beyond capacity among resource entries, in output order.
+pub(crate) fn resource_clashes<S: Source + ?Sized>(entries: &mut [Entry], src: &S) -> Vec<Pair> {
+    grouped(entries, src);
+    let by_resource = &*entries;
     let mut found = Vec::new();
-    sweep(&by_patient, |y, x| {
-        found.push(Found {
-            kind: ConflictKind::PatientOverlap,
-            severity: Severity::Block,
-            a: y.idx,
-            b: Some(x.idx),
-            resource: None,
+    let mut active = Vec::new();
+    each_group(by_resource, |group| {
+        let capacity = group.first().map_or(1, |x| src.capacity(x.key));
+        overlapping(group, &mut active, |y, x| {
+            let clash = capacity <= 1 || {
+                // Rare (rooms, equipment with capacity > 1): apply the diary's
+                // rule to the pair, with everything in the group overlapping `y`.
+                let key = |e: &Entry| -> Key { (e.at.s, e.at.e, src.id(e.idx).into()) };
+                let (ka, kb) = (key(y), key(x));
+                let others: Vec<Key> = group
+                    .iter()
+                    .filter(|z| z.idx != y.idx && z.at.s < y.at.e && z.at.e > y.at.s)
+                    .map(key)
+                    .collect();
+                let refs: Vec<&Key> = others.iter().collect();
+                over_capacity(&ka, &refs, capacity)
+                    .iter()
+                    .any(|k| k.2 == kb.2)
+            };
+            if clash {
+                found.push(Pair::of(y, x));
+            }
         });
     });
-    for w in by_patient.windows(2) {
-        let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
-            continue;
-        };
-        let (px, py) = (x.payload, y.payload);
-        if x.key != y.key || x.e > y.s || px.place == py.place {
-            continue;
-        }
-        let (Some(from), Some(to)) = (
-            cols.places.get(px.place as usize),
-            cols.places.get(py.place as usize),
-        ) else {
-            continue;
-        };
-        let gap = (y.s - x.e) / 1_000_000;
-        // Most pairs are hours or days apart: settle them without the
-        // trigonometry (or the ids, which only a matrix needs).
-        if travel.certainly_enough(gap, from.at, to.at, py.mode) {
-            continue;
-        }
-        let need = travel.seconds((from.id, from.at), (to.id, to.at), py.mode);
-        if gap < need {
-            found.push(Found {
-                kind: ConflictKind::Travel,
-                severity: Severity::Block,
-                a: x.idx,
-                b: Some(y.idx),
-                resource: None,
-            });
-        }
-    }
+    sort_pairs(src, &mut found, true);
     found
 }
 
-/// Resource overlaps beyond capacity.
-fn resources<'a>(cols: &Columns<'a>) -> Vec<Found<'a>> {
-    let entries: Vec<Entry<u32>> = cols
-        .uses
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| cols.live(u.appt))
-        .map(|(n, u)| Entry {
-            key: u.key,
-            s: cols.s(u.appt),
-            e: cols.e(u.appt),
-            idx: u.appt,
-            payload: n as u32,
-        })
-        .collect();
-    let by_resource = grouped(entries, cols);
-    let mut pairs = Vec::new();
-    sweep(&by_resource, |y, x| {
-        pairs.push((x.key, y.idx, x.idx, x.payload))
-    });
-    let mut found = Vec::with_capacity(pairs.len());
-    for (key, a, b, use_index) in pairs {
-        let capacity = usize::try_from(key)
-            .ok()
-            .and_then(|k| cols.capacity.get(k))
-            .copied()
-            .unwrap_or(1);
-        let clash = capacity <= 1 || {
-            // Rare (rooms, equipment with capacity > 1): apply the diary's rule
-            // to the pair, with everything on the resource overlapping `a`.
-            let (ka, kb) = (cols.key(a), cols.key(b));
-            let others: Vec<Key> = by_resource
-                .iter()
-                .filter(|x| x.key == key && x.idx != a && x.s < ka.1 && x.e > ka.0)
-                .map(|x| cols.key(x.idx))
-                .collect();
-            let refs: Vec<&Key> = others.iter().collect();
-            over_capacity(&ka, &refs, capacity)
-                .iter()
-                .any(|k| k.2 == kb.2)
-        };
-        if clash {
-            found.push(Found {
-                kind: ConflictKind::ResourceOverlap,
-                severity: Severity::Block,
-                a,
-                b: Some(b),
-                resource: cols.uses.get(use_index as usize).map(|u| u.name),
-            });
-        }
+/// Runs `a` and `b`, on two cores when there is enough work to pay for a
+/// thread. `None` for `b` if its worker failed: the caller recomputes it
+/// rather than drop it.
+pub(crate) fn both<A, B: Send>(
+    big: bool,
+    a: impl FnOnce() -> A,
+    b: impl FnOnce() -> B + Send,
+) -> (A, Option<B>) {
+    if !big {
+        return (a(), Some(b()));
     }
-    found
-}
-
-/// Kind, then (start, end, first eight bytes of the id) of the first and of
-/// the second appointment: the appointment order, inline.
-type SortKey = (ConflictKind, (i64, i64, u64), (i64, i64, u64));
-
-/// The first eight bytes of `id`, big-endian and zero-padded: comparing two
-/// of these orders ids as comparing the strings does, up to ties.
-fn prefix(id: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (b, x) in bytes.iter_mut().zip(id.bytes()) {
-        *b = x;
-    }
-    u64::from_be_bytes(bytes)
-}
-
-/// Every clash in `cols`, ordered by kind, then `a`, then `b` (appointment
-/// order: start, end, id), then resource.
-pub(crate) fn find_all<'a>(cols: &Columns<'a>, travel: &TravelModel) -> Vec<Found<'a>> {
-    // Patients and resources are independent: one core each.
-    let (mut found, by_resource) = std::thread::scope(|scope| {
-        let r = scope.spawn(|| resources(cols));
-        let p = patients(cols, travel);
-        // A failed worker is recomputed here, never silently dropped.
-        (p, r.join().unwrap_or_else(|_| resources(cols)))
-    });
-    found.extend(by_resource);
-
-    // Opening hours, appointment by appointment.
-    for i in (0..cols.ids.len() as u32).filter(|&i| cols.live(i)) {
-        let Some(hours) = cols
-            .place
-            .get(i as usize)
-            .copied()
-            .flatten()
-            .and_then(|p| cols.places.get(p as usize))
-            .and_then(|p| p.hours)
-        else {
-            continue;
-        };
-        let (s, e) = (
-            super::diary::from_micros(cols.s(i)),
-            super::diary::from_micros(cols.e(i)),
-        );
-        let kind = match hours.check(s, e) {
-            Some(Closed::BankHoliday) => ConflictKind::BankHoliday,
-            Some(_) => ConflictKind::OutsideOpeningHours,
-            None => continue,
-        };
-        found.push(Found {
-            kind,
-            severity: Severity::Block,
-            a: i,
-            b: None,
-            resource: None,
-        });
-    }
-
-    // Sort on inline keys (kind, times) so that the comparisons read memory in
-    // order; ids and resources only break exact ties.
-    let time = |i: Option<u32>| {
-        i.map_or((i64::MIN, i64::MIN, 0), |i| {
-            (cols.s(i), cols.e(i), prefix(cols.id(i)))
-        })
-    };
-    let mut keyed: Vec<(SortKey, Found<'a>)> = found
-        .into_iter()
-        .map(|f| ((f.kind, time(Some(f.a)), time(f.b)), f))
-        .collect();
-    keyed.sort_unstable_by(|((kind_x, ax, bx), x), ((kind_y, ay, by), y)| {
-        (kind_x, ax)
-            .cmp(&(kind_y, ay))
-            .then_with(|| cols.id(x.a).cmp(cols.id(y.a)))
-            .then_with(|| bx.cmp(by))
-            .then_with(|| x.b.map(|b| cols.id(b)).cmp(&y.b.map(|b| cols.id(b))))
-            .then_with(|| x.resource.cmp(&y.resource))
-    });
-    let found: Vec<Found<'a>> = keyed.into_iter().map(|(_, f)| f).collect();
-    found
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let mine = a();
+        (mine, other.join().ok())
+    })
 }

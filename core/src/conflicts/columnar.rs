@@ -3,16 +3,19 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::StringBuilder;
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
 
 use crate::caseload::RecordError;
-use crate::expr::columnar::{BoundBatch, timestamp_micros};
+use crate::expr::columnar::{BoundBatch, Texts, Times};
 use crate::expr::{Field, Scalar, Schema, Type};
 use crate::routing::fast_hash::{FastMap, hash128};
 
-use super::bulk::{Columns, Place, Use, find_all};
+use super::bulk::{
+    At, Entry, MAX_PLACES, Pair, Place, Source, both, patient_clashes, resource_clashes,
+};
 use super::conflict::{ConflictKind, Severity};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
 use super::model::{Status, TravelMode};
@@ -109,157 +112,367 @@ pub fn find_all_batches(
     let schema = schema();
     let required = [true, true, false, false, false, false, false, false];
     let mut bound = Vec::with_capacity(batches.len());
-    let mut start = Vec::new();
-    let mut end = Vec::new();
-    // (batch, row in batch) of each row of the whole table.
-    let mut locate: Vec<(u32, u32)> = Vec::new();
+    let mut times = Vec::with_capacity(batches.len());
     for batch in batches {
-        let b = BoundBatch::bind(batch, &schema, &required).map_err(column_error)?;
-        start.extend(timestamp_micros(batch, "start").map_err(column_error)?);
-        end.extend(timestamp_micros(batch, "end").map_err(column_error)?);
-        for r in 0..b.rows() {
-            locate.push((bound.len() as u32, r as u32));
-        }
-        bound.push(b);
+        bound.push(BoundBatch::bind(batch, &schema, &required).map_err(column_error)?);
+        times.push((
+            Times::of(batch, "start").map_err(column_error)?,
+            Times::of(batch, "end").map_err(column_error)?,
+        ));
     }
-    let table = Table {
-        bound: &bound,
-        locate: &locate,
-        start: &start,
-        end: &end,
-    };
-    let rows = locate.len();
+    let mut rows = Vec::with_capacity(batches.len());
+    let mut total = 0usize;
+    for (b, (start, end)) in bound.iter().zip(times) {
+        let (Some(id), Some(patient), Ok(base)) =
+            (b.texts(ID), b.texts(PATIENT), u32::try_from(total))
+        else {
+            return Err(invalid("`id` and `patient` must be text"));
+        };
+        rows.push(Rows {
+            base,
+            len: b.rows(),
+            bound: b,
+            id,
+            patient,
+            resource: b.texts(RESOURCE),
+            location: b.texts(LOCATION),
+            status: b.texts(STATUS),
+            mode: b.texts(MODE),
+            start,
+            end,
+        });
+        total += b.rows();
+    }
+    if u32::try_from(total).is_err() {
+        return Err(invalid("more than 4,294,967,295 rows"));
+    }
+    let table = Table { rows, total };
 
-    // Read and hash the rows on every core; split where the id changes, so
-    // an appointment's rows (one per resource) stay in one part.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let mut cuts = vec![0usize];
-    for t in 1..threads {
-        let mut at = rows * t / threads;
-        while at > 0 && at < rows && table.text(ID, at) == table.text(ID, at - 1) {
-            at += 1;
-        }
-        if at > *cuts.last().unwrap_or(&0) && at < rows {
-            cuts.push(at);
-        }
-    }
-    cuts.push(rows);
-    let parts: Vec<Result<Columns<'_>, AppointmentError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .map(|w| {
-                let (lo, hi) = (
-                    w.first().copied().unwrap_or(0),
-                    w.get(1).copied().unwrap_or(0),
-                );
-                let table = &table;
-                scope.spawn(move || table.read(lo, hi))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(cuts.windows(2))
-            .map(|(h, w)| {
-                let (lo, hi) = (
-                    w.first().copied().unwrap_or(0),
-                    w.get(1).copied().unwrap_or(0),
-                );
-                // A failed worker is redone here rather than lost.
-                h.join().unwrap_or_else(|_| table.read(lo, hi))
-            })
-            .collect()
-    });
-    let mut cols = Columns {
-        ids: Vec::with_capacity(rows),
-        start: Vec::with_capacity(rows),
-        end: Vec::with_capacity(rows),
-        occupies: Vec::with_capacity(rows),
-        patient: Vec::with_capacity(rows),
-        uses: Vec::new(),
-        capacity: Vec::new(),
-        place: Vec::with_capacity(rows),
-        places: Vec::new(),
-        mode: Vec::with_capacity(rows),
-    };
-    let mut place_index: FastMap<&str, u32> = FastMap::default();
-    for part in parts {
-        let part = part?;
-        let base = cols.ids.len() as u32;
-        // Each part numbered its places itself: renumber into one table.
-        let mut renumber = Vec::with_capacity(part.places.len());
-        for p in &part.places {
-            let next = cols.places.len() as u32;
-            let i = *place_index.entry(p.id).or_insert(next);
-            if i == next {
-                cols.places.push(*p);
-            } else if cols.places.get(i as usize).is_some_and(|q| q.at != p.at) {
-                return Err(AppointmentError::new(
-                    K::InvalidColumn {
-                        message: format!(
-                            "location `{}` has different coordinates on different rows",
-                            p.id
-                        ),
-                    },
-                    None,
-                ));
-            }
-            renumber.push(i);
-        }
-        cols.ids.extend(part.ids);
-        cols.start.extend(part.start);
-        cols.end.extend(part.end);
-        cols.occupies.extend(part.occupies);
-        cols.patient.extend(part.patient);
-        cols.place.extend(
-            part.place
-                .into_iter()
-                .map(|p| p.and_then(|i| renumber.get(i as usize).copied())),
-        );
-        cols.mode.extend(part.mode);
-        cols.uses.extend(part.uses.into_iter().map(|u| Use {
-            appt: u.appt + base,
-            ..u
-        }));
-    }
-    // The same resource given twice for one appointment counts once.
-    cols.uses
-        .dedup_by(|a, b| a.appt == b.appt && a.key == b.key && a.name == b.name);
-
-    let found = find_all(&cols, travel);
-    let id = |i: u32| cols.ids.get(i as usize).copied();
+    // Patients and resources are independent: one core each, each reading
+    // the columns it needs straight from the batches.
+    let (patients, resources) = both(
+        total > 20_000,
+        || patient_side(&table, travel),
+        || resource_side(&table),
+    );
+    let [overlaps, journeys] = patients?;
+    let resources = resources.unwrap_or_else(|| resource_side(&table))?;
+    let parts = [overlaps, resources, journeys];
     // One id on rows that are not adjacent reads as two appointments; if
     // they clash with each other, say so rather than report a self-clash.
-    if let Some(f) = found.iter().find(|f| f.b.is_some_and(|b| id(b) == id(f.a))) {
-        return Err(AppointmentError::new(K::DuplicateId, id(f.a)));
+    if let Some(id) = parts.iter().find_map(|p| p.duplicate) {
+        return Err(AppointmentError::new(K::DuplicateId, Some(id)));
     }
-    let a: StringArray = found.iter().map(|f| id(f.a)).collect();
-    let b: StringArray = found.iter().map(|f| f.b.and_then(id)).collect();
-    let kind = Int32Array::from_iter_values(
-        found
+    assemble(&parts)
+}
+
+fn invalid(message: &str) -> AppointmentError {
+    AppointmentError::new(
+        K::InvalidColumn {
+            message: message.into(),
+        },
+        None,
+    )
+}
+
+/// One batch's columns, read in place; its rows are numbered from `base` in
+/// the whole table.
+struct Rows<'t> {
+    base: u32,
+    len: usize,
+    bound: &'t BoundBatch<'t>,
+    id: Texts<'t>,
+    patient: Texts<'t>,
+    resource: Option<Texts<'t>>,
+    location: Option<Texts<'t>>,
+    status: Option<Texts<'t>>,
+    mode: Option<Texts<'t>>,
+    start: Times<'t>,
+    end: Times<'t>,
+}
+
+impl Rows<'_> {
+    fn float(&self, field: usize, row: usize) -> Option<f64> {
+        match self.bound.scalar(field, row) {
+            Scalar::Float(x) => Some(x),
+            Scalar::Int(i) => Some(i as f64),
+            _ => None,
+        }
+    }
+}
+
+/// The batches of a table. An appointment is numbered by its first row; a
+/// resource entry's `extra` is its own row.
+struct Table<'t> {
+    rows: Vec<Rows<'t>>,
+    total: usize,
+}
+
+impl<'t> Table<'t> {
+    /// The batch holding row `row` of the table, and the row within it.
+    fn at(&self, row: u32) -> Option<(&Rows<'t>, usize)> {
+        let k = self
+            .rows
+            .partition_point(|r| r.base <= row)
+            .checked_sub(1)?;
+        let rows = self.rows.get(k)?;
+        Some((rows, (row - rows.base) as usize))
+    }
+}
+
+impl Source for Table<'_> {
+    fn id(&self, appt: u32) -> &str {
+        self.at(appt)
+            .and_then(|(rows, r)| rows.id.get(r))
+            .unwrap_or("")
+    }
+
+    fn resource(&self, extra: u32) -> &str {
+        self.at(extra)
+            .and_then(|(rows, r)| rows.resource.and_then(|c| c.get(r)))
+            .unwrap_or("")
+    }
+
+    fn capacity(&self, _key: u128) -> u32 {
+        1
+    }
+}
+
+/// Reads and checks every row, then finds patient overlaps and travel
+/// clashes. Errors name the first bad row's appointment, in table order.
+fn patient_side<'t>(
+    table: &'t Table<'t>,
+    travel: &TravelModel,
+) -> Result<[Part<'t>; 2], AppointmentError> {
+    let mut entries = Vec::with_capacity(table.total);
+    // Distinct locations are few: their table stays in cache.
+    let mut places: Vec<Place<'t>> = Vec::new();
+    let mut place_index: FastMap<&'t str, u32> = FastMap::default();
+    // The appointment being read (adjacent rows with one id are one
+    // appointment with several resources): id, patient, start, end, live.
+    let mut last: Option<(&str, u128, i64, i64, bool)> = None;
+    for rows in &table.rows {
+        for r in 0..rows.len {
+            let id = rows.id.get(r).unwrap_or("");
+            let err = |kind| AppointmentError::new(kind, Some(id));
+            if id.trim().is_empty() {
+                return Err(AppointmentError::new(K::EmptyId, None));
+            }
+            let (Some(s), Some(e)) = (rows.start.get(r), rows.end.get(r)) else {
+                return Err(err(K::InvalidColumn {
+                    message: "`start` and `end` cannot be null".into(),
+                }));
+            };
+            if e <= s {
+                return Err(err(K::EndNotAfterStart));
+            }
+            let status = match rows.status.and_then(|c| c.get(r)) {
+                Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
+                None => Status::Booked,
+            };
+            let patient = hash128(rows.patient.get(r).unwrap_or("").as_bytes());
+            let live = status.occupies_time();
+            match last {
+                Some((last_id, p, ls, le, ll)) if last_id == id => {
+                    // A further resource of the same appointment: the rest must agree.
+                    if (p, ls, le, ll) != (patient, s, e, live) {
+                        return Err(err(K::InvalidColumn {
+                            message:
+                                "rows of one appointment disagree on patient, start, end or status"
+                                    .into(),
+                        }));
+                    }
+                    continue;
+                }
+                _ => last = Some((id, patient, s, e, live)),
+            }
+            let mode = match rows.mode.and_then(|c| c.get(r)) {
+                Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
+                None => None,
+            };
+            let place = match rows.location.and_then(|c| c.get(r)) {
+                None => None,
+                Some(loc) => {
+                    let (Some(lat), Some(lon)) = (rows.float(LAT, r), rows.float(LON, r)) else {
+                        return Err(err(K::InvalidColumn {
+                            message: "a row with a `location` needs `lat` and `lon`".into(),
+                        }));
+                    };
+                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                        return Err(err(K::InvalidColumn {
+                            message: "`lat`/`lon` outside -90..90, -180..180".into(),
+                        }));
+                    }
+                    let next = places.len() as u32;
+                    let i = *place_index.entry(loc).or_insert(next);
+                    if i == next {
+                        if next >= MAX_PLACES {
+                            return Err(invalid("more than 268,435,456 distinct locations"));
+                        }
+                        places.push(Place {
+                            id: loc,
+                            at: (lat, lon),
+                        });
+                    } else if places.get(i as usize).is_some_and(|p| p.at != (lat, lon)) {
+                        return Err(err(K::InvalidColumn {
+                            message: format!(
+                                "location `{loc}` has different coordinates on different rows"
+                            ),
+                        }));
+                    }
+                    Some(i)
+                }
+            };
+            if live {
+                entries.push(Entry {
+                    key: patient,
+                    at: At::new(s, e, id),
+                    idx: rows.base + r as u32,
+                    extra: Entry::located(place, mode),
+                });
+            }
+        }
+    }
+    let (overlaps, journeys) = patient_clashes(&mut entries, table, &places, travel);
+    drop(entries);
+    Ok([
+        Part::of(table, ConflictKind::PatientOverlap, &overlaps)?,
+        Part::of(table, ConflictKind::Travel, &journeys)?,
+    ])
+}
+
+/// Finds resource overlaps. Rows the patient side refuses are skipped here
+/// (that side reports them).
+fn resource_side<'t>(table: &'t Table<'t>) -> Result<Part<'t>, AppointmentError> {
+    let mut entries = Vec::with_capacity(table.total);
+    // The appointment being read: its id and first row, and the resources
+    // seen on its rows (the same one given twice counts once).
+    let mut last: Option<&str> = None;
+    let mut appt = 0u32;
+    let mut seen: Vec<u128> = Vec::new();
+    for rows in &table.rows {
+        for r in 0..rows.len {
+            let id = rows.id.get(r).unwrap_or("");
+            if last != Some(id) {
+                last = Some(id);
+                appt = rows.base + r as u32;
+                seen.clear();
+            }
+            let Some(name) = rows.resource.and_then(|c| c.get(r)) else {
+                continue;
+            };
+            let (Some(s), Some(e)) = (rows.start.get(r), rows.end.get(r)) else {
+                continue;
+            };
+            let live = match rows.status.and_then(|c| c.get(r)) {
+                Some(t) => t.parse::<Status>().is_ok_and(Status::occupies_time),
+                None => true,
+            };
+            if e <= s || !live {
+                continue;
+            }
+            let key = hash128(name.as_bytes());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            entries.push(Entry {
+                key,
+                at: At::new(s, e, id),
+                idx: appt,
+                extra: rows.base + r as u32,
+            });
+        }
+    }
+    let found = resource_clashes(&mut entries, table);
+    drop(entries);
+    Part::of(table, ConflictKind::ResourceOverlap, &found)
+}
+
+/// The output rows of one kind of clash.
+struct Part<'t> {
+    kind: ConflictKind,
+    a: StringArray,
+    b: StringArray,
+    resource: Option<StringArray>,
+    /// The id of the first pair of rows sharing one id, if any.
+    duplicate: Option<&'t str>,
+}
+
+impl<'t> Part<'t> {
+    fn of(
+        table: &'t Table<'t>,
+        kind: ConflictKind,
+        pairs: &[Pair],
+    ) -> Result<Self, AppointmentError> {
+        let n = pairs.len();
+        let (mut a, mut b) = (
+            StringBuilder::with_capacity(n, n * 8),
+            StringBuilder::with_capacity(n, n * 8),
+        );
+        let mut resource =
+            (kind == ConflictKind::ResourceOverlap).then(|| StringBuilder::with_capacity(n, n * 4));
+        let mut duplicate = None;
+        let mut bytes = 0usize;
+        for p in pairs {
+            let (x, y) = (table.id(p.ai), table.id(p.bi));
+            if x == y && duplicate.is_none() {
+                duplicate = Some(x);
+            }
+            let name = resource.as_ref().map(|_| table.resource(p.extra));
+            // Offsets are 32-bit: refuse rather than overflow.
+            bytes += x.len() + y.len() + name.map_or(0, str::len);
+            if bytes > i32::MAX as usize {
+                return Err(invalid("the clashes found need more than 2 GiB of text"));
+            }
+            a.append_value(x);
+            b.append_value(y);
+            if let (Some(r), Some(name)) = (resource.as_mut(), name) {
+                r.append_value(name);
+            }
+        }
+        Ok(Self {
+            kind,
+            a: a.finish(),
+            b: b.finish(),
+            resource: resource.map(|mut r| r.finish()),
+            duplicate,
+        })
+    }
+}
+
+/// One output batch from the parts, in order.
+fn assemble(parts: &[Part<'_>]) -> Result<RecordBatch, AppointmentError> {
+    let rows: usize = parts.iter().map(|p| p.a.len()).sum();
+    let text = |f: &dyn for<'p> Fn(&'p Part<'_>) -> Option<&'p StringArray>| -> StringArray {
+        let bytes = parts
             .iter()
-            .map(|f| KINDS.iter().position(|k| *k == f.kind).unwrap_or(0) as i32),
-    );
-    let severity = Int32Array::from_iter_values(
-        found
-            .iter()
-            .map(|f| i32::from(f.severity == Severity::Block)),
-    );
-    let resource: StringArray = found.iter().map(|f| f.resource).collect();
+            .filter_map(|p| f(p).map(|x| x.value_data().len()))
+            .sum();
+        let mut out = StringBuilder::with_capacity(rows, bytes);
+        for p in parts {
+            match f(p) {
+                Some(x) => x.iter().for_each(|v| out.append_option(v)),
+                None => (0..p.a.len()).for_each(|_| out.append_null()),
+            }
+        }
+        out.finish()
+    };
+    let a = text(&|p| Some(&p.a));
+    let b = text(&|p| Some(&p.b));
+    let resource = text(&|p| p.resource.as_ref());
+    let kind = Int32Array::from_iter_values(parts.iter().flat_map(|p| {
+        let k = KINDS.iter().position(|k| *k == p.kind).unwrap_or(0) as i32;
+        std::iter::repeat_n(k, p.a.len())
+    }));
+    // Every clash found in bulk blocks: key 1 of the dictionary below.
+    let severity = Int32Array::from_iter_values(std::iter::repeat_n(1, rows));
     let kinds: StringArray = KINDS.iter().map(|k| Some(k.key())).collect();
     let severities: StringArray = [Severity::Warn, Severity::Block]
         .iter()
         .map(|s| Some(s.key()))
         .collect();
-    let internal = |_| {
-        AppointmentError::new(
-            K::InvalidColumn {
-                message: "internal error building the output".into(),
-            },
-            None,
-        )
-    };
+    let internal = |_| invalid("internal error building the output");
     let columns: Vec<ArrayRef> = vec![
         Arc::new(a),
         Arc::new(b),
@@ -271,158 +484,4 @@ pub fn find_all_batches(
         Arc::new(resource),
     ];
     RecordBatch::try_new(find_all_schema(), columns).map_err(internal)
-}
-
-/// The bound batches of a table, read row by row.
-struct Table<'t, 'a> {
-    bound: &'t [BoundBatch<'a>],
-    locate: &'t [(u32, u32)],
-    start: &'t [Option<i64>],
-    end: &'t [Option<i64>],
-}
-
-impl<'t, 'a> Table<'t, 'a> {
-    fn scalar(&self, field: usize, row: usize) -> Scalar<'t> {
-        match self
-            .locate
-            .get(row)
-            .and_then(|&(b, r)| self.bound.get(b as usize).map(|b| (b, r as usize)))
-        {
-            Some((b, r)) => b.scalar(field, r),
-            None => Scalar::Null,
-        }
-    }
-
-    fn text(&self, field: usize, row: usize) -> Option<&'t str> {
-        match self.scalar(field, row) {
-            Scalar::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn float(&self, field: usize, row: usize) -> Option<f64> {
-        match self.scalar(field, row) {
-            Scalar::Float(x) => Some(x),
-            Scalar::Int(i) => Some(i as f64),
-            _ => None,
-        }
-    }
-
-    /// Rows `lo..hi` as appointments (adjacent rows with one id are one
-    /// appointment with several resources).
-    fn read(&self, lo: usize, hi: usize) -> Result<Columns<'t>, AppointmentError> {
-        let n = hi.saturating_sub(lo);
-        let mut cols = Columns {
-            ids: Vec::with_capacity(n),
-            start: Vec::with_capacity(n),
-            end: Vec::with_capacity(n),
-            occupies: Vec::with_capacity(n),
-            patient: Vec::with_capacity(n),
-            uses: Vec::with_capacity(n),
-            capacity: Vec::new(),
-            place: Vec::with_capacity(n),
-            places: Vec::new(),
-            mode: Vec::with_capacity(n),
-        };
-        // Distinct locations are few: their table stays in cache.
-        let mut place_index: FastMap<&'t str, u32> = FastMap::default();
-        for r in lo..hi {
-            let id = self.text(ID, r).unwrap_or("");
-            let err = |kind| AppointmentError::new(kind, Some(id));
-            if id.trim().is_empty() {
-                return Err(AppointmentError::new(K::EmptyId, None));
-            }
-            let (Some(s), Some(e)) = (
-                self.start.get(r).copied().flatten(),
-                self.end.get(r).copied().flatten(),
-            ) else {
-                return Err(err(K::InvalidColumn {
-                    message: "`start` and `end` cannot be null".into(),
-                }));
-            };
-            if e <= s {
-                return Err(err(K::EndNotAfterStart));
-            }
-            let status = match self.text(STATUS, r) {
-                Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
-                None => Status::Booked,
-            };
-            let patient = hash128(self.text(PATIENT, r).unwrap_or("").as_bytes());
-            let index = cols.ids.len() as u32;
-            let appt = match cols.ids.last() {
-                Some(last) if *last == id => index - 1,
-                _ => index,
-            };
-            if let Some(res) = self.text(RESOURCE, r) {
-                cols.uses.push(Use {
-                    appt,
-                    key: hash128(res.as_bytes()),
-                    name: res,
-                });
-            }
-            if appt != index {
-                // A further resource of an appointment already read: the rest must agree.
-                let a = appt as usize;
-                let same = cols.patient.get(a) == Some(&patient)
-                    && cols.start.get(a) == Some(&s)
-                    && cols.end.get(a) == Some(&e)
-                    && cols.occupies.get(a) == Some(&status.occupies_time());
-                if !same {
-                    return Err(err(K::InvalidColumn {
-                        message:
-                            "rows of one appointment disagree on patient, start, end or status"
-                                .into(),
-                    }));
-                }
-                continue;
-            }
-            let mode = match self.text(MODE, r) {
-                Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
-                None => None,
-            };
-            let place = match self.text(LOCATION, r) {
-                None => None,
-                Some(loc) => {
-                    let (Some(lat), Some(lon)) = (self.float(LAT, r), self.float(LON, r)) else {
-                        return Err(err(K::InvalidColumn {
-                            message: "a row with a `location` needs `lat` and `lon`".into(),
-                        }));
-                    };
-                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                        return Err(err(K::InvalidColumn {
-                            message: "`lat`/`lon` outside -90..90, -180..180".into(),
-                        }));
-                    }
-                    let next = cols.places.len() as u32;
-                    let i = *place_index.entry(loc).or_insert(next);
-                    if i == next {
-                        cols.places.push(Place {
-                            id: loc,
-                            at: (lat, lon),
-                            hours: None,
-                        });
-                    } else if cols
-                        .places
-                        .get(i as usize)
-                        .is_some_and(|p| p.at != (lat, lon))
-                    {
-                        return Err(err(K::InvalidColumn {
-                            message: format!(
-                                "location `{loc}` has different coordinates on different rows"
-                            ),
-                        }));
-                    }
-                    Some(i)
-                }
-            };
-            cols.ids.push(id);
-            cols.start.push(s);
-            cols.end.push(e);
-            cols.occupies.push(status.occupies_time());
-            cols.patient.push(patient);
-            cols.place.push(place);
-            cols.mode.push(mode);
-        }
-        Ok(cols)
-    }
 }

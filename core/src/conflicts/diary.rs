@@ -602,15 +602,38 @@ impl Diary {
     /// of those kinds here that involve it (a person's constraints, carers and
     /// sequencing are checked per booking).
     pub fn find_all(&self) -> Vec<ConflictPair> {
-        use super::bulk::{Columns, Place, Use};
+        use super::bulk::{At, Entry, Pair, Place, Source, both};
+        use super::hours::Closed;
+
+        /// Appointments by position; resources by dense key.
+        struct Lookup<'d> {
+            ids: Vec<&'d str>,
+            names: Vec<&'d str>,
+            capacity: Vec<u32>,
+        }
+        impl Source for Lookup<'_> {
+            fn id(&self, appt: u32) -> &str {
+                self.ids.get(appt as usize).copied().unwrap_or("")
+            }
+            fn resource(&self, extra: u32) -> &str {
+                self.names.get(extra as usize).copied().unwrap_or("")
+            }
+            fn capacity(&self, key: u128) -> u32 {
+                usize::try_from(key)
+                    .ok()
+                    .and_then(|k| self.capacity.get(k))
+                    .copied()
+                    .unwrap_or(1)
+            }
+        }
+
         let appts: Vec<&Appointment> = self.appointments.values().map(|(a, _)| a).collect();
-        let mut patients: HashMap<&str, u128> = HashMap::new();
-        let mut resource_ids: Vec<&str> = self.resources.keys().map(String::as_str).collect();
-        resource_ids.sort_unstable();
-        let resource_key: HashMap<&str, u128> = resource_ids
+        let mut names: Vec<&str> = self.resources.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        let resource_key: HashMap<&str, u32> = names
             .iter()
             .enumerate()
-            .map(|(i, r)| (*r, i as u128))
+            .map(|(i, r)| (*r, i as u32))
             .collect();
         let mut place_ids: Vec<&str> = self.locations.keys().map(String::as_str).collect();
         place_ids.sort_unstable();
@@ -619,64 +642,101 @@ impl Diary {
             .enumerate()
             .map(|(i, p)| (*p, i as u32))
             .collect();
-        let n = appts.len();
-        let mut cols = Columns {
-            ids: Vec::with_capacity(n),
-            start: Vec::with_capacity(n),
-            end: Vec::with_capacity(n),
-            occupies: Vec::with_capacity(n),
-            patient: Vec::with_capacity(n),
-            uses: Vec::new(),
-            capacity: resource_ids
+        let located: Vec<&Location> = place_ids
+            .iter()
+            .filter_map(|p| self.locations.get(*p))
+            .collect();
+        let places: Vec<Place<'_>> = located
+            .iter()
+            .map(|l| Place {
+                id: &l.id,
+                at: (l.lat, l.lon),
+            })
+            .collect();
+        let lookup = Lookup {
+            ids: appts.iter().map(|a| a.id.as_str()).collect(),
+            capacity: names
                 .iter()
                 .map(|r| self.resources.get(*r).map_or(1, |x| x.capacity))
                 .collect(),
-            place: Vec::with_capacity(n),
-            places: place_ids
-                .iter()
-                .filter_map(|p| self.locations.get(*p))
-                .map(|loc| Place {
-                    id: &loc.id,
-                    at: (loc.lat, loc.lon),
-                    hours: loc.hours.as_ref(),
-                })
-                .collect(),
-            mode: Vec::with_capacity(n),
+            names,
         };
+        let mut patient_key: HashMap<&str, u128> = HashMap::new();
+        let (mut by_patient, mut by_resource) = (Vec::new(), Vec::new());
+        // Opening hours, appointment by appointment: (kind, position, appointment).
+        let mut closed: Vec<(ConflictKind, At, u32)> = Vec::new();
         for (i, a) in appts.iter().enumerate() {
-            let next = patients.len() as u128;
-            cols.ids.push(&a.id);
-            cols.start.push(micros(a.start));
-            cols.end.push(micros(a.end));
-            cols.occupies.push(a.status.occupies_time());
-            cols.patient
-                .push(*patients.entry(&a.patient).or_insert(next));
+            if !a.status.occupies_time() {
+                continue;
+            }
+            let i = i as u32;
+            let at = At::new(micros(a.start), micros(a.end), &a.id);
+            let next = patient_key.len() as u128;
+            let place = a
+                .location
+                .as_deref()
+                .and_then(|l| place_key.get(l).copied());
+            by_patient.push(Entry {
+                key: *patient_key.entry(&a.patient).or_insert(next),
+                at,
+                idx: i,
+                extra: Entry::located(place, self.mode_for(a)),
+            });
             for r in dedup(&a.resources) {
                 if let Some(k) = resource_key.get(r) {
-                    cols.uses.push(Use {
-                        appt: i as u32,
-                        key: *k,
-                        name: r,
+                    by_resource.push(Entry {
+                        key: u128::from(*k),
+                        at,
+                        idx: i,
+                        extra: *k,
                     });
                 }
             }
-            cols.place.push(
-                a.location
-                    .as_deref()
-                    .and_then(|l| place_key.get(l).copied()),
-            );
-            cols.mode.push(self.mode_for(a));
+            let hours = place
+                .and_then(|p| located.get(p as usize))
+                .and_then(|l| l.hours.as_ref());
+            match hours.and_then(|h| h.check(a.start, a.end)) {
+                Some(Closed::BankHoliday) => closed.push((ConflictKind::BankHoliday, at, i)),
+                Some(_) => closed.push((ConflictKind::OutsideOpeningHours, at, i)),
+                None => {}
+            }
         }
-        let id = |i: u32| cols.ids.get(i as usize).copied().unwrap_or("").to_owned();
-        super::bulk::find_all(&cols, &self.travel)
-            .into_iter()
-            .map(|f| ConflictPair {
-                kind: f.kind,
-                severity: f.severity,
-                a: id(f.a),
-                b: f.b.map(id),
-                resource: f.resource.map(str::to_owned),
+        let big = appts.len() > 20_000;
+        let ((overlaps, journeys), resources) = both(
+            big,
+            || super::bulk::patient_clashes(&mut by_patient, &lookup, &places, &self.travel),
+            || super::bulk::resource_clashes(&mut by_resource, &lookup),
+        );
+        let resources =
+            resources.unwrap_or_else(|| super::bulk::resource_clashes(&mut by_resource, &lookup));
+        closed.sort_unstable_by(|(k, x, i), (l, y, j)| {
+            k.cmp(l)
+                .then_with(|| x.cmp(y))
+                .then_with(|| lookup.id(*i).cmp(lookup.id(*j)))
+        });
+        let lookup = &lookup;
+        let id = |i: u32| lookup.id(i).to_owned();
+        let pairs = |kind: ConflictKind, list: Vec<Pair>| {
+            list.into_iter().map(move |p| ConflictPair {
+                kind,
+                severity: Severity::Block,
+                a: id(p.ai),
+                b: Some(id(p.bi)),
+                resource: (kind == ConflictKind::ResourceOverlap)
+                    .then(|| lookup.resource(p.extra).to_owned()),
             })
+        };
+        let alone = closed.into_iter().map(|(kind, _, i)| ConflictPair {
+            kind,
+            severity: Severity::Block,
+            a: id(i),
+            b: None,
+            resource: None,
+        });
+        pairs(ConflictKind::PatientOverlap, overlaps)
+            .chain(pairs(ConflictKind::ResourceOverlap, resources))
+            .chain(pairs(ConflictKind::Travel, journeys))
+            .chain(alone)
             .collect()
     }
 }

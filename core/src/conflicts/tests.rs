@@ -457,7 +457,7 @@ fn arb_appointments() -> impl Strategy<Value = Vec<Appointment>> {
         Utc.with_ymd_and_hms(2026, 10, 25, 6, 0, 0).unwrap(),
         Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap(),
     ];
-    prop::collection::vec(
+    let specs = prop::collection::vec(
         (
             0usize..3,
             0i64..60,
@@ -479,8 +479,10 @@ fn arb_appointments() -> impl Strategy<Value = Vec<Appointment>> {
             prop::option::of(prop::sample::select(TravelMode::ALL.to_vec())),
         ),
         0..24,
-    )
-    .prop_map(move |specs| {
+    );
+    // Short ids, or long ones sharing their first eight bytes and not in
+    // insertion order (so that ties of time fall through to the full id).
+    (specs, any::<bool>()).prop_map(move |(specs, long_ids)| {
         specs
             .into_iter()
             .enumerate()
@@ -488,7 +490,11 @@ fn arb_appointments() -> impl Strategy<Value = Vec<Appointment>> {
                 |(i, (base, step, len, patient, resources, location, status, mode))| {
                     let start = bases[base] + Duration::minutes(step * 5);
                     Appointment {
-                        id: format!("A{i:02}"),
+                        id: if long_ids {
+                            format!("APPOINTMENT-{:02}-{i}", (i * 7) % 24)
+                        } else {
+                            format!("A{i:02}")
+                        },
                         patient: format!("p{patient}"),
                         resources: resources.into_iter().map(str::to_owned).collect(),
                         location: location.map(str::to_owned),
@@ -537,12 +543,13 @@ proptest! {
         for a in &all {
             d.add(a.clone()).unwrap();
         }
-        let mut got: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
-        let sorted = { let mut g = got.clone(); g.sort(); g };
-        let expected = naive(&d, &all);
-        got.sort();
+        let got: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
+        // The same clashes, in the documented order: kind, then the first
+        // appointment, then the second (start, end, id), then the resource.
+        let mut expected = naive(&d, &all);
+        let key = |id: &str| all.iter().find(|a| a.id == id).map(|a| (a.start, a.end, a.id.clone()));
+        expected.sort_by_key(|(kind, a, b, r)| (*kind, key(a), b.as_deref().map(key), r.clone()));
         prop_assert_eq!(got, expected);
-        let _ = sorted;
     }
 
     #[test]
@@ -570,7 +577,8 @@ mod columnar {
     use arrow_array::cast::AsArray;
     use arrow_array::types::Int32Type;
     use arrow_array::{
-        Array, ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
+        Array, ArrayRef, DictionaryArray, Float64Array, RecordBatch, StringArray,
+        TimestampMicrosecondArray,
     };
 
     use super::*;
@@ -657,6 +665,27 @@ mod columnar {
         .unwrap()
     }
 
+    /// `batch` with its patient, resource, location and status columns
+    /// dictionary-encoded.
+    fn dictionaries(batch: &RecordBatch) -> RecordBatch {
+        let columns: Vec<(String, ArrayRef)> = batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, c)| {
+                let name = f.name().clone();
+                if ["patient", "resource", "location", "status"].contains(&name.as_str()) {
+                    let dict: DictionaryArray<Int32Type> = c.as_string::<i32>().iter().collect();
+                    (name, Arc::new(dict) as ArrayRef)
+                } else {
+                    (name, c.clone())
+                }
+            })
+            .collect();
+        RecordBatch::try_from_iter(columns).unwrap()
+    }
+
     fn rows(out: &RecordBatch) -> Vec<Row> {
         let a = out.column(0).as_string::<i32>();
         let b = out.column(1).as_string::<i32>();
@@ -689,13 +718,22 @@ mod columnar {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
         #[test]
-        fn table_equals_diary(all in arb_appointments()) {
+        fn table_equals_diary(all in arb_appointments(), split in 0usize..40, dict in any::<bool>()) {
             let mut d = plain();
             for a in &all {
                 d.add(a.clone()).unwrap();
             }
             let want: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
-            let got = rows(&find_all_batch(&table(&all), &TravelModel::uniform(30.0, 10.0)).unwrap());
+            let m = TravelModel::uniform(30.0, 10.0);
+            let whole = table(&all);
+            let got = rows(&find_all_batch(&whole, &m).unwrap());
+            prop_assert_eq!(&got, &want);
+            // The same table as two batches (split anywhere, even between
+            // the rows of one appointment), text as dictionaries or not.
+            let whole = if dict { dictionaries(&whole) } else { whole };
+            let k = split.min(whole.num_rows());
+            let parts = [whole.slice(0, k), whole.slice(k, whole.num_rows() - k)];
+            let got = rows(&find_all_batches(&parts, &m).unwrap());
             prop_assert_eq!(got, want);
         }
     }

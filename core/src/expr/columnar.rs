@@ -70,6 +70,41 @@ impl<'a> StrValues<'a> {
     }
 }
 
+/// A text column read row by row without going through [`Scalar`]: a plain
+/// string column of any layout, or a dictionary of strings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Texts<'a> {
+    Plain(StrValues<'a>),
+    Dict {
+        keys: &'a [usize],
+        nulls: Option<&'a NullBuffer>,
+        values: StrValues<'a>,
+    },
+}
+
+impl<'a> Texts<'a> {
+    /// Row `i`'s text, or `None` for null.
+    #[inline]
+    pub(crate) fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Self::Plain(v) => (!v.is_null(i)).then(|| v.value(i)),
+            Self::Dict {
+                keys,
+                nulls,
+                values,
+            } => {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    return None;
+                }
+                match keys.get(i) {
+                    Some(&k) if !values.is_null(k) => Some(values.value(k)),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Offsets<'a> {
     Small(&'a [i32]),
@@ -352,6 +387,24 @@ impl<'a> BoundBatch<'a> {
     #[inline]
     pub(crate) fn scalar(&self, index: usize, row: usize) -> Scalar<'_> {
         self.columns.get(index).map_or(Scalar::Null, |c| c.get(row))
+    }
+
+    /// Text field `index` as a row reader; `None` where the batch lacks the
+    /// (optional) column or the field is not text.
+    pub(crate) fn texts(&self, index: usize) -> Option<Texts<'_>> {
+        match self.columns.get(index)? {
+            Column::Str(v) => Some(Texts::Plain(*v)),
+            Column::Dict {
+                keys,
+                nulls,
+                values,
+            } => Some(Texts::Dict {
+                keys,
+                nulls: nulls.as_ref(),
+                values: *values,
+            }),
+            _ => None,
+        }
     }
 
     /// Field `index` on rows `start .. start + len`, as a typed vector,
@@ -706,50 +759,81 @@ impl crate::expr::Fields for BatchRow<'_, '_> {
     }
 }
 
-/// Reads the column `name` as microseconds since the epoch (UTC): a
-/// timestamp with a time zone, in any unit. A timestamp without a zone is
-/// refused: it names no instant.
+/// A timestamp column read in place as microseconds since the epoch (UTC).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Times<'a> {
+    values: &'a [i64],
+    nulls: Option<&'a NullBuffer>,
+    unit: arrow_schema::TimeUnit,
+}
+
+impl<'a> Times<'a> {
+    /// The column `name` of `batch`: a timestamp with a time zone, in any
+    /// unit. A timestamp without a zone is refused: it names no instant.
+    pub(crate) fn of(batch: &'a RecordBatch, name: &str) -> Result<Self, RecordError> {
+        use arrow_array::types::{
+            TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+            TimestampSecondType,
+        };
+        use arrow_schema::TimeUnit;
+        let wrong = |found: String| RecordError::WrongColumnType {
+            field: name.into(),
+            expected: "timestamp with a time zone".into(),
+            found,
+        };
+        let Some(col) = batch.column_by_name(name) else {
+            return Err(RecordError::MissingColumn { field: name.into() });
+        };
+        let unit = match col.data_type() {
+            DataType::Timestamp(unit, Some(_)) => *unit,
+            DataType::Timestamp(_, None) => {
+                return Err(wrong("a timestamp without a time zone".into()));
+            }
+            other => return Err(wrong(other.to_string())),
+        };
+        macro_rules! raw {
+            ($ty:ty) => {
+                col.as_primitive_opt::<$ty>()
+                    .map(|a| (a.values().as_ref(), a.nulls()))
+            };
+        }
+        let (values, nulls) = match unit {
+            TimeUnit::Second => raw!(TimestampSecondType),
+            TimeUnit::Millisecond => raw!(TimestampMillisecondType),
+            TimeUnit::Microsecond => raw!(TimestampMicrosecondType),
+            TimeUnit::Nanosecond => raw!(TimestampNanosecondType),
+        }
+        .ok_or_else(|| wrong(col.data_type().to_string()))?;
+        Ok(Self {
+            values,
+            nulls,
+            unit,
+        })
+    }
+
+    /// Row `i` in microseconds, or `None` for null.
+    #[inline]
+    pub(crate) fn get(self, i: usize) -> Option<i64> {
+        use arrow_schema::TimeUnit;
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        let v = *self.values.get(i)?;
+        Some(match self.unit {
+            TimeUnit::Second => v.saturating_mul(1_000_000),
+            TimeUnit::Millisecond => v.saturating_mul(1_000),
+            TimeUnit::Microsecond => v,
+            TimeUnit::Nanosecond => v.div_euclid(1_000),
+        })
+    }
+}
+
+/// Reads the column `name` as microseconds since the epoch (UTC), as
+/// [`Times`] does, into a vector.
 pub(crate) fn timestamp_micros(
     batch: &RecordBatch,
     name: &str,
 ) -> Result<Vec<Option<i64>>, RecordError> {
-    use arrow_array::{
-        TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
-        TimestampSecondArray,
-    };
-    use arrow_schema::{DataType, TimeUnit};
-    let wrong = |found: String| RecordError::WrongColumnType {
-        field: name.into(),
-        expected: "timestamp with a time zone".into(),
-        found,
-    };
-    let Some(col) = batch.column_by_name(name) else {
-        return Err(RecordError::MissingColumn { field: name.into() });
-    };
-    let (unit, has_tz) = match col.data_type() {
-        DataType::Timestamp(unit, tz) => (*unit, tz.is_some()),
-        other => return Err(wrong(other.to_string())),
-    };
-    if !has_tz {
-        return Err(wrong("a timestamp without a time zone".into()));
-    }
-    macro_rules! read {
-        ($ty:ty, $scale:expr) => {{
-            let a = col
-                .as_any()
-                .downcast_ref::<$ty>()
-                .ok_or_else(|| wrong(col.data_type().to_string()))?;
-            (0..a.len())
-                .map(|i| (!a.is_null(i)).then(|| $scale(a.value(i))))
-                .collect()
-        }};
-    }
-    Ok(match unit {
-        TimeUnit::Second => read!(TimestampSecondArray, |v: i64| v.saturating_mul(1_000_000)),
-        TimeUnit::Millisecond => {
-            read!(TimestampMillisecondArray, |v: i64| v.saturating_mul(1_000))
-        }
-        TimeUnit::Microsecond => read!(TimestampMicrosecondArray, |v: i64| v),
-        TimeUnit::Nanosecond => read!(TimestampNanosecondArray, |v: i64| v.div_euclid(1_000)),
-    })
+    let times = Times::of(batch, name)?;
+    Ok((0..batch.num_rows()).map(|i| times.get(i)).collect())
 }
