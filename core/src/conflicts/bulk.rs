@@ -8,8 +8,9 @@
 //! Patients and resources are identified by a key: a dense number for a
 //! diary, a 128-bit hash of the id for a table (so that a million rows need
 //! no hash table, whose random accesses cost more than everything else). The
-//! entries are partitioned by key into small buckets that fit in cache, each
-//! bucket sorted, and the runs of one key swept. Each clash found carries its
+//! entries are partitioned by key into small buckets as they are made (no
+//! pass over them all), each bucket sorted while it fits in cache, and the
+//! runs of one key swept. Each clash found carries its
 //! two appointments' order inline too, so that putting the clashes in output
 //! order reads the appointments again only to break exact ties.
 
@@ -48,17 +49,22 @@ pub(crate) struct At {
 
 impl At {
     pub(crate) fn new(s: i64, e: i64, id: &str) -> Self {
-        Self {
-            s,
-            e,
-            pre: prefix(id),
-        }
+        Self::with_prefix(s, e, prefix(id))
+    }
+
+    /// The same, with `pre` already computed by [`prefix`].
+    pub(crate) fn with_prefix(s: i64, e: i64, pre: u64) -> Self {
+        Self { s, e, pre }
     }
 }
 
 /// The first eight bytes of `id`, big-endian and zero-padded: comparing two
 /// of these orders ids as comparing the strings does, up to ties.
-fn prefix(id: &str) -> u64 {
+#[inline]
+pub(crate) fn prefix(id: &str) -> u64 {
+    if let Some(Ok(first)) = id.as_bytes().get(..8).map(<[u8; 8]>::try_from) {
+        return u64::from_be_bytes(first);
+    }
     let mut bytes = [0u8; 8];
     for (b, x) in bytes.iter_mut().zip(id.bytes()) {
         *b = x;
@@ -164,68 +170,50 @@ fn sort_pairs<S: Source + ?Sized>(src: &S, pairs: &mut [Pair], by_resource: bool
     });
 }
 
-/// Groups entries by key, each group in (start, end, id) order: partitioned
-/// by a mix of the key into buckets small enough for the cache, then each
-/// bucket sorted (ids are read only to break exact ties of time and prefix).
-fn grouped<S: Source + ?Sized>(entries: &mut [Entry], src: &S) {
-    const BITS: u32 = 10;
-    let bucket = |k: u128| -> usize {
-        let folded = (k as u64) ^ ((k >> 64) as u64);
-        (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - BITS)) as usize
-    };
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for x in entries.iter() {
-        if let Some(c) = starts.get_mut(bucket(x.key) + 1) {
-            *c += 1;
+/// Entries partitioned by a mix of their key as they are made, into
+/// buckets small enough for the cache: each bucket is then sorted and swept
+/// while it is still there.
+pub(crate) struct Buckets {
+    parts: Vec<Vec<Entry>>,
+    bits: u32,
+}
+
+impl Buckets {
+    /// Buckets for about `expected` entries (a few hundred each).
+    pub(crate) fn new(expected: usize) -> Self {
+        let bits = (expected / 1024).max(1).ilog2().min(10);
+        let each = expected >> bits;
+        Self {
+            parts: (0..1usize << bits)
+                .map(|_| Vec::with_capacity(each + each / 4))
+                .collect(),
+            bits,
         }
     }
-    for b in 0..(1usize << BITS) {
-        let before = starts.get(b).copied().unwrap_or(0);
-        if let Some(c) = starts.get_mut(b + 1) {
-            *c += before;
+
+    #[inline]
+    pub(crate) fn push(&mut self, entry: Entry) {
+        let folded = (entry.key as u64) ^ ((entry.key >> 64) as u64);
+        // The top bits of a multiplicative hash: 0 when there is one bucket.
+        let b = folded
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .checked_shr(64 - self.bits)
+            .unwrap_or(0) as usize;
+        if let Some(part) = self.parts.get_mut(b) {
+            part.push(entry);
         }
     }
-    // Into buckets in place (an American flag permutation): each slot's
-    // entry is swapped to the next free place of its own bucket until the
-    // slot holds one that belongs there. No second buffer, so a million
-    // entries cost no fresh pages.
-    let mut next = starts.clone();
-    for b in 0..(1usize << BITS) {
-        let end = starts.get(b + 1).copied().unwrap_or(0);
-        loop {
-            let at = next.get(b).copied().unwrap_or(end);
-            if at >= end {
-                break;
-            }
-            let Some(x) = entries.get(at) else { break };
-            let home = bucket(x.key);
-            if home == b {
-                if let Some(n) = next.get_mut(b) {
-                    *n += 1;
-                }
-                continue;
-            }
-            let Some(to) = next.get_mut(home) else { break };
-            let target = *to;
-            *to += 1;
-            // Always within the table: the counts sized every bucket.
-            if target >= entries.len() {
-                break;
-            }
-            entries.swap(at, target);
-        }
-    }
-    for b in 0..(1usize << BITS) {
-        let (lo, hi) = (
-            starts.get(b).copied().unwrap_or(0),
-            starts.get(b + 1).copied().unwrap_or(0),
-        );
-        if let Some(slice) = entries.get_mut(lo..hi) {
-            slice.sort_unstable_by(|x, y| {
+
+    /// Each bucket with its groups (runs of one key) in (start, end, id)
+    /// order; ids are read only to break exact ties of time and prefix.
+    fn each_sorted<S: Source + ?Sized>(&mut self, src: &S, mut f: impl FnMut(&[Entry])) {
+        for part in &mut self.parts {
+            part.sort_unstable_by(|x, y| {
                 x.key
                     .cmp(&y.key)
                     .then_with(|| by_at(src, (&x.at, x.idx), (&y.at, y.idx)))
             });
+            f(part);
         }
     }
 }
@@ -263,41 +251,41 @@ fn overlapping(group: &[Entry], active: &mut Vec<Entry>, mut emit: impl FnMut(&E
 /// Patient overlaps and travel clashes among patient entries (`extra` from
 /// [`Entry::located`], places indexing `places`), each list in output order.
 pub(crate) fn patient_clashes<S: Source + ?Sized>(
-    entries: &mut [Entry],
+    mut entries: Buckets,
     src: &S,
     places: &[Place<'_>],
     travel: &TravelModel,
 ) -> (Vec<Pair>, Vec<Pair>) {
-    grouped(entries, src);
-    let by_patient = &*entries;
     let (mut overlaps, mut journeys) = (Vec::new(), Vec::new());
     let mut active = Vec::new();
-    each_group(by_patient, |group| {
-        overlapping(group, &mut active, |y, x| overlaps.push(Pair::of(y, x)));
-        for w in group.windows(2) {
-            let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
-                continue;
-            };
-            if x.at.e > y.at.s || x.place() == y.place() {
-                continue;
+    entries.each_sorted(src, |bucket| {
+        each_group(bucket, |group| {
+            overlapping(group, &mut active, |y, x| overlaps.push(Pair::of(y, x)));
+            for w in group.windows(2) {
+                let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
+                    continue;
+                };
+                if x.at.e > y.at.s || x.place() == y.place() {
+                    continue;
+                }
+                let (Some(from), Some(to)) = (
+                    x.place().and_then(|p| places.get(p as usize)),
+                    y.place().and_then(|p| places.get(p as usize)),
+                ) else {
+                    continue;
+                };
+                let gap = (y.at.s - x.at.e) / 1_000_000;
+                // Most pairs are hours or days apart: settle them without the
+                // trigonometry (or the ids, which only a matrix needs).
+                if travel.certainly_enough(gap, from.at, to.at, y.mode()) {
+                    continue;
+                }
+                let need = travel.seconds((from.id, from.at), (to.id, to.at), y.mode());
+                if gap < need {
+                    journeys.push(Pair::of(x, y));
+                }
             }
-            let (Some(from), Some(to)) = (
-                x.place().and_then(|p| places.get(p as usize)),
-                y.place().and_then(|p| places.get(p as usize)),
-            ) else {
-                continue;
-            };
-            let gap = (y.at.s - x.at.e) / 1_000_000;
-            // Most pairs are hours or days apart: settle them without the
-            // trigonometry (or the ids, which only a matrix needs).
-            if travel.certainly_enough(gap, from.at, to.at, y.mode()) {
-                continue;
-            }
-            let need = travel.seconds((from.id, from.at), (to.id, to.at), y.mode());
-            if gap < need {
-                journeys.push(Pair::of(x, y));
-            }
-        }
+        })
     });
     sort_pairs(src, &mut overlaps, false);
     sort_pairs(src, &mut journeys, false);
@@ -305,33 +293,40 @@ pub(crate) fn patient_clashes<S: Source + ?Sized>(
 }
 
 /// Resource overlaps beyond capacity among resource entries, in output order.
-pub(crate) fn resource_clashes<S: Source + ?Sized>(entries: &mut [Entry], src: &S) -> Vec<Pair> {
-    grouped(entries, src);
-    let by_resource = &*entries;
+///
+/// Each clash's `extra` is that of the resource's first entry, so that the
+/// output reads each resource's name from one place.
+pub(crate) fn resource_clashes<S: Source + ?Sized>(mut entries: Buckets, src: &S) -> Vec<Pair> {
     let mut found = Vec::new();
     let mut active = Vec::new();
-    each_group(by_resource, |group| {
-        let capacity = group.first().map_or(1, |x| src.capacity(x.key));
-        overlapping(group, &mut active, |y, x| {
-            let clash = capacity <= 1 || {
-                // Rare (rooms, equipment with capacity > 1): apply the diary's
-                // rule to the pair, with everything in the group overlapping `y`.
-                let key = |e: &Entry| -> Key { (e.at.s, e.at.e, src.id(e.idx).into()) };
-                let (ka, kb) = (key(y), key(x));
-                let others: Vec<Key> = group
-                    .iter()
-                    .filter(|z| z.idx != y.idx && z.at.s < y.at.e && z.at.e > y.at.s)
-                    .map(key)
-                    .collect();
-                let refs: Vec<&Key> = others.iter().collect();
-                over_capacity(&ka, &refs, capacity)
-                    .iter()
-                    .any(|k| k.2 == kb.2)
-            };
-            if clash {
-                found.push(Pair::of(y, x));
-            }
-        });
+    entries.each_sorted(src, |bucket| {
+        each_group(bucket, |group| {
+            let Some(first) = group.first() else { return };
+            let capacity = src.capacity(first.key);
+            overlapping(group, &mut active, |y, x| {
+                let clash = capacity <= 1 || {
+                    // Rare (rooms, equipment with capacity > 1): apply the diary's
+                    // rule to the pair, with everything in the group overlapping `y`.
+                    let key = |e: &Entry| -> Key { (e.at.s, e.at.e, src.id(e.idx).into()) };
+                    let (ka, kb) = (key(y), key(x));
+                    let others: Vec<Key> = group
+                        .iter()
+                        .filter(|z| z.idx != y.idx && z.at.s < y.at.e && z.at.e > y.at.s)
+                        .map(key)
+                        .collect();
+                    let refs: Vec<&Key> = others.iter().collect();
+                    over_capacity(&ka, &refs, capacity)
+                        .iter()
+                        .any(|k| k.2 == kb.2)
+                };
+                if clash {
+                    found.push(Pair {
+                        extra: first.extra,
+                        ..Pair::of(y, x)
+                    });
+                }
+            });
+        })
     });
     sort_pairs(src, &mut found, true);
     found

@@ -5,16 +5,19 @@ use std::sync::Arc;
 
 use arrow_array::builder::StringBuilder;
 use arrow_array::types::Int32Type;
-use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray,
+};
 use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
 
 use crate::caseload::RecordError;
 use crate::expr::columnar::{BoundBatch, Texts, Times};
 use crate::expr::{Field, Scalar, Schema, Type};
-use crate::routing::fast_hash::{FastMap, hash128};
+use crate::routing::fast_hash::{FastMap, key128};
 
 use super::bulk::{
-    At, Entry, MAX_PLACES, Pair, Place, Source, both, patient_clashes, resource_clashes,
+    At, Buckets, Entry, MAX_PLACES, Pair, Place, Source, both, patient_clashes, prefix,
+    resource_clashes,
 };
 use super::conflict::{ConflictKind, Severity};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
@@ -140,6 +143,8 @@ pub fn find_all_batches(
             mode: b.texts(MODE),
             start,
             end,
+            lat: b.float64(LAT),
+            lon: b.float64(LON),
         });
         total += b.rows();
     }
@@ -155,15 +160,28 @@ pub fn find_all_batches(
         || patient_side(&table, travel),
         || resource_side(&table),
     );
-    let [overlaps, journeys] = patients?;
-    let resources = resources.unwrap_or_else(|| resource_side(&table))?;
-    let parts = [overlaps, resources, journeys];
+    let (overlaps, journeys) = patients?;
+    let resources = resources.unwrap_or_else(|| resource_side(&table));
+    let parts = [
+        (ConflictKind::PatientOverlap, overlaps.as_slice()),
+        (ConflictKind::ResourceOverlap, resources.as_slice()),
+        (ConflictKind::Travel, journeys.as_slice()),
+    ];
+    // The output reads ids at random rows: two halves, one core each.
+    let rows: usize = parts.iter().map(|(_, p)| p.len()).sum();
+    let (first, second) = both(
+        rows > 20_000,
+        || Half::of(&table, &parts, 0..rows / 2),
+        || Half::of(&table, &parts, rows / 2..rows),
+    );
+    let second = second.unwrap_or_else(|| Half::of(&table, &parts, rows / 2..rows));
+    let halves = [first?, second?];
     // One id on rows that are not adjacent reads as two appointments; if
     // they clash with each other, say so rather than report a self-clash.
-    if let Some(id) = parts.iter().find_map(|p| p.duplicate) {
+    if let Some(id) = halves.iter().find_map(|h| h.duplicate) {
         return Err(AppointmentError::new(K::DuplicateId, Some(id)));
     }
-    assemble(&parts)
+    assemble(&parts, &halves)
 }
 
 fn invalid(message: &str) -> AppointmentError {
@@ -189,10 +207,19 @@ struct Rows<'t> {
     mode: Option<Texts<'t>>,
     start: Times<'t>,
     end: Times<'t>,
+    lat: Option<&'t Float64Array>,
+    lon: Option<&'t Float64Array>,
 }
 
 impl Rows<'_> {
+    #[inline]
     fn float(&self, field: usize, row: usize) -> Option<f64> {
+        let typed = if field == LAT { self.lat } else { self.lon };
+        if let Some(a) = typed {
+            return (!a.is_null(row))
+                .then(|| a.values().get(row).copied())
+                .flatten();
+        }
         match self.bound.scalar(field, row) {
             Scalar::Float(x) => Some(x),
             Scalar::Int(i) => Some(i as f64),
@@ -241,19 +268,22 @@ impl Source for Table<'_> {
 /// Reads and checks every row, then finds patient overlaps and travel
 /// clashes. Errors name the first bad row's appointment, in table order.
 fn patient_side<'t>(
-    table: &'t Table<'t>,
+    table: &Table<'t>,
     travel: &TravelModel,
-) -> Result<[Part<'t>; 2], AppointmentError> {
-    let mut entries = Vec::with_capacity(table.total);
+) -> Result<(Vec<Pair>, Vec<Pair>), AppointmentError> {
+    let mut entries = Buckets::new(table.total);
     // Distinct locations are few: their table stays in cache.
     let mut places: Vec<Place<'t>> = Vec::new();
     let mut place_index: FastMap<&'t str, u32> = FastMap::default();
+    // In front of it, a direct-mapped cache by key: (key, place).
+    let mut recent = vec![(u128::MAX, 0u32); 1024];
     // The appointment being read (adjacent rows with one id are one
     // appointment with several resources): id, patient, start, end, live.
-    let mut last: Option<(&str, u128, i64, i64, bool)> = None;
+    let mut last: Option<(u64, &str, u128, i64, i64, bool)> = None;
     for rows in &table.rows {
         for r in 0..rows.len {
             let id = rows.id.get(r).unwrap_or("");
+            let pre = prefix(id);
             let err = |kind| AppointmentError::new(kind, Some(id));
             if id.trim().is_empty() {
                 return Err(AppointmentError::new(K::EmptyId, None));
@@ -270,10 +300,11 @@ fn patient_side<'t>(
                 Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
                 None => Status::Booked,
             };
-            let patient = hash128(rows.patient.get(r).unwrap_or("").as_bytes());
+            let patient = key128(rows.patient.get(r).unwrap_or("").as_bytes());
             let live = status.occupies_time();
             match last {
-                Some((last_id, p, ls, le, ll)) if last_id == id => {
+                // The prefix settles most rows without comparing the ids.
+                Some((last_pre, last_id, p, ls, le, ll)) if last_pre == pre && last_id == id => {
                     // A further resource of the same appointment: the rest must agree.
                     if (p, ls, le, ll) != (patient, s, e, live) {
                         return Err(err(K::InvalidColumn {
@@ -284,7 +315,7 @@ fn patient_side<'t>(
                     }
                     continue;
                 }
-                _ => last = Some((id, patient, s, e, live)),
+                _ => last = Some((pre, id, patient, s, e, live)),
             }
             let mode = match rows.mode.and_then(|c| c.get(r)) {
                 Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
@@ -303,8 +334,24 @@ fn patient_side<'t>(
                             message: "`lat`/`lon` outside -90..90, -180..180".into(),
                         }));
                     }
+                    let k = key128(loc.as_bytes());
+                    let slot = ((k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        >> 54) as usize;
+                    let cached = recent.get(slot).and_then(|&(key, i)| {
+                        // A short id is its own key; a long one is compared.
+                        let hit = key == k
+                            && (loc.len() <= 15
+                                || places.get(i as usize).is_some_and(|p| p.id == loc));
+                        hit.then_some(i)
+                    });
                     let next = places.len() as u32;
-                    let i = *place_index.entry(loc).or_insert(next);
+                    let i = match cached {
+                        Some(i) => i,
+                        None => *place_index.entry(loc).or_insert(next),
+                    };
+                    if let Some(c) = recent.get_mut(slot) {
+                        *c = (k, i);
+                    }
                     if i == next {
                         if next >= MAX_PLACES {
                             return Err(invalid("more than 268,435,456 distinct locations"));
@@ -326,35 +373,31 @@ fn patient_side<'t>(
             if live {
                 entries.push(Entry {
                     key: patient,
-                    at: At::new(s, e, id),
+                    at: At::with_prefix(s, e, pre),
                     idx: rows.base + r as u32,
                     extra: Entry::located(place, mode),
                 });
             }
         }
     }
-    let (overlaps, journeys) = patient_clashes(&mut entries, table, &places, travel);
-    drop(entries);
-    Ok([
-        Part::of(table, ConflictKind::PatientOverlap, &overlaps)?,
-        Part::of(table, ConflictKind::Travel, &journeys)?,
-    ])
+    Ok(patient_clashes(entries, table, &places, travel))
 }
 
 /// Finds resource overlaps. Rows the patient side refuses are skipped here
 /// (that side reports them).
-fn resource_side<'t>(table: &'t Table<'t>) -> Result<Part<'t>, AppointmentError> {
-    let mut entries = Vec::with_capacity(table.total);
+fn resource_side(table: &Table<'_>) -> Vec<Pair> {
+    let mut entries = Buckets::new(table.total);
     // The appointment being read: its id and first row, and the resources
     // seen on its rows (the same one given twice counts once).
-    let mut last: Option<&str> = None;
+    let mut last: Option<(u64, &str)> = None;
     let mut appt = 0u32;
     let mut seen: Vec<u128> = Vec::new();
     for rows in &table.rows {
         for r in 0..rows.len {
             let id = rows.id.get(r).unwrap_or("");
-            if last != Some(id) {
-                last = Some(id);
+            let pre = prefix(id);
+            if !last.is_some_and(|(p, i)| p == pre && i == id) {
+                last = Some((pre, id));
                 appt = rows.base + r as u32;
                 seen.clear();
             }
@@ -371,99 +414,111 @@ fn resource_side<'t>(table: &'t Table<'t>) -> Result<Part<'t>, AppointmentError>
             if e <= s || !live {
                 continue;
             }
-            let key = hash128(name.as_bytes());
+            let key = key128(name.as_bytes());
             if seen.contains(&key) {
                 continue;
             }
             seen.push(key);
             entries.push(Entry {
                 key,
-                at: At::new(s, e, id),
+                at: At::with_prefix(s, e, pre),
                 idx: appt,
                 extra: rows.base + r as u32,
             });
         }
     }
-    let found = resource_clashes(&mut entries, table);
-    drop(entries);
-    Part::of(table, ConflictKind::ResourceOverlap, &found)
+    resource_clashes(entries, table)
 }
 
-/// The output rows of one kind of clash.
-struct Part<'t> {
-    kind: ConflictKind,
+/// The text columns of a run of output rows.
+struct Half<'t> {
     a: StringArray,
     b: StringArray,
-    resource: Option<StringArray>,
+    resource: StringArray,
     /// The id of the first pair of rows sharing one id, if any.
     duplicate: Option<&'t str>,
 }
 
-impl<'t> Part<'t> {
+impl<'t> Half<'t> {
+    /// Output rows `range` of the parts laid end to end.
     fn of(
         table: &'t Table<'t>,
-        kind: ConflictKind,
-        pairs: &[Pair],
+        parts: &[(ConflictKind, &[Pair])],
+        range: std::ops::Range<usize>,
     ) -> Result<Self, AppointmentError> {
-        let n = pairs.len();
-        let (mut a, mut b) = (
+        const CHUNK: usize = 32;
+        let n = range.len();
+        let (mut a, mut b, mut resource) = (
             StringBuilder::with_capacity(n, n * 8),
             StringBuilder::with_capacity(n, n * 8),
+            StringBuilder::with_capacity(n, n * 4),
         );
-        let mut resource =
-            (kind == ConflictKind::ResourceOverlap).then(|| StringBuilder::with_capacity(n, n * 4));
         let mut duplicate = None;
         let mut bytes = 0usize;
-        for p in pairs {
-            let (x, y) = (table.id(p.ai), table.id(p.bi));
-            if x == y && duplicate.is_none() {
-                duplicate = Some(x);
-            }
-            let name = resource.as_ref().map(|_| table.resource(p.extra));
-            // Offsets are 32-bit: refuse rather than overflow.
-            bytes += x.len() + y.len() + name.map_or(0, str::len);
-            if bytes > i32::MAX as usize {
-                return Err(invalid("the clashes found need more than 2 GiB of text"));
-            }
-            a.append_value(x);
-            b.append_value(y);
-            if let (Some(r), Some(name)) = (resource.as_mut(), name) {
-                r.append_value(name);
+        let mut ids: Vec<(&str, &str, Option<&str>)> = Vec::with_capacity(CHUNK);
+        let mut skip = range.start;
+        let mut left = n;
+        for (kind, pairs) in parts {
+            let here = pairs.get(skip.min(pairs.len())..).unwrap_or(&[]);
+            skip = skip.saturating_sub(pairs.len());
+            let here = here.get(..left.min(here.len())).unwrap_or(&[]);
+            left -= here.len();
+            let named = *kind == ConflictKind::ResourceOverlap;
+            for chunk in here.chunks(CHUNK) {
+                // Look up a chunk of ids first, then copy them: the lookups
+                // are independent, so their cache misses overlap.
+                ids.clear();
+                ids.extend(chunk.iter().map(|p| {
+                    (
+                        table.id(p.ai),
+                        table.id(p.bi),
+                        named.then(|| table.resource(p.extra)),
+                    )
+                }));
+                for &(x, y, name) in &ids {
+                    if x == y && duplicate.is_none() {
+                        duplicate = Some(x);
+                    }
+                    // Offsets are 32-bit: refuse rather than overflow.
+                    bytes += x.len() + y.len() + name.map_or(0, str::len);
+                    if bytes > i32::MAX as usize {
+                        return Err(invalid("the clashes found need more than 2 GiB of text"));
+                    }
+                    a.append_value(x);
+                    b.append_value(y);
+                    resource.append_option(name);
+                }
             }
         }
         Ok(Self {
-            kind,
             a: a.finish(),
             b: b.finish(),
-            resource: resource.map(|mut r| r.finish()),
+            resource: resource.finish(),
             duplicate,
         })
     }
 }
 
-/// One output batch from the parts, in order.
-fn assemble(parts: &[Part<'_>]) -> Result<RecordBatch, AppointmentError> {
-    let rows: usize = parts.iter().map(|p| p.a.len()).sum();
-    let text = |f: &dyn for<'p> Fn(&'p Part<'_>) -> Option<&'p StringArray>| -> StringArray {
-        let bytes = parts
-            .iter()
-            .filter_map(|p| f(p).map(|x| x.value_data().len()))
-            .sum();
+/// One output batch: the halves' text, and each part's kind.
+fn assemble(
+    parts: &[(ConflictKind, &[Pair])],
+    halves: &[Half<'_>],
+) -> Result<RecordBatch, AppointmentError> {
+    let rows: usize = parts.iter().map(|(_, p)| p.len()).sum();
+    let text = |f: &dyn for<'h> Fn(&'h Half<'_>) -> &'h StringArray| -> StringArray {
+        let bytes = halves.iter().map(|h| f(h).value_data().len()).sum();
         let mut out = StringBuilder::with_capacity(rows, bytes);
-        for p in parts {
-            match f(p) {
-                Some(x) => x.iter().for_each(|v| out.append_option(v)),
-                None => (0..p.a.len()).for_each(|_| out.append_null()),
-            }
+        for h in halves {
+            f(h).iter().for_each(|v| out.append_option(v));
         }
         out.finish()
     };
-    let a = text(&|p| Some(&p.a));
-    let b = text(&|p| Some(&p.b));
-    let resource = text(&|p| p.resource.as_ref());
-    let kind = Int32Array::from_iter_values(parts.iter().flat_map(|p| {
-        let k = KINDS.iter().position(|k| *k == p.kind).unwrap_or(0) as i32;
-        std::iter::repeat_n(k, p.a.len())
+    let a = text(&|h| &h.a);
+    let b = text(&|h| &h.b);
+    let resource = text(&|h| &h.resource);
+    let kind = Int32Array::from_iter_values(parts.iter().flat_map(|(kind, p)| {
+        let k = KINDS.iter().position(|k| k == kind).unwrap_or(0) as i32;
+        std::iter::repeat_n(k, p.len())
     }));
     // Every clash found in bulk blocks: key 1 of the dictionary below.
     let severity = Int32Array::from_iter_values(std::iter::repeat_n(1, rows));

@@ -602,7 +602,7 @@ impl Diary {
     /// of those kinds here that involve it (a person's constraints, carers and
     /// sequencing are checked per booking).
     pub fn find_all(&self) -> Vec<ConflictPair> {
-        use super::bulk::{At, Entry, Pair, Place, Source, both};
+        use super::bulk::{At, Buckets, Entry, Pair, Place, Source, both};
         use super::hours::Closed;
 
         /// Appointments by position; resources by dense key.
@@ -662,7 +662,12 @@ impl Diary {
             names,
         };
         let mut patient_key: HashMap<&str, u128> = HashMap::new();
-        let (mut by_patient, mut by_resource) = (Vec::new(), Vec::new());
+        let (mut by_patient, mut by_resource): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
+        let fill = |entries: &[Entry]| {
+            let mut b = Buckets::new(entries.len());
+            entries.iter().for_each(|e| b.push(*e));
+            b
+        };
         // Opening hours, appointment by appointment: (kind, position, appointment).
         let mut closed: Vec<(ConflictKind, At, u32)> = Vec::new();
         for (i, a) in appts.iter().enumerate() {
@@ -704,11 +709,11 @@ impl Diary {
         let big = appts.len() > 20_000;
         let ((overlaps, journeys), resources) = both(
             big,
-            || super::bulk::patient_clashes(&mut by_patient, &lookup, &places, &self.travel),
-            || super::bulk::resource_clashes(&mut by_resource, &lookup),
+            || super::bulk::patient_clashes(fill(&by_patient), &lookup, &places, &self.travel),
+            || super::bulk::resource_clashes(fill(&by_resource), &lookup),
         );
         let resources =
-            resources.unwrap_or_else(|| super::bulk::resource_clashes(&mut by_resource, &lookup));
+            resources.unwrap_or_else(|| super::bulk::resource_clashes(fill(&by_resource), &lookup));
         closed.sort_unstable_by(|(k, x, i), (l, y, j)| {
             k.cmp(l)
                 .then_with(|| x.cmp(y))

@@ -49,7 +49,7 @@ impl Status {
     ];
 
     /// The FHIR code, e.g. `booked`, `checked-in`, `entered-in-error`.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Self::Proposed => "proposed",
             Self::Pending => "pending",
@@ -77,15 +77,52 @@ impl Status {
 impl FromStr for Status {
     type Err = AppointmentError;
     fn from_str(s: &str) -> Result<Self, AppointmentError> {
-        Self::ALL.into_iter().find(|x| x.key() == s).ok_or_else(|| {
-            AppointmentError::new(
-                K::InvalidValue {
-                    field: "status",
-                    allowed: "proposed, pending, booked, arrived, fulfilled, cancelled, noshow, entered-in-error, checked-in, waitlist",
-                },
-                None,
-            )
-        })
+        // Tables parse this once per row: compare the first eight bytes as
+        // one word (which, with the length, settles codes of up to eight
+        // bytes) before any string comparison.
+        #[allow(
+            clippy::indexing_slicing,
+            reason = "only evaluated at compile time, where an index out of range fails the build"
+        )]
+        const fn w(i: usize) -> u64 {
+            first_word(Status::ALL[i].key().as_bytes())
+        }
+        const WORDS: [u64; 10] = [w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), w(9)];
+        let word = first_word(s.as_bytes());
+        Self::ALL
+            .into_iter()
+            .zip(WORDS)
+            .find(|(x, w)| *w == word && x.key().len() == s.len() && (s.len() <= 8 || x.key() == s))
+            .map(|(x, _)| x)
+            .ok_or_else(Self::unknown)
+    }
+}
+
+/// The first eight bytes of `bytes`, zero-padded, as a word.
+#[inline]
+const fn first_word(mut bytes: &[u8]) -> u64 {
+    let mut word = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        let Some((b, rest)) = bytes.split_first() else {
+            break;
+        };
+        word |= (*b as u64) << (8 * i);
+        bytes = rest;
+        i += 1;
+    }
+    word
+}
+
+impl Status {
+    fn unknown() -> AppointmentError {
+        AppointmentError::new(
+            K::InvalidValue {
+                field: "status",
+                allowed: "proposed, pending, booked, arrived, fulfilled, cancelled, noshow, entered-in-error, checked-in, waitlist",
+            },
+            None,
+        )
     }
 }
 

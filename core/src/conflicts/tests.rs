@@ -321,6 +321,9 @@ fn bad_appointments_are_typed_errors_naming_the_appointment() {
         "appointment.unknown_appointment"
     );
     assert_eq!("booked".parse::<Status>().unwrap(), Status::Booked);
+    for s in Status::ALL {
+        assert_eq!(s.key().parse::<Status>().unwrap(), s);
+    }
     assert_eq!("checked-in".parse::<Status>().unwrap(), Status::CheckedIn);
     assert_eq!(
         "done".parse::<Status>().unwrap_err().code(),

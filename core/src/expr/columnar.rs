@@ -45,6 +45,7 @@ impl<'a> StrValues<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn value(self, i: usize) -> &'a str {
         match self {
             Self::Utf8(a) => a.value(i),
@@ -61,6 +62,7 @@ impl<'a> StrValues<'a> {
         }
     }
 
+    #[inline]
     fn is_null(self, i: usize) -> bool {
         match self {
             Self::Utf8(a) => a.is_null(i),
@@ -387,6 +389,15 @@ impl<'a> BoundBatch<'a> {
     #[inline]
     pub(crate) fn scalar(&self, index: usize, row: usize) -> Scalar<'_> {
         self.columns.get(index).map_or(Scalar::Null, |c| c.get(row))
+    }
+
+    /// Float field `index` when the batch holds it as 64-bit floats (the
+    /// common case, read without going through [`Scalar`]).
+    pub(crate) fn float64(&self, index: usize) -> Option<&'a PrimitiveArray<Float64Type>> {
+        match self.columns.get(index)? {
+            Column::Float64(a) => Some(a),
+            _ => None,
+        }
     }
 
     /// Text field `index` as a row reader; `None` where the batch lacks the

@@ -54,12 +54,55 @@ pub(crate) fn hash128(bytes: &[u8]) -> u128 {
     (u128::from(a) << 64) | u128::from(b)
 }
 
+/// A 128-bit key for a text id: the bytes themselves (and the length) for
+/// ids of up to 15 bytes, so distinct short ids never share a key; a
+/// [`hash128`] with its top byte at least 16 for longer ones (so they never
+/// share a key with a short one, and two share one with probability about
+/// 2^-124 per pair).
+#[inline]
+#[cfg(feature = "arrow")]
+pub(crate) fn key128(bytes: &[u8]) -> u128 {
+    let n = bytes.len();
+    if n <= 15 {
+        let mut buf = [0u8; 16];
+        for (b, x) in buf.iter_mut().zip(bytes) {
+            *b = *x;
+        }
+        (u128::from_le_bytes(buf) & !(0xff << 120)) | ((n as u128) << 120)
+    } else {
+        hash128(bytes) | (0x10 << 120)
+    }
+}
+
 /// A `HashMap` keyed by short text, hashed with [`Fnv`].
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(feature = "arrow")]
+    fn short_ids_are_their_own_keys_and_long_ones_never_meet_them() {
+        let ids = [
+            "",
+            "a",
+            "a\0",
+            "P000123",
+            "P000124",
+            "123456789012345",
+            "1234567890123456",
+        ];
+        let keys: Vec<u128> = ids.iter().map(|i| key128(i.as_bytes())).collect();
+        for (i, x) in keys.iter().enumerate() {
+            for (j, y) in keys.iter().enumerate() {
+                assert_eq!(i == j, x == y, "{} {}", ids[i], ids[j]);
+            }
+        }
+        // The length sits in the top byte: at most 15 for a short id.
+        assert_eq!(key128(b"P000123") >> 120, 7);
+        assert!(key128(&[b'x'; 40]) >> 120 >= 16);
+    }
 
     #[test]
     fn spreads_short_keys_with_a_common_prefix() {
