@@ -62,14 +62,7 @@ impl At {
 /// of these orders ids as comparing the strings does, up to ties.
 #[inline]
 pub(crate) fn prefix(id: &str) -> u64 {
-    if let Some(Ok(first)) = id.as_bytes().get(..8).map(<[u8; 8]>::try_from) {
-        return u64::from_be_bytes(first);
-    }
-    let mut bytes = [0u8; 8];
-    for (b, x) in bytes.iter_mut().zip(id.bytes()) {
-        *b = x;
-    }
-    u64::from_be_bytes(bytes)
+    crate::routing::fast_hash::word_le(id.as_bytes()).swap_bytes()
 }
 
 /// One appointment of one group (a patient or a resource).
@@ -207,14 +200,90 @@ impl Buckets {
     /// Each bucket with its groups (runs of one key) in (start, end, id)
     /// order; ids are read only to break exact ties of time and prefix.
     fn each_sorted<S: Source + ?Sized>(&mut self, src: &S, mut f: impl FnMut(&[Entry])) {
+        let mut sorter = Sorter::default();
         for part in &mut self.parts {
-            part.sort_unstable_by(|x, y| {
-                x.key
-                    .cmp(&y.key)
-                    .then_with(|| by_at(src, (&x.at, x.idx), (&y.at, y.idx)))
-            });
-            f(part);
+            f(sorter.sort(part, src));
+            // Its entries are in the sorter's buffer now; free them early.
+            *part = Vec::new();
         }
+    }
+}
+
+/// Sorts a bucket into groups, each in (start, end, id) order, on one
+/// integer per entry: the group's slot in a small open-addressing table
+/// (16 bits) above the start's offset from the bucket's earliest (48 bits).
+/// Integers sort several times faster than (key, start, end, id) tuples;
+/// entries that tie on the integer (same group and start, rare) are then
+/// put in order by end and id.
+#[derive(Default)]
+struct Sorter {
+    keys: Vec<(u64, u32)>,
+    slots: Vec<u32>,
+    out: Vec<Entry>,
+}
+
+impl Sorter {
+    const EMPTY: u32 = u32::MAX;
+
+    fn sort<S: Source + ?Sized>(&mut self, part: &[Entry], src: &S) -> &[Entry] {
+        let exact = |x: &Entry, y: &Entry| by_at(src, (&x.at, x.idx), (&y.at, y.idx));
+        self.out.clear();
+        self.out.extend_from_slice(part);
+        let lo = part.iter().map(|e| e.at.s).min().unwrap_or(0);
+        let hi = part.iter().map(|e| e.at.s).max().unwrap_or(0);
+        let cap = (part.len() * 2).next_power_of_two();
+        let packable = hi.checked_sub(lo).is_some_and(|span| span < 1 << 48) && cap <= 1 << 16;
+        if !packable {
+            self.out
+                .sort_unstable_by(|x, y| x.key.cmp(&y.key).then_with(|| exact(x, y)));
+            return &self.out;
+        }
+        self.slots.clear();
+        self.slots.resize(cap, Self::EMPTY);
+        self.keys.clear();
+        for (i, e) in part.iter().enumerate() {
+            let folded = (e.key as u64) ^ ((e.key >> 64) as u64);
+            let mut h = (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & (cap - 1);
+            // At most half full, so a free slot or the key's own is near.
+            loop {
+                match self.slots.get_mut(h) {
+                    Some(slot) if *slot == Self::EMPTY => {
+                        *slot = i as u32;
+                        break;
+                    }
+                    Some(slot) if part.get(*slot as usize).is_some_and(|f| f.key == e.key) => break,
+                    Some(_) => h = (h + 1) & (cap - 1),
+                    None => break,
+                }
+            }
+            let offset = e.at.s.wrapping_sub(lo) as u64;
+            self.keys.push((((h as u64) << 48) | offset, i as u32));
+        }
+        self.keys.sort_unstable();
+        self.out.clear();
+        self.out.extend(
+            self.keys
+                .iter()
+                .filter_map(|&(_, i)| part.get(i as usize))
+                .copied(),
+        );
+        let mut at = 0;
+        while let Some(&(k, _)) = self.keys.get(at) {
+            let run = self
+                .keys
+                .get(at..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|x| x.0 == k)
+                .count();
+            if run > 1 {
+                if let Some(tied) = self.out.get_mut(at..at + run) {
+                    tied.sort_unstable_by(exact);
+                }
+            }
+            at += run.max(1);
+        }
+        &self.out
     }
 }
 

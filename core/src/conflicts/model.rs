@@ -88,7 +88,7 @@ impl FromStr for Status {
             first_word(Status::ALL[i].key().as_bytes())
         }
         const WORDS: [u64; 10] = [w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), w(9)];
-        let word = first_word(s.as_bytes());
+        let word = crate::routing::fast_hash::word_le(s.as_bytes());
         Self::ALL
             .into_iter()
             .zip(WORDS)
@@ -98,8 +98,8 @@ impl FromStr for Status {
     }
 }
 
-/// The first eight bytes of `bytes`, zero-padded, as a word.
-#[inline]
+/// The first eight bytes of `bytes`, zero-padded, as a little-endian word
+/// (at compile time; `word_le` at run time).
 const fn first_word(mut bytes: &[u8]) -> u64 {
     let mut word = 0u64;
     let mut i = 0;

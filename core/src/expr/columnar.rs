@@ -76,6 +76,13 @@ impl<'a> StrValues<'a> {
 /// string column of any layout, or a dictionary of strings.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Texts<'a> {
+    /// A `Utf8` column as its offsets into its values, which were checked
+    /// as UTF-8 once (so a row costs two bounds checks, not a validation).
+    Utf8 {
+        offsets: &'a [i32],
+        values: &'a str,
+        nulls: Option<&'a NullBuffer>,
+    },
     Plain(StrValues<'a>),
     Dict {
         keys: &'a [usize],
@@ -89,6 +96,17 @@ impl<'a> Texts<'a> {
     #[inline]
     pub(crate) fn get(self, i: usize) -> Option<&'a str> {
         match self {
+            Self::Utf8 {
+                offsets,
+                values,
+                nulls,
+            } => {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    return None;
+                }
+                let (a, b) = (*offsets.get(i)?, *offsets.get(i + 1)?);
+                values.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
+            }
             Self::Plain(v) => (!v.is_null(i)).then(|| v.value(i)),
             Self::Dict {
                 keys,
@@ -404,6 +422,15 @@ impl<'a> BoundBatch<'a> {
     /// (optional) column or the field is not text.
     pub(crate) fn texts(&self, index: usize) -> Option<Texts<'_>> {
         match self.columns.get(index)? {
+            Column::Str(StrValues::Utf8(a)) => Some(match std::str::from_utf8(a.value_data()) {
+                Ok(values) => Texts::Utf8 {
+                    offsets: a.value_offsets(),
+                    values,
+                    nulls: a.nulls(),
+                },
+                // Bytes outside every value need not be text: read row by row.
+                Err(_) => Texts::Plain(StrValues::Utf8(a)),
+            }),
             Column::Str(v) => Some(Texts::Plain(*v)),
             Column::Dict {
                 keys,

@@ -54,6 +54,33 @@ pub(crate) fn hash128(bytes: &[u8]) -> u128 {
     (u128::from(a) << 64) | u128::from(b)
 }
 
+/// The first eight bytes of `bytes`, zero-padded, little-endian, read as at
+/// most two (overlapping) loads rather than byte by byte.
+#[inline]
+pub(crate) fn word_le(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let load4 = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    if n >= 8 {
+        bytes
+            .get(..8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    } else if n >= 4 {
+        // The two loads overlap on equal bytes, so OR-ing them is exact.
+        load4(0) | (load4(n - 4) << ((n - 4) * 8))
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .fold(0, |w, (i, b)| w | (u64::from(*b) << (8 * i)))
+    }
+}
+
 /// A 128-bit key for a text id: the bytes themselves (and the length) for
 /// ids of up to 15 bytes, so distinct short ids never share a key; a
 /// [`hash128`] with its top byte at least 16 for longer ones (so they never
@@ -64,11 +91,8 @@ pub(crate) fn hash128(bytes: &[u8]) -> u128 {
 pub(crate) fn key128(bytes: &[u8]) -> u128 {
     let n = bytes.len();
     if n <= 15 {
-        let mut buf = [0u8; 16];
-        for (b, x) in buf.iter_mut().zip(bytes) {
-            *b = *x;
-        }
-        (u128::from_le_bytes(buf) & !(0xff << 120)) | ((n as u128) << 120)
+        let hi = bytes.get(8..).map_or(0, word_le);
+        u128::from(word_le(bytes)) | (u128::from(hi) << 64) | ((n as u128) << 120)
     } else {
         hash128(bytes) | (0x10 << 120)
     }
@@ -80,6 +104,18 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefau
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_the_first_eight_bytes() {
+        for n in 0..12 {
+            let bytes: Vec<u8> = (1..=n as u8).collect();
+            let mut padded = [0u8; 8];
+            for (p, b) in padded.iter_mut().zip(&bytes) {
+                *p = *b;
+            }
+            assert_eq!(word_le(&bytes), u64::from_le_bytes(padded), "{n} bytes");
+        }
+    }
 
     #[test]
     #[cfg(feature = "arrow")]
