@@ -8,6 +8,7 @@ use arrow_array::types::Int32Type;
 use arrow_array::{
     Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray,
 };
+use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
 
 use crate::caseload::RecordError;
@@ -446,57 +447,107 @@ impl<'t> Half<'t> {
         parts: &[(ConflictKind, &[Pair])],
         range: std::ops::Range<usize>,
     ) -> Result<Self, AppointmentError> {
-        const CHUNK: usize = 32;
         let n = range.len();
-        let (mut a, mut b, mut resource) = (
-            StringBuilder::with_capacity(n, n * 8),
-            StringBuilder::with_capacity(n, n * 8),
-            StringBuilder::with_capacity(n, n * 4),
-        );
-        let mut duplicate = None;
-        let mut bytes = 0usize;
-        let mut ids: Vec<(&str, &str, Option<&str>)> = Vec::with_capacity(CHUNK);
+        let mut here: Vec<(&Pair, bool)> = Vec::with_capacity(n);
         let mut skip = range.start;
-        let mut left = n;
         for (kind, pairs) in parts {
-            let here = pairs.get(skip.min(pairs.len())..).unwrap_or(&[]);
+            let rest = pairs.get(skip.min(pairs.len())..).unwrap_or(&[]);
             skip = skip.saturating_sub(pairs.len());
-            let here = here.get(..left.min(here.len())).unwrap_or(&[]);
-            left -= here.len();
             let named = *kind == ConflictKind::ResourceOverlap;
-            for chunk in here.chunks(CHUNK) {
-                // Look up a chunk of ids first, then copy them: the lookups
-                // are independent, so their cache misses overlap.
-                ids.clear();
-                ids.extend(chunk.iter().map(|p| {
-                    (
-                        table.id(p.ai),
-                        table.id(p.bi),
-                        named.then(|| table.resource(p.extra)),
-                    )
-                }));
-                for &(x, y, name) in &ids {
-                    if x == y && duplicate.is_none() {
-                        duplicate = Some(x);
-                    }
-                    // Offsets are 32-bit: refuse rather than overflow.
-                    bytes += x.len() + y.len() + name.map_or(0, str::len);
-                    if bytes > i32::MAX as usize {
-                        return Err(invalid("the clashes found need more than 2 GiB of text"));
-                    }
-                    a.append_value(x);
-                    b.append_value(y);
-                    resource.append_option(name);
-                }
-            }
+            let take = (n - here.len()).min(rest.len());
+            here.extend(rest.iter().take(take).map(|p| (p, named)));
         }
+        let a = ids_at(table, here.iter().map(|(p, _)| p.ai))?;
+        let b = ids_at(table, here.iter().map(|(p, _)| p.bi))?;
+        // Resources are few, each named from one row (its first entry's).
+        let mut resource = StringBuilder::with_capacity(n, n * 4);
+        let mut last: Option<(u32, &str)> = None;
+        let mut bytes = 0usize;
+        for (p, named) in &here {
+            if !named {
+                resource.append_null();
+                continue;
+            }
+            let name = match last {
+                Some((row, name)) if row == p.extra => name,
+                _ => table.resource(p.extra),
+            };
+            last = Some((p.extra, name));
+            bytes += name.len();
+            if bytes > i32::MAX as usize {
+                return Err(too_much_text());
+            }
+            resource.append_value(name);
+        }
+        let duplicate = (0..n)
+            .find(|&i| a.value(i) == b.value(i))
+            .and_then(|i| here.get(i))
+            .map(|(p, _)| table.id(p.ai));
         Ok(Self {
-            a: a.finish(),
-            b: b.finish(),
+            a,
+            b,
             resource: resource.finish(),
             duplicate,
         })
     }
+}
+
+fn too_much_text() -> AppointmentError {
+    invalid("the clashes found need more than 2 GiB of text")
+}
+
+/// The ids of appointments `rows`, in that order, as a string array. The
+/// rows are random: they are read in row order (so memory is read forwards,
+/// which the hardware prefetches) and each id written to its place.
+fn ids_at(
+    table: &Table<'_>,
+    rows: impl Iterator<Item = u32>,
+) -> Result<StringArray, AppointmentError> {
+    let mut want: Vec<(u32, u32)> = rows
+        .enumerate()
+        .map(|(slot, row)| (row, slot as u32))
+        .collect();
+    want.sort_unstable();
+    let n = want.len();
+    let mut lens = vec![0usize; n];
+    let mut found: Vec<(&str, u32)> = Vec::with_capacity(n);
+    let mut last: Option<(u32, &str)> = None;
+    for &(row, slot) in &want {
+        let id = match last {
+            Some((r, id)) if r == row => id,
+            _ => table.id(row),
+        };
+        last = Some((row, id));
+        if let Some(l) = lens.get_mut(slot as usize) {
+            *l = id.len();
+        }
+        found.push((id, slot));
+    }
+    let total: usize = lens.iter().sum();
+    // Offsets are 32-bit: refuse rather than overflow.
+    if total > i32::MAX as usize {
+        return Err(too_much_text());
+    }
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut at = 0i32;
+    offsets.push(at);
+    for l in &lens {
+        at += *l as i32;
+        offsets.push(at);
+    }
+    let mut values = vec![0u8; total];
+    for (id, slot) in found {
+        let start = offsets.get(slot as usize).copied().unwrap_or(0) as usize;
+        if let Some(place) = values.get_mut(start..start + id.len()) {
+            place.copy_from_slice(id.as_bytes());
+        }
+    }
+    StringArray::try_new(
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        values.into(),
+        None,
+    )
+    .map_err(|_| invalid("internal error building the output"))
 }
 
 /// One output batch: the halves' text, and each part's kind.

@@ -93,8 +93,9 @@ pub(crate) enum Texts<'a> {
 
 impl<'a> Texts<'a> {
     /// Row `i`'s text, or `None` for null.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(self, i: usize) -> Option<&'a str> {
+        // The common layout inline, in the caller's loop; the others out of line.
         match self {
             Self::Utf8 {
                 offsets,
@@ -107,6 +108,14 @@ impl<'a> Texts<'a> {
                 let (a, b) = (*offsets.get(i)?, *offsets.get(i + 1)?);
                 values.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
             }
+            _ => self.get_other(i),
+        }
+    }
+
+    #[inline(never)]
+    fn get_other(self, i: usize) -> Option<&'a str> {
+        match self {
+            Self::Utf8 { .. } => None,
             Self::Plain(v) => (!v.is_null(i)).then(|| v.value(i)),
             Self::Dict {
                 keys,
