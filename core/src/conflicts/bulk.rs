@@ -15,6 +15,8 @@
 //! order reads the appointments again only to break exact ties.
 
 use std::cmp::Ordering;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use super::diary::{Key, over_capacity};
 use super::model::TravelMode;
@@ -150,17 +152,19 @@ fn by_at<S: Source + ?Sized>(src: &S, (x, i): (&At, u32), (y, j): (&At, u32)) ->
 /// Puts clashes in output order: `a`, then `b`, then (for resources) the
 /// resource's name.
 fn sort_pairs<S: Source + ?Sized>(src: &S, pairs: &mut [Pair], by_resource: bool) {
-    pairs.sort_unstable_by(|x, y| {
-        by_at(src, (&x.a, x.ai), (&y.a, y.ai))
-            .then_with(|| by_at(src, (&x.b, x.bi), (&y.b, y.bi)))
-            .then_with(|| {
-                if by_resource && x.extra != y.extra {
-                    src.resource(x.extra).cmp(src.resource(y.extra))
-                } else {
-                    Ordering::Equal
-                }
-            })
-    });
+    pairs.sort_unstable_by(|x, y| pair_order(src, x, y, by_resource));
+}
+
+fn pair_order<S: Source + ?Sized>(src: &S, x: &Pair, y: &Pair, by_resource: bool) -> Ordering {
+    by_at(src, (&x.a, x.ai), (&y.a, y.ai))
+        .then_with(|| by_at(src, (&x.b, x.bi), (&y.b, y.bi)))
+        .then_with(|| {
+            if by_resource && x.extra != y.extra {
+                src.resource(x.extra).cmp(src.resource(y.extra))
+            } else {
+                Ordering::Equal
+            }
+        })
 }
 
 /// Entries partitioned by a mix of their key as they are made, into
@@ -365,11 +369,44 @@ pub(crate) fn patient_clashes<S: Source + ?Sized>(
 ///
 /// Each clash's `extra` is that of the resource's first entry, so that the
 /// output reads each resource's name from one place.
-pub(crate) fn resource_clashes<S: Source + ?Sized>(mut entries: Buckets, src: &S) -> Vec<Pair> {
+pub(crate) fn resource_clashes<S: Source + ?Sized>(entries: Buckets, src: &S) -> Vec<Pair> {
+    resource_clashes_shared(&entries.share(), src)
+}
+
+/// Buckets that several workers take one at a time, so that a worker done
+/// with its own share of the work helps with these.
+pub(crate) struct SharedBuckets {
+    parts: Vec<Mutex<Vec<Entry>>>,
+    next: AtomicUsize,
+}
+
+impl Buckets {
+    pub(crate) fn share(self) -> SharedBuckets {
+        SharedBuckets {
+            parts: self.parts.into_iter().map(Mutex::new).collect(),
+            next: AtomicUsize::new(0),
+        }
+    }
+}
+
+/// [`resource_clashes`] over the buckets not yet taken by another worker,
+/// in output order. Merge the workers' lists with [`merge_resource_pairs`].
+pub(crate) fn resource_clashes_shared<S: Source + ?Sized>(
+    shared: &SharedBuckets,
+    src: &S,
+) -> Vec<Pair> {
     let mut found = Vec::new();
     let mut active = Vec::new();
-    entries.each_sorted(src, |bucket| {
-        each_group(bucket, |group| {
+    let mut sorter = Sorter::default();
+    loop {
+        let i = shared.next.fetch_add(1, AtomicOrdering::Relaxed);
+        let Some(slot) = shared.parts.get(i) else {
+            break;
+        };
+        // A worker that failed holding a bucket cannot have left it half
+        // changed (it is only ever taken whole): take it anyway.
+        let part = std::mem::take(&mut *slot.lock().unwrap_or_else(|e| e.into_inner()));
+        each_group(sorter.sort(&part, src), |group| {
             let Some(first) = group.first() else { return };
             let capacity = src.capacity(first.key);
             overlapping(group, &mut active, |y, x| {
@@ -395,10 +432,36 @@ pub(crate) fn resource_clashes<S: Source + ?Sized>(mut entries: Buckets, src: &S
                     });
                 }
             });
-        })
-    });
+        });
+    }
     sort_pairs(src, &mut found, true);
     found
+}
+
+/// Two lists of resource clashes, each in output order, as one.
+pub(crate) fn merge_resource_pairs<S: Source + ?Sized>(
+    src: &S,
+    a: Vec<Pair>,
+    b: Vec<Pair>,
+) -> Vec<Pair> {
+    if b.is_empty() {
+        return a;
+    }
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => pair_order(src, x, y, true) != Ordering::Greater,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
 }
 
 /// Runs `a` and `b`, on two cores when there is enough work to pay for a
@@ -417,4 +480,69 @@ pub(crate) fn both<A, B: Send>(
         let mine = a();
         (mine, other.join().ok())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Ids(Vec<String>);
+
+    impl Source for Ids {
+        fn id(&self, appt: u32) -> &str {
+            self.0.get(appt as usize).map_or("", String::as_str)
+        }
+        fn resource(&self, extra: u32) -> &str {
+            ["dr_a", "dr_b", "room_1"][extra as usize % 3]
+        }
+        fn capacity(&self, _key: u128) -> u32 {
+            1
+        }
+    }
+
+    /// Resource entries with many clashes: 5,000 appointments in 40 slots
+    /// of 30 resources.
+    fn entries(src: &Ids) -> Buckets {
+        let mut b = Buckets::new(src.0.len());
+        for (i, id) in src.0.iter().enumerate() {
+            let i = i as u32;
+            let s = i64::from(i * 7 % 40) * 600_000_000;
+            let e = s + i64::from(1 + i % 3) * 600_000_000;
+            b.push(Entry {
+                key: u128::from(i % 30),
+                at: At::new(s, e, id),
+                idx: i,
+                extra: i % 30,
+            });
+        }
+        b
+    }
+
+    #[test]
+    fn workers_sharing_the_buckets_find_what_one_finds_in_the_same_order() {
+        let src = Ids((0..5_000)
+            .map(|i| format!("appointment-{}", i * 37 % 5_000))
+            .collect());
+        let alone = resource_clashes(entries(&src), &src);
+        assert!(alone.len() > 10_000);
+        let shared = entries(&src).share();
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| resource_clashes_shared(&shared, &src));
+            let mine = resource_clashes_shared(&shared, &src);
+            (mine, other.join().unwrap())
+        });
+        let key = |p: &Pair| (p.ai, p.bi, p.extra);
+        // However the buckets fell between the workers, the merge is the same.
+        let merged = merge_resource_pairs(&src, a.clone(), b.clone());
+        assert_eq!(
+            merged.iter().map(key).collect::<Vec<_>>(),
+            alone.iter().map(key).collect::<Vec<_>>()
+        );
+        let (front, back): (Vec<Pair>, Vec<Pair>) = alone.iter().partition(|p| p.ai % 2 == 0);
+        let merged = merge_resource_pairs(&src, back, front);
+        assert_eq!(
+            merged.iter().map(key).collect::<Vec<_>>(),
+            alone.iter().map(key).collect::<Vec<_>>()
+        );
+    }
 }

@@ -17,8 +17,8 @@ use crate::expr::{Field, Scalar, Schema, Type};
 use crate::routing::fast_hash::{FastMap, key128};
 
 use super::bulk::{
-    At, Buckets, Entry, MAX_PLACES, Pair, Place, Source, both, patient_clashes, prefix,
-    resource_clashes,
+    At, Buckets, Entry, MAX_PLACES, Pair, Place, Source, both, merge_resource_pairs,
+    patient_clashes, prefix, resource_clashes, resource_clashes_shared,
 };
 use super::conflict::{ConflictKind, Severity};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
@@ -155,14 +155,36 @@ pub fn find_all_batches(
     let table = Table { rows, total };
 
     // Patients and resources are independent: one core each, each reading
-    // the columns it needs straight from the batches.
-    let (patients, resources) = both(
-        total > 20_000,
-        || patient_side(&table, travel),
-        || resource_side(&table),
-    );
+    // the columns it needs straight from the batches. Resources are the
+    // heavier (long runs per clinician, most of the clashes): when the
+    // patients are done, that core helps with the resource buckets left.
+    let (patients, resources) = if total > 20_000 {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let t = &table;
+            let worker = scope.spawn(move || {
+                let shared = Arc::new(resource_entries(t).share());
+                // If no one helps (the patients failed), this worker does it all.
+                let _ = tx.send(Arc::clone(&shared));
+                resource_clashes_shared(&shared, t)
+            });
+            let patients = patient_side(&table, travel);
+            let helped = match (&patients, rx.recv()) {
+                (Ok(_), Ok(shared)) => resource_clashes_shared(&shared, &table),
+                _ => Vec::new(),
+            };
+            let resources = worker
+                .join()
+                .ok()
+                .map(|mine| merge_resource_pairs(&table, mine, helped));
+            (patients, resources)
+        })
+    } else {
+        (patient_side(&table, travel), None)
+    };
     let (overlaps, journeys) = patients?;
-    let resources = resources.unwrap_or_else(|| resource_side(&table));
+    // A failed worker's part is recomputed here, never silently dropped.
+    let resources = resources.unwrap_or_else(|| resource_clashes(resource_entries(&table), &table));
     let parts = [
         (ConflictKind::PatientOverlap, overlaps.as_slice()),
         (ConflictKind::ResourceOverlap, resources.as_slice()),
@@ -384,9 +406,9 @@ fn patient_side<'t>(
     Ok(patient_clashes(entries, table, &places, travel))
 }
 
-/// Finds resource overlaps. Rows the patient side refuses are skipped here
-/// (that side reports them).
-fn resource_side(table: &Table<'_>) -> Vec<Pair> {
+/// Every row's use of its resource, bucketed. Rows the patient side refuses
+/// are skipped here (that side reports them).
+fn resource_entries(table: &Table<'_>) -> Buckets {
     let mut entries = Buckets::new(table.total);
     // The appointment being read: its id and first row, and the resources
     // seen on its rows (the same one given twice counts once).
@@ -428,7 +450,7 @@ fn resource_side(table: &Table<'_>) -> Vec<Pair> {
             });
         }
     }
-    resource_clashes(entries, table)
+    entries
 }
 
 /// The text columns of a run of output rows.

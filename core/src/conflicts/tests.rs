@@ -744,6 +744,54 @@ mod columnar {
         }
     }
 
+    /// Big enough for the two-core path (over 20,000 rows), dense enough for
+    /// every kind of clash: the table and the diary agree row for row.
+    #[test]
+    fn a_large_table_on_two_cores_equals_the_diary() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % m
+        };
+        let resources = ["dr_a", "room_1", "ecg"];
+        let all: Vec<Appointment> = (0..21_000)
+            .map(|i| {
+                let start = t(2, 8, 0)
+                    + Duration::days(next(40) as i64)
+                    + Duration::minutes(10 * next(60) as i64);
+                let mut a = appt(
+                    &format!("A{i:05}"),
+                    &format!("p{}", next(2_000)),
+                    start,
+                    start + Duration::minutes(10 * (1 + next(4) as i64)),
+                );
+                a.resources = vec![resources[next(3) as usize].to_owned()];
+                a.location = Some(PLACES[next(3) as usize].0.to_owned());
+                a.status = if next(20) == 0 {
+                    Status::Cancelled
+                } else {
+                    Status::Booked
+                };
+                a
+            })
+            .collect();
+        let mut d = plain();
+        for a in &all {
+            d.add(a.clone()).unwrap();
+        }
+        let want: Vec<Row> = d
+            .find_all()
+            .into_iter()
+            .map(|c| (c.kind, c.a, c.b, c.resource))
+            .collect();
+        assert!(want.iter().any(|r| r.0 == ConflictKind::Travel));
+        assert!(want.iter().any(|r| r.0 == ConflictKind::PatientOverlap));
+        let got = rows(&find_all_batch(&table(&all), &TravelModel::uniform(30.0, 10.0)).unwrap());
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn bad_tables_name_the_column_or_appointment() {
         let good = vec![appt("A1", "p1", t(23, 10, 0), t(23, 11, 0))];
