@@ -279,7 +279,7 @@ impl Source for Table<'_> {
 
     fn resource(&self, extra: u32) -> &str {
         self.at(extra)
-            .and_then(|(rows, r)| rows.resource.and_then(|c| c.get(r)))
+            .and_then(|(rows, r)| rows.resource.as_ref().and_then(|c| c.get(r)))
             .unwrap_or("")
     }
 
@@ -299,7 +299,7 @@ fn patient_side<'t>(
     let mut places: Vec<Place<'t>> = Vec::new();
     let mut place_index: FastMap<&'t str, u32> = FastMap::default();
     // In front of it, a direct-mapped cache by key: (key, place).
-    let mut recent = vec![(u128::MAX, 0u32); 1024];
+    let mut recent = vec![(u128::MAX, 0u32); 4096];
     // The appointment being read (adjacent rows with one id are one
     // appointment with several resources): id, patient, start, end, live.
     let mut last: Option<(u64, &str, u128, i64, i64, bool)> = None;
@@ -325,7 +325,7 @@ fn patient_side<'t>(
             if e <= s {
                 return Err(err(K::EndNotAfterStart));
             }
-            let status = match rows.status.and_then(|c| c.get(r)) {
+            let status = match rows.status.as_ref().and_then(|c| c.get(r)) {
                 Some(t) => statuses.parse(t).map_err(|x| err(x.kind))?,
                 None => Status::Booked,
             };
@@ -346,11 +346,11 @@ fn patient_side<'t>(
                 }
                 _ => last = Some((pre, id, patient, s, e, live)),
             }
-            let mode = match rows.mode.and_then(|c| c.get(r)) {
+            let mode = match rows.mode.as_ref().and_then(|c| c.get(r)) {
                 Some(t) => Some(t.parse::<TravelMode>().map_err(|x| err(x.kind))?),
                 None => None,
             };
-            let place = match rows.location.and_then(|c| c.get(r)) {
+            let place = match rows.location.as_ref().and_then(|c| c.get(r)) {
                 None => None,
                 Some(loc) => {
                     let (Some(lat), Some(lon)) = (rows.float(LAT, r), rows.float(LON, r)) else {
@@ -365,7 +365,7 @@ fn patient_side<'t>(
                     }
                     let k = key128(loc.as_bytes());
                     let slot = ((k as u64 ^ (k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                        >> 54) as usize;
+                        >> 52) as usize;
                     let cached = recent.get(slot).and_then(|&(key, i)| {
                         // A short id is its own key; a long one is compared.
                         let hit = key == k
@@ -431,13 +431,13 @@ fn resource_entries(table: &Table<'_>) -> Buckets {
                 appt = rows.base + r as u32;
                 seen.clear();
             }
-            let Some(name) = rows.resource.and_then(|c| c.get(r)) else {
+            let Some(name) = rows.resource.as_ref().and_then(|c| c.get(r)) else {
                 continue;
             };
             let (Some(s), Some(e)) = (rows.start.get(r), rows.end.get(r)) else {
                 continue;
             };
-            let live = match rows.status.and_then(|c| c.get(r)) {
+            let live = match rows.status.as_ref().and_then(|c| c.get(r)) {
                 Some(t) => statuses.parse(t).is_ok_and(Status::occupies_time),
                 None => true,
             };

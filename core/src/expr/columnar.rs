@@ -94,9 +94,9 @@ pub(crate) enum Texts<'a> {
 impl<'a> Texts<'a> {
     /// Row `i`'s text, or `None` for null.
     #[inline(always)]
-    pub(crate) fn get(self, i: usize) -> Option<&'a str> {
+    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
         // The common layout inline, in the caller's loop; the others out of line.
-        match self {
+        match *self {
             Self::Utf8 {
                 offsets,
                 values,
@@ -860,7 +860,7 @@ impl<'a> Times<'a> {
 
     /// Row `i` in microseconds, or `None` for null.
     #[inline]
-    pub(crate) fn get(self, i: usize) -> Option<i64> {
+    pub(crate) fn get(&self, i: usize) -> Option<i64> {
         use arrow_schema::TimeUnit;
         if self.nulls.is_some_and(|n| n.is_null(i)) {
             return None;
