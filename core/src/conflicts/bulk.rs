@@ -439,6 +439,7 @@ pub(crate) fn resource_clashes_shared<S: Source + ?Sized>(
 }
 
 /// Two lists of resource clashes, each in output order, as one.
+#[cfg(any(feature = "arrow", test))]
 pub(crate) fn merge_resource_pairs<S: Source + ?Sized>(
     src: &S,
     a: Vec<Pair>,
