@@ -14,7 +14,7 @@ use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema};
 use crate::caseload::RecordError;
 use crate::expr::columnar::{BoundBatch, Texts, Times};
 use crate::expr::{Field, Scalar, Schema, Type};
-use crate::routing::fast_hash::{FastMap, key128, word_le};
+use crate::routing::fast_hash::{FastMap, key128};
 
 use super::bulk::{
     At, Buckets, Entry, MAX_PLACES, Pair, Place, Source, both, merge_resource_pairs,
@@ -303,7 +303,6 @@ fn patient_side<'t>(
     // The appointment being read (adjacent rows with one id are one
     // appointment with several resources): id, patient, start, end, live.
     let mut last: Option<(u64, &str, u128, i64, i64, bool)> = None;
-    let mut statuses = Statuses::default();
     for rows in &table.rows {
         for r in 0..rows.len {
             let id = rows.id.get(r).unwrap_or("");
@@ -326,7 +325,7 @@ fn patient_side<'t>(
                 return Err(err(K::EndNotAfterStart));
             }
             let status = match rows.status.as_ref().and_then(|c| c.get(r)) {
-                Some(t) => statuses.parse(t).map_err(|x| err(x.kind))?,
+                Some(t) => t.parse::<Status>().map_err(|x| err(x.kind))?,
                 None => Status::Booked,
             };
             let patient = key128(rows.patient.get(r).unwrap_or("").as_bytes());
@@ -421,7 +420,6 @@ fn resource_entries(table: &Table<'_>) -> Buckets {
     let mut last: Option<(u64, &str)> = None;
     let mut appt = 0u32;
     let mut seen: Vec<u128> = Vec::new();
-    let mut statuses = Statuses::default();
     for rows in &table.rows {
         for r in 0..rows.len {
             let id = rows.id.get(r).unwrap_or("");
@@ -438,7 +436,7 @@ fn resource_entries(table: &Table<'_>) -> Buckets {
                 continue;
             };
             let live = match rows.status.as_ref().and_then(|c| c.get(r)) {
-                Some(t) => statuses.parse(t).is_ok_and(Status::occupies_time),
+                Some(t) => t.parse::<Status>().is_ok_and(Status::occupies_time),
                 None => true,
             };
             if e <= s || !live {
@@ -458,35 +456,6 @@ fn resource_entries(table: &Table<'_>) -> Buckets {
         }
     }
     entries
-}
-
-/// The last status code read and what it meant: a table repeats a few
-/// codes, so most rows are settled by comparing one word.
-#[derive(Default)]
-struct Statuses {
-    word: u64,
-    len: usize,
-    status: Option<Status>,
-}
-
-impl Statuses {
-    #[inline]
-    fn parse(&mut self, text: &str) -> Result<Status, AppointmentError> {
-        let word = word_le(text.as_bytes());
-        match self.status {
-            // Up to eight bytes, the word and length are the whole code.
-            Some(s) if word == self.word && text.len() == self.len && text.len() <= 8 => Ok(s),
-            _ => {
-                let status = text.parse::<Status>()?;
-                *self = Self {
-                    word,
-                    len: text.len(),
-                    status: Some(status),
-                };
-                Ok(status)
-            }
-        }
-    }
 }
 
 /// The text columns of a run of output rows.

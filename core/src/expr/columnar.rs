@@ -121,16 +121,25 @@ impl<'a> Texts<'a> {
                 keys,
                 nulls,
                 values,
-            } => {
-                if nulls.is_some_and(|n| n.is_null(i)) {
-                    return None;
-                }
-                match keys.get(i) {
-                    Some(&k) if !values.is_null(k) => Some(values.value(k)),
-                    _ => None,
-                }
-            }
+            } => dict_text(keys, nulls, values, i),
         }
+    }
+}
+
+/// Row `i` of a dictionary of strings: null through its key or its value.
+#[inline]
+fn dict_text<'a>(
+    keys: &[usize],
+    nulls: Option<&NullBuffer>,
+    values: StrValues<'a>,
+    i: usize,
+) -> Option<&'a str> {
+    if nulls.is_some_and(|n| n.is_null(i)) {
+        return None;
+    }
+    match keys.get(i) {
+        Some(&k) if !values.is_null(k) => Some(values.value(k)),
+        _ => None,
     }
 }
 
@@ -290,15 +299,7 @@ impl<'a> Column<'a> {
                 keys,
                 nulls,
                 values,
-            } => {
-                if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
-                    return Scalar::Null;
-                }
-                match keys.get(i) {
-                    Some(&k) if !values.is_null(k) => Scalar::Str(values.value(k)),
-                    _ => Scalar::Null,
-                }
-            }
+            } => dict_text(keys, nulls.as_ref(), *values, i).map_or(Scalar::Null, Scalar::Str),
             Self::Date32(a) => primitive(*a, i)
                 .and_then(date_from_epoch_days)
                 .map_or(Scalar::Null, Scalar::Date),
