@@ -31,6 +31,10 @@ use super::ruleset::RuleSet;
 /// to spread a caseload over every core.
 const MIN_CHUNK: usize = 16 * 1024;
 
+/// Vectors per block brought into cache at once (see `BoundBatch::warm`):
+/// 8,192 rows of the sample's columns are about 400 KB, within a core's L2.
+const WARM_VECTORS: usize = 8;
+
 /// A rule set laid out for scoring a chunk at a time.
 struct Plan {
     /// Every band, flattened in rule order: its rule's first band's slot.
@@ -160,7 +164,10 @@ impl RuleSet {
         let none = [0u64; WORDS];
         let mut hit = [0u8; VECTOR];
         let mut narrow = [0i16; VECTOR];
-        out.scores.fill(0);
+        if plan.width != ScoreWidth::Narrow {
+            // Narrow scores are summed in `narrow` and copied out at the end.
+            out.scores.fill(0);
+        }
         ranks.clear();
         for (rule, from) in inner.rules.iter().zip(&plan.first_band) {
             let mut taken = [0u64; WORDS];
@@ -296,6 +303,9 @@ impl RuleSet {
                         .zip(tier_out.chunks_mut(VECTOR));
                     for (v, (scores, tiers)) in iter.enumerate() {
                         let at = v * VECTOR;
+                        if v % WARM_VECTORS == 0 {
+                            std::hint::black_box(bound.warm(start + at, WARM_VECTORS * VECTOR));
+                        }
                         let len = scores.len();
                         let words = at / 64..(at + len).div_ceil(64);
                         let mut out = ChunkOut {
@@ -649,7 +659,35 @@ name = "low"
             })
     }
 
+    /// `x` as an Arrow integer column of the chosen width (0: Int64, 1:
+    /// Int32, 2: Int16, 3: UInt8), or Int64 where a value does not fit.
+    fn int_column(rows: &[RawRow], width: u8) -> ArrayRef {
+        use arrow_array::{Int16Array, Int32Array, UInt8Array};
+        fn all<T>(rows: &[RawRow], f: impl Fn(i64) -> Option<T>) -> Option<Vec<Option<T>>> {
+            rows.iter()
+                .map(|r| match r.x {
+                    Some(x) => f(x).map(Some),
+                    None => Some(None),
+                })
+                .collect()
+        }
+        let narrow: Option<ArrayRef> = match width {
+            1 => all(rows, |x| i32::try_from(x).ok())
+                .map(|v| Arc::new(Int32Array::from(v)) as ArrayRef),
+            2 => all(rows, |x| i16::try_from(x).ok())
+                .map(|v| Arc::new(Int16Array::from(v)) as ArrayRef),
+            3 => all(rows, |x| u8::try_from(x).ok())
+                .map(|v| Arc::new(UInt8Array::from(v)) as ArrayRef),
+            _ => None,
+        };
+        narrow.unwrap_or_else(|| Arc::new(rows.iter().map(|r| r.x).collect::<Int64Array>()))
+    }
+
     fn batch(rows: &[RawRow], dictionary: bool) -> RecordBatch {
+        batch_with(rows, dictionary, 0)
+    }
+
+    fn batch_with(rows: &[RawRow], dictionary: bool, width: u8) -> RecordBatch {
         let ids: Vec<String> = (0..rows.len()).map(|i| format!("R{i}")).collect();
         let mut lists = ListBuilder::new(StringBuilder::new());
         for r in rows {
@@ -678,10 +716,7 @@ name = "low"
                 "id",
                 Arc::new(StringArray::from_iter_values(ids)) as ArrayRef,
             ),
-            (
-                "x",
-                Arc::new(rows.iter().map(|r| r.x).collect::<Int64Array>()),
-            ),
+            ("x", int_column(rows, width)),
             (
                 "y",
                 Arc::new(rows.iter().map(|r| r.y).collect::<Float64Array>()),
@@ -753,12 +788,20 @@ name = "low"
             ],
             skip in 0usize..70,
             dictionary in any::<bool>(),
+            width in 0u8..4,
         ) {
             let rules = RuleSet::from_toml(&text).unwrap();
             let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+            let mut all_rows = all_rows;
+            if width > 0 {
+                // Values the narrow column type holds (UInt8: none negative).
+                for r in &mut all_rows {
+                    r.x = r.x.map(|x| if width == 3 { x.rem_euclid(30) } else { x % 40 });
+                }
+            }
             let skip = skip.min(all_rows.len());
             let rows = all_rows.get(skip..).unwrap();
-            let sliced = batch(&all_rows, dictionary).slice(skip, rows.len());
+            let sliced = batch_with(&all_rows, dictionary, width).slice(skip, rows.len());
             let out = rules.evaluate_batch(&sliced, today).unwrap();
             prop_assert_eq!(out.num_rows(), rows.len());
             let scores = out.column_by_name("score").unwrap().as_any().downcast_ref::<Int64Array>().unwrap();

@@ -167,18 +167,20 @@ impl<'c> Scope<'c> {
         }
         let narrowed = match batch.field_numbers(index, start, len) {
             Some((Numbers::Int(v), known)) => {
-                // Without short-circuiting, so that both passes vectorise.
-                let small: Vec<i32> = v.iter().map(|x| *x as i32).collect();
-                let fits = small
+                // A value fits in 32 bits when adding 2^31 leaves the high
+                // half zero. One OR over every row, without short-circuiting,
+                // is a few vector instructions per pair; the cast is another.
+                let spill = v
                     .iter()
-                    .zip(v.iter())
-                    .fold(true, |ok, (s, x)| ok & (i64::from(*s) == *x));
-                if fits {
+                    .fold(0u64, |a, x| a | ((x.wrapping_add(1 << 31) as u64) >> 32));
+                if spill == 0 {
+                    let small: Vec<i32> = v.iter().map(|x| *x as i32).collect();
                     Narrowed::Small(Rc::new(small), known)
                 } else {
                     Narrowed::Wide
                 }
             }
+            Some((Numbers::Small(v), known)) => Narrowed::Small(v, known),
             _ => Narrowed::Wide,
         };
         if let Some(slot) = self.narrowed.borrow_mut().get_mut(index) {
@@ -361,15 +363,19 @@ fn numbers<'a>(
                     days(from, batch, start, len, ctx),
                     days(to, batch, start, len, ctx),
                 );
-                let between = |a: i32, b: i32| i64::from(b) - i64::from(a);
+                // Known days lie within the calendar (about 2^27 days either
+                // side of 1970), so the difference of two known days fits in
+                // 32 bits; an unknown row's wrapped value is never read.
+                let between = |a: i32, b: i32| b.wrapping_sub(a);
+                let small = |v: Vec<i32>| Numbers::Small(Rc::new(v));
                 match operands {
                     (Some(Days::Column(a, known)), Some(Days::Const(b))) => {
                         let v = a.iter().map(|a| between(*a, b)).collect();
-                        return Some((Numbers::Int(v), known));
+                        return Some((small(v), known));
                     }
                     (Some(Days::Const(a)), Some(Days::Column(b, known))) => {
                         let v = b.iter().map(|b| between(a, *b)).collect();
-                        return Some((Numbers::Int(v), known));
+                        return Some((small(v), known));
                     }
                     (Some(Days::Column(a, ka)), Some(Days::Column(b, kb))) => {
                         let v = a
@@ -377,7 +383,7 @@ fn numbers<'a>(
                             .zip(b.iter())
                             .map(|(a, b)| between(*a, *b))
                             .collect();
-                        return Some((Numbers::Int(v), zip_words(&ka, &kb, |x, y| x & y)));
+                        return Some((small(v), zip_words(&ka, &kb, |x, y| x & y)));
                     }
                     _ => {}
                 }
@@ -520,14 +526,12 @@ fn category_const(
     // Each function called directly in its own loop, so it is inlined.
     let equal = match (function, &values) {
         (Function::EfiCategory, Numbers::Small(v)) => {
-            bits(v, |x| functions::efi_category_code(i64::from(x)) == code)
+            bits(v, |x| functions::efi_category_code_small(x) == code)
         }
         (Function::EfiCategory, Numbers::Int(v)) => {
             bits(v, |x| functions::efi_category_code(x) == code)
         }
-        (_, Numbers::Small(v)) => bits(v, |x| {
-            functions::polypharmacy_band_code(i64::from(x)) == code
-        }),
+        (_, Numbers::Small(v)) => bits(v, |x| functions::polypharmacy_band_code_small(x) == code),
         (_, Numbers::Int(v)) => bits(v, |x| functions::polypharmacy_band_code(x) == code),
         _ => return None,
     };
@@ -558,7 +562,10 @@ fn between_const(
             (bits(v, |x| lo <= x && x <= hi), known)
         }
         (Numbers::Small(v), Scalar::Int(lo), Scalar::Int(hi)) => {
-            (bits(v, |x| lo <= i64::from(x) && i64::from(x) <= hi), known)
+            match (i32::try_from(lo), i32::try_from(hi)) {
+                (Ok(lo), Ok(hi)) => (bits(v, |x| lo <= x && x <= hi), known),
+                _ => (bits(v, |x| lo <= i64::from(x) && i64::from(x) <= hi), known),
+            }
         }
         (Numbers::Days(v), Scalar::Date(lo), Scalar::Date(hi)) => {
             let (lo, hi) = (epoch_days(&lo), epoch_days(&hi));
