@@ -270,12 +270,7 @@ impl RuleSet {
         let input = arrow_input(py, data)?;
         let (batches, schema) = input.into_table()?.into_inner();
         let rules = &self.0;
-        let outputs = py.detach(|| {
-            batches
-                .iter()
-                .map(|b| rules.evaluate_batch(b, today))
-                .collect::<Result<Vec<_>, _>>()
-        });
+        let outputs = py.detach(|| rules.evaluate_batches(&batches, today));
         let outputs = outputs.map_err(to_py_err)?;
         let id_type = rules
             .schema()

@@ -8,7 +8,7 @@
 //! with tier and reasons dictionary-encoded, rows in input order.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arrow_array::{
     ArrayRef, DictionaryArray, Int64Array, PrimitiveArray, RecordBatch, StringArray,
@@ -255,74 +255,51 @@ impl RuleSet {
         }
     }
 
-    /// Scores every chunk of `rows` rows on every core, with ranks of type `R`.
-    #[allow(clippy::too_many_arguments, reason = "the output columns of a batch")]
-    fn score_all<R: Rank, K: OutKey>(
+    /// Scores every piece on every core, with ranks of type `R`: workers
+    /// take pieces from one queue, so a core that finishes early takes more.
+    fn score_pieces<R: Rank, K: OutKey>(
         &self,
         plan: &Plan,
-        bound: &BoundBatch<'_>,
+        bound: &[BoundBatch<'_>],
         ctx: &EvalContext,
-        scores: &mut [i64],
-        tiers: &mut [K],
-        reasons: &mut [Vec<K>],
-        valid: &mut [Vec<u64>],
+        pieces: Vec<Piece<'_, K>>,
     ) {
-        let rows = scores.len();
-        let top = reasons.len();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        // Whole vectors per task, so every chunk but the last is full.
-        let chunk = rows
-            .div_ceil(threads)
-            .max(MIN_CHUNK)
-            .div_ceil(VECTOR)
-            .max(1)
-            * VECTOR;
-        // Each task owns disjoint slices of every output column.
-        let mut reason_chunks: Vec<std::slice::ChunksMut<'_, K>> =
-            reasons.iter_mut().map(|r| r.chunks_mut(chunk)).collect();
-        let mut valid_chunks: Vec<std::slice::ChunksMut<'_, u64>> =
-            valid.iter_mut().map(|v| v.chunks_mut(chunk / 64)).collect();
-        std::thread::scope(|scope| {
-            for (n, (score_out, tier_out)) in scores
-                .chunks_mut(chunk)
-                .zip(tiers.chunks_mut(chunk))
-                .enumerate()
-            {
-                let mut reason_out: Vec<&mut [K]> = reason_chunks
-                    .iter_mut()
-                    .filter_map(Iterator::next)
-                    .collect();
-                let mut valid_out: Vec<&mut [u64]> =
-                    valid_chunks.iter_mut().filter_map(Iterator::next).collect();
-                let start = n * chunk;
-                scope.spawn(move || {
-                    let mut ranks = TopRanks::<R>::new(top);
-                    let scope = Scope::new(ctx);
-                    let iter = score_out
-                        .chunks_mut(VECTOR)
-                        .zip(tier_out.chunks_mut(VECTOR));
-                    for (v, (scores, tiers)) in iter.enumerate() {
-                        let at = v * VECTOR;
-                        if v % WARM_VECTORS == 0 {
-                            std::hint::black_box(bound.warm(start + at, WARM_VECTORS * VECTOR));
-                        }
-                        let len = scores.len();
-                        let words = at / 64..(at + len).div_ceil(64);
-                        let mut out = ChunkOut {
-                            scores,
-                            tiers,
-                            reasons: reason_out
-                                .iter_mut()
-                                .filter_map(|r| r.get_mut(at..at + len))
-                                .collect(),
-                            valid: valid_out
-                                .iter_mut()
-                                .filter_map(|r| r.get_mut(words.clone()))
-                                .collect(),
-                        };
-                        self.score_chunk(plan, &mut ranks, bound, start + at, &scope, &mut out);
-                    }
-                });
+        let top = self.inner().top_reasons;
+        parallel_each(pieces, threads(), |piece| {
+            let Some(batch) = bound.get(piece.batch) else {
+                return;
+            };
+            let mut ranks = TopRanks::<R>::new(top);
+            let scope = Scope::new(ctx);
+            let Piece {
+                first,
+                scores,
+                tiers,
+                mut reasons,
+                mut valid,
+                ..
+            } = piece;
+            let iter = scores.chunks_mut(VECTOR).zip(tiers.chunks_mut(VECTOR));
+            for (v, (scores, tiers)) in iter.enumerate() {
+                let at = v * VECTOR;
+                if v % WARM_VECTORS == 0 {
+                    std::hint::black_box(batch.warm(first + at, WARM_VECTORS * VECTOR));
+                }
+                let len = scores.len();
+                let words = at / 64..(at + len).div_ceil(64);
+                let mut out = ChunkOut {
+                    scores,
+                    tiers,
+                    reasons: reasons
+                        .iter_mut()
+                        .filter_map(|r| r.get_mut(at..at + len))
+                        .collect(),
+                    valid: valid
+                        .iter_mut()
+                        .filter_map(|r| r.get_mut(words.clone()))
+                        .collect(),
+                };
+                self.score_chunk(plan, &mut ranks, batch, first + at, &scope, &mut out);
             }
         });
     }
@@ -362,6 +339,27 @@ impl RuleSet {
         batch: &RecordBatch,
         today: NaiveDate,
     ) -> Result<RecordBatch, RecordError> {
+        let mut out = self.evaluate_batches(std::slice::from_ref(batch), today)?;
+        out.pop().ok_or_else(|| RecordError::WrongColumnType {
+            field: "output".into(),
+            expected: "one output batch".into(),
+            found: "none".into(),
+        })
+    }
+
+    /// [`evaluate_batch`](Self::evaluate_batch) for each of `batches` (the
+    /// record batches of one table or stream), one output batch per input
+    /// batch, in order.
+    ///
+    /// The batches are scored together, so every core stays busy however
+    /// the table is split: a table read from Parquet often comes as many
+    /// batches of 64k–128k rows. Every batch is checked before any is scored;
+    /// the first error, in batch order, is returned.
+    pub fn evaluate_batches(
+        &self,
+        batches: &[RecordBatch],
+        today: NaiveDate,
+    ) -> Result<Vec<RecordBatch>, RecordError> {
         let inner = self.inner();
         let schema = &inner.schema;
         let mut required = vec![false; schema.fields().len()];
@@ -373,13 +371,16 @@ impl RuleSet {
         if let Some(r) = required.get_mut(inner.id_index) {
             *r = true;
         }
-        let bound = BoundBatch::bind(batch, schema, &required)?;
+        let bound = batches
+            .iter()
+            .map(|b| BoundBatch::bind(b, schema, &required))
+            .collect::<Result<Vec<_>, _>>()?;
 
         let plan = self.plan();
         match self.key_width() {
-            KeyWidth::Byte => self.evaluate_bound::<u8, i8>(batch, &bound, &plan, today),
-            KeyWidth::Short => self.evaluate_bound::<u16, i16>(batch, &bound, &plan, today),
-            KeyWidth::Int => self.evaluate_bound::<u32, i32>(batch, &bound, &plan, today),
+            KeyWidth::Byte => self.evaluate_bound::<u8, i8>(batches, &bound, &plan, today),
+            KeyWidth::Short => self.evaluate_bound::<u16, i16>(batches, &bound, &plan, today),
+            KeyWidth::Int => self.evaluate_bound::<u32, i32>(batches, &bound, &plan, today),
         }
     }
 
@@ -396,36 +397,36 @@ impl RuleSet {
         }
     }
 
-    /// [`evaluate_batch`](Self::evaluate_batch) once bound, with ranks of
-    /// type `R` and output keys of type `K`.
+    /// [`evaluate_batches`](Self::evaluate_batches) once bound, with ranks
+    /// of type `R` and output keys of type `K`.
     fn evaluate_bound<R: Rank, K: OutKey>(
         &self,
-        batch: &RecordBatch,
-        bound: &BoundBatch<'_>,
+        batches: &[RecordBatch],
+        bound: &[BoundBatch<'_>],
         plan: &Plan,
         today: NaiveDate,
-    ) -> Result<RecordBatch, RecordError> {
-        let rows = bound.rows();
+    ) -> Result<Vec<RecordBatch>, RecordError> {
         let top = self.inner().top_reasons;
-        let mut scores = vec![0i64; rows];
-        let mut tiers = vec![K::default(); rows];
-        let mut reasons: Vec<Vec<K>> = (0..top).map(|_| vec![K::default(); rows]).collect();
-        let mut valid: Vec<Vec<u64>> = (0..top).map(|_| vec![0; rows.div_ceil(64)]).collect();
+        let mut outputs: Vec<Outputs<K>> =
+            bound.iter().map(|b| Outputs::new(b.rows(), top)).collect();
+        let total: usize = bound.iter().map(BoundBatch::rows).sum();
+        // Whole vectors per piece, a few pieces per core so that the queue
+        // evens out the cores, none so small that hand-offs dominate.
+        let size = total
+            .div_ceil(threads() * 4)
+            .max(MIN_CHUNK)
+            .div_ceil(VECTOR)
+            .max(1)
+            * VECTOR;
+        let pieces = outputs
+            .iter_mut()
+            .enumerate()
+            .flat_map(|(b, out)| out.pieces(b, size))
+            .collect();
         let ctx = EvalContext { today };
-        self.score_all::<R, K>(
-            plan,
-            bound,
-            &ctx,
-            &mut scores,
-            &mut tiers,
-            &mut reasons,
-            &mut valid,
-        );
+        self.score_pieces::<R, K>(plan, bound, &ctx, pieces);
 
-        let id_column = batch
-            .column_by_name(self.schema().id_field().map_or("", |f| f.name.as_str()))
-            .cloned()
-            .ok_or_else(|| RecordError::MissingColumn { field: "id".into() })?;
+        let id_name = self.schema().id_field().map_or("", |f| f.name.as_str());
         let tier_names: ArrayRef = Arc::new(StringArray::from_iter_values(self.tiers()));
         let code_values: ArrayRef = Arc::new(StringArray::from_iter_values(
             plan.codes.iter().map(|c| &**c),
@@ -435,44 +436,170 @@ impl RuleSet {
             expected: "a valid output batch".into(),
             found: e.to_string(),
         };
-        let mut keyed: Vec<(PrimitiveArray<K::Arrow>, ArrayRef)> =
-            vec![(PrimitiveArray::new(tiers.into(), None), tier_names)];
-        for (keys, valid) in reasons.into_iter().zip(valid) {
-            let valid = BooleanBuffer::new(Buffer::from_vec(valid), 0, rows);
-            let keys = PrimitiveArray::new(keys.into(), Some(NullBuffer::new(valid)));
-            keyed.push((keys, code_values.clone()));
+        // Arrow checks every key of a dictionary column, a pass over its
+        // rows: every column of every batch is one task on the workers.
+        let mut keyed: Vec<(PrimitiveArray<K::Arrow>, ArrayRef)> = Vec::new();
+        let mut scores = Vec::with_capacity(outputs.len());
+        for out in outputs {
+            let rows = out.scores.len();
+            scores.push(out.scores);
+            keyed.push((
+                PrimitiveArray::new(out.tiers.into(), None),
+                tier_names.clone(),
+            ));
+            for (keys, valid) in out.reasons.into_iter().zip(out.valid) {
+                let valid = BooleanBuffer::new(Buffer::from_vec(valid), 0, rows);
+                let keys = PrimitiveArray::new(keys.into(), Some(NullBuffer::new(valid)));
+                keyed.push((keys, code_values.clone()));
+            }
         }
-        // Arrow checks every key of a dictionary column, a pass over the
-        // rows: for a large batch, one column per task.
-        let dictionaries: Vec<Result<DictionaryArray<K::Arrow>, ArrowError>> = if rows >= MIN_CHUNK
-        {
-            std::thread::scope(|scope| {
-                let tasks: Vec<_> = keyed
-                    .into_iter()
-                    .map(|(k, v)| scope.spawn(move || DictionaryArray::try_new(k, v)))
-                    .collect();
-                tasks
-                    .into_iter()
-                    .map(|t| {
-                        t.join().unwrap_or_else(|_| {
-                            Err(ArrowError::ComputeError("a worker stopped".into()))
-                        })
-                    })
-                    .collect()
-            })
-        } else {
-            keyed
-                .into_iter()
-                .map(|(k, v)| DictionaryArray::try_new(k, v))
-                .collect()
-        };
-        let mut columns: Vec<ArrayRef> =
-            vec![id_column.clone(), Arc::new(Int64Array::from(scores))];
-        for d in dictionaries {
-            columns.push(Arc::new(d.map_err(internal)?));
+        let workers = if total >= MIN_CHUNK { threads() } else { 1 };
+        let mut dictionaries =
+            parallel_map(keyed, workers, |(k, v)| DictionaryArray::try_new(k, v)).into_iter();
+        let mut results = Vec::with_capacity(batches.len());
+        for (batch, scores) in batches.iter().zip(scores) {
+            let id_column = batch
+                .column_by_name(id_name)
+                .cloned()
+                .ok_or_else(|| RecordError::MissingColumn { field: "id".into() })?;
+            let mut columns: Vec<ArrayRef> =
+                vec![id_column.clone(), Arc::new(Int64Array::from(scores))];
+            for _ in 0..=top {
+                let dictionary = dictionaries.next().ok_or_else(|| {
+                    internal(ArrowError::ComputeError(
+                        "an output column is missing".into(),
+                    ))
+                })?;
+                columns.push(Arc::new(dictionary.map_err(internal)?));
+            }
+            let schema = self.output_schema(id_column.data_type());
+            results.push(RecordBatch::try_new(schema, columns).map_err(internal)?);
         }
-        RecordBatch::try_new(self.output_schema(id_column.data_type()), columns).map_err(internal)
+        Ok(results)
     }
+}
+
+/// One batch's output columns, before they become Arrow arrays.
+struct Outputs<K> {
+    scores: Vec<i64>,
+    tiers: Vec<K>,
+    /// `reason_n` keys; meaningful only where `valid` is set.
+    reasons: Vec<Vec<K>>,
+    /// Which rows have a `reason_n`, as bits.
+    valid: Vec<Vec<u64>>,
+}
+
+impl<K: OutKey> Outputs<K> {
+    fn new(rows: usize, top: usize) -> Self {
+        Self {
+            scores: vec![0; rows],
+            tiers: vec![K::default(); rows],
+            reasons: (0..top).map(|_| vec![K::default(); rows]).collect(),
+            valid: (0..top).map(|_| vec![0; rows.div_ceil(64)]).collect(),
+        }
+    }
+
+    /// The columns cut into pieces of `size` rows (a multiple of 64), each
+    /// owning disjoint slices of every column.
+    fn pieces(&mut self, batch: usize, size: usize) -> Vec<Piece<'_, K>> {
+        let mut reasons: Vec<std::slice::ChunksMut<'_, K>> = self
+            .reasons
+            .iter_mut()
+            .map(|r| r.chunks_mut(size))
+            .collect();
+        let mut valid: Vec<std::slice::ChunksMut<'_, u64>> = self
+            .valid
+            .iter_mut()
+            .map(|v| v.chunks_mut(size / 64))
+            .collect();
+        self.scores
+            .chunks_mut(size)
+            .zip(self.tiers.chunks_mut(size))
+            .enumerate()
+            .map(|(n, (scores, tiers))| Piece {
+                batch,
+                first: n * size,
+                scores,
+                tiers,
+                reasons: reasons.iter_mut().filter_map(Iterator::next).collect(),
+                valid: valid.iter_mut().filter_map(Iterator::next).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Rows `first .. first + scores.len()` of batch `batch`, and where their
+/// results go.
+struct Piece<'o, K> {
+    batch: usize,
+    first: usize,
+    scores: &'o mut [i64],
+    tiers: &'o mut [K],
+    reasons: Vec<&'o mut [K]>,
+    valid: Vec<&'o mut [u64]>,
+}
+
+/// The cores to use.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Runs `f` on every item, on up to `workers` threads (the calling thread
+/// among them), each taking the next item from a shared queue.
+fn parallel_each<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) + Sync) {
+    let workers = workers.min(items.len());
+    let queue = Mutex::new(items.into_iter());
+    // A worker panicking would poison the queue; the scope re-raises that
+    // panic, so the others may carry on with the queue as it is.
+    let next = || {
+        queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .next()
+    };
+    let work = || {
+        while let Some(item) = next() {
+            f(item);
+        }
+    };
+    if workers <= 1 {
+        work();
+        return;
+    }
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
+    });
+}
+
+/// `f` of every item, in order, computed as [`parallel_each`] does.
+fn parallel_map<T: Send, U: Send>(
+    items: Vec<T>,
+    workers: usize,
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    let results: Vec<Mutex<Option<U>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    parallel_each(
+        items.into_iter().enumerate().collect(),
+        workers,
+        |(i, item)| {
+            let value = f(item);
+            if let Some(slot) = results.get(i) {
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+            }
+        },
+    );
+    results
+        .into_iter()
+        .filter_map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .collect()
 }
 
 /// Which integer types number ranks and output keys (see `key_width`).
@@ -932,6 +1059,57 @@ name = "low"
                 }
             }
         }
+    }
+
+    /// Batches scored together give what each gives alone, whatever their
+    /// sizes (empty, under one piece, several pieces), in batch order; a bad
+    /// batch anywhere is an error before anything is scored.
+    #[test]
+    fn batches_scored_together_equal_each_alone() {
+        let rules = RuleSet::from_toml(&format!(
+            "{h}[[rule]]\nid = \"a\"\nwhen = \"x >= 2\"\npoints = 3\nreason = \"A\"\n\
+             [[rule]]\nid = \"b\"\nwhen = \"flag\"\npoints = 2\nreason = \"B\"\n",
+            h = HEADER.replace("TOP", "2")
+        ))
+        .unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let rows = |n: usize, seed: i64| -> Vec<RawRow> {
+            (0..n)
+                .map(|i| {
+                    let k = i64::try_from(i).unwrap() * 7 + seed;
+                    RawRow {
+                        x: (k % 5 != 0).then_some(k % 4),
+                        y: None,
+                        flag: (k % 3 != 0).then_some(k % 2 == 0),
+                        sex: None,
+                        d: None,
+                        codes: None,
+                    }
+                })
+                .collect()
+        };
+        let batches: Vec<RecordBatch> = [0, 5, 40_000, 1, 17_000]
+            .iter()
+            .enumerate()
+            .map(|(seed, n)| batch(&rows(*n, i64::try_from(seed).unwrap()), false))
+            .collect();
+        let together = rules.evaluate_batches(&batches, today).unwrap();
+        assert_eq!(together.len(), batches.len());
+        for (b, out) in batches.iter().zip(&together) {
+            assert_eq!(out, &rules.evaluate_batch(b, today).unwrap());
+        }
+
+        let bad = RecordBatch::try_from_iter(vec![
+            ("id", Arc::new(StringArray::from(vec!["A"])) as ArrayRef),
+            ("x", Arc::new(StringArray::from(vec!["1"])) as ArrayRef),
+            ("flag", Arc::new(BooleanArray::from(vec![true])) as ArrayRef),
+        ])
+        .unwrap();
+        let mut with_bad = batches.clone();
+        with_bad.insert(2, bad);
+        let err = rules.evaluate_batches(&with_bad, today).unwrap_err();
+        assert_eq!(err.code(), "record.wrong_column_type");
+        assert!(rules.evaluate_batches(&[], today).unwrap().is_empty());
     }
 
     #[test]
