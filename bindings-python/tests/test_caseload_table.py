@@ -60,7 +60,18 @@ def test_pyarrow_table_equals_row_wise(rules: RuleSet, caseload: Any) -> None:
 
 def test_record_batch_reader_and_chunks(rules: RuleSet, caseload: Any) -> None:
     reader = pa.RecordBatchReader.from_batches(caseload.schema, caseload.to_batches(max_chunksize=700))
-    assert _rows(rules.evaluate_table(reader, today=TODAY)) == _expected(rules, caseload)
+    result = rules.evaluate_table(reader, today=TODAY)
+    assert _rows(result) == _expected(rules, caseload)
+    # The dictionary keys reach pyarrow unchecked: a full check must pass.
+    result.validate(full=True)
+    assert result.column("reason_1").num_chunks == 5
+
+
+def test_empty_table_keeps_the_output_schema(rules: RuleSet, caseload: Any) -> None:
+    for empty in (caseload.slice(0, 0), pa.Table.from_batches([], schema=caseload.schema)):
+        result = rules.evaluate_table(empty, today=TODAY)
+        assert result.num_rows == 0
+        assert result.schema == rules.evaluate_table(caseload, today=TODAY).schema
 
 
 def test_polars_and_pandas(rules: RuleSet, caseload: Any) -> None:

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::{ArrowDictionaryKeyType, Int8Type, Int16Type, Int32Type};
 use arrow_array::{
     ArrayRef, DictionaryArray, Int64Array, PrimitiveArray, RecordBatch, StringArray,
 };
@@ -308,22 +310,47 @@ impl RuleSet {
 impl RuleSet {
     /// The Arrow schema of [`evaluate_batch`](Self::evaluate_batch)'s output.
     pub fn output_schema(&self, id_type: &DataType) -> Arc<ArrowSchema> {
-        let key = match self.key_width() {
+        let dict = DataType::Dictionary(Box::new(self.key_type()), Box::new(DataType::Utf8));
+        self.schema_with(id_type, &dict)
+    }
+
+    /// The Arrow schema of [`evaluate_batches_keyed`](Self::evaluate_batches_keyed)'s
+    /// output: `tier` and `reason_n` as integer keys.
+    pub fn keyed_output_schema(&self, id_type: &DataType) -> Arc<ArrowSchema> {
+        self.schema_with(id_type, &self.key_type())
+    }
+
+    /// The integer type of the output's dictionary keys: the narrowest that
+    /// numbers every tier and reason code.
+    fn key_type(&self) -> DataType {
+        match self.key_width() {
             KeyWidth::Byte => DataType::Int8,
             KeyWidth::Short => DataType::Int16,
             KeyWidth::Int => DataType::Int32,
-        };
-        let dict = || DataType::Dictionary(Box::new(key.clone()), Box::new(DataType::Utf8));
+        }
+    }
+
+    fn schema_with(&self, id_type: &DataType, coded: &DataType) -> Arc<ArrowSchema> {
         let id = self.schema().id_field().map_or("id", |f| f.name.as_str());
         let mut fields = vec![
             Field::new(id, id_type.clone(), false),
             Field::new("score", DataType::Int64, false),
-            Field::new("tier", dict(), false),
+            Field::new("tier", coded.clone(), false),
         ];
         for n in 1..=self.top_reasons() {
-            fields.push(Field::new(format!("reason_{n}"), dict(), true));
+            fields.push(Field::new(format!("reason_{n}"), coded.clone(), true));
         }
         Arc::new(ArrowSchema::new(fields))
+    }
+
+    /// The dictionaries of the output's `tier` and `reason_n` columns: tier
+    /// names in tier order, and reason codes in key order.
+    pub fn output_dictionaries(&self) -> (ArrayRef, ArrayRef) {
+        let tiers: ArrayRef = Arc::new(StringArray::from_iter_values(self.tiers()));
+        let codes: ArrayRef = Arc::new(StringArray::from_iter_values(
+            self.plan().codes.iter().map(|c| &**c),
+        ));
+        (tiers, codes)
     }
 
     /// Scores every row of `batch` as of `today`, on every core, returning
@@ -356,6 +383,55 @@ impl RuleSet {
     /// batches of 64k–128k rows. Every batch is checked before any is scored;
     /// the first error, in batch order, is returned.
     pub fn evaluate_batches(
+        &self,
+        batches: &[RecordBatch],
+        today: NaiveDate,
+    ) -> Result<Vec<RecordBatch>, RecordError> {
+        let keyed = self.evaluate_batches_keyed(batches, today)?;
+        let (tiers, codes) = self.output_dictionaries();
+        let top = self.top_reasons();
+        // Arrow checks every key of a dictionary column, a pass over its
+        // rows: every column of every batch is one task on the workers.
+        let mut columns = Vec::with_capacity(keyed.len() * (top + 1));
+        for batch in &keyed {
+            for (n, keys) in batch.columns().iter().enumerate().skip(2) {
+                let values = if n == 2 { &tiers } else { &codes };
+                columns.push((keys.clone(), values.clone()));
+            }
+        }
+        let rows: usize = keyed.iter().map(RecordBatch::num_rows).sum();
+        let workers = if rows >= MIN_CHUNK { threads() } else { 1 };
+        let mut dictionaries =
+            parallel_map(columns, workers, |(k, v)| dictionary(&k, v)).into_iter();
+        let mut results = Vec::with_capacity(keyed.len());
+        for batch in keyed {
+            let mut columns: Vec<ArrayRef> = batch.columns().iter().take(2).cloned().collect();
+            for _ in 0..=top {
+                let column = dictionaries
+                    .next()
+                    .unwrap_or_else(|| Err(ArrowError::ComputeError("a column is missing".into())));
+                columns.push(column.map_err(internal_error)?);
+            }
+            let id_type = columns.first().map(|c| c.data_type().clone());
+            let schema = self.output_schema(&id_type.unwrap_or(DataType::Utf8));
+            results.push(RecordBatch::try_new(schema, columns).map_err(internal_error)?);
+        }
+        Ok(results)
+    }
+
+    /// [`evaluate_batches`](Self::evaluate_batches) with `tier` and
+    /// `reason_n` as integer columns of dictionary keys (schema
+    /// [`keyed_output_schema`](Self::keyed_output_schema)): positions in the
+    /// tier names and reason codes of
+    /// [`output_dictionaries`](Self::output_dictionaries).
+    ///
+    /// Every key is a position in its dictionary (a test checks it on random
+    /// rule sets), so a caller may wrap the keys as dictionary columns
+    /// without checking each again: Arrow's checked constructor, which
+    /// [`evaluate_batches`](Self::evaluate_batches) uses, is one more pass
+    /// over every output column. The Python binding hands the keys to
+    /// pyarrow this way.
+    pub fn evaluate_batches_keyed(
         &self,
         batches: &[RecordBatch],
         today: NaiveDate,
@@ -397,8 +473,8 @@ impl RuleSet {
         }
     }
 
-    /// [`evaluate_batches`](Self::evaluate_batches) once bound, with ranks
-    /// of type `R` and output keys of type `K`.
+    /// [`evaluate_batches_keyed`](Self::evaluate_batches_keyed) once bound,
+    /// with ranks of type `R` and output keys of type `K`.
     fn evaluate_bound<R: Rank, K: OutKey>(
         &self,
         batches: &[RecordBatch],
@@ -427,55 +503,59 @@ impl RuleSet {
         self.score_pieces::<R, K>(plan, bound, &ctx, pieces);
 
         let id_name = self.schema().id_field().map_or("", |f| f.name.as_str());
-        let tier_names: ArrayRef = Arc::new(StringArray::from_iter_values(self.tiers()));
-        let code_values: ArrayRef = Arc::new(StringArray::from_iter_values(
-            plan.codes.iter().map(|c| &**c),
-        ));
-        let internal = |e: ArrowError| RecordError::WrongColumnType {
-            field: "output".into(),
-            expected: "a valid output batch".into(),
-            found: e.to_string(),
-        };
-        // Arrow checks every key of a dictionary column, a pass over its
-        // rows: every column of every batch is one task on the workers.
-        let mut keyed: Vec<(PrimitiveArray<K::Arrow>, ArrayRef)> = Vec::new();
-        let mut scores = Vec::with_capacity(outputs.len());
-        for out in outputs {
-            let rows = out.scores.len();
-            scores.push(out.scores);
-            keyed.push((
-                PrimitiveArray::new(out.tiers.into(), None),
-                tier_names.clone(),
-            ));
-            for (keys, valid) in out.reasons.into_iter().zip(out.valid) {
-                let valid = BooleanBuffer::new(Buffer::from_vec(valid), 0, rows);
-                let keys = PrimitiveArray::new(keys.into(), Some(NullBuffer::new(valid)));
-                keyed.push((keys, code_values.clone()));
-            }
-        }
-        let workers = if total >= MIN_CHUNK { threads() } else { 1 };
-        let mut dictionaries =
-            parallel_map(keyed, workers, |(k, v)| DictionaryArray::try_new(k, v)).into_iter();
         let mut results = Vec::with_capacity(batches.len());
-        for (batch, scores) in batches.iter().zip(scores) {
+        for (batch, out) in batches.iter().zip(outputs) {
             let id_column = batch
                 .column_by_name(id_name)
                 .cloned()
                 .ok_or_else(|| RecordError::MissingColumn { field: "id".into() })?;
-            let mut columns: Vec<ArrayRef> =
-                vec![id_column.clone(), Arc::new(Int64Array::from(scores))];
-            for _ in 0..=top {
-                let dictionary = dictionaries.next().ok_or_else(|| {
-                    internal(ArrowError::ComputeError(
-                        "an output column is missing".into(),
-                    ))
-                })?;
-                columns.push(Arc::new(dictionary.map_err(internal)?));
+            let rows = out.scores.len();
+            let mut columns: Vec<ArrayRef> = vec![
+                id_column.clone(),
+                Arc::new(Int64Array::from(out.scores)),
+                Arc::new(PrimitiveArray::<K::Arrow>::new(out.tiers.into(), None)),
+            ];
+            for (keys, valid) in out.reasons.into_iter().zip(out.valid) {
+                let valid = BooleanBuffer::new(Buffer::from_vec(valid), 0, rows);
+                let keys =
+                    PrimitiveArray::<K::Arrow>::new(keys.into(), Some(NullBuffer::new(valid)));
+                columns.push(Arc::new(keys));
             }
-            let schema = self.output_schema(id_column.data_type());
-            results.push(RecordBatch::try_new(schema, columns).map_err(internal)?);
+            let schema = self.keyed_output_schema(id_column.data_type());
+            results.push(RecordBatch::try_new(schema, columns).map_err(internal_error)?);
         }
         Ok(results)
+    }
+}
+
+/// An Arrow error building the output, which valid input never causes.
+fn internal_error(e: ArrowError) -> RecordError {
+    RecordError::WrongColumnType {
+        field: "output".into(),
+        expected: "a valid output batch".into(),
+        found: e.to_string(),
+    }
+}
+
+/// Integer `keys` as a dictionary column over `values`, every key checked.
+fn dictionary(keys: &ArrayRef, values: ArrayRef) -> Result<ArrayRef, ArrowError> {
+    fn wrap<K: ArrowDictionaryKeyType>(
+        keys: &ArrayRef,
+        values: ArrayRef,
+    ) -> Result<ArrayRef, ArrowError> {
+        let keys = keys
+            .as_primitive_opt::<K>()
+            .ok_or_else(|| ArrowError::ComputeError("keys of an unexpected type".into()))?;
+        Ok(Arc::new(DictionaryArray::<K>::try_new(
+            keys.clone(),
+            values,
+        )?))
+    }
+    match keys.data_type() {
+        DataType::Int8 => wrap::<Int8Type>(keys, values),
+        DataType::Int16 => wrap::<Int16Type>(keys, values),
+        DataType::Int32 => wrap::<Int32Type>(keys, values),
+        other => Err(ArrowError::ComputeError(format!("keys of type {other}"))),
     }
 }
 
@@ -708,6 +788,9 @@ name = "low"
             (-5i64..40, 0i64..30)
                 .prop_map(|(a, b)| format!("days_between(d, today()) between {a} and {}", a + b)),
             (-5i64..40).prop_map(|k| format!("days_between(today(), d) <= {k}")),
+            (-40i64..5, 0i64..30)
+                .prop_map(|(a, b)| format!("days_between(today(), d) between {a} and {}", a + b)),
+            (0i64..5, 0i64..3).prop_map(|(a, b)| format!("pam_level(y) between {a} and {}", a + b)),
             (
                 20_480i32..20_520,
                 prop::sample::select(vec!["<", ">=", "=="])
@@ -1097,6 +1180,18 @@ name = "low"
         assert_eq!(together.len(), batches.len());
         for (b, out) in batches.iter().zip(&together) {
             assert_eq!(out, &rules.evaluate_batch(b, today).unwrap());
+        }
+        // The keyed form holds the same keys, each a position in its
+        // dictionary (wrapping checks every one).
+        let keyed = rules.evaluate_batches_keyed(&batches, today).unwrap();
+        let (tiers, codes) = rules.output_dictionaries();
+        for (k, out) in keyed.iter().zip(&together) {
+            assert_eq!(k.schema(), rules.keyed_output_schema(&DataType::Utf8));
+            for (n, keys) in k.columns().iter().enumerate().skip(2) {
+                let values = if n == 2 { &tiers } else { &codes };
+                let wrapped = dictionary(keys, values.clone()).unwrap();
+                assert_eq!(&wrapped, out.column(n));
+            }
         }
 
         let bad = RecordBatch::try_from_iter(vec![
