@@ -483,9 +483,13 @@ impl RuleSet {
         today: NaiveDate,
     ) -> Result<Vec<RecordBatch>, RecordError> {
         let top = self.inner().top_reasons;
-        let mut outputs: Vec<Outputs<K>> =
-            bound.iter().map(|b| Outputs::new(b.rows(), top)).collect();
         let total: usize = bound.iter().map(BoundBatch::rows).sum();
+        let workers = if total >= MIN_CHUNK { threads() } else { 1 };
+        // Zeroing the output columns is a pass over memory: one batch per
+        // task, so that a table of many batches spreads it over the cores.
+        let rows: Vec<usize> = bound.iter().map(BoundBatch::rows).collect();
+        let mut outputs: Vec<Outputs<K>> =
+            parallel_map(rows, workers, |rows| Outputs::new(rows, top));
         // Whole vectors per piece, a few pieces per core so that the queue
         // evens out the cores, none so small that hand-offs dominate.
         let size = total
