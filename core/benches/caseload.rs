@@ -136,6 +136,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(rules.evaluate_batch(black_box(&data), today())))
     });
     group.finish();
+
+    // A million patients as a Parquet reader gives them: 8 batches.
+    let n = 1_000_000;
+    let data = batch(n);
+    let parts: Vec<RecordBatch> = (0..8).map(|i| data.slice(i * n / 8, n / 8)).collect();
+    let mut group = c.benchmark_group("caseload/evaluate_batches");
+    group.throughput(Throughput::Elements(u64::try_from(n).unwrap_or(0)));
+    group.sample_size(20);
+    group.bench_function("1M_patients_in_8_batches", |b| {
+        b.iter(|| black_box(rules.evaluate_batches(black_box(&parts), today())))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
