@@ -849,11 +849,16 @@ name = "low"
 
     fn raw_row() -> impl Strategy<Value = RawRow> {
         (
-            // Now and then a value beyond 32 bits, so a chunk's column
-            // cannot be narrowed and the 64-bit kernels run.
-            prop::option::of(
-                prop_oneof![30 => -3i64..25, 1 => Just(1i64 << 40), 1 => Just(-(1i64 << 35))],
-            ),
+            // Now and then a value beyond 8 or 32 bits, so a chunk's column
+            // is narrowed less or not at all and the wider kernels run.
+            prop::option::of(prop_oneof![
+                30 => -3i64..25,
+                1 => Just(1i64 << 40),
+                1 => Just(-(1i64 << 35)),
+                // Beyond 8 bits but within 32, and the 8-bit edges.
+                1 => 100i64..400,
+                1 => prop::sample::select(vec![-129i64, -128, 127, 128]),
+            ]),
             prop::option::of((0u32..100).prop_map(|k| f64::from(k) / 2.0)),
             prop::option::of(any::<bool>()),
             prop::option::of(prop::sample::select(vec!["female", "male", "unknown"])),
@@ -1003,10 +1008,18 @@ name = "low"
             skip in 0usize..70,
             dictionary in any::<bool>(),
             width in 0u8..4,
+            beyond_32_bits in any::<bool>(),
         ) {
             let rules = RuleSet::from_toml(&text).unwrap();
             let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
             let mut all_rows = all_rows;
+            if !beyond_32_bits {
+                // Every value within 32 bits, so 64-bit columns are narrowed
+                // (to 8 bits where a chunk allows, else to 32).
+                for r in &mut all_rows {
+                    r.x = r.x.map(|x| if x.abs() > 1000 { x % 1000 } else { x });
+                }
+            }
             if width > 0 {
                 // Values the narrow column type holds (UInt8: none negative).
                 for r in &mut all_rows {
@@ -1209,6 +1222,72 @@ name = "low"
         let err = rules.evaluate_batches(&with_bad, today).unwrap_err();
         assert_eq!(err.code(), "record.wrong_column_type");
         assert!(rules.evaluate_batches(&[], today).unwrap().is_empty());
+    }
+
+    /// Chunks whose widest value sits either side of the 8- and 32-bit
+    /// limits are narrowed as far as they allow, and every comparison,
+    /// against constants either side of the same limits, is exact.
+    #[test]
+    fn narrowing_edges_match_row_wise() {
+        let edges = [
+            -129i64,
+            -128,
+            127,
+            128,
+            255,
+            256,
+            i64::from(i32::MAX),
+            i64::from(i32::MAX) + 1,
+            i64::from(i32::MIN),
+            i64::from(i32::MIN) - 1,
+        ];
+        let mut text = HEADER.replace("TOP", "3");
+        for (i, e) in edges.iter().enumerate() {
+            for (j, cond) in [
+                format!("x >= {e}"),
+                format!("x == {e}"),
+                format!("x < {}", e + 1),
+                format!("x between {} and {e}", e - 1),
+            ]
+            .iter()
+            .enumerate()
+            {
+                text.push_str(&format!(
+                    "[[rule]]\nid = \"r{i}_{j}\"\nwhen = \"{cond}\"\npoints = {}\nreason = \"R{i}_{j}\"\n",
+                    i + j + 1
+                ));
+            }
+        }
+        let rules = RuleSet::from_toml(&text).unwrap();
+        // One vector per edge: the edge once, small values and nulls around it.
+        let rows: Vec<RawRow> = edges
+            .iter()
+            .flat_map(|e| {
+                (0..VECTOR).map(move |k| RawRow {
+                    x: match k % 97 {
+                        0 => Some(*e),
+                        1 => None,
+                        n => Some(i64::try_from(n).unwrap() - 50),
+                    },
+                    y: None,
+                    flag: None,
+                    sex: None,
+                    d: None,
+                    codes: None,
+                })
+            })
+            .collect();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let out = rules.evaluate_batch(&batch(&rows, false), today).unwrap();
+        let scores = out.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
+        for (i, r) in rows.iter().enumerate() {
+            let p = rules.evaluate(&value_row(&rules, i, r), today);
+            assert_eq!(scores.value(i), p.score, "row {i}");
+            for n in 0..3 {
+                let got = column_text(&out, &format!("reason_{}", n + 1), i);
+                assert_eq!(got.as_deref(), p.reason_codes().get(n).copied(), "row {i}");
+            }
+        }
     }
 
     #[test]

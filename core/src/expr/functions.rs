@@ -261,12 +261,14 @@ pub(crate) fn efi_category_code(deficits: i64) -> u8 {
     u8::from(deficits >= 5) + u8::from(deficits >= 9) + u8::from(deficits >= 13)
 }
 
-/// [`efi_category_code`] of a count that fits in 32 bits, compared in 32
-/// bits (four rows per instruction rather than one or two).
+/// [`efi_category_code`] of a count narrowed to 8 or 32 bits, compared at
+/// that width (sixteen or four rows per instruction rather than one or two).
 #[cfg(any(feature = "arrow", test))]
 #[inline]
-pub(crate) fn efi_category_code_small(deficits: i32) -> u8 {
-    u8::from(deficits >= 5) + u8::from(deficits >= 9) + u8::from(deficits >= 13)
+pub(crate) fn efi_category_code_small<T: PartialOrd + From<i8>>(deficits: T) -> u8 {
+    u8::from(deficits >= T::from(5))
+        + u8::from(deficits >= T::from(9))
+        + u8::from(deficits >= T::from(13))
 }
 
 /// The PAM level (1–4) of a Patient Activation Measure score (0–100):
@@ -292,11 +294,11 @@ pub(crate) fn polypharmacy_band_code(count: i64) -> u8 {
     u8::from(count >= 5) + u8::from(count >= 10)
 }
 
-/// [`polypharmacy_band_code`] of a count that fits in 32 bits.
+/// [`polypharmacy_band_code`] of a count narrowed to 8 or 32 bits.
 #[cfg(any(feature = "arrow", test))]
 #[inline]
-pub(crate) fn polypharmacy_band_code_small(count: i32) -> u8 {
-    u8::from(count >= 5) + u8::from(count >= 10)
+pub(crate) fn polypharmacy_band_code_small<T: PartialOrd + From<i8>>(count: T) -> u8 {
+    u8::from(count >= T::from(5)) + u8::from(count >= T::from(10))
 }
 
 /// Evaluates a call on already-evaluated arguments (SQL null rules: a null
@@ -385,6 +387,12 @@ mod tests {
             proptest::prop_assert_eq!(
                 polypharmacy_band_code_small(x),
                 polypharmacy_band_code(i64::from(x))
+            );
+            let tiny = x as i8;
+            proptest::prop_assert_eq!(efi_category_code_small(tiny), efi_category_code(i64::from(tiny)));
+            proptest::prop_assert_eq!(
+                polypharmacy_band_code_small(tiny),
+                polypharmacy_band_code(i64::from(tiny))
             );
         }
     }
