@@ -176,21 +176,22 @@ impl<'c> Scope<'c> {
         }
         let narrowed = match batch.field_numbers(index, start, len) {
             Some((Numbers::Int(v), known)) => {
-                // A value fits in 32 bits when adding 2^31 leaves the high
-                // half zero. One OR over every row, without short-circuiting,
-                // is a few vector instructions per pair; the cast is another.
-                let spill = v
-                    .iter()
-                    .fold(0u64, |a, x| a | ((x.wrapping_add(1 << 31) as u64) >> 32));
-                let tiny = v
-                    .iter()
-                    .fold(0u64, |a, x| a | ((x.wrapping_add(1 << 7) as u64) >> 8));
-                if tiny == 0 {
-                    let small: Vec<i8> = v.iter().map(|x| *x as i8).collect();
-                    Narrowed::Tiny(Rc::new(small), known)
-                } else if spill == 0 {
+                // `x ^ (x >> 63)` is x, or -x - 1 below zero: a value fits
+                // in n signed bits when that is below 2^(n-1). One OR over
+                // every row, without short-circuiting, decides both widths
+                // in a few vector instructions per pair.
+                let magnitude = v.iter().fold(0u64, |a, x| a | (x ^ (x >> 63)) as u64);
+                let (spill, tiny) = (magnitude >> 31, magnitude >> 7);
+                if spill == 0 {
+                    // Through 32 bits: each step is a vector shuffle, where
+                    // 64 to 8 bits directly is compiled a byte at a time.
                     let small: Vec<i32> = v.iter().map(|x| *x as i32).collect();
-                    Narrowed::Small(Rc::new(small), known)
+                    if tiny == 0 {
+                        let tiny: Vec<i8> = small.iter().map(|x| *x as i8).collect();
+                        Narrowed::Tiny(Rc::new(tiny), known)
+                    } else {
+                        Narrowed::Small(Rc::new(small), known)
+                    }
                 } else {
                     Narrowed::Wide
                 }
