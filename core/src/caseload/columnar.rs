@@ -978,6 +978,33 @@ name = "low"
             .unwrap()
     }
 
+    /// A row with only `x` set.
+    fn x_row(x: Option<i64>) -> RawRow {
+        RawRow {
+            x,
+            y: None,
+            flag: None,
+            sex: None,
+            d: None,
+            codes: None,
+        }
+    }
+
+    /// Every row of `out` (scored from `rows` as of `today`) has the score,
+    /// tier and reasons the row evaluator gives it.
+    fn assert_row_wise(rules: &RuleSet, rows: &[RawRow], out: &RecordBatch, today: NaiveDate) {
+        let scores = out.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
+        for (i, r) in rows.iter().enumerate() {
+            let p = rules.evaluate(&value_row(rules, i, r), today);
+            assert_eq!(scores.value(i), p.score, "row {i}");
+            assert_eq!(column_text(out, "tier", i).as_deref(), Some(p.tier()));
+            for n in 0..rules.top_reasons() {
+                let got = column_text(out, &format!("reason_{}", n + 1), i);
+                assert_eq!(got.as_deref(), p.reason_codes().get(n).copied(), "row {i}");
+            }
+        }
+    }
+
     fn column_text(batch: &RecordBatch, name: &str, row: usize) -> Option<String> {
         use arrow_array::cast::AsArray;
         let array = batch.column_by_name(name).unwrap();
@@ -1133,14 +1160,7 @@ name = "low"
             }
             let rules = RuleSet::from_toml(&text).unwrap();
             let rows: Vec<RawRow> = (0..2100)
-                .map(|i| RawRow {
-                    x: (i % 11 != 0).then_some(i64::from(i % 29)),
-                    y: None,
-                    flag: None,
-                    sex: None,
-                    d: None,
-                    codes: None,
-                })
+                .map(|i| x_row((i % 11 != 0).then_some(i64::from(i % 29))))
                 .collect();
             let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
             let out = rules.evaluate_batch(&batch(&rows, false), today).unwrap();
@@ -1148,16 +1168,7 @@ name = "low"
                 out.schema().field(2).data_type(),
                 &DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8))
             );
-            let scores = out.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
-            for (i, r) in rows.iter().enumerate() {
-                let p = rules.evaluate(&value_row(&rules, i, r), today);
-                assert_eq!(scores.value(i), p.score);
-                assert_eq!(column_text(&out, "tier", i).as_deref(), Some(p.tier()));
-                for n in 0..4 {
-                    let got = column_text(&out, &format!("reason_{}", n + 1), i);
-                    assert_eq!(got.as_deref(), p.reason_codes().get(n).copied());
-                }
-            }
+            assert_row_wise(&rules, &rows, &out, today);
         }
     }
 
@@ -1263,31 +1274,18 @@ name = "low"
         let rows: Vec<RawRow> = edges
             .iter()
             .flat_map(|e| {
-                (0..VECTOR).map(move |k| RawRow {
-                    x: match k % 97 {
+                (0..VECTOR).map(move |k| {
+                    x_row(match k % 97 {
                         0 => Some(*e),
                         1 => None,
                         n => Some(i64::try_from(n).unwrap() - 50),
-                    },
-                    y: None,
-                    flag: None,
-                    sex: None,
-                    d: None,
-                    codes: None,
+                    })
                 })
             })
             .collect();
         let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         let out = rules.evaluate_batch(&batch(&rows, false), today).unwrap();
-        let scores = out.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
-        for (i, r) in rows.iter().enumerate() {
-            let p = rules.evaluate(&value_row(&rules, i, r), today);
-            assert_eq!(scores.value(i), p.score, "row {i}");
-            for n in 0..3 {
-                let got = column_text(&out, &format!("reason_{}", n + 1), i);
-                assert_eq!(got.as_deref(), p.reason_codes().get(n).copied(), "row {i}");
-            }
-        }
+        assert_row_wise(&rules, &rows, &out, today);
     }
 
     #[test]
