@@ -253,19 +253,13 @@ pub(crate) fn efi_category(deficits: i64) -> &'static str {
         .unwrap_or("severe")
 }
 
-/// [`efi_category`] as a position in [`EFI_CATEGORIES`].
+/// [`efi_category`] as a position in [`EFI_CATEGORIES`], for a count of
+/// any integer width: a column narrowed to 8 or 32 bits is compared at that
+/// width (sixteen or four rows per instruction rather than one or two).
 #[inline]
-pub(crate) fn efi_category_code(deficits: i64) -> u8 {
+pub(crate) fn efi_category_code<T: PartialOrd + From<i8>>(deficits: T) -> u8 {
     // 0..=4 fit, 5..=8 mild, 9..=12 moderate, 13+ severe: counted without
     // branches, so a whole column is categorised at vector speed.
-    u8::from(deficits >= 5) + u8::from(deficits >= 9) + u8::from(deficits >= 13)
-}
-
-/// [`efi_category_code`] of a count narrowed to 8 or 32 bits, compared at
-/// that width (sixteen or four rows per instruction rather than one or two).
-#[cfg(any(feature = "arrow", test))]
-#[inline]
-pub(crate) fn efi_category_code_small<T: PartialOrd + From<i8>>(deficits: T) -> u8 {
     u8::from(deficits >= T::from(5))
         + u8::from(deficits >= T::from(9))
         + u8::from(deficits >= T::from(13))
@@ -287,17 +281,11 @@ pub(crate) fn polypharmacy_band(count: i64) -> &'static str {
         .unwrap_or("excessive")
 }
 
-/// [`polypharmacy_band`] as a position in [`POLYPHARMACY_BANDS`].
+/// [`polypharmacy_band`] as a position in [`POLYPHARMACY_BANDS`], for a
+/// count of any integer width (see [`efi_category_code`]).
 #[inline]
-pub(crate) fn polypharmacy_band_code(count: i64) -> u8 {
+pub(crate) fn polypharmacy_band_code<T: PartialOrd + From<i8>>(count: T) -> u8 {
     // 0..=4 none, 5..=9 polypharmacy, 10+ excessive, without branches.
-    u8::from(count >= 5) + u8::from(count >= 10)
-}
-
-/// [`polypharmacy_band_code`] of a count narrowed to 8 or 32 bits.
-#[cfg(any(feature = "arrow", test))]
-#[inline]
-pub(crate) fn polypharmacy_band_code_small<T: PartialOrd + From<i8>>(count: T) -> u8 {
     u8::from(count >= T::from(5)) + u8::from(count >= T::from(10))
 }
 
@@ -379,19 +367,19 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// The 32-bit category codes used on narrowed columns are the
-        /// 64-bit ones, at the cut points and everywhere else.
+        /// Category codes of narrowed (32- and 8-bit) counts are those of
+        /// the same counts at 64 bits, at the cut points and everywhere else.
         #[test]
         fn small_codes_equal_wide_codes(x in proptest::prop_oneof![-3i32..40, proptest::num::i32::ANY]) {
-            proptest::prop_assert_eq!(efi_category_code_small(x), efi_category_code(i64::from(x)));
+            proptest::prop_assert_eq!(efi_category_code(x), efi_category_code(i64::from(x)));
             proptest::prop_assert_eq!(
-                polypharmacy_band_code_small(x),
+                polypharmacy_band_code(x),
                 polypharmacy_band_code(i64::from(x))
             );
             let tiny = x as i8;
-            proptest::prop_assert_eq!(efi_category_code_small(tiny), efi_category_code(i64::from(tiny)));
+            proptest::prop_assert_eq!(efi_category_code(tiny), efi_category_code(i64::from(tiny)));
             proptest::prop_assert_eq!(
-                polypharmacy_band_code_small(tiny),
+                polypharmacy_band_code(tiny),
                 polypharmacy_band_code(i64::from(tiny))
             );
         }

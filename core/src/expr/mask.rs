@@ -548,16 +548,16 @@ fn category_const(
     // Each function called directly in its own loop, so it is inlined.
     let equal = match (function, &values) {
         (Function::EfiCategory, Numbers::Small(v)) => {
-            bits(v, |x| functions::efi_category_code_small(x) == code)
+            bits(v, |x| functions::efi_category_code(x) == code)
         }
         (Function::EfiCategory, Numbers::Tiny(v)) => {
-            bits(v, |x| functions::efi_category_code_small(x) == code)
+            bits(v, |x| functions::efi_category_code(x) == code)
         }
-        (_, Numbers::Tiny(v)) => bits(v, |x| functions::polypharmacy_band_code_small(x) == code),
+        (_, Numbers::Tiny(v)) => bits(v, |x| functions::polypharmacy_band_code(x) == code),
         (Function::EfiCategory, Numbers::Int(v)) => {
             bits(v, |x| functions::efi_category_code(x) == code)
         }
-        (_, Numbers::Small(v)) => bits(v, |x| functions::polypharmacy_band_code_small(x) == code),
+        (_, Numbers::Small(v)) => bits(v, |x| functions::polypharmacy_band_code(x) == code),
         (_, Numbers::Int(v)) => bits(v, |x| functions::polypharmacy_band_code(x) == code),
         _ => return None,
     };
