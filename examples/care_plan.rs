@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use carecoord::careplan::{
     Actor, Change, Command, ContactRole, PatientRef, Period, PlanStore, Purpose, Recipient,
     RecipientKind, Relationship, ReviewSchedule, Role, Scope, SqliteStore, Text, activity,
-    aggregate, next_review, person_summary, reviews_due, share_view,
+    aggregate, next_review, person_summary, reviews_due,
 };
 use carecoord::time::{parse_date, parse_instant, to_london};
 
@@ -150,10 +150,6 @@ fn main() -> Result<(), Box<dyn StdError>> {
             from: None,
             until: Some(parse_instant("2027-11-23T00:00:00Z", "until")?),
         },
-        Change::Share {
-            recipient: Recipient::new(RecipientKind::Carer, "daughter"),
-            purpose: Purpose::CarerSupport,
-        },
         Change::RecordActivity {
             key: "carer_phoned".into(),
             code: "185317003".into(), // |Telephone encounter|
@@ -204,7 +200,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
     // A colleague who read the plan before the consent was recorded tries to
     // change it: refused, and nothing is lost.
     let stale = Command::new(
-        plan.version - 3,
+        plan.version - 2,
         Actor::new(Role::CareCoordinator).at("Y01234"),
         visit,
         Change::SetStrengths { items: vec![] },
@@ -226,12 +222,24 @@ fn main() -> Result<(), Box<dyn StdError>> {
     println!();
 
     let daughter = Recipient::new(RecipientKind::Carer, "daughter");
-    let view = share_view(plan, &daughter, Purpose::CarerSupport, visit)?;
+    // The view comes only with its record: one call decides the share,
+    // appends the disclosure to the history and returns what it released.
+    let share_with = |recipient: &Recipient, version: u64| {
+        let change = Change::Share {
+            recipient: recipient.clone(),
+            purpose: Purpose::CarerSupport,
+        };
+        store.share(PLAN, &Command::new(version, me.clone(), visit, change))
+    };
+    let view = share_with(&daughter, history.version())?;
     let shown: Vec<&str> = view.sections.iter().map(|s| s.key()).collect();
+    let recorded = store.load(PLAN)?;
     println!(
-        "Her daughter's view (consent {}; sections: {}):",
-        plan.disclosures
-            .last()
+        "Her daughter's view (recorded as version {}, consent {}; sections: {}):",
+        view.disclosure_version,
+        recorded
+            .plan()
+            .and_then(|p| p.disclosures.last())
             .and_then(|d| d.consent.as_deref())
             .unwrap_or("-"),
         shown.join(", ")
@@ -242,7 +250,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
     }
     println!();
     let neighbour = Recipient::new(RecipientKind::Carer, "neighbour");
-    match share_view(plan, &neighbour, Purpose::CarerSupport, visit) {
+    match share_with(&neighbour, recorded.version()) {
         Err(e) => println!("The neighbour's view: {e}"),
         Ok(_) => return Err("shared without consent".into()),
     }

@@ -290,6 +290,10 @@ mirror! {
         PlanEnteredInError,
         /// Refused: the plan is a draft.
         PlanNotAgreed,
+        /// Refused: the plan was revoked.
+        PlanRevoked,
+        /// Refused: not the registered GP practice (direct care without consent).
+        NotRegisteredPractice,
         /// Refused: the purpose does not apply to this recipient.
         PurposeNotCovered,
         /// Refused: not in the support network.
@@ -322,6 +326,8 @@ mirror! {
         Scheduled,
         /// Not in force.
         NotApplicable,
+        /// The review date falls outside the supported calendar: check the plan.
+        OutOfRange,
     }
 }
 
@@ -511,6 +517,12 @@ pub enum PlanChange {
         #[uniffi(default)]
         template: Option<String>,
     },
+    /// Record the person's registered GP practice (its ODS code): the one
+    /// practice that receives the plan for direct care without consent.
+    SetRegisteredPractice {
+        /// The practice's ODS code.
+        practice: String,
+    },
     /// Replace what matters to the person.
     SetWhatMatters {
         /// In their words.
@@ -695,6 +707,7 @@ impl TryFrom<PlanChange> for core::Change {
                 patient: core::PatientRef::new(patient),
                 template,
             },
+            P::SetRegisteredPractice { practice } => Self::SetRegisteredPractice { practice },
             P::SetWhatMatters { items } => Self::SetWhatMatters {
                 items: texts(items),
             },
@@ -825,6 +838,7 @@ impl From<core::Change> for PlanChange {
                 patient: patient.as_str().to_owned(),
                 template,
             },
+            C::SetRegisteredPractice { practice } => Self::SetRegisteredPractice { practice },
             C::SetWhatMatters { items } => Self::SetWhatMatters {
                 items: strs(&items),
             },
@@ -1187,6 +1201,8 @@ pub struct CarePlan {
     pub status: PlanStatus,
     /// Template it started from.
     pub template: Option<String>,
+    /// The registered GP practice's ODS code.
+    pub registered_practice: Option<String>,
     /// Created.
     pub created: SystemTime,
     /// Last changed.
@@ -1223,6 +1239,7 @@ impl From<core::CarePlan> for CarePlan {
             version: p.version,
             status: p.status.into(),
             template: p.template,
+            registered_practice: p.registered_practice,
             created: system_time(p.created),
             updated: system_time(p.updated),
             agreed: p.agreed.map(system_time),
@@ -1276,6 +1293,8 @@ impl From<core::ShareDecision> for ShareDecision {
 pub struct PlanView {
     /// Plan id.
     pub plan_id: String,
+    /// The plan version whose event records this disclosure.
+    pub disclosure_version: u64,
     /// Plan status.
     pub status: PlanStatus,
     /// Who it is for.
@@ -1317,6 +1336,7 @@ impl From<core::PlanView> for PlanView {
         let markdown = v.to_markdown();
         Self {
             plan_id: v.plan_id,
+            disclosure_version: v.disclosure_version,
             status: v.status.into(),
             recipient: v.recipient.into(),
             purpose: v.purpose.into(),
@@ -1547,21 +1567,29 @@ impl PlanHistory {
         Ok(core::can_share(&plan, &recipient.into(), purpose.into(), at).into())
     }
 
-    /// The minimum-necessary view for `recipient`; throws `ShareDenied` when
-    /// sharing is not allowed.
-    pub fn share_view(
+    /// Shares the plan: decides, records the disclosure as the next event
+    /// and returns the minimum-necessary view it records, in one step.
+    /// Throws `ShareDenied` (nothing recorded) when sharing is not allowed;
+    /// sharing for safeguarding without consent needs `reason`.
+    #[uniffi::method(default(reason))]
+    pub fn share(
         &self,
         recipient: Recipient,
         purpose: Purpose,
+        version: u64,
+        actor: Actor,
         at: SystemTime,
+        reason: Option<String>,
     ) -> Result<PlanView, CarecoordError> {
-        let plan = self.plan_or_err()?;
-        let at = instant(at, "at")?;
-        Ok(
-            core::share_view(&plan, &recipient.into(), purpose.into(), at)
-                .map_err(carecoord::Error::from)?
-                .into(),
-        )
+        let command = command(
+            PlanChange::Share { recipient, purpose },
+            version,
+            actor,
+            at,
+            reason,
+        )?;
+        self.with(|h| h.share(command).map(Into::into))
+            .map_err(|e| carecoord::Error::from(e).into())
     }
 
     /// The person's own plan in plain language (Markdown).
@@ -1640,6 +1668,38 @@ impl PlanStore {
         Ok(self
             .0
             .execute(&plan_id, &command)
+            .map_err(carecoord::Error::from)?
+            .into())
+    }
+
+    /// Shares a stored plan: decides, appends the disclosure event and
+    /// returns the view it records, all or nothing; throws `ShareDenied` or
+    /// `StaleVersion` with nothing written.
+    #[uniffi::method(default(reason))]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "mirrors execute: the plan, the share and the command's fields"
+    )]
+    pub fn share(
+        &self,
+        plan_id: String,
+        recipient: Recipient,
+        purpose: Purpose,
+        version: u64,
+        actor: Actor,
+        at: SystemTime,
+        reason: Option<String>,
+    ) -> Result<PlanView, CarecoordError> {
+        let command = command(
+            PlanChange::Share { recipient, purpose },
+            version,
+            actor,
+            at,
+            reason,
+        )?;
+        Ok(self
+            .0
+            .share(&plan_id, &command)
             .map_err(carecoord::Error::from)?
             .into())
     }

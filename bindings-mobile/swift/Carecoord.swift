@@ -1543,10 +1543,12 @@ public protocol PlanHistoryProtocol: AnyObject, Sendable {
     func reviewStatus(at: Date, soonWorkingDays: UInt32) throws  -> ReviewStatus
     
     /**
-     * The minimum-necessary view for `recipient`; throws `ShareDenied` when
-     * sharing is not allowed.
+     * Shares the plan: decides, records the disclosure as the next event
+     * and returns the minimum-necessary view it records, in one step.
+     * Throws `ShareDenied` (nothing recorded) when sharing is not allowed;
+     * sharing for safeguarding without consent needs `reason`.
      */
-    func shareView(recipient: Recipient, purpose: Purpose, at: Date) throws  -> PlanView
+    func share(recipient: Recipient, purpose: Purpose, version: UInt64, actor: Actor, at: Date, reason: String?) throws  -> PlanView
     
     /**
      * The history as versioned JSON.
@@ -1762,17 +1764,22 @@ open func reviewStatus(at: Date, soonWorkingDays: UInt32)throws  -> ReviewStatus
 }
     
     /**
-     * The minimum-necessary view for `recipient`; throws `ShareDenied` when
-     * sharing is not allowed.
+     * Shares the plan: decides, records the disclosure as the next event
+     * and returns the minimum-necessary view it records, in one step.
+     * Throws `ShareDenied` (nothing recorded) when sharing is not allowed;
+     * sharing for safeguarding without consent needs `reason`.
      */
-open func shareView(recipient: Recipient, purpose: Purpose, at: Date)throws  -> PlanView  {
+open func share(recipient: Recipient, purpose: Purpose, version: UInt64, actor: Actor, at: Date, reason: String? = nil)throws  -> PlanView  {
     return try  FfiConverterTypePlanView_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
-    uniffi_carecoord_mobile_fn_method_planhistory_share_view(
+    uniffi_carecoord_mobile_fn_method_planhistory_share(
             self.uniffiCloneHandle(),
         FfiConverterTypeRecipient_lower(recipient),
         FfiConverterTypePurpose_lower(purpose),
-        FfiConverterTimestamp.lower(at),uniffiCallStatus
+        FfiConverterUInt64.lower(version),
+        FfiConverterTypeActor_lower(actor),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -1890,6 +1897,13 @@ public protocol PlanStoreProtocol: AnyObject, Sendable {
      * overdue first, then unscheduled, then due within `soonWorkingDays`.
      */
     func reviewsDue(at: Date, soonWorkingDays: UInt32) throws  -> [ReviewStatus]
+    
+    /**
+     * Shares a stored plan: decides, appends the disclosure event and
+     * returns the view it records, all or nothing; throws `ShareDenied` or
+     * `StaleVersion` with nothing written.
+     */
+    func share(planId: String, recipient: Recipient, purpose: Purpose, version: UInt64, actor: Actor, at: Date, reason: String?) throws  -> PlanView
     
 }
 /**
@@ -2054,6 +2068,27 @@ open func reviewsDue(at: Date, soonWorkingDays: UInt32)throws  -> [ReviewStatus]
             self.uniffiCloneHandle(),
         FfiConverterTimestamp.lower(at),
         FfiConverterUInt32.lower(soonWorkingDays),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Shares a stored plan: decides, appends the disclosure event and
+     * returns the view it records, all or nothing; throws `ShareDenied` or
+     * `StaleVersion` with nothing written.
+     */
+open func share(planId: String, recipient: Recipient, purpose: Purpose, version: UInt64, actor: Actor, at: Date, reason: String? = nil)throws  -> PlanView  {
+    return try  FfiConverterTypePlanView_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planstore_share(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(planId),
+        FfiConverterTypeRecipient_lower(recipient),
+        FfiConverterTypePurpose_lower(purpose),
+        FfiConverterUInt64.lower(version),
+        FfiConverterTypeActor_lower(actor),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -3652,6 +3687,10 @@ public struct CarePlan: Equatable, Hashable {
      */
     public var template: String?
     /**
+     * The registered GP practice's ODS code.
+     */
+    public var registeredPractice: String?
+    /**
      * Created.
      */
     public var created: Date
@@ -3723,6 +3762,9 @@ public struct CarePlan: Equatable, Hashable {
          * Template it started from.
          */template: String?, 
         /**
+         * The registered GP practice's ODS code.
+         */registeredPractice: String?, 
+        /**
          * Created.
          */created: Date, 
         /**
@@ -3766,6 +3808,7 @@ public struct CarePlan: Equatable, Hashable {
         self.version = version
         self.status = status
         self.template = template
+        self.registeredPractice = registeredPractice
         self.created = created
         self.updated = updated
         self.agreed = agreed
@@ -3802,6 +3845,7 @@ public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
                 version: FfiConverterUInt64.read(from: &buf), 
                 status: FfiConverterTypePlanStatus.read(from: &buf), 
                 template: FfiConverterOptionString.read(from: &buf), 
+                registeredPractice: FfiConverterOptionString.read(from: &buf), 
                 created: FfiConverterTimestamp.read(from: &buf), 
                 updated: FfiConverterTimestamp.read(from: &buf), 
                 agreed: FfiConverterOptionTimestamp.read(from: &buf), 
@@ -3824,6 +3868,7 @@ public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.version, into: &buf)
         FfiConverterTypePlanStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.template, into: &buf)
+        FfiConverterOptionString.write(value.registeredPractice, into: &buf)
         FfiConverterTimestamp.write(value.created, into: &buf)
         FfiConverterTimestamp.write(value.updated, into: &buf)
         FfiConverterOptionTimestamp.write(value.agreed, into: &buf)
@@ -6122,6 +6167,10 @@ public struct PlanView: Equatable, Hashable {
      */
     public var planId: String
     /**
+     * The plan version whose event records this disclosure.
+     */
+    public var disclosureVersion: UInt64
+    /**
      * Plan status.
      */
     public var status: PlanStatus
@@ -6189,6 +6238,9 @@ public struct PlanView: Equatable, Hashable {
          * Plan id.
          */planId: String, 
         /**
+         * The plan version whose event records this disclosure.
+         */disclosureVersion: UInt64, 
+        /**
          * Plan status.
          */status: PlanStatus, 
         /**
@@ -6234,6 +6286,7 @@ public struct PlanView: Equatable, Hashable {
          * The view in plain language (Markdown).
          */markdown: String) {
         self.planId = planId
+        self.disclosureVersion = disclosureVersion
         self.status = status
         self.recipient = recipient
         self.purpose = purpose
@@ -6268,6 +6321,7 @@ public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
         return
             try PlanView(
                 planId: FfiConverterString.read(from: &buf), 
+                disclosureVersion: FfiConverterUInt64.read(from: &buf), 
                 status: FfiConverterTypePlanStatus.read(from: &buf), 
                 recipient: FfiConverterTypeRecipient.read(from: &buf), 
                 purpose: FfiConverterTypePurpose.read(from: &buf), 
@@ -6288,6 +6342,7 @@ public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
 
     public static func write(_ value: PlanView, into buf: inout [UInt8]) {
         FfiConverterString.write(value.planId, into: &buf)
+        FfiConverterUInt64.write(value.disclosureVersion, into: &buf)
         FfiConverterTypePlanStatus.write(value.status, into: &buf)
         FfiConverterTypeRecipient.write(value.recipient, into: &buf)
         FfiConverterTypePurpose.write(value.purpose, into: &buf)
@@ -10012,6 +10067,15 @@ public enum PlanChange: Equatable, Hashable {
          */template: String? = nil
     )
     /**
+     * Record the person's registered GP practice (its ODS code): the one
+     * practice that receives the plan for direct care without consent.
+     */
+    case setRegisteredPractice(
+        /**
+         * The practice's ODS code.
+         */practice: String
+    )
+    /**
      * Replace what matters to the person.
      */
     case setWhatMatters(
@@ -10271,61 +10335,64 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case 1: return .create(patient: try FfiConverterString.read(from: &buf), template: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 2: return .setWhatMatters(items: try FfiConverterSequenceString.read(from: &buf)
+        case 2: return .setRegisteredPractice(practice: try FfiConverterString.read(from: &buf)
         )
         
-        case 3: return .setStrengths(items: try FfiConverterSequenceString.read(from: &buf)
+        case 3: return .setWhatMatters(items: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 4: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterString.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionString.read(from: &buf)
+        case 4: return .setStrengths(items: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 5: return .removeSupportPerson(id: try FfiConverterString.read(from: &buf)
+        case 5: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterString.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 6: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
+        case 6: return .removeSupportPerson(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
+        case 7: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
         
-        case 8: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterString.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
+        case 8: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
         
-        case 9: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
+        case 9: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterString.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 10: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
+        case 10: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
         )
         
-        case 11: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
+        case 11: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 12: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), contingency: try FfiConverterString.read(from: &buf)
+        case 12: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
         )
         
-        case 13: return .removeRisk(id: try FfiConverterString.read(from: &buf)
+        case 13: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), contingency: try FfiConverterString.read(from: &buf)
         )
         
-        case 14: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
+        case 14: return .removeRisk(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 15: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionString.read(from: &buf)
+        case 15: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
         )
         
-        case 16: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTimestamp.read(from: &buf), end: try FfiConverterOptionTimestamp.read(from: &buf)
+        case 16: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 17: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
+        case 17: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTimestamp.read(from: &buf), end: try FfiConverterOptionTimestamp.read(from: &buf)
         )
         
-        case 18: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        case 18: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 19: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        case 19: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
         )
         
-        case 20: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
+        case 20: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 21: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -10342,18 +10409,23 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             FfiConverterOptionString.write(template, into: &buf)
             
         
-        case let .setWhatMatters(items):
+        case let .setRegisteredPractice(practice):
             writeInt(&buf, Int32(2))
-            FfiConverterSequenceString.write(items, into: &buf)
+            FfiConverterString.write(practice, into: &buf)
             
         
-        case let .setStrengths(items):
+        case let .setWhatMatters(items):
             writeInt(&buf, Int32(3))
             FfiConverterSequenceString.write(items, into: &buf)
             
         
-        case let .addSupportPerson(id,name,relationship,contactRole,contact):
+        case let .setStrengths(items):
             writeInt(&buf, Int32(4))
+            FfiConverterSequenceString.write(items, into: &buf)
+            
+        
+        case let .addSupportPerson(id,name,relationship,contactRole,contact):
+            writeInt(&buf, Int32(5))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterString.write(name, into: &buf)
             FfiConverterTypeRelationship.write(relationship, into: &buf)
@@ -10362,19 +10434,19 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             
         
         case let .removeSupportPerson(id):
-            writeInt(&buf, Int32(5))
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(id, into: &buf)
             
         
         case let .addGoal(id,description,target):
-            writeInt(&buf, Int32(6))
+            writeInt(&buf, Int32(7))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterOptionTypeCalendarDate.write(target, into: &buf)
             
         
         case let .updateGoal(id,lifecycle,achievement,target):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(8))
             FfiConverterString.write(id, into: &buf)
             FfiConverterOptionTypeGoalLifecycle.write(lifecycle, into: &buf)
             FfiConverterOptionTypeGoalAchievement.write(achievement, into: &buf)
@@ -10382,7 +10454,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             
         
         case let .addAction(id,what,owner,due,goals):
-            writeInt(&buf, Int32(8))
+            writeInt(&buf, Int32(9))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterString.write(what, into: &buf)
             FfiConverterTypeActor.write(owner, into: &buf)
@@ -10391,7 +10463,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             
         
         case let .updateAction(id,status,due,owner):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(id, into: &buf)
             FfiConverterOptionTypeActionStatus.write(status, into: &buf)
             FfiConverterOptionTypeCalendarDate.write(due, into: &buf)
@@ -10399,43 +10471,43 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             
         
         case let .linkReferral(action,referral,code):
-            writeInt(&buf, Int32(10))
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(action, into: &buf)
             FfiConverterString.write(referral, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             
         
         case let .linkAppointment(action,appointment):
-            writeInt(&buf, Int32(11))
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(action, into: &buf)
             FfiConverterString.write(appointment, into: &buf)
             
         
         case let .addRisk(id,description,contingency):
-            writeInt(&buf, Int32(12))
+            writeInt(&buf, Int32(13))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterString.write(contingency, into: &buf)
             
         
         case let .removeRisk(id):
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(id, into: &buf)
             
         
         case let .setReviewSchedule(schedule):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(15))
             FfiConverterOptionTypeReviewSchedule.write(schedule, into: &buf)
             
         
         case let .recordReview(outcome,notes):
-            writeInt(&buf, Int32(15))
+            writeInt(&buf, Int32(16))
             FfiConverterTypeReviewOutcome.write(outcome, into: &buf)
             FfiConverterOptionString.write(notes, into: &buf)
             
         
         case let .recordConsent(id,recipient,scope,start,end):
-            writeInt(&buf, Int32(16))
+            writeInt(&buf, Int32(17))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterTypeRecipient.write(recipient, into: &buf)
             FfiConverterTypeScope.write(scope, into: &buf)
@@ -10444,24 +10516,24 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             
         
         case let .withdrawConsent(id):
-            writeInt(&buf, Int32(17))
+            writeInt(&buf, Int32(18))
             FfiConverterString.write(id, into: &buf)
             
         
         case let .share(recipient,purpose):
-            writeInt(&buf, Int32(18))
+            writeInt(&buf, Int32(19))
             FfiConverterTypeRecipient.write(recipient, into: &buf)
             FfiConverterTypePurpose.write(purpose, into: &buf)
             
         
         case let .recordActivity(key,code):
-            writeInt(&buf, Int32(19))
+            writeInt(&buf, Int32(20))
             FfiConverterString.write(key, into: &buf)
             FfiConverterString.write(code, into: &buf)
             
         
         case let .changeStatus(to):
-            writeInt(&buf, Int32(20))
+            writeInt(&buf, Int32(21))
             FfiConverterTypePlanStatus.write(to, into: &buf)
             
         }
@@ -11208,6 +11280,10 @@ public enum ReviewState: Equatable, Hashable {
      * Not in force.
      */
     case notApplicable
+    /**
+     * The review date falls outside the supported calendar: check the plan.
+     */
+    case outOfRange
 
 
 
@@ -11239,6 +11315,8 @@ public struct FfiConverterTypeReviewState: FfiConverterRustBuffer {
         
         case 5: return .notApplicable
         
+        case 6: return .outOfRange
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -11265,6 +11343,10 @@ public struct FfiConverterTypeReviewState: FfiConverterRustBuffer {
         
         case .notApplicable:
             writeInt(&buf, Int32(5))
+        
+        
+        case .outOfRange:
+            writeInt(&buf, Int32(6))
         
         }
     }
@@ -12115,6 +12197,14 @@ public enum ShareReason: Equatable, Hashable {
      */
     case planNotAgreed
     /**
+     * Refused: the plan was revoked.
+     */
+    case planRevoked
+    /**
+     * Refused: not the registered GP practice (direct care without consent).
+     */
+    case notRegisteredPractice
+    /**
      * Refused: the purpose does not apply to this recipient.
      */
     case purposeNotCovered
@@ -12177,21 +12267,25 @@ public struct FfiConverterTypeShareReason: FfiConverterRustBuffer {
         
         case 5: return .planNotAgreed
         
-        case 6: return .purposeNotCovered
+        case 6: return .planRevoked
         
-        case 7: return .unknownRecipient
+        case 7: return .notRegisteredPractice
         
-        case 8: return .noConsent
+        case 8: return .purposeNotCovered
         
-        case 9: return .consentWithdrawn
+        case 9: return .unknownRecipient
         
-        case 10: return .consentExpired
+        case 10: return .noConsent
         
-        case 11: return .consentNotYetInForce
+        case 11: return .consentWithdrawn
         
-        case 12: return .objectionRecorded
+        case 12: return .consentExpired
         
-        case 13: return .nothingToShare
+        case 13: return .consentNotYetInForce
+        
+        case 14: return .objectionRecorded
+        
+        case 15: return .nothingToShare
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12221,36 +12315,44 @@ public struct FfiConverterTypeShareReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(5))
         
         
-        case .purposeNotCovered:
+        case .planRevoked:
             writeInt(&buf, Int32(6))
         
         
-        case .unknownRecipient:
+        case .notRegisteredPractice:
             writeInt(&buf, Int32(7))
         
         
-        case .noConsent:
+        case .purposeNotCovered:
             writeInt(&buf, Int32(8))
         
         
-        case .consentWithdrawn:
+        case .unknownRecipient:
             writeInt(&buf, Int32(9))
         
         
-        case .consentExpired:
+        case .noConsent:
             writeInt(&buf, Int32(10))
         
         
-        case .consentNotYetInForce:
+        case .consentWithdrawn:
             writeInt(&buf, Int32(11))
         
         
-        case .objectionRecorded:
+        case .consentExpired:
             writeInt(&buf, Int32(12))
         
         
-        case .nothingToShare:
+        case .consentNotYetInForce:
             writeInt(&buf, Int32(13))
+        
+        
+        case .objectionRecorded:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .nothingToShare:
+            writeInt(&buf, Int32(15))
         
         }
     }
@@ -14378,7 +14480,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planhistory_review_status() != 42603) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_share_view() != 39218) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_share() != 43696) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_to_json() != 19269) {
@@ -14403,6 +14505,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planstore_reviews_due() != 40177) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_planstore_share() != 29725) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 49545) {

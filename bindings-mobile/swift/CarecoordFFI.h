@@ -308,9 +308,9 @@ RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_plan_at(uint64_t ptr, u
 RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_review_status(uint64_t ptr, RustBuffer at, uint32_t soon_working_days, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_SHARE_VIEW
-#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_SHARE_VIEW
-RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_share_view(uint64_t ptr, RustBuffer recipient, RustBuffer purpose, RustBuffer at, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_SHARE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_SHARE
+RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_share(uint64_t ptr, RustBuffer recipient, RustBuffer purpose, uint64_t version, RustBuffer actor, RustBuffer at, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_TO_JSON
@@ -372,6 +372,11 @@ RustBuffer uniffi_carecoord_mobile_fn_method_planstore_plans(uint64_t ptr, RustC
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANSTORE_REVIEWS_DUE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANSTORE_REVIEWS_DUE
 RustBuffer uniffi_carecoord_mobile_fn_method_planstore_reviews_due(uint64_t ptr, RustBuffer at, uint32_t soon_working_days, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANSTORE_SHARE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANSTORE_SHARE
+RustBuffer uniffi_carecoord_mobile_fn_method_planstore_share(uint64_t ptr, RustBuffer plan_id, RustBuffer recipient, RustBuffer purpose, uint64_t version, RustBuffer actor, RustBuffer at, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_RULEREGISTRY
@@ -1167,9 +1172,9 @@ uint16_t uniffi_carecoord_mobile_checksum_method_planhistory_review_status(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_SHARE_VIEW
-#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_SHARE_VIEW
-uint16_t uniffi_carecoord_mobile_checksum_method_planhistory_share_view(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_SHARE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_SHARE
+uint16_t uniffi_carecoord_mobile_checksum_method_planhistory_share(void
     
 );
 #endif
@@ -1218,6 +1223,12 @@ uint16_t uniffi_carecoord_mobile_checksum_method_planstore_plans(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANSTORE_REVIEWS_DUE
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANSTORE_REVIEWS_DUE
 uint16_t uniffi_carecoord_mobile_checksum_method_planstore_reviews_due(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANSTORE_SHARE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANSTORE_SHARE
+uint16_t uniffi_carecoord_mobile_checksum_method_planstore_share(void
     
 );
 #endif

@@ -124,6 +124,19 @@ fn command(
     })
 }
 
+/// The command for a share: `Change.share(recipient, purpose)` with the rest.
+fn share_command(
+    recipient: &Bound<'_, PyAny>,
+    purpose: &str,
+    version: u64,
+    actor: &Bound<'_, PyAny>,
+    at: &Bound<'_, PyAny>,
+    reason: Option<String>,
+) -> PyResult<core::Command> {
+    let change = Change::share(recipient, purpose)?;
+    command(&change, version, actor, at, reason)
+}
+
 /// Who acted or owns an action: a role and, for services and practices, the
 /// organisation's id. Never a person's name.
 #[pyclass(module = "carecoord.careplan", name = "Actor", frozen, eq)]
@@ -203,6 +216,12 @@ impl Change {
             patient: core::PatientRef::new(patient),
             template,
         })
+    }
+    /// Record the person's registered GP practice (its ODS code): the one
+    /// practice that receives the plan for direct care without consent.
+    #[staticmethod]
+    fn set_registered_practice(practice: String) -> Self {
+        Self(core::Change::SetRegisteredPractice { practice })
     }
     /// Replace what matters to the person (their words, most important first).
     #[staticmethod]
@@ -765,6 +784,11 @@ impl CarePlan {
     fn status(&self) -> String {
         self.0.status.to_string()
     }
+    /// The registered GP practice's ODS code, if recorded.
+    #[getter]
+    fn registered_practice(&self) -> Option<String> {
+        self.0.registered_practice.clone()
+    }
     #[getter]
     fn template(&self) -> Option<String> {
         self.0.template.clone()
@@ -938,6 +962,23 @@ impl PlanHistory {
             .map(|p| CarePlan(p.clone()))
             .map_err(to_py_err)
     }
+    /// Shares the plan: decides, records the disclosure as the next event and
+    /// returns the minimum-necessary view it records, in one step. Raises
+    /// `ShareDenied` (nothing recorded) when sharing is not allowed; sharing
+    /// for safeguarding without consent needs `reason` (the justification).
+    #[pyo3(signature = (recipient, purpose, *, version, actor, at, reason=None))]
+    fn share(
+        &mut self,
+        recipient: &Bound<'_, PyAny>,
+        purpose: &str,
+        version: u64,
+        actor: &Bound<'_, PyAny>,
+        at: &Bound<'_, PyAny>,
+        reason: Option<String>,
+    ) -> PyResult<PlanView> {
+        let command = share_command(recipient, purpose, version, actor, at, reason)?;
+        self.0.share(command).map(PlanView).map_err(to_py_err)
+    }
     fn __len__(&self) -> usize {
         self.0.events().len()
     }
@@ -1004,6 +1045,11 @@ impl PlanView {
     #[getter]
     fn plan_id(&self) -> String {
         self.0.plan_id.clone()
+    }
+    /// The plan version whose event records this disclosure.
+    #[getter]
+    fn disclosure_version(&self) -> u64 {
+        self.0.disclosure_version
     }
     #[getter]
     fn status(&self) -> String {
@@ -1307,6 +1353,30 @@ macro_rules! store_methods {
                 let command = command(change, version, actor, at, reason)?;
                 store_execute(py, &self.0, plan_id, command)
             }
+            /// Shares a stored plan: decides, appends the disclosure event and
+            /// returns the view it records, all or nothing. Raises
+            /// `ShareDenied` or `StaleVersion` with nothing written.
+            #[pyo3(signature = (plan_id, recipient, purpose, *, version, actor, at, reason=None))]
+            #[expect(
+                clippy::too_many_arguments,
+                reason = "Python keyword arguments, mirrored from execute"
+            )]
+            fn share(
+                &self,
+                py: Python<'_>,
+                plan_id: &str,
+                recipient: &Bound<'_, PyAny>,
+                purpose: &str,
+                version: u64,
+                actor: &Bound<'_, PyAny>,
+                at: &Bound<'_, PyAny>,
+                reason: Option<String>,
+            ) -> PyResult<PlanView> {
+                let command = share_command(recipient, purpose, version, actor, at, reason)?;
+                py.detach(|| self.0.share(plan_id, &command))
+                    .map(PlanView)
+                    .map_err(to_py_err)
+            }
             /// Stores a new plan's whole history (e.g. a template preview).
             fn create(&self, py: Python<'_>, history: &PlanHistory) -> PyResult<u64> {
                 py.detach(|| self.0.create(&history.0)).map_err(to_py_err)
@@ -1389,25 +1459,6 @@ fn can_share(
         word(purpose)?,
         convert::instant(at, "at")?,
     )))
-}
-
-/// The minimum-necessary view of `plan` for `recipient`; raises
-/// `ShareDenied` with the reason when sharing is not allowed.
-#[pyfunction]
-fn share_view(
-    plan: &CarePlan,
-    recipient: &Bound<'_, PyAny>,
-    purpose: &str,
-    at: &Bound<'_, PyAny>,
-) -> PyResult<PlanView> {
-    core::share_view(
-        &plan.0,
-        &self::recipient(recipient)?,
-        word(purpose)?,
-        convert::instant(at, "at")?,
-    )
-    .map(PlanView)
-    .map_err(to_py_err)
 }
 
 /// The person's own plan in plain language (Markdown).
@@ -1496,7 +1547,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MemoryStore>()?;
     m.add_class::<SqliteStore>()?;
     m.add_function(wrap_pyfunction!(can_share, m)?)?;
-    m.add_function(wrap_pyfunction!(share_view, m)?)?;
     m.add_function(wrap_pyfunction!(person_summary, m)?)?;
     m.add_function(wrap_pyfunction!(next_review, m)?)?;
     m.add_function(wrap_pyfunction!(review_status, m)?)?;

@@ -144,11 +144,12 @@ def test_carers_need_consent_and_get_the_minimum_necessary_view() -> None:
     plan = run(
         h,
         cp.Change.record_consent(("carer", "person-1"), "whole_plan", end="2027-11-23T00:00:00Z"),
-        cp.Change.share(carer, "carer_support"),
     )
     assert plan.consents[0].in_force(AT)
-    assert plan.disclosures[0].basis == "consent"
-    view = cp.share_view(plan, carer, "carer_support", AT)
+    view = h.share(carer, "carer_support", version=h.version, actor=CC, at=AT)
+    plan = h.plan
+    assert plan is not None and plan.disclosures[0].basis == "consent"
+    assert view.disclosure_version == plan.version
     assert view.risks is None and view.reviews is None and view.support_network is None
     assert view.contingency == ["press the pendant alarm"]
     assert view.actions is not None and all(a.referrals == [] for a in view.actions)
@@ -164,14 +165,49 @@ def test_gp_direct_care_and_safeguarding() -> None:
     plan = h.plan
     assert plan is not None
     gp = cp.can_share(plan, ("gp_practice", "Y01234"), "direct_care", AT)
+    assert (gp.allowed, gp.reason) == (False, "not_registered_practice")
+    plan = run(h, cp.Change.set_registered_practice("Y01234"))
+    assert plan.registered_practice == "Y01234"
+    gp = cp.can_share(plan, ("gp_practice", "Y01234"), "direct_care", AT)
     assert (gp.allowed, gp.basis, gp.reason) == (True, "direct_care", "gp_direct_care")
+    # Naming any other practice gets nothing.
+    with pytest.raises(ShareDenied) as denied:
+        h.share(("gp_practice", "any-id"), "direct_care", version=h.version, actor=CC, at=AT)
+    assert denied.value.reason == "not_registered_practice"
     lead = cp.Recipient("safeguarding_lead", "sg-lead")
+    before = h.version
     with pytest.raises(InvalidCarePlan) as e:
+        h.share(lead, "safeguarding", version=h.version, actor=CC, at=AT)
+    assert e.value.code == "careplan.reason_required" and h.version == before
+    with pytest.raises(InvalidCarePlan):
         run(h, cp.Change.share(lead, "safeguarding"))
-    assert e.value.code == "careplan.reason_required"
-    h.execute(cp.Change.share(lead, "safeguarding"), version=h.version, actor=CC, at=AT, reason="concern")
+    view = h.share(lead, "safeguarding", version=h.version, actor=CC, at=AT, reason="concern")
     disclosure = h.events[-1].disclosure
     assert disclosure is not None and disclosure.basis == "safeguarding"
+    assert (view.disclosure_version, view.basis) == (h.version, "safeguarding")
+
+
+def test_a_store_share_is_recorded_all_or_nothing() -> None:
+    store = cp.MemoryStore()
+    store.create(agreed())
+    run_on = store.load("plan-1")
+    lead = ("safeguarding_lead", "sg-lead")
+    with pytest.raises(StaleVersion):
+        store.share("plan-1", lead, "safeguarding", version=1, actor=CC, at=AT, reason="concern")
+    view = store.share("plan-1", lead, "safeguarding", version=run_on.version, actor=CC, at=AT, reason="concern")
+    assert store.load("plan-1").version == view.disclosure_version == run_on.version + 1
+    assert not hasattr(cp, "share_view")
+
+
+def test_revoked_plans_and_empty_what_matters() -> None:
+    h = agreed()
+    with pytest.raises(InvalidCarePlan):
+        run(h, cp.Change.set_what_matters([]))
+    run(h, cp.Change.record_consent(("carer", "person-1"), "whole_plan"))
+    h.execute(cp.Change.change_status("revoked"), version=h.version, actor=CC, at=AT, reason="withdrew")
+    with pytest.raises(ShareDenied) as e:
+        h.share(("carer", "person-1"), "carer_support", version=h.version, actor=CC, at=AT)
+    assert e.value.reason == "plan_revoked"
 
 
 def test_reviews_due_across_a_caseload() -> None:
@@ -304,7 +340,7 @@ def test_no_free_text_in_reprs_or_errors() -> None:
     assert plan is not None
     shown = [repr(h), repr(plan), *map(repr, h.events), *map(repr, plan.goals), *map(repr, plan.actions)]
     shown += [*map(repr, plan.risks), *map(repr, plan.support_network), *map(repr, plan.consents)]
-    shown.append(repr(cp.share_view(plan, ("carer", "person-1"), "carer_support", AT)))
+    shown.append(repr(h.share(("carer", "person-1"), "carer_support", version=h.version, actor=CC, at=AT)))
     for bad in [
         cp.Change.add_goal(" "),
         cp.Change.update_goal("goal-9", lifecycle="active"),

@@ -154,9 +154,13 @@ def _can_share(inp: dict[str, Any]) -> dict[str, Any]:
     return {"allowed": d.allowed, "reason": d.reason, "basis": d.basis, "sections": d.sections}
 
 
-def _view(inp: dict[str, Any]) -> dict[str, Any]:
-    v = cp.share_view(_current(_plan(inp)), _recipient(inp), inp["purpose"], inp["at"])
+def _share(inp: dict[str, Any]) -> dict[str, Any]:
+    h = _plan(inp)
+    v = h.share(
+        _recipient(inp), inp["purpose"], version=h.version, actor="care_coordinator", at=inp["at"], reason=inp.get("reason")
+    )
     return {
+        "disclosure_version": v.disclosure_version,
         "sections": v.sections,
         "actions": None if v.actions is None else [a.id for a in v.actions],
         "next_review": None if v.next_review is None else v.next_review.isoformat(),
@@ -230,7 +234,7 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "routing.route": _route,
     "careplan.run": _plan_summary,
     "careplan.can_share": _can_share,
-    "careplan.view": _view,
+    "careplan.share": _share,
     "careplan.review": _review,
     "careplan.activity": _activity,
     "careplan.from_json": _from_json,

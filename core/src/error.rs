@@ -249,7 +249,11 @@ const CATALOGUE: &[CodeInfo] = &[
     },
     CodeInfo {
         code: "expr.too_deep",
-        summary: "The expression nests too deeply.",
+        summary: "The expression nests too deeply (brackets and chained operators together).",
+    },
+    CodeInfo {
+        code: "expr.too_large",
+        summary: "The expression has more tokens than the limit.",
     },
     CodeInfo {
         code: "expr.unknown_field",

@@ -436,16 +436,23 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 "sections": d.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
             })
         }
-        "careplan.view" => {
-            let h = plan(input)?;
+        "careplan.share" => {
+            let mut h = plan(input)?;
             let at = parse_instant(text(input, "at"), "at")?;
-            let v = careplan::share_view(
-                current(&h),
-                &recipient(input)?,
-                text(input, "purpose").parse()?,
+            let change = Change::Share {
+                recipient: recipient(input)?,
+                purpose: text(input, "purpose").parse()?,
+            };
+            let mut command = Command::new(
+                h.version(),
+                Actor::new(careplan::Role::CareCoordinator),
                 at,
-            )?;
+                change,
+            );
+            command.reason = input["reason"].as_str().map(Text::new);
+            let v = h.share(command)?;
             json!({
+                "disclosure_version": v.disclosure_version,
                 "sections": v.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
                 "actions": v.actions.map(|a| a.into_iter().map(|a| a.id).collect::<Vec<_>>()),
                 "next_review": v.next_review.map(|d| d.to_string()),

@@ -87,12 +87,10 @@ class CarePlanTest {
         assertEquals(ShareReason.NO_CONSENT, no.reason)
         val denied = assertThrows<CarecoordException.ShareDenied> { h.run(PlanChange.Share(carer, Purpose.CARER_SUPPORT)) }
         assertEquals("no_consent", denied.reason)
-        h.run(
-            PlanChange.RecordConsent(null, carer, Scope.WholePlan, null, Instant.parse("2027-11-23T00:00:00Z")),
-            PlanChange.Share(carer, Purpose.CARER_SUPPORT),
-        )
+        h.run(PlanChange.RecordConsent(null, carer, Scope.WholePlan, null, Instant.parse("2027-11-23T00:00:00Z")))
+        val view = h.share(carer, Purpose.CARER_SUPPORT, h.version(), cc, at, null)
         assertEquals(ShareBasis.CONSENT, h.plan()!!.disclosures[0].basis)
-        val view = h.shareView(carer, Purpose.CARER_SUPPORT, at)
+        assertEquals(h.version(), view.disclosureVersion)
         assertNull(view.risks)
         assertNull(view.reviews)
         assertEquals(listOf("press the pendant alarm"), view.contingency)
@@ -100,8 +98,15 @@ class CarePlanTest {
         assertEquals(CalendarDate(2027, 2, 15), view.nextReview)
         assertTrue(view.markdown.contains("## If things get worse"))
         assertFalse(view.markdown.contains("falls"))
-        val gp = h.canShare(Recipient(RecipientKind.GP_PRACTICE, "Y01234"), Purpose.DIRECT_CARE, at)
-        assertEquals(ShareBasis.DIRECT_CARE, gp.basis)
+        val gp = Recipient(RecipientKind.GP_PRACTICE, "Y01234")
+        assertEquals(ShareReason.NOT_REGISTERED_PRACTICE, h.canShare(gp, Purpose.DIRECT_CARE, at).reason)
+        h.run(PlanChange.SetRegisteredPractice("Y01234"))
+        assertEquals("Y01234", h.plan()!!.registeredPractice)
+        assertEquals(ShareBasis.DIRECT_CARE, h.canShare(gp, Purpose.DIRECT_CARE, at).basis)
+        val other = assertThrows<CarecoordException.ShareDenied> {
+            h.share(Recipient(RecipientKind.GP_PRACTICE, "any-id"), Purpose.DIRECT_CARE, h.version(), cc, at, null)
+        }
+        assertEquals("not_registered_practice", other.reason)
     }
 
     @Test
@@ -110,8 +115,12 @@ class CarePlanTest {
         val lead = Recipient(RecipientKind.SAFEGUARDING_LEAD, "sg-lead")
         val e = assertThrows<CarecoordException.InvalidCarePlan> { h.run(PlanChange.Share(lead, Purpose.SAFEGUARDING)) }
         assertEquals("careplan.reason_required", e.code)
-        h.execute(PlanChange.Share(lead, Purpose.SAFEGUARDING), h.version(), cc, at, "concern raised")
+        val before = h.version()
+        assertThrows<CarecoordException.InvalidCarePlan> { h.share(lead, Purpose.SAFEGUARDING, h.version(), cc, at, null) }
+        assertEquals(before, h.version())
+        val view = h.share(lead, Purpose.SAFEGUARDING, h.version(), cc, at, "concern raised")
         assertEquals(ShareBasis.SAFEGUARDING, h.events().last().disclosure!!.basis)
+        assertEquals(before + 1uL, view.disclosureVersion)
     }
 
     @Test

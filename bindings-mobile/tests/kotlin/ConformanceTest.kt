@@ -206,8 +206,12 @@ class ConformanceTest {
         "careplan.can_share" -> plan(input).canShare(recipient(input), word("purpose", input["purpose"].asString), parseInstant(input["at"].asString)).let { d ->
             obj("allowed" to d.allowed, "reason" to d.reason.name.lowercase(), "basis" to d.basis?.name?.lowercase(), "sections" to words(d.sections))
         }
-        "careplan.view" -> plan(input).shareView(recipient(input), word("purpose", input["purpose"].asString), parseInstant(input["at"].asString)).let { v ->
+        "careplan.share" -> plan(input).let { h ->
+            val reason = if (input.has("reason")) input["reason"].asString else null
+            h.share(recipient(input), word("purpose", input["purpose"].asString), h.version(), Actor(Role.CARE_COORDINATOR), parseInstant(input["at"].asString), reason)
+        }.let { v ->
             obj(
+                "disclosure_version" to v.disclosureVersion.toLong(),
                 "sections" to words(v.sections),
                 "actions" to v.actions?.let { a -> JsonArray().apply { a.forEach { add(it.id) } } },
                 "next_review" to v.nextReview?.let { isoDate(it) },

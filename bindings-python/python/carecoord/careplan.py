@@ -8,9 +8,11 @@ and writes nothing, so two people editing one plan never overwrite each
 other. FHIR CarePlan statuses are enforced (:class:`~carecoord.exceptions.InvalidTransition`).
 
 Sharing is decided by the library: :func:`can_share` says whether, on what
-basis and why; :func:`share_view` gives the minimum-necessary :class:`PlanView`
-for that recipient (a carer's leaves out clinical sections). The safeguarding
-lead receives the plan without consent, with a recorded justification.
+basis and why, releasing nothing; :meth:`PlanHistory.share` (or a store's
+``share``) records the disclosure and returns the minimum-necessary
+:class:`PlanView` for that recipient in one step (a carer's leaves out
+clinical sections), so no view exists without its record. The safeguarding
+lead receives the plan without consent, only with a recorded justification.
 
 >>> from carecoord.careplan import Change, PlanHistory
 >>> h = PlanHistory("plan-1")
@@ -55,7 +57,6 @@ from carecoord._native import (
     person_summary,
     review_status,
     reviews_due,
-    share_view,
 )
 
 __all__ = [
@@ -87,5 +88,4 @@ __all__ = [
     "person_summary",
     "review_status",
     "reviews_due",
-    "share_view",
 ]

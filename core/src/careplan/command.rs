@@ -1,8 +1,11 @@
 //! Commands (what a caller asks for) and events (what was done).
 
+use std::fmt;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::history::is_plain_id;
 use super::model::{
     ActionStatus, Actor, ContactRole, Disclosure, GoalAchievement, GoalLifecycle, Owner,
     PatientRef, PlanStatus, Purpose, Recipient, Relationship, ReviewOutcome, ReviewSchedule, Scope,
@@ -14,7 +17,10 @@ use super::model::{
 ///
 /// Ids of new items (`id: None`) are given in order within the plan:
 /// `goal-1`, `action-1`, `person-1`, `risk-1`, `consent-1`, …
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Its `Debug` output shows the kind of change and its ids, words and dates,
+/// but never free text, the patient, or text given where an id belongs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 // Deliberately exhaustive: code that replays or mirrors events (the bindings
 // among them) must be revisited when a kind of change is added.
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -27,7 +33,14 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         template: Option<String>,
     },
-    /// Replace what matters to the person.
+    /// Record the person's registered GP practice (its ODS code): the one
+    /// practice that receives the plan for direct care without consent.
+    SetRegisteredPractice {
+        /// The practice's ODS code.
+        practice: String,
+    },
+    /// Replace what matters to the person (never empty once the plan is
+    /// agreed).
     SetWhatMatters {
         /// In their words, most important first.
         items: Vec<Text>,
@@ -202,11 +215,71 @@ pub enum Change {
     },
 }
 
+impl fmt::Debug for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Through the serialised form, so that no kind of change (today's or
+        // one added later) can show a field without the redaction.
+        let mut value = serde_json::to_value(self).map_err(|_| fmt::Error)?;
+        redact(&mut value, None);
+        write!(f, "Change({value})")
+    }
+}
+
+/// Fields whose strings are ids, vocabulary words or dates: shown when they
+/// have the shape of an id. Every other string (free text, the patient, and
+/// any field added later until it is listed here) is `<redacted>`.
+const SHOWN_FIELDS: &[&str] = &[
+    "type",
+    "id",
+    "action",
+    "referral",
+    "appointment",
+    "goals",
+    "key",
+    "code",
+    "practice",
+    "template",
+    "kind",
+    "purpose",
+    "to",
+    "status",
+    "lifecycle",
+    "achievement",
+    "relationship",
+    "contact_role",
+    "outcome",
+    "scope",
+    "sections",
+    "role",
+    "organisation",
+    "due",
+    "target",
+    "from",
+    "until",
+    "on",
+];
+
+fn redact(value: &mut serde_json::Value, key: Option<&str>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            let shown = key.is_some_and(|k| SHOWN_FIELDS.contains(&k)) && is_plain_id(s);
+            if !shown {
+                *s = "<redacted>".to_owned();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| redact(v, key)),
+        Value::Object(map) => map.iter_mut().for_each(|(k, v)| redact(v, Some(k))),
+        _ => {}
+    }
+}
+
 impl Change {
     /// The stable name of this kind of change, e.g. `add_goal`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Create { .. } => "create",
+            Self::SetRegisteredPractice { .. } => "set_registered_practice",
             Self::SetWhatMatters { .. } => "set_what_matters",
             Self::SetStrengths { .. } => "set_strengths",
             Self::AddSupportPerson { .. } => "add_support_person",

@@ -6,14 +6,24 @@
 //! 1. A plan entered in error is never shared.
 //! 2. The safeguarding lead receives the whole plan for safeguarding without
 //!    consent; the share must record a justification (the command's reason).
-//! 3. A draft plan (not yet agreed with the person) is not shared otherwise.
+//! 3. A draft plan (not yet agreed with the person) is not shared otherwise,
+//!    and neither is a revoked one (the person or the practice withdrew it).
 //! 4. Carer support is a purpose for carers only.
 //! 5. A carer or family member must be in the person's support network.
 //! 6. Consents in force for the recipient at the time are combined; what is
 //!    shared is what they cover *and* what that kind of recipient needs.
-//! 7. With no consent in force, the registered GP practice still receives
-//!    the plan for direct care, unless the person has withdrawn consent for
-//!    it (an objection). Everyone else is refused, with the reason.
+//! 7. With no consent in force, the person's registered GP practice (the one
+//!    recorded with [`Change::SetRegisteredPractice`](super::Change)) still
+//!    receives the plan for direct care, unless the person has objected: a
+//!    withdrawn consent for any GP practice is an objection to sharing with
+//!    their GP. Every other practice, and everyone else, is refused, with the
+//!    reason.
+//!
+//! Data leaves a plan only through a recorded share:
+//! [`PlanHistory::share`](super::PlanHistory::share) and
+//! [`PlanStore::share`](super::PlanStore::share) decide, record the
+//! disclosure as an event and return the view in one step. [`can_share`]
+//! answers the question without releasing anything.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,6 +48,11 @@ vocabulary! {
         PlanEnteredInError = "plan_entered_in_error",
         /// Refused: the plan is a draft not yet agreed with the person.
         PlanNotAgreed = "plan_not_agreed",
+        /// Refused: the plan was revoked.
+        PlanRevoked = "plan_revoked",
+        /// Refused: direct care without consent goes only to the person's
+        /// registered GP practice, and this is not it (or none is recorded).
+        NotRegisteredPractice = "not_registered_practice",
         /// Refused: the purpose does not apply to this recipient.
         PurposeNotCovered = "purpose_not_covered",
         /// Refused: the carer or family member is not in the support network.
@@ -70,6 +85,10 @@ impl ShareReason {
             }
             Self::PlanEnteredInError => "the plan was entered in error and is never shared",
             Self::PlanNotAgreed => "the plan is a draft not yet agreed with the person",
+            Self::PlanRevoked => "the plan was revoked and is no longer shared",
+            Self::NotRegisteredPractice => {
+                "without consent, direct care goes only to the person's recorded registered GP practice"
+            }
             Self::PurposeNotCovered => "this purpose does not apply to this recipient",
             Self::UnknownRecipient => "this carer or family member is not in the support network",
             Self::NoConsent => "the person has not consented to share with this recipient",
@@ -196,8 +215,10 @@ pub fn can_share(
             sections: sections_for(recipient.kind).to_vec(),
         };
     }
-    if plan.status == PlanStatus::Draft {
-        return ShareDecision::deny(ShareReason::PlanNotAgreed);
+    match plan.status {
+        PlanStatus::Draft => return ShareDecision::deny(ShareReason::PlanNotAgreed),
+        PlanStatus::Revoked => return ShareDecision::deny(ShareReason::PlanRevoked),
+        _ => {}
     }
     if purpose == Purpose::CarerSupport && recipient.kind != RecipientKind::Carer {
         return ShareDecision::deny(ShareReason::PurposeNotCovered);
@@ -238,10 +259,16 @@ pub fn can_share(
             sections,
         };
     }
-    let objected = mine
-        .iter()
-        .any(|c| c.withdrawn.is_some_and(|withdrawn| withdrawn <= at));
     if recipient.kind == RecipientKind::GpPractice && purpose == Purpose::DirectCare {
+        if plan.registered_practice.as_deref() != Some(recipient.id.as_str()) {
+            return ShareDecision::deny(ShareReason::NotRegisteredPractice);
+        }
+        // The objection is to sharing with "my GP", whichever practice it was
+        // recorded against: naming another practice id must not get round it.
+        let objected = plan.consents.iter().any(|c| {
+            c.recipient.kind == RecipientKind::GpPractice
+                && c.withdrawn.is_some_and(|withdrawn| withdrawn <= at)
+        });
         if objected {
             return ShareDecision::deny(ShareReason::ObjectionRecorded);
         }
@@ -270,6 +297,9 @@ pub fn can_share(
 pub struct PlanView {
     /// The plan's id.
     pub plan_id: String,
+    /// The plan version whose event records this disclosure: every view
+    /// handed out is in the plan's history.
+    pub disclosure_version: u64,
     /// The plan's status.
     pub status: PlanStatus,
     /// Who it is for.
@@ -301,22 +331,18 @@ pub struct PlanView {
     pub next_review: Option<NaiveDate>,
 }
 
-/// The minimum-necessary view of `plan` for `recipient`, or
-/// [`ShareDenied`](CarePlanErrorKind::ShareDenied) with the reason. This
-/// reads the plan only; record the share with
-/// [`Change::Share`](super::Change::Share).
-pub fn share_view(
+/// The minimum-necessary view of `plan` for the recipient of `disclosure`,
+/// as recorded by the event at `disclosure_version`. Only
+/// [`PlanHistory::share`](super::PlanHistory::share) (and so the stores)
+/// call this, after the share was decided and before it is recorded.
+pub(crate) fn view_of(
     plan: &CarePlan,
-    recipient: &Recipient,
-    purpose: Purpose,
-    at: DateTime<Utc>,
+    disclosure: &Disclosure,
+    disclosure_version: u64,
 ) -> Result<PlanView, CarePlanError> {
-    let decision = can_share(plan, recipient, purpose, at);
-    let basis = match (decision.allowed, decision.basis) {
-        (true, Some(basis)) => basis,
-        _ => return Err(decision.refused().with_plan(&plan.id)),
-    };
-    let sections = decision.sections;
+    let recipient = &disclosure.recipient;
+    let sections = disclosure.sections.clone();
+
     let has = |s: Section| sections.contains(&s);
     let links = has(Section::Links);
     let actions = has(Section::Actions).then(|| {
@@ -343,10 +369,11 @@ pub fn share_view(
     };
     Ok(PlanView {
         plan_id: plan.id.clone(),
+        disclosure_version,
         status: plan.status,
         recipient: recipient.clone(),
-        purpose,
-        basis,
+        purpose: disclosure.purpose,
+        basis: disclosure.basis,
         what_matters: has(Section::WhatMatters).then(|| plan.what_matters.clone()),
         strengths: has(Section::Strengths).then(|| plan.strengths.clone()),
         support_network: has(Section::SupportNetwork).then(|| plan.support_network.clone()),

@@ -24,14 +24,16 @@ impl CarePlanError {
     pub(crate) fn in_plan(kind: CarePlanErrorKind, plan: &str) -> Self {
         Self {
             kind,
-            plan: Some(plan.to_owned()),
+            plan: shown_id(plan),
         }
     }
 
+    /// Names the plan, if `plan` has the shape of an id: text passed where a
+    /// plan id was expected is never repeated.
     #[must_use]
     pub(crate) fn with_plan(mut self, plan: &str) -> Self {
         if self.plan.is_none() {
-            self.plan = Some(plan.to_owned());
+            self.plan = shown_id(plan);
         }
         self
     }
@@ -59,6 +61,20 @@ impl fmt::Display for CarePlanError {
 
 impl std::error::Error for CarePlanError {}
 
+/// `id` to repeat in an error, only if it has the shape of an id (1–64
+/// letters, digits or `-_.:`): anything else may be free text or patient
+/// data typed into the wrong field.
+pub(crate) fn shown_id(id: &str) -> Option<String> {
+    super::history::is_plain_id(id).then(|| id.to_owned())
+}
+
+fn quoted(id: &Option<String>) -> String {
+    match id {
+        Some(id) => format!("`{id}`"),
+        None => "with an id".to_owned(),
+    }
+}
+
 /// Every way a care-plan operation can be refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -70,20 +86,21 @@ pub enum CarePlanErrorKind {
     #[error("a care plan with this id already exists")]
     PlanExists,
     /// A goal, action, person, risk or consent id the plan does not hold.
-    #[error("no {item} `{id}` in this plan")]
+    #[error("no {item} {} in this plan", quoted(id))]
     UnknownItem {
         /// `goal`, `action`, `support person`, `risk` or `consent`.
         item: &'static str,
-        /// The id that was asked for.
-        id: String,
+        /// The id that was asked for, when it has the shape of an id; text
+        /// passed where an id was expected is never repeated.
+        id: Option<String>,
     },
     /// An id given for a new item is already used in the plan.
-    #[error("the {item} id `{id}` is already used in this plan")]
+    #[error("the {item} id {} is already used in this plan", quoted(id))]
     DuplicateItem {
         /// The kind of item.
         item: &'static str,
-        /// The id.
-        id: String,
+        /// The id (new ids are checked to be ids first).
+        id: Option<String>,
     },
     /// An id that is empty, too long, or not made of letters, digits and
     /// `-_.:` (ids are never free text).

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::command::{Change, Command, Event};
-use super::consent::can_share;
-use super::error::{CarePlanError, CarePlanErrorKind as K};
+use super::consent::{PlanView, can_share, view_of};
+use super::error::{CarePlanError, CarePlanErrorKind as K, shown_id};
 use super::model::{
     Action, ActionStatus, CarePlan, Consent, Disclosure, Goal, GoalLifecycle, PatientRef,
     PlanStatus, RecipientKind, Review, ReviewSchedule, Risk, Scope, ShareBasis, SupportPerson,
@@ -119,6 +119,61 @@ impl PlanHistory {
             .ok_or_else(|| CarePlanError::in_plan(K::UnknownPlan, &self.id))
     }
 
+    /// Shares the plan: decides a [`Change::Share`] command, records the
+    /// disclosure as an event and returns the minimum-necessary view that it
+    /// records, in one step, so no plan data leaves without its record.
+    /// Refused shares are [`ShareDenied`](K::ShareDenied) and change nothing;
+    /// sharing for safeguarding without consent needs the command's reason
+    /// (the justification).
+    ///
+    /// ```
+    /// use carecoord::careplan::{Actor, Change, Command, PatientRef, PlanHistory, Purpose,
+    ///     Recipient, RecipientKind, Role};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    /// let me = Actor::new(Role::CareCoordinator);
+    /// let mut history = PlanHistory::new("plan-1")?;
+    /// history.execute(Command::new(0, me.clone(), at, Change::Create {
+    ///     patient: PatientRef::new("local-42"),
+    ///     template: None,
+    /// }))?;
+    /// let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg-lead");
+    /// let share = Change::Share { recipient: lead, purpose: Purpose::Safeguarding };
+    ///
+    /// // Without a justification nothing is shared or recorded.
+    /// let err = history.share(Command::new(1, me.clone(), at, share.clone())).unwrap_err();
+    /// assert_eq!(err.code(), "careplan.reason_required");
+    ///
+    /// let view = history.share(Command::new(1, me, at, share).because("bruising seen at visit"))?;
+    /// assert_eq!(view.disclosure_version, 2);
+    /// assert_eq!(history.plan().unwrap().disclosures.len(), 1);
+    /// # Ok::<(), carecoord::careplan::CarePlanError>(())
+    /// ```
+    pub fn share(&mut self, command: Command) -> Result<PlanView, CarePlanError> {
+        let event = self.decide_share(&command)?;
+        let view = self.view_for(&event)?;
+        self.push(event)?;
+        Ok(view)
+    }
+
+    /// Decides a command that must be a share.
+    pub(crate) fn decide_share(&self, command: &Command) -> Result<Event, CarePlanError> {
+        if !matches!(command.change, Change::Share { .. }) {
+            return Err(invalid("change", "must be a share").with_plan(&self.id));
+        }
+        self.decide(command)
+    }
+
+    /// The view a decided share event releases, built from the plan it was
+    /// decided on.
+    pub(crate) fn view_for(&self, event: &Event) -> Result<PlanView, CarePlanError> {
+        match (self.plan.as_ref(), event.disclosure.as_ref()) {
+            (Some(plan), Some(disclosure)) => view_of(plan, disclosure, event.version),
+            _ => Err(invalid("change", "must be a share").with_plan(&self.id)),
+        }
+    }
+
     /// Appends an event made elsewhere (read from a store), checking it.
     pub(crate) fn push(&mut self, event: Event) -> Result<(), CarePlanError> {
         let command = Command {
@@ -195,7 +250,14 @@ fn invalid(field: &'static str, expected: &'static str) -> CarePlanError {
 fn unknown(item: &'static str, id: &str) -> CarePlanError {
     CarePlanError::new(K::UnknownItem {
         item,
-        id: id.to_owned(),
+        id: shown_id(id),
+    })
+}
+
+fn duplicate(item: &'static str, id: &str) -> CarePlanError {
+    CarePlanError::new(K::DuplicateItem {
+        item,
+        id: shown_id(id),
     })
 }
 
@@ -211,10 +273,7 @@ fn new_id<'a>(
     if let Some(id) = given {
         check_id(id, field)?;
         if existing.clone().any(|e| e == id) {
-            return Err(CarePlanError::new(K::DuplicateItem {
-                item,
-                id: id.clone(),
-            }));
+            return Err(duplicate(item, id));
         }
         return Ok(id.clone());
     }
@@ -281,7 +340,22 @@ fn decide_with(
     }
     match &mut change {
         Change::Create { .. } => return Err(CarePlanError::new(K::PlanExists)),
-        Change::SetWhatMatters { items } | Change::SetStrengths { items } => {
+        Change::SetRegisteredPractice { practice } => {
+            check_id(practice, "practice")?;
+        }
+        Change::SetWhatMatters { items } => {
+            // An agreed plan is built on what matters: it cannot be emptied.
+            if items.is_empty() && plan.status != PlanStatus::Draft {
+                return Err(invalid(
+                    "items",
+                    "must name what matters once the plan is agreed",
+                ));
+            }
+            for item in items.iter() {
+                check_text(item, "items")?;
+            }
+        }
+        Change::SetStrengths { items } => {
             for item in items.iter() {
                 check_text(item, "items")?;
             }
@@ -370,10 +444,7 @@ fn decide_with(
                 }
             }
             if found.referrals.contains(referral) {
-                return Err(CarePlanError::new(K::DuplicateItem {
-                    item: "referral link",
-                    id: referral.clone(),
-                }));
+                return Err(duplicate("referral link", referral));
             }
         }
         Change::LinkAppointment {
@@ -385,10 +456,7 @@ fn decide_with(
                 .ok_or_else(|| unknown("action", action))?;
             check_id(appointment, "appointment")?;
             if found.appointments.contains(appointment) {
-                return Err(CarePlanError::new(K::DuplicateItem {
-                    item: "appointment link",
-                    id: appointment.clone(),
-                }));
+                return Err(duplicate("appointment link", appointment));
             }
         }
         Change::AddRisk {
@@ -407,15 +475,37 @@ fn decide_with(
                 .find(|r| r.id == *id)
                 .ok_or_else(|| unknown("risk", id))?;
         }
-        Change::SetReviewSchedule { schedule } => match schedule {
-            Some(ReviewSchedule::EveryWeeks(weeks)) if !(1..=MAX_REVIEW_WEEKS).contains(weeks) => {
-                return Err(invalid("schedule", "must be every 1 to 104 weeks"));
+        Change::SetReviewSchedule { schedule } => {
+            let today = london_date(command.at);
+            match schedule {
+                Some(ReviewSchedule::EveryWeeks(weeks))
+                    if !(1..=MAX_REVIEW_WEEKS).contains(weeks) =>
+                {
+                    return Err(invalid("schedule", "must be every 1 to 104 weeks"));
+                }
+                Some(ReviewSchedule::On(date)) if *date < today => {
+                    return Err(invalid("schedule", "must not be a date in the past"));
+                }
+                _ => {}
             }
-            Some(ReviewSchedule::On(date)) if *date < london_date(command.at) => {
-                return Err(invalid("schedule", "must not be a date in the past"));
+            // The review date must be one the working calendar can place:
+            // refused here, it can never break a caseload's review list.
+            let furthest = match schedule {
+                Some(ReviewSchedule::On(date)) => Some(*date),
+                Some(ReviewSchedule::EveryWeeks(weeks)) => {
+                    today.checked_add_days(chrono::Days::new(u64::from(*weeks) * 7))
+                }
+                None => Some(today),
+            };
+            let placeable = furthest.is_some_and(|d| {
+                crate::time::WorkingCalendar::england_and_wales()
+                    .add_working_days(d, 0)
+                    .is_ok()
+            });
+            if !placeable {
+                return Err(invalid("schedule", "must fall between 1995 and 2100"));
             }
-            _ => {}
-        },
+        }
         Change::RecordReview { notes, .. } => {
             if !matches!(plan.status, PlanStatus::Active | PlanStatus::OnHold) {
                 return Err(invalid(
@@ -466,6 +556,15 @@ fn decide_with(
         Change::Share { recipient, purpose } => {
             check_id(&recipient.id, "recipient.id")?;
             if let Some(recorded) = replayed_disclosure {
+                // What was shared then stands even if the rules changed since,
+                // but it must be a share of this change, with its
+                // justification where the basis needs one.
+                if recorded.recipient != *recipient
+                    || recorded.purpose != *purpose
+                    || (recorded.basis == ShareBasis::Safeguarding && command.reason.is_none())
+                {
+                    return Err(invalid("disclosure", "must record the share it belongs to"));
+                }
                 disclosure = Some(recorded.clone());
             } else {
                 let decision = can_share(plan, recipient, *purpose, command.at);
@@ -566,6 +665,7 @@ fn new_plan(
         version: 0,
         status: PlanStatus::Draft,
         template,
+        registered_practice: None,
         created: at,
         updated: at,
         agreed: None,
@@ -598,6 +698,9 @@ pub(crate) fn apply(plan: Option<CarePlan>, event: &Event, plan_id: &str) -> Car
     let id = |id: &Option<String>| id.clone().unwrap_or_default();
     match &event.change {
         Change::Create { .. } => {}
+        Change::SetRegisteredPractice { practice } => {
+            plan.registered_practice = Some(practice.clone());
+        }
         Change::SetWhatMatters { items } => plan.what_matters.clone_from(items),
         Change::SetStrengths { items } => plan.strengths.clone_from(items),
         Change::AddSupportPerson {

@@ -15,9 +15,10 @@
 //!   otherwise, nothing written): no lost updates. [`MemoryStore`] and, with
 //!   the `sqlite` feature, `SqliteStore`.
 //! - **Sharing.** [`can_share`] decides from the person's consents, with the
-//!   reason; [`share_view`] produces the minimum-necessary [`PlanView`] for
-//!   the recipient. Safeguarding reaches the safeguarding lead without
-//!   consent, with the justification recorded.
+//!   reason; [`PlanHistory::share`] and [`PlanStore::share`] record the
+//!   disclosure and return the minimum-necessary [`PlanView`] in one step, so
+//!   no view exists without its record. Safeguarding reaches the
+//!   safeguarding lead without consent, only with a recorded justification.
 //! - **Reviews, templates, summaries, coded activity.** [`reviews_due`] across
 //!   a caseload in working days; [`Template`] drafts with a preview;
 //!   [`person_summary`] and [`PlanView::to_markdown`] in plain language;
@@ -47,7 +48,7 @@ pub use activity::{
     activity, aggregate,
 };
 pub use command::{Change, Command, Event};
-pub use consent::{PlanView, ShareDecision, ShareReason, can_share, sections_for, share_view};
+pub use consent::{PlanView, ShareDecision, ShareReason, can_share, sections_for};
 pub use error::{CarePlanError, CarePlanErrorKind};
 pub use history::PlanHistory;
 pub use json::SCHEMA_VERSION;

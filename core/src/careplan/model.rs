@@ -618,6 +618,10 @@ pub struct CarePlan {
     /// The template it was started from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The person's registered GP practice (its ODS code), the one practice
+    /// that receives the plan for direct care without consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_practice: Option<String>,
     /// When it was created.
     pub created: DateTime<Utc>,
     /// When it last changed.

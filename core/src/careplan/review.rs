@@ -62,6 +62,10 @@ vocabulary! {
         Scheduled = "scheduled",
         /// Not in force (draft or closed): no review needed.
         NotApplicable = "not_applicable",
+        /// The review date cannot be worked out: it falls outside the
+        /// supported calendar (1995–2100). Only [`reviews_due`] reports it,
+        /// so that one damaged plan never hides the rest of a caseload.
+        OutOfRange = "out_of_range",
     }
 }
 
@@ -119,9 +123,12 @@ pub fn review_status(
 }
 
 /// The reviews across a caseload that need attention at `at`: overdue
-/// (longest overdue first), then plans in force with no review scheduled,
+/// (longest overdue first), then plans whose review date cannot be worked
+/// out ([`ReviewState::OutOfRange`]: a plan to check by hand, never an error
+/// that hides the others), then plans in force with no review scheduled,
 /// then those due within `soon_working_days` (soonest first). Plans not in
-/// force and reviews not yet due soon are left out.
+/// force and reviews not yet due soon are left out. Only an `at` outside the
+/// supported calendar fails the whole call.
 ///
 /// ```
 /// # use carecoord::careplan::{reviews_due, ReviewState};
@@ -135,12 +142,30 @@ pub fn reviews_due<'a>(
     at: DateTime<Utc>,
     soon_working_days: u32,
 ) -> Result<Vec<ReviewStatus>, CarePlanError> {
+    let today = london_date(at);
+    WorkingCalendar::england_and_wales()
+        .add_working_days(today, 0)
+        .map_err(|_| {
+            CarePlanError::new(CarePlanErrorKind::InvalidValue {
+                field: "at",
+                expected: "must fall between 1995 and 2100",
+            })
+        })?;
     let mut due = Vec::new();
     for plan in plans {
-        let status = review_status(plan, at, soon_working_days)?;
+        // `at` is in range, so an error here is this plan's alone.
+        let status = review_status(plan, at, soon_working_days).unwrap_or_else(|_| ReviewStatus {
+            plan_id: plan.id.clone(),
+            state: ReviewState::OutOfRange,
+            due: None,
+            working_days_overdue: 0,
+        });
         if matches!(
             status.state,
-            ReviewState::Overdue | ReviewState::Unscheduled | ReviewState::DueSoon
+            ReviewState::Overdue
+                | ReviewState::OutOfRange
+                | ReviewState::Unscheduled
+                | ReviewState::DueSoon
         ) {
             due.push(status);
         }
@@ -148,8 +173,9 @@ pub fn reviews_due<'a>(
     due.sort_by(|a, b| {
         let rank = |s: &ReviewStatus| match s.state {
             ReviewState::Overdue => 0,
-            ReviewState::Unscheduled => 1,
-            _ => 2,
+            ReviewState::OutOfRange => 1,
+            ReviewState::Unscheduled => 2,
+            _ => 3,
         };
         rank(a)
             .cmp(&rank(b))

@@ -46,7 +46,22 @@ fn storage(e: &rusqlite::Error) -> CarePlanError {
 
 impl SqliteStore {
     /// Opens (or creates) a store in the file at `path`.
+    ///
+    /// SQLite reads an empty path as a private temporary database and
+    /// `:memory:` (or a `file:` URI) as one in memory: everything written
+    /// there is lost when the store closes. Those are refused here
+    /// (`careplan.storage`); use [`in_memory`](Self::in_memory) to ask for a
+    /// store in memory.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, CarePlanError> {
+        let path = path.as_ref();
+        let text = path.to_string_lossy();
+        if text.trim().is_empty() || text == ":memory:" || text.starts_with("file:") {
+            return Err(CarePlanError::new(CarePlanErrorKind::Storage {
+                detail: "the store needs the path of a file (an empty path, `:memory:` or a \
+                         `file:` URI would keep nothing)"
+                    .to_owned(),
+            }));
+        }
         let connection = Connection::open(path).map_err(|e| storage(&e))?;
         Self::init(connection)
     }

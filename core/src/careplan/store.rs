@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 
 use super::command::{Change, Command, Event};
+use super::consent::PlanView;
 use super::error::{CarePlanError, CarePlanErrorKind};
 use super::history::{PlanHistory, check_id};
 use super::model::CarePlan;
@@ -73,6 +74,21 @@ pub trait PlanStore: Send + Sync {
             std::slice::from_ref(&event),
         )?;
         Ok(event)
+    }
+
+    /// Shares a stored plan: decides a [`Change::Share`] command, appends
+    /// the disclosure event and returns the view it records, all or nothing
+    /// (see [`PlanHistory::share`]). A stale version shares nothing.
+    fn share(&self, plan_id: &str, command: &Command) -> Result<PlanView, CarePlanError> {
+        let history = self.load(plan_id)?;
+        let event = history.decide_share(command)?;
+        let view = history.view_for(&event)?;
+        self.append(
+            plan_id,
+            command.expected_version,
+            std::slice::from_ref(&event),
+        )?;
+        Ok(view)
     }
 
     /// Stores a new plan's whole history (e.g. an accepted template preview).

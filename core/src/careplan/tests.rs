@@ -27,6 +27,39 @@ fn run(history: &mut PlanHistory, when: DateTime<Utc>, changes: Vec<Change>) {
     }
 }
 
+/// The person's consent to share the whole plan with `recipient`, from now.
+fn whole_plan_consent(recipient: Recipient) -> Change {
+    Change::RecordConsent {
+        id: None,
+        recipient,
+        scope: Scope::WholePlan,
+        from: None,
+        until: None,
+    }
+}
+
+/// Records the person's registered GP practice.
+fn register(history: &mut PlanHistory, practice: &str, when: DateTime<Utc>) {
+    let change = Change::SetRegisteredPractice {
+        practice: practice.into(),
+    };
+    run(history, when, vec![change]);
+}
+
+/// Shares the plan (recorded) and returns the view.
+fn share(
+    history: &mut PlanHistory,
+    recipient: &Recipient,
+    purpose: Purpose,
+    when: DateTime<Utc>,
+) -> Result<PlanView, CarePlanError> {
+    let change = Change::Share {
+        recipient: recipient.clone(),
+        purpose,
+    };
+    history.share(Command::new(history.version(), cc(), when, change))
+}
+
 fn try_run(
     history: &mut PlanHistory,
     when: DateTime<Utc>,
@@ -414,6 +447,10 @@ fn the_gp_practice_gets_the_plan_for_direct_care_unless_the_person_objects() {
     let mut h = agreed("");
     let gp = Recipient::new(RecipientKind::GpPractice, "Y01234");
     let when = at(2026, 11, 25, 9);
+    // No practice recorded: no practice receives the plan without consent.
+    let d = can_share(h.plan().unwrap(), &gp, Purpose::DirectCare, when);
+    assert_eq!(d.reason, ShareReason::NotRegisteredPractice);
+    register(&mut h, "Y01234", when);
     let d = can_share(h.plan().unwrap(), &gp, Purpose::DirectCare, when);
     assert!(d.allowed);
     assert_eq!(d.reason, ShareReason::GpDirectCare);
@@ -422,13 +459,7 @@ fn the_gp_practice_gets_the_plan_for_direct_care_unless_the_person_objects() {
         &mut h,
         when,
         vec![
-            Change::RecordConsent {
-                id: None,
-                recipient: gp.clone(),
-                scope: Scope::WholePlan,
-                from: None,
-                until: None,
-            },
+            whole_plan_consent(gp.clone()),
             Change::WithdrawConsent {
                 id: "consent-1".into(),
             },
@@ -442,6 +473,162 @@ fn the_gp_practice_gets_the_plan_for_direct_care_unless_the_person_objects() {
     );
     assert!(!d.allowed);
     assert_eq!(d.reason, ShareReason::ObjectionRecorded);
+    // Naming another practice does not get round the objection.
+    let other = Recipient::new(RecipientKind::GpPractice, "Z99999");
+    let later = when + Duration::hours(1);
+    let d = can_share(h.plan().unwrap(), &other, Purpose::DirectCare, later);
+    assert_eq!(d.reason, ShareReason::NotRegisteredPractice);
+    register(&mut h, "Z99999", when);
+    let d = can_share(h.plan().unwrap(), &other, Purpose::DirectCare, later);
+    assert_eq!(d.reason, ShareReason::ObjectionRecorded);
+}
+
+#[test]
+fn another_practice_gets_nothing_without_consent() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    register(&mut h, "Y01234", when);
+    let other = Recipient::new(RecipientKind::GpPractice, "any-id");
+    let e = share(&mut h, &other, Purpose::DirectCare, when).unwrap_err();
+    assert_eq!(e.code(), "careplan.share_denied");
+    assert!(h.plan().unwrap().disclosures.is_empty());
+    let bad = Change::SetRegisteredPractice {
+        practice: "not an id".into(),
+    };
+    assert_eq!(
+        try_run(&mut h, when, bad).unwrap_err().code(),
+        "careplan.invalid_id"
+    );
+}
+
+#[test]
+fn a_revoked_plan_is_shared_with_no_one_but_the_safeguarding_lead() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::SetRegisteredPractice {
+                practice: "Y01234".into(),
+            },
+            whole_plan_consent(carer()),
+        ],
+    );
+    let gp = Recipient::new(RecipientKind::GpPractice, "Y01234");
+    assert!(can_share(h.plan().unwrap(), &gp, Purpose::DirectCare, when).allowed);
+    assert!(can_share(h.plan().unwrap(), &carer(), Purpose::CarerSupport, when).allowed);
+    h.execute(
+        Command::new(
+            h.version(),
+            cc(),
+            when,
+            Change::ChangeStatus {
+                to: PlanStatus::Revoked,
+            },
+        )
+        .because("the person withdrew from the plan"),
+    )
+    .unwrap();
+    for (who, purpose) in [
+        (&gp, Purpose::DirectCare),
+        (&carer(), Purpose::CarerSupport),
+    ] {
+        let d = can_share(h.plan().unwrap(), who, purpose, when);
+        assert_eq!(d.reason, ShareReason::PlanRevoked);
+        assert!(share(&mut h, who, purpose, when).is_err());
+    }
+    let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg-lead");
+    assert!(can_share(h.plan().unwrap(), &lead, Purpose::Safeguarding, when).allowed);
+}
+
+#[test]
+fn an_agreed_plan_keeps_what_matters() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let e = try_run(&mut h, when, Change::SetWhatMatters { items: vec![] }).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    assert_eq!(h.plan().unwrap().what_matters.len(), 2);
+    // A draft may still be cleared and rewritten.
+    let mut d = draft("");
+    try_run(&mut d, when, Change::SetWhatMatters { items: vec![] }).unwrap();
+}
+
+#[test]
+fn every_view_is_recorded_and_only_a_share_gives_one() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg-lead");
+    // Safeguarding without a justification: refused, nothing recorded.
+    let before = h.version();
+    let e = share(&mut h, &lead, Purpose::Safeguarding, when).unwrap_err();
+    assert_eq!(e.code(), "careplan.reason_required");
+    assert_eq!(h.version(), before);
+    let change = Change::Share {
+        recipient: lead.clone(),
+        purpose: Purpose::Safeguarding,
+    };
+    let view = h
+        .share(Command::new(h.version(), cc(), when, change).because("concern"))
+        .unwrap();
+    assert_eq!(view.disclosure_version, h.version());
+    let recorded = h.plan().unwrap().disclosures.last().unwrap();
+    assert_eq!(recorded.sections, view.sections);
+    assert_eq!(
+        h.events().last().unwrap().disclosure.as_ref(),
+        Some(recorded)
+    );
+    // Any other change is not a share.
+    let goal = Change::AddGoal {
+        id: None,
+        description: Text::new("walk"),
+        target: None,
+    };
+    let e = h
+        .share(Command::new(h.version(), cc(), when, goal))
+        .unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    // The same through a store, all or nothing.
+    let store = MemoryStore::new();
+    store.create(&h).unwrap();
+    let stale = Command::new(
+        1,
+        cc(),
+        when,
+        Change::Share {
+            recipient: lead.clone(),
+            purpose: Purpose::Safeguarding,
+        },
+    )
+    .because("concern");
+    assert_eq!(
+        store.share("plan-1", &stale).unwrap_err().code(),
+        "careplan.stale_version"
+    );
+    let fresh = Command {
+        expected_version: h.version(),
+        ..stale
+    };
+    let view = store.share("plan-1", &fresh).unwrap();
+    assert_eq!(
+        store.load("plan-1").unwrap().version(),
+        view.disclosure_version
+    );
+}
+
+#[test]
+fn a_replayed_disclosure_must_belong_to_its_share() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    run(&mut h, when, vec![whole_plan_consent(carer())]);
+    share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
+    let mut events = h.events().to_vec();
+    let last = events.last_mut().unwrap();
+    if let Some(d) = last.disclosure.as_mut() {
+        d.recipient = Recipient::new(RecipientKind::Carer, "person-9");
+    }
+    let e = PlanHistory::from_events("plan-1", events).unwrap_err();
+    assert_eq!(e.code(), "careplan.corrupt_record");
 }
 
 #[test]
@@ -483,7 +670,8 @@ fn carers_need_consent_and_see_no_clinical_sections() {
     assert_eq!(shared.basis, ShareBasis::Consent);
     assert_eq!(shared.consent.as_deref(), Some("consent-1"));
     assert!(!shared.sections.contains(&Section::Risks));
-    let view = share_view(plan, &carer(), Purpose::CarerSupport, when).unwrap();
+    let view = share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
+    let plan = h.plan().unwrap();
     assert!(view.risks.is_none() && view.reviews.is_none() && view.support_network.is_none());
     assert_eq!(view.contingency.as_ref().unwrap().len(), 1);
     let actions = view.actions.as_ref().unwrap();
@@ -570,18 +758,8 @@ fn a_service_sees_only_its_own_actions() {
         can_share(h.plan().unwrap(), &svc, Purpose::DirectCare, when).reason,
         ShareReason::NoConsent
     );
-    run(
-        &mut h,
-        when,
-        vec![Change::RecordConsent {
-            id: None,
-            recipient: svc.clone(),
-            scope: Scope::WholePlan,
-            from: None,
-            until: None,
-        }],
-    );
-    let view = share_view(h.plan().unwrap(), &svc, Purpose::DirectCare, when).unwrap();
+    run(&mut h, when, vec![whole_plan_consent(svc.clone())]);
+    let view = share(&mut h, &svc, Purpose::DirectCare, when).unwrap();
     let actions = view.actions.unwrap();
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0].id, "action-1");
@@ -663,13 +841,7 @@ fn consents_must_end_after_they_start_and_name_known_people() {
     let e = try_run(
         &mut h,
         when,
-        Change::RecordConsent {
-            id: None,
-            recipient: Recipient::new(RecipientKind::Carer, "person-5"),
-            scope: Scope::WholePlan,
-            from: None,
-            until: None,
-        },
+        whole_plan_consent(Recipient::new(RecipientKind::Carer, "person-5")),
     )
     .unwrap_err();
     assert_eq!(e.code(), "careplan.unknown_item");
@@ -678,19 +850,44 @@ fn consents_must_end_after_they_start_and_name_known_people() {
         &mut h,
         when,
         vec![
-            Change::RecordConsent {
-                id: None,
-                recipient: carer(),
-                scope: Scope::WholePlan,
-                from: None,
-                until: None,
-            },
+            whole_plan_consent(carer()),
             Change::RemoveSupportPerson {
                 id: "person-1".into(),
             },
         ],
     );
     assert_eq!(h.plan().unwrap().consents[0].withdrawn, Some(when));
+}
+
+#[test]
+fn a_review_date_past_the_calendar_is_refused_and_never_hides_the_caseload() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let far = Change::SetReviewSchedule {
+        schedule: Some(ReviewSchedule::On(day(2101, 6, 1))),
+    };
+    let e = try_run(&mut h, when, far).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    // A plan that got such a date some other way (an older version, an
+    // import) is reported for checking, and the overdue plan beside it
+    // still surfaces first.
+    let mut broken = h.plan().unwrap().clone();
+    broken.id = "plan-broken".into();
+    broken.review_schedule = Some(ReviewSchedule::On(day(2101, 6, 1)));
+    let mut overdue = h.plan().unwrap().clone();
+    overdue.review_schedule = Some(ReviewSchedule::On(day(2026, 11, 30)));
+    let due = reviews_due([&broken, &overdue], at(2026, 12, 9, 9), 5).unwrap();
+    let states: Vec<_> = due.iter().map(|s| (s.plan_id.as_str(), s.state)).collect();
+    assert_eq!(
+        states,
+        [
+            ("plan-1", ReviewState::Overdue),
+            ("plan-broken", ReviewState::OutOfRange)
+        ]
+    );
+    // Only an `at` outside the calendar fails the whole call.
+    let e = reviews_due([&overdue], at(2150, 1, 1, 9), 5).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
 }
 
 #[test]
@@ -932,13 +1129,7 @@ fn no_free_text_or_identifier_leaks_into_debug_or_errors() {
         &mut h,
         when,
         vec![
-            Change::RecordConsent {
-                id: None,
-                recipient: carer(),
-                scope: Scope::WholePlan,
-                from: None,
-                until: None,
-            },
+            whole_plan_consent(carer()),
             Change::RecordReview {
                 outcome: ReviewOutcome::Continue,
                 notes: Some(Text::new(format!("{MARK} notes"))),
@@ -958,8 +1149,8 @@ fn no_free_text_or_identifier_leaks_into_debug_or_errors() {
         .because(format!("{MARK} reason")),
     )
     .unwrap();
+    let view = share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
     let plan = h.plan().unwrap().clone();
-    let view = share_view(&plan, &carer(), Purpose::CarerSupport, when).unwrap();
     let mut outputs = vec![
         format!("{h:?}"),
         format!("{plan:?}"),
@@ -1013,6 +1204,43 @@ fn no_free_text_or_identifier_leaks_into_debug_or_errors() {
             code: "12345".into(),
         },
     ];
+    // Free text (a name, a sentence) where an id belongs, in every field
+    // that takes the id of something in the plan: never repeated.
+    let text_id = || format!("{MARK} Mrs Smith");
+    let bad = bad.into_iter().chain([
+        Change::UpdateGoal {
+            id: text_id(),
+            lifecycle: Some(GoalLifecycle::Active),
+            achievement: None,
+            target: None,
+        },
+        Change::UpdateAction {
+            id: text_id(),
+            status: Some(ActionStatus::Completed),
+            due: None,
+            owner: None,
+        },
+        Change::RemoveRisk { id: text_id() },
+        Change::RemoveSupportPerson { id: text_id() },
+        Change::WithdrawConsent { id: text_id() },
+        Change::LinkReferral {
+            action: text_id(),
+            referral: "ref-2".into(),
+            code: None,
+        },
+        Change::LinkAppointment {
+            action: text_id(),
+            appointment: "appt-2".into(),
+        },
+        Change::AddAction {
+            id: None,
+            what: Text::new("x"),
+            owner: cc(),
+            due: None,
+            goals: vec![text_id()],
+        },
+        whole_plan_consent(Recipient::new(RecipientKind::Carer, text_id())),
+    ]);
     for change in bad {
         let command = Command::new(h.version(), cc(), when, change).because(marked());
         let e = h.clone().execute(command.clone()).unwrap_err();
@@ -1020,6 +1248,22 @@ fn no_free_text_or_identifier_leaks_into_debug_or_errors() {
         outputs.push(format!("{e:?}"));
         outputs.push(format!("{command:?}"));
     }
+    // Plan ids that are not ids, through a store.
+    let store = MemoryStore::new();
+    store.create(&h).unwrap();
+    let e = store.load(&text_id()).unwrap_err();
+    outputs.push(e.to_string());
+    outputs.push(format!("{e:?}"));
+    let goal = Change::AddGoal {
+        id: None,
+        description: Text::new("x"),
+        target: None,
+    };
+    let e = store
+        .execute(&text_id(), &Command::new(1, cc(), when, goal))
+        .unwrap_err();
+    outputs.push(e.to_string());
+    outputs.push(format!("{e:?}"));
     // Stale and damaged records.
     let stale = Command::new(
         1,
@@ -1166,6 +1410,23 @@ mod sqlite {
         let other = path.clone();
         no_lost_updates(store, move || Arc::new(SqliteStore::open(&other).unwrap()));
         let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn paths_that_would_keep_nothing_are_refused() {
+        // SQLite reads "" as a throwaway temporary database: once, what was
+        // written to `SqliteStore::open("")` was silently lost.
+        for path in [
+            "",
+            "  ",
+            ":memory:",
+            "file::memory:",
+            "file:plans.sqlite?mode=memory",
+        ] {
+            let e = SqliteStore::open(path).err().unwrap();
+            assert_eq!(e.code(), "careplan.storage", "{path:?}");
+        }
+        assert!(SqliteStore::in_memory().is_ok());
     }
 
     /// The demo's file, written by this version of carecoord and kept in the

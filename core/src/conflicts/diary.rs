@@ -1007,13 +1007,23 @@ pub struct Bundle {
     pub km: f64,
 }
 
+/// The most slots one [`Diary::suggest`] call returns: a person chooses from
+/// a handful, and the bound keeps each call's work small.
+pub const MAX_SUGGESTIONS: usize = 100;
+
+/// The most days one [`Diary::suggest`] call looks ahead (a year). With a
+/// step of at least a minute, a call checks at most 366 × 1,440 candidates.
+pub const MAX_SUGGEST_DAYS: u32 = 366;
+
 impl Diary {
     /// The next `n` times, from `from`, at which `template` (its patient,
     /// resources, place and length) has no blocking conflict: candidate
     /// starts every `step_minutes` of London wall time between `earliest`
     /// and `latest` each day, for up to `days` days. Opening hours, travel,
     /// the person's constraints and carer apply through [`check`](Self::check);
-    /// warnings are returned with each slot.
+    /// warnings are returned with each slot. `n` is at most
+    /// [`MAX_SUGGESTIONS`] and `days` at most [`MAX_SUGGEST_DAYS`]
+    /// (`appointment.invalid_setup` otherwise).
     pub fn suggest(
         &self,
         template: &Appointment,
@@ -1024,6 +1034,16 @@ impl Diary {
         (earliest, latest): (chrono::NaiveTime, chrono::NaiveTime),
     ) -> Result<Vec<Slot>, AppointmentError> {
         self.validate(template)?;
+        if n > MAX_SUGGESTIONS || days > MAX_SUGGEST_DAYS {
+            return Err(AppointmentError::new(
+                K::InvalidSetup {
+                    message: format!(
+                        "suggestions are limited to {MAX_SUGGESTIONS} slots over {MAX_SUGGEST_DAYS} days"
+                    ),
+                },
+                Some(&template.id),
+            ));
+        }
         if step_minutes == 0 || earliest >= latest {
             return Err(AppointmentError::new(
                 K::InvalidSetup {

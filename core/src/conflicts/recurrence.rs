@@ -103,17 +103,17 @@ impl Recurrence {
         for part in body.split(';').filter(|p| !p.is_empty()) {
             let (key, value) = part
                 .split_once('=')
-                .ok_or_else(|| invalid(format!("`{part}` is not KEY=VALUE")))?;
+                .ok_or_else(|| invalid("each part must be KEY=VALUE"))?;
             match key.to_ascii_uppercase().as_str() {
                 "FREQ" => {
                     frequency = Some(match value {
                         "DAILY" => Frequency::Daily,
                         "WEEKLY" => Frequency::Weekly,
                         "MONTHLY" => Frequency::Monthly,
-                        other => {
-                            return Err(invalid(format!(
-                                "FREQ={other} is not supported (use DAILY, WEEKLY or MONTHLY)"
-                            )));
+                        _ => {
+                            return Err(invalid(
+                                "FREQ is not supported (use DAILY, WEEKLY or MONTHLY)",
+                            ));
                         }
                     })
                 }
@@ -143,10 +143,13 @@ impl Recurrence {
                 }
                 "BYDAY" => {
                     for item in value.split(',') {
-                        let (num, code) = item.split_at(item.len().saturating_sub(2));
-                        let weekday = weekday(code).ok_or_else(|| {
-                            invalid(format!("BYDAY `{item}` is not a weekday (MO..SU)"))
-                        })?;
+                        // The last two bytes are the weekday code; a split
+                        // inside a multi-byte character is no weekday.
+                        let not_a_weekday = || invalid("a BYDAY item is not a weekday (MO..SU)");
+                        let (num, code) = item
+                            .split_at_checked(item.len().saturating_sub(2))
+                            .ok_or_else(not_a_weekday)?;
+                        let weekday = weekday(code).ok_or_else(not_a_weekday)?;
                         let ordinal = if num.is_empty() {
                             None
                         } else {
@@ -156,9 +159,7 @@ impl Recurrence {
                                     .ok()
                                     .filter(|n| (1..=5).contains(&n.abs()))
                                     .ok_or_else(|| {
-                                        invalid(format!(
-                                            "BYDAY `{item}`: the ordinal must be 1..5 or -5..-1"
-                                        ))
+                                        invalid("a BYDAY ordinal must be 1..5 or -5..-1")
                                     })?,
                             )
                         };
@@ -171,15 +172,30 @@ impl Recurrence {
                             item.parse::<i8>()
                                 .ok()
                                 .filter(|n| *n != 0 && (-31..=31).contains(n))
-                                .ok_or_else(|| {
-                                    invalid(format!("BYMONTHDAY `{item}` must be 1..31 or -31..-1"))
-                                })?,
+                                .ok_or_else(|| invalid("BYMONTHDAY must be 1..31 or -31..-1"))?,
                         );
                     }
                 }
                 "WKST" if value == "MO" => {}
                 "WKST" => return Err(invalid("only WKST=MO is supported")),
-                other => return Err(invalid(format!("{other} is not supported"))),
+                other => {
+                    // Name a part only from RFC 5545's own list: the caller's
+                    // text is never repeated.
+                    const OTHER_PARTS: [&str; 7] = [
+                        "BYSECOND",
+                        "BYMINUTE",
+                        "BYHOUR",
+                        "BYYEARDAY",
+                        "BYWEEKNO",
+                        "BYMONTH",
+                        "BYSETPOS",
+                    ];
+                    let named = OTHER_PARTS.iter().find(|p| **p == other);
+                    return Err(invalid(match named {
+                        Some(part) => format!("{part} is not supported"),
+                        None => "an unknown part (supported: FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, WKST)".to_owned(),
+                    }));
+                }
             }
         }
         let frequency = frequency.ok_or_else(|| invalid("FREQ is required"))?;
@@ -442,10 +458,19 @@ mod tests {
     #[test]
     fn unsupported_and_malformed_rules_are_named() {
         for (rule, says) in [
-            ("FREQ=YEARLY", "FREQ=YEARLY"),
+            ("FREQ=YEARLY", "FREQ is not supported"),
             ("FREQ=WEEKLY;BYSETPOS=1", "BYSETPOS"),
             ("FREQ=WEEKLY;COUNT=2;UNTIL=20270101", "COUNT and UNTIL"),
-            ("FREQ=WEEKLY;BYDAY=XX", "BYDAY `XX`"),
+            ("FREQ=WEEKLY;BYDAY=XX", "BYDAY item is not a weekday"),
+            // A multi-byte character where the weekday code belongs: once a
+            // panic (a string sliced inside a character).
+            ("FREQ=WEEKLY;COUNT=2;BYDAY=€", "BYDAY item is not a weekday"),
+            (
+                "FREQ=WEEKLY;COUNT=2;BYDAY=M€",
+                "BYDAY item is not a weekday",
+            ),
+            ("FREQ=WEEKLY;COUNT=2;BYDAY=€MO", "ordinal"),
+            ("FREQ=WEEKLY;SECRETKEY=1", "an unknown part"),
             ("FREQ=WEEKLY;BYDAY=1MO", "MONTHLY only"),
             ("FREQ=DAILY;INTERVAL=0", "INTERVAL"),
             ("INTERVAL=2", "FREQ is required"),
@@ -454,6 +479,9 @@ mod tests {
             let e = Recurrence::parse(rule).unwrap_err();
             assert_eq!(e.code(), "appointment.invalid_recurrence");
             assert!(e.to_string().contains(says), "{rule}: {e}");
+            for secret in ["€", "XX", "SECRETKEY", "YEARLY"] {
+                assert!(!e.to_string().contains(secret), "{rule}: {e}");
+            }
         }
         // A first appointment the rule does not select.
         let r = Recurrence::parse("FREQ=WEEKLY;BYDAY=TU;COUNT=2").unwrap();

@@ -1158,6 +1158,28 @@ fn suggestions_skip_clashes_hours_and_constraints() {
         .suggest(&want, t(23, 8, 0), 3, 0, 3, (hm(8, 0), hm(17, 0)))
         .unwrap_err();
     assert_eq!(bad.code(), "appointment.invalid_setup");
+    // The work of one call is bounded: once n = 2^32 ran for ever.
+    let window = (hm(8, 0), hm(17, 0));
+    for (n, days) in [
+        (MAX_SUGGESTIONS + 1, 3),
+        (usize::MAX, 3),
+        (3, MAX_SUGGEST_DAYS + 1),
+        (3, u32::MAX),
+    ] {
+        let e = d
+            .suggest(&want, t(23, 8, 0), n, 30, days, window)
+            .unwrap_err();
+        assert_eq!(e.code(), "appointment.invalid_setup", "{n} {days}");
+    }
+    let most = d.suggest(
+        &want,
+        t(23, 8, 0),
+        MAX_SUGGESTIONS,
+        30,
+        MAX_SUGGEST_DAYS,
+        window,
+    );
+    assert_eq!(most.unwrap().len(), MAX_SUGGESTIONS);
 }
 
 #[test]

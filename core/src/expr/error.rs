@@ -64,9 +64,20 @@ pub enum ExprErrorKind {
     /// The text stops mid-expression.
     #[error("the expression ends too early")]
     UnexpectedEnd,
-    /// Nesting deeper than any real rule needs.
-    #[error("the expression nests too deeply")]
+    /// Nesting (brackets, or a chain of `and`, `or`, `+`, …) deeper than
+    /// any real rule needs: at most [`MAX_HEIGHT`](super::MAX_HEIGHT).
+    #[error(
+        "the expression nests too deeply (brackets and chained operators, at most {} levels)",
+        super::MAX_HEIGHT
+    )]
     TooDeep,
+    /// More tokens than any real rule needs: at most
+    /// [`MAX_TOKENS`](super::MAX_TOKENS).
+    #[error(
+        "the expression is too long (at most {} words, numbers and symbols)",
+        super::MAX_TOKENS
+    )]
+    TooLarge,
     /// A name that is not a field of the schema.
     #[error("unknown field `{name}`{}", suggest(suggestion))]
     UnknownField {
@@ -140,6 +151,7 @@ impl ExprErrorKind {
             Self::UnexpectedToken { .. } => "expr.unexpected_token",
             Self::UnexpectedEnd => "expr.unexpected_end",
             Self::TooDeep => "expr.too_deep",
+            Self::TooLarge => "expr.too_large",
             Self::UnknownField { .. } => "expr.unknown_field",
             Self::UnknownFunction { .. } => "expr.unknown_function",
             Self::UnknownEnumValue { .. } => "expr.unknown_enum_value",

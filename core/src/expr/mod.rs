@@ -63,7 +63,7 @@ use std::sync::Arc;
 pub use ast::{BinaryOp, Expr, ExprKind, Literal};
 pub use error::{ExprError, ExprErrorKind};
 pub use eval::{Check, EvalContext, Truth};
-pub use parser::parse;
+pub use parser::{MAX_HEIGHT, MAX_TOKENS, parse};
 pub use schema::{Field, FieldRole, Schema, Type};
 pub use value::Value;
 

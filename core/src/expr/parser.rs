@@ -25,13 +25,26 @@ use super::ast::{BinaryOp, Expr, ExprKind, Literal};
 use super::error::{ExprError, ExprErrorKind};
 use super::lexer::{Keyword, Symbol, Token, tokenize};
 
-/// How deeply expressions may nest before the parser refuses (a guard against
-/// stack exhaustion on hostile input, far beyond any real rule).
-const MAX_DEPTH: usize = 64;
+/// How tall an expression tree may grow before the parser refuses: each
+/// bracket, prefix operator and link of an operator chain (`a and b and c`
+/// is two links) counts one. The checker, the evaluators and `Drop` all
+/// recurse over the tree, so its height, not only its brackets, must be
+/// bounded: a flat chain of 10,000 `and`s once overflowed the stack. Far
+/// beyond any real rule.
+pub const MAX_HEIGHT: usize = 64;
+
+/// How many tokens (words, numbers, strings, symbols) one expression may
+/// hold: bounds the work and memory of every later pass. A code list of a
+/// few thousand entries still fits.
+pub const MAX_TOKENS: usize = 20_000;
 
 /// Parses one expression from rule text.
 pub fn parse(source: &str) -> Result<Expr, ExprError> {
     let tokens = tokenize(source)?;
+    if tokens.len() > MAX_TOKENS {
+        let at = tokens.get(MAX_TOKENS).map_or(Span::new(0, 0), |(_, s)| *s);
+        return Err(ExprError::new(ExprErrorKind::TooLarge, at));
+    }
     let mut parser = Parser {
         tokens,
         pos: 0,
@@ -112,13 +125,39 @@ impl Parser {
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, ExprError>,
     ) -> Result<T, ExprError> {
-        if self.depth >= MAX_DEPTH {
-            return Err(ExprError::new(ExprErrorKind::TooDeep, self.span()));
-        }
-        self.depth += 1;
+        self.deeper()?;
         let result = f(self);
         self.depth -= 1;
         result
+    }
+
+    /// One more level of the tree (a bracket, a prefix operator or a chain
+    /// link), refused past [`MAX_HEIGHT`].
+    fn deeper(&mut self) -> Result<(), ExprError> {
+        if self.depth >= MAX_HEIGHT {
+            return Err(ExprError::new(ExprErrorKind::TooDeep, self.span()));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Parses `operand (op operand)*`, left-associated, where `op` returns the
+    /// operator it consumed. Each link makes the tree one level taller, and
+    /// counts against the height for the operands that follow it.
+    fn chain(
+        &mut self,
+        operand: fn(&mut Self) -> Result<Expr, ExprError>,
+        op: fn(&mut Self) -> Option<BinaryOp>,
+    ) -> Result<Expr, ExprError> {
+        let mut left = operand(self)?;
+        let base = self.depth;
+        while let Some(op) = op(self) {
+            self.deeper()?;
+            let right = operand(self)?;
+            left = Self::binary(op, left, right);
+        }
+        self.depth = base;
+        Ok(left)
     }
 
     fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
@@ -135,22 +174,16 @@ impl Parser {
 
     fn or(&mut self) -> Result<Expr, ExprError> {
         self.nested(|p| {
-            let mut left = p.and()?;
-            while p.eat_keyword(Keyword::Or) {
-                let right = p.and()?;
-                left = Self::binary(BinaryOp::Or, left, right);
-            }
-            Ok(left)
+            p.chain(Self::and, |p| {
+                p.eat_keyword(Keyword::Or).then_some(BinaryOp::Or)
+            })
         })
     }
 
     fn and(&mut self) -> Result<Expr, ExprError> {
-        let mut left = self.not()?;
-        while self.eat_keyword(Keyword::And) {
-            let right = self.not()?;
-            left = Self::binary(BinaryOp::And, left, right);
-        }
-        Ok(left)
+        self.chain(Self::not, |p| {
+            p.eat_keyword(Keyword::And).then_some(BinaryOp::And)
+        })
     }
 
     fn not(&mut self) -> Result<Expr, ExprError> {
@@ -250,33 +283,27 @@ impl Parser {
     }
 
     fn sum(&mut self) -> Result<Expr, ExprError> {
-        let mut left = self.product()?;
-        loop {
-            let op = if self.eat_symbol(Symbol::Plus) {
-                BinaryOp::Add
-            } else if self.eat_symbol(Symbol::Minus) {
-                BinaryOp::Sub
+        self.chain(Self::product, |p| {
+            if p.eat_symbol(Symbol::Plus) {
+                Some(BinaryOp::Add)
+            } else if p.eat_symbol(Symbol::Minus) {
+                Some(BinaryOp::Sub)
             } else {
-                return Ok(left);
-            };
-            let right = self.product()?;
-            left = Self::binary(op, left, right);
-        }
+                None
+            }
+        })
     }
 
     fn product(&mut self) -> Result<Expr, ExprError> {
-        let mut left = self.unary()?;
-        loop {
-            let op = if self.eat_symbol(Symbol::Star) {
-                BinaryOp::Mul
-            } else if self.eat_symbol(Symbol::Slash) {
-                BinaryOp::Div
+        self.chain(Self::unary, |p| {
+            if p.eat_symbol(Symbol::Star) {
+                Some(BinaryOp::Mul)
+            } else if p.eat_symbol(Symbol::Slash) {
+                Some(BinaryOp::Div)
             } else {
-                return Ok(left);
-            };
-            let right = self.unary()?;
-            left = Self::binary(op, left, right);
-        }
+                None
+            }
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, ExprError> {
@@ -446,7 +473,7 @@ mod tests {
         assert_eq!(printed("date(1)"), "error expr.bad_date_literal");
         assert_eq!(printed("   "), "error expr.empty");
         assert_eq!(printed("x is 3"), "error expr.unexpected_token");
-        assert_eq!(printed(&"(".repeat(100)), "error expr.too_deep");
+        assert_eq!(printed(&"(".repeat(200)), "error expr.too_deep");
         assert_eq!(printed(&"not ".repeat(100)), "error expr.too_deep");
         assert_eq!(printed(&"-".repeat(100)), "error expr.too_deep");
     }

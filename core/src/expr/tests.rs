@@ -348,3 +348,58 @@ proptest! {
         let _ = compile(&src, &schema());
     }
 }
+
+/// Runs `f` on a thread with a small stack, as a worker thread might have.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn long_flat_chains_are_refused_not_a_crash() {
+    // Once a stack overflow (SIGSEGV): 10,000 terms, about 90 KB.
+    for op in [" and ", " or ", " + ", " * "] {
+        let term = if op.trim().len() == 1 { "age" } else { "flag" };
+        for n in [1_000, 10_000] {
+            let src = vec![term; n].join(op);
+            let src = if term == "age" {
+                format!("{src} > 0")
+            } else {
+                src
+            };
+            let code = error_code(&src);
+            assert!(
+                ["expr.too_deep", "expr.too_large"].contains(&code),
+                "{op} {n}: {code}"
+            );
+        }
+    }
+    let huge = format!("age in [{}]", vec!["1"; MAX_TOKENS].join(","));
+    assert_eq!(error_code(&huge), "expr.too_large");
+}
+
+#[test]
+fn the_tallest_expressions_allowed_compile_and_evaluate_on_a_small_stack() {
+    on_small_stack(|| {
+        // Links of a chain and brackets share one budget.
+        let chain = |n: usize| vec!["flag"; n].join(" and ");
+        assert_eq!(truth(&chain(MAX_HEIGHT - 1)), Truth::True);
+        assert_eq!(error_code(&chain(MAX_HEIGHT + 2)), "expr.too_deep");
+        let half = MAX_HEIGHT / 2;
+        let nested = format!(
+            "{}{}{}",
+            "(".repeat(half - 1),
+            chain(half - 1),
+            ")".repeat(half - 1)
+        );
+        assert_eq!(truth(&nested), Truth::True);
+        let sum = format!("{} > 0", vec!["age"; MAX_HEIGHT - 1].join(" + "));
+        assert_eq!(truth(&sum), Truth::True);
+        let nots = format!("{}flag", "not ".repeat(MAX_HEIGHT - 2));
+        assert_eq!(truth(&nots), Truth::True);
+    });
+}
