@@ -15,6 +15,26 @@ use super::model::{
 };
 use crate::time::london_date;
 
+/// How far a command's time may fall before the plan's last change. Devices'
+/// clocks differ: one phone running a few minutes fast must not freeze a plan
+/// for everyone with a correct clock. Beyond this, a command is taken to be
+/// based on a stale picture of the plan and is refused.
+pub const CLOCK_TOLERANCE: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Changes that protect the person are never refused for their time: a
+/// withdrawal of consent, and a share with the safeguarding lead for
+/// safeguarding.
+fn never_blocked_by_time(change: &Change) -> bool {
+    match change {
+        Change::WithdrawConsent { .. } => true,
+        Change::Share { recipient, purpose } => {
+            recipient.kind == RecipientKind::SafeguardingLead
+                && *purpose == super::model::Purpose::Safeguarding
+        }
+        _ => false,
+    }
+}
+
 /// The longest review interval a schedule may set.
 const MAX_REVIEW_WEEKS: u32 = 104;
 
@@ -326,8 +346,11 @@ fn decide_with(
         }
         return Ok(event(command, change, None));
     };
-    if command.at < plan.updated {
-        return Err(invalid("at", "must not be before the plan's last change"));
+    if command.at + CLOCK_TOLERANCE < plan.updated && !never_blocked_by_time(&change) {
+        return Err(invalid(
+            "at",
+            "must not be more than 15 minutes before the plan's last change",
+        ));
     }
     let open_only = !matches!(
         change,
@@ -694,7 +717,9 @@ pub(crate) fn apply(plan: Option<CarePlan>, event: &Event, plan_id: &str) -> Car
         (None, _) => new_plan(plan_id, PatientRef::new(""), None, event.at),
     };
     plan.version = event.version;
-    plan.updated = event.at;
+    // Never backwards: a change within the clock tolerance (or a withdrawal
+    // of consent) may carry an earlier time than the one before it.
+    plan.updated = plan.updated.max(event.at);
     let id = |id: &Option<String>| id.clone().unwrap_or_default();
     match &event.change {
         Change::Create { .. } => {}

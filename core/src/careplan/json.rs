@@ -46,7 +46,49 @@ struct EventDocument {
     event: Event,
 }
 
-fn corrupt(what: &'static str, e: &serde_json::Error) -> CarePlanError {
+/// Reads `text` as a `T`, reporting damage by where and what, never by the
+/// text: the element path (`events[3].change`), the kind of damage, and the
+/// line and column where the parser knows them.
+fn parse<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T, CarePlanError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| corrupt(what, &schema_path(e.path(), e.inner()), e.inner()))?;
+    deserializer.end().map_err(|e| corrupt(what, "", &e))?;
+    Ok(value)
+}
+
+/// The path to the failing element in the schema's own terms. Every key on
+/// it was matched against the schema, except the last one of an unknown
+/// field or word, which is the document's text and is left off.
+fn schema_path(path: &serde_path_to_error::Path, e: &serde_json::Error) -> String {
+    use serde_path_to_error::Segment;
+    let message = e.to_string();
+    let mut segments: Vec<&Segment> = path.iter().collect();
+    let last_is_document_text = match segments.last() {
+        Some(Segment::Enum { .. }) => message.starts_with("unknown variant"),
+        Some(_) => message.starts_with("unknown field"),
+        None => false,
+    };
+    if last_is_document_text {
+        segments.pop();
+    }
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
+}
+
+fn corrupt(what: &'static str, path: &str, e: &serde_json::Error) -> CarePlanError {
     use serde_json::error::Category;
     let kind = match e.classify() {
         Category::Io => "could not be read",
@@ -54,42 +96,68 @@ fn corrupt(what: &'static str, e: &serde_json::Error) -> CarePlanError {
         Category::Eof => "ends too soon",
         Category::Data => "does not match the care-plan schema",
     };
-    // serde's messages for missing and unknown fields name only the field
-    // (a key from the schema or the document's structure), never a value.
+    // serde's own message can quote the document (an unknown variant is a
+    // value; an unknown field is a key the document chose), so only the
+    // kind of mismatch is taken from it, and a missing field's name, which
+    // comes from the schema.
     let message = e.to_string();
-    let field = ["missing field `", "unknown field `", "unknown variant `"]
-        .iter()
-        .find_map(|prefix| {
-            let rest = message.strip_prefix(prefix)?;
-            let name: String = rest.chars().take_while(|c| *c != '`').collect();
-            let plain = name.len() <= 64
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            plain.then(|| format!(" ({}`{name}`)", prefix.trim_end_matches('`')))
-        })
-        .unwrap_or_default();
+    let mismatch = if let Some(rest) = message.strip_prefix("missing field `") {
+        let name: String = rest.chars().take_while(|c| *c != '`').collect();
+        let plain = name.len() <= 64 && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        if plain {
+            format!(": missing field `{name}`")
+        } else {
+            ": a missing field".to_owned()
+        }
+    } else if message.starts_with("unknown field") {
+        ": a field the schema does not have".to_owned()
+    } else if message.starts_with("unknown variant") {
+        ": a word that is not one of its kind".to_owned()
+    } else if message.starts_with("invalid type") {
+        ": a value of the wrong type".to_owned()
+    } else if message.starts_with("invalid value") || message.starts_with("invalid length") {
+        ": a value out of range".to_owned()
+    } else {
+        String::new()
+    };
+    // The path is made of the schema's own keys and indexes: a document key
+    // the schema does not know fails before it joins the path.
+    let at_path = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at `{path}`")
+    };
+    let position = if e.line() == 0 {
+        String::new()
+    } else {
+        format!(" (line {} column {})", e.line(), e.column())
+    };
     CarePlanError::new(CarePlanErrorKind::CorruptRecord {
         what,
-        detail: format!("{kind}{field} at line {} column {}", e.line(), e.column()),
+        detail: format!("{kind}{mismatch}{at_path}{position}"),
     })
 }
 
 fn read<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T, CarePlanError> {
-    let probe: Probe = serde_json::from_str(text).map_err(|e| corrupt(what, &e))?;
+    let probe: Probe = serde_json::from_str(text).map_err(|e| corrupt(what, "", &e))?;
     match probe.schema_version {
         None => Err(CarePlanError::new(CarePlanErrorKind::CorruptRecord {
             what,
             detail: "has no schema_version".to_owned(),
         })),
-        Some(found) if found > SCHEMA_VERSION || found == 0 => Err(CarePlanError::new(
+        // No carecoord ever wrote version 0: that is damage, not the future.
+        Some(0) => Err(CarePlanError::new(CarePlanErrorKind::CorruptRecord {
+            what,
+            detail: "has schema_version 0".to_owned(),
+        })),
+        Some(found) if found > SCHEMA_VERSION => Err(CarePlanError::new(
             CarePlanErrorKind::UnsupportedSchemaVersion {
                 what,
                 found,
                 supported: SCHEMA_VERSION,
             },
         )),
-        Some(_) => serde_json::from_str(text).map_err(|e| corrupt(what, &e)),
+        Some(_) => parse(text, what),
     }
 }
 
@@ -115,6 +183,13 @@ impl PlanHistory {
     /// checking every event.
     pub fn from_json(text: &str) -> Result<Self, CarePlanError> {
         let document: HistoryDocument = read(text, "plan history")?;
+        // The plan id is the document's: one that is not an id is damage.
+        Self::new(&document.plan_id).map_err(|_| {
+            CarePlanError::new(CarePlanErrorKind::CorruptRecord {
+                what: "plan history",
+                detail: "its plan_id is not an id".to_owned(),
+            })
+        })?;
         Self::from_events(&document.plan_id, document.events)
     }
 }
@@ -170,6 +245,6 @@ impl Change {
     /// # Ok::<(), carecoord::careplan::CarePlanError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, CarePlanError> {
-        serde_json::from_str(text).map_err(|e| corrupt("change", &e))
+        parse(text, "change")
     }
 }

@@ -50,7 +50,7 @@ pub use activity::{
 pub use command::{Change, Command, Event};
 pub use consent::{PlanView, ShareDecision, ShareReason, can_share, sections_for};
 pub use error::{CarePlanError, CarePlanErrorKind};
-pub use history::PlanHistory;
+pub use history::{CLOCK_TOLERANCE, PlanHistory};
 pub use json::SCHEMA_VERSION;
 pub use model::{
     Action, ActionStatus, Actor, CarePlan, Consent, ContactRole, Disclosure, Goal, GoalAchievement,
