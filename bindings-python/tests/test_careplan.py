@@ -324,7 +324,7 @@ def test_no_lost_update_from_threads(tmp_path: pathlib.Path) -> None:
 def test_future_and_damaged_json_are_refused() -> None:
     text = agreed().to_json()
     with pytest.raises(UnsupportedSchemaVersion) as e:
-        cp.PlanHistory.from_json(text.replace('"schema_version":1', '"schema_version":2', 1))
+        cp.PlanHistory.from_json(text.replace('"schema_version":2', '"schema_version":3', 1))
     assert e.value.code == "careplan.unsupported_schema_version"
     with pytest.raises(CorruptRecord):
         cp.PlanHistory.from_json(text[:-10])

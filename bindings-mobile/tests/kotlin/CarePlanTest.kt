@@ -196,7 +196,7 @@ class CarePlanTest {
     @Test
     fun damagedAndFutureRecordsAreRefused() {
         val json = agreed().toJson()
-        val future = assertThrows<CarecoordException.Storage> { PlanHistory.fromJson(json.replaceFirst("\"schema_version\":1", "\"schema_version\":3")) }
+        val future = assertThrows<CarecoordException.Storage> { PlanHistory.fromJson(json.replaceFirst("\"schema_version\":2", "\"schema_version\":3")) }
         assertEquals("careplan.unsupported_schema_version", future.code)
         val cut = assertThrows<CarecoordException.Storage> { PlanHistory.fromJson(json.dropLast(10)) }
         assertEquals("careplan.corrupt_record", cut.code)

@@ -113,6 +113,13 @@ impl PlanHistory {
         &self.events
     }
 
+    /// The head of the hash chain over the events (64 hex digits; empty
+    /// before the plan is created). Two histories with the same head hold
+    /// the same events; keep it beside a copy to notice any later edit.
+    pub fn head(&self) -> Result<String, CarePlanError> {
+        super::chain::head(&self.id, &self.events)
+    }
+
     /// The plan as it was at `version` (after that many events), for looking
     /// back through its history.
     pub fn plan_at(&self, version: u64) -> Option<CarePlan> {

@@ -17,7 +17,12 @@ use super::history::PlanHistory;
 use super::model::CarePlan;
 
 /// The schema version this carecoord writes, and the newest it reads.
-pub const SCHEMA_VERSION: u64 = 1;
+///
+/// 2 (2026-12-02): histories carry the head of their hash chain, and SQLite
+/// stores keep each event's link and every plan's head. Version-1 JSON
+/// histories (no head) are still read, replayed and checked as before;
+/// version-1 SQLite files are upgraded in place when opened.
+pub const SCHEMA_VERSION: u64 = 2;
 
 #[derive(Deserialize)]
 struct Probe {
@@ -30,6 +35,9 @@ struct HistoryDocument {
     schema_version: u64,
     plan_id: String,
     events: Vec<Event>,
+    /// The head of the events' hash chain (from version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    head: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -170,17 +178,21 @@ fn write<T: Serialize>(value: &T) -> Result<String, CarePlanError> {
 }
 
 impl PlanHistory {
-    /// The history as versioned JSON: `{"schema_version":1,"plan_id":…,"events":[…]}`.
+    /// The history as versioned JSON:
+    /// `{"schema_version":2,"plan_id":…,"events":[…],"head":…}`, where `head`
+    /// closes the events' hash chain (see [`head`](Self::head)).
     pub fn to_json(&self) -> Result<String, CarePlanError> {
         write(&HistoryDocument {
             schema_version: SCHEMA_VERSION,
             plan_id: self.id().to_owned(),
             events: self.events().to_vec(),
+            head: Some(self.head()?),
         })
     }
 
     /// Reads a history written by [`to_json`](Self::to_json), replaying and
-    /// checking every event.
+    /// checking every event and its hash chain: an event edited, removed or
+    /// added by hand is [`CorruptRecord`](CarePlanErrorKind::CorruptRecord).
     pub fn from_json(text: &str) -> Result<Self, CarePlanError> {
         let document: HistoryDocument = read(text, "plan history")?;
         // The plan id is the document's: one that is not an id is damage.
@@ -190,7 +202,28 @@ impl PlanHistory {
                 detail: "its plan_id is not an id".to_owned(),
             })
         })?;
-        Self::from_events(&document.plan_id, document.events)
+        let head = match (document.schema_version, document.head) {
+            (1, None) => None,
+            (_, Some(head)) => Some(head),
+            (_, None) => {
+                return Err(CarePlanError::new(CarePlanErrorKind::CorruptRecord {
+                    what: "plan history",
+                    detail: "has no head for its hash chain".to_owned(),
+                }));
+            }
+        };
+        let history = Self::from_events(&document.plan_id, document.events)?;
+        if head.is_some_and(|head| head != history.head().unwrap_or_default()) {
+            return Err(CarePlanError::in_plan(
+                CarePlanErrorKind::CorruptRecord {
+                    what: "plan history",
+                    detail: "its events do not match its head: one was changed, removed or added"
+                        .to_owned(),
+                },
+                &document.plan_id,
+            ));
+        }
+        Ok(history)
     }
 }
 

@@ -30,6 +30,7 @@
 //! `Debug` output is redacted; no error message holds either.
 
 mod activity;
+mod chain;
 mod command;
 mod consent;
 mod error;

@@ -415,7 +415,7 @@ fn replay_gives_the_same_plan_byte_for_byte() {
 fn damaged_and_future_documents_are_refused_clearly() {
     let h = agreed("");
     let json = h.to_json().unwrap();
-    let future = json.replacen("\"schema_version\":1", "\"schema_version\":7", 1);
+    let future = json.replacen("\"schema_version\":2", "\"schema_version\":7", 1);
     let e = PlanHistory::from_json(&future).unwrap_err();
     assert_eq!(e.code(), "careplan.unsupported_schema_version");
     assert!(e.to_string().contains("version 7"), "{e}");
@@ -1561,7 +1561,7 @@ mod sqlite {
         assert_eq!(e.code(), "careplan.corrupt_record");
         assert_eq!(e.plan.as_deref(), Some("plan-1"));
         raw.execute(
-            "UPDATE careplan_events SET schema_version = 2 WHERE version = 3",
+            "UPDATE careplan_events SET schema_version = 3 WHERE version = 3",
             [],
         )
         .unwrap();
@@ -1574,6 +1574,158 @@ mod sqlite {
         let e = SqliteStore::open(&path).unwrap_err();
         assert_eq!(e.code(), "careplan.unsupported_schema_version");
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// A plan with a consent and a share, stored in a fresh file; returns
+    /// the path and a raw connection for editing it behind the store's back.
+    fn stored(name: &str) -> (std::path::PathBuf, rusqlite::Connection) {
+        let path = temp_file(name);
+        let mut h = agreed("");
+        let when = at(2026, 11, 25, 9);
+        run(&mut h, when, vec![whole_plan_consent(carer())]);
+        share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
+        SqliteStore::open(&path).unwrap().create(&h).unwrap();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        (path, raw)
+    }
+
+    fn load_code(path: &std::path::Path) -> &'static str {
+        let store = SqliteStore::open(path).unwrap();
+        match store.load("plan-1") {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn edits_deletions_and_forgeries_in_the_file_are_corrupt_records() {
+        let edits = [
+            // A consent made to last for ever (still replays).
+            "UPDATE careplan_events SET event = replace(event, '\"scope\":\"whole_plan\"', '\"scope\":\"whole_plan\",\"until\":\"2099-01-01T00:00:00Z\"') WHERE version = 13",
+            // What matters rewritten (still replays).
+            "UPDATE careplan_events SET event = replace(event, 'staying at home', 'moving to a home') WHERE version = 2",
+            // The last event deleted: the history truncated.
+            "DELETE FROM careplan_events WHERE version = 14",
+            // A middle event deleted.
+            "DELETE FROM careplan_events WHERE version = 5",
+            // Every event deleted, the head left behind.
+            "DELETE FROM careplan_events",
+            // The head deleted.
+            "DELETE FROM careplan_heads",
+            // The plan moved to another id.
+            "UPDATE careplan_events SET plan_id = 'plan-9'",
+        ];
+        for (n, edit) in edits.iter().enumerate() {
+            let (path, raw) = stored(&format!("edit-{n}"));
+            assert_eq!(load_code(&path), "ok");
+            raw.execute_batch(edit).unwrap();
+            let store = SqliteStore::open(&path).unwrap();
+            let codes: Vec<&str> = store
+                .plan_ids()
+                .unwrap()
+                .iter()
+                .map(|id| store.load(id).err().map_or("ok", |e| e.code()))
+                .collect();
+            assert!(
+                !codes.is_empty() && codes.iter().all(|c| *c == "careplan.corrupt_record"),
+                "{edit}: {codes:?}"
+            );
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    #[test]
+    fn the_damaged_event_is_named() {
+        let (path, raw) = stored("named");
+        raw.execute_batch(
+            "UPDATE careplan_events SET event = replace(event, 'staying at home', 'x') WHERE version = 2",
+        )
+        .unwrap();
+        let e = SqliteStore::open(&path)
+            .unwrap()
+            .load("plan-1")
+            .unwrap_err();
+        assert!(e.to_string().contains("event 2 does not match"), "{e}");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_forged_disclosure_is_a_corrupt_record() {
+        let (path, raw) = stored("forged");
+        // A share to someone with no consent, appended by hand.
+        let event: String = raw
+            .query_row(
+                "SELECT event FROM careplan_events WHERE version = 14",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let forged = event
+            .replace("\"version\":14", "\"version\":15")
+            .replace("person-1", "person-9");
+        raw.execute(
+            "INSERT INTO careplan_events (plan_id, version, schema_version, event, chain) VALUES ('plan-1', 15, 2, ?1, 'x')",
+            [forged],
+        )
+        .unwrap();
+        assert_eq!(load_code(&path), "careplan.corrupt_record");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_version_1_file_is_upgraded_once_and_then_chained() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/care_plans_v1.sqlite");
+        let path = temp_file("upgrade");
+        std::fs::copy(&fixture, &path).unwrap();
+        let before = SqliteStore::open(&path)
+            .unwrap()
+            .load("plan-demo-69")
+            .unwrap();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        let version: i64 = raw
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        let head: String = raw
+            .query_row(
+                "SELECT head FROM careplan_heads WHERE plan_id = 'plan-demo-69'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(head, before.head().unwrap());
+        // Opening again changes nothing; an edit is now caught.
+        assert_eq!(
+            SqliteStore::open(&path)
+                .unwrap()
+                .load("plan-demo-69")
+                .unwrap(),
+            before
+        );
+        raw.execute_batch(
+            "UPDATE careplan_events SET event = replace(event, 'singing', 'dancing')",
+        )
+        .unwrap();
+        let e = SqliteStore::open(&path)
+            .unwrap()
+            .load("plan-demo-69")
+            .unwrap_err();
+        assert_eq!(e.code(), "careplan.corrupt_record");
+        // A version-1 file whose history does not replay is not upgraded.
+        let broken = temp_file("upgrade-broken");
+        std::fs::copy(&fixture, &broken).unwrap();
+        let raw = rusqlite::Connection::open(&broken).unwrap();
+        raw.execute_batch("DELETE FROM careplan_events WHERE version = 3")
+            .unwrap();
+        let e = SqliteStore::open(&broken).unwrap_err();
+        assert_eq!(e.code(), "careplan.corrupt_record");
+        let version: i64 = raw
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1, "a failed upgrade changes nothing");
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&broken);
     }
 }
 
@@ -1696,8 +1848,68 @@ proptest! {
 }
 
 #[test]
+fn the_hash_chain_catches_edits_that_still_replay() {
+    let mut h = agreed("");
+    run(
+        &mut h,
+        at(2026, 11, 25, 9),
+        vec![whole_plan_consent(carer())],
+    );
+    let json = h.to_json().unwrap();
+    let head = h.head().unwrap();
+    assert_eq!(head.len(), 64);
+    assert!(json.ends_with(&format!("\"head\":\"{head}\"}}")), "{json}");
+    // Each edit below leaves a history that replays; only the chain sees it.
+    let edits = [
+        json.replacen("staying at home", "staying in hospital", 1),
+        json.replacen("\"target\":\"2027-02-22\"", "\"target\":\"2027-03-22\"", 1),
+    ];
+    for text in edits {
+        assert_ne!(text, json);
+        let e = PlanHistory::from_json(&text).unwrap_err();
+        assert_eq!(e.code(), "careplan.corrupt_record", "{e}");
+        assert!(e.to_string().contains("head"), "{e}");
+    }
+    // The last event removed (the history truncated): still replays.
+    let mut document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    document["events"].as_array_mut().unwrap().pop();
+    let e = PlanHistory::from_json(&document.to_string()).unwrap_err();
+    assert_eq!(e.code(), "careplan.corrupt_record");
+    // A version-2 document without its head is damaged.
+    document.as_object_mut().unwrap().remove("head");
+    let e = PlanHistory::from_json(&document.to_string()).unwrap_err();
+    assert_eq!(e.code(), "careplan.corrupt_record");
+}
+
+/// The chain hashes carecoord's own JSON for each event: if that JSON ever
+/// changes, every stored head disagrees. This pins it.
+#[test]
+fn the_hash_of_a_known_history_never_changes() {
+    let mut h = PlanHistory::new("plan-1").unwrap();
+    run(
+        &mut h,
+        at(2026, 11, 23, 10),
+        vec![
+            Change::Create {
+                patient: PatientRef::new("local-1"),
+                template: None,
+            },
+            Change::SetWhatMatters {
+                items: vec![Text::new("staying at home")],
+            },
+        ],
+    );
+    assert_eq!(
+        h.head().unwrap(),
+        "9ae1d302d475776047be66da79d58f685fe744ed74e95732e1967b845559859c"
+    );
+    assert_eq!(PlanHistory::new("plan-2").unwrap().head().unwrap(), "");
+}
+
+#[test]
 fn every_single_byte_damage_to_a_history_is_a_corrupt_record() {
-    let json = agreed("").to_json().unwrap();
+    let original = agreed("");
+    let json = original.to_json().unwrap();
     let mut checked = 0;
     for i in 0..json.len() {
         for c in [b'0', b'9', b'a', b'"', b'-', b' '] {
@@ -1710,9 +1922,10 @@ fn every_single_byte_damage_to_a_history_is_a_corrupt_record() {
                 continue;
             }
             match PlanHistory::from_json(&text) {
-                // Some damage leaves a valid history (a goal's text, a
-                // review's week count): the hash chain is the control there.
-                Ok(_) => {}
+                // Damage that still replays (a goal's words, a date) is
+                // caught by the hash chain's head; only another spelling of
+                // the same value (a space for the `T` of a time) reads back.
+                Ok(read) => assert_eq!(read, original, "byte {i} to {}", c as char),
                 Err(e) => {
                     let newer = e.code() == "careplan.unsupported_schema_version" && c == b'9';
                     assert!(
