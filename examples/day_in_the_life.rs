@@ -454,7 +454,7 @@ fn book_week() -> Result<(), Box<dyn StdError>> {
         );
     }
     println!("Every clash left in the diary:");
-    for c in diary.find_all() {
+    for c in diary.find_all()? {
         println!(
             "  {} {} {} {}",
             c.kind.key(),

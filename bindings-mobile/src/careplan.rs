@@ -610,6 +610,18 @@ pub enum PlanChange {
         #[uniffi(default)]
         owner: Option<Actor>,
     },
+    /// Who in the support network takes part in an action, and whether the
+    /// person agreed everyone they share the plan with may see it.
+    SetActionSharing {
+        /// The action.
+        id: String,
+        /// Support people (ids) who take part.
+        #[uniffi(default)]
+        participants: Vec<String>,
+        /// Shareable with everyone the plan is shared with.
+        #[uniffi(default)]
+        shareable: bool,
+    },
     /// Record a referral made for an action.
     LinkReferral {
         /// The action.
@@ -636,6 +648,13 @@ pub enum PlanChange {
         description: String,
         /// What to do.
         contingency: String,
+    },
+    /// Link a risk to the actions that address it.
+    SetRiskActions {
+        /// The risk.
+        id: String,
+        /// The actions (ids).
+        actions: Vec<String>,
     },
     /// Remove a risk.
     RemoveRisk {
@@ -797,6 +816,16 @@ impl TryFrom<PlanChange> for core::Change {
                 description: core::Text::new(description),
                 contingency: core::Text::new(contingency),
             },
+            P::SetActionSharing {
+                id,
+                participants,
+                shareable,
+            } => Self::SetActionSharing {
+                id,
+                participants,
+                shareable,
+            },
+            P::SetRiskActions { id, actions } => Self::SetRiskActions { id, actions },
             P::RemoveRisk { id } => Self::RemoveRisk { id },
             P::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
                 schedule: schedule.map(TryInto::try_into).transpose()?,
@@ -928,6 +957,16 @@ impl From<core::Change> for PlanChange {
                 description: text(description),
                 contingency: text(contingency),
             },
+            C::SetActionSharing {
+                id,
+                participants,
+                shareable,
+            } => Self::SetActionSharing {
+                id,
+                participants,
+                shareable,
+            },
+            C::SetRiskActions { id, actions } => Self::SetRiskActions { id, actions },
             C::RemoveRisk { id } => Self::RemoveRisk { id },
             C::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
                 schedule: schedule.map(Into::into),
@@ -1006,6 +1045,10 @@ pub struct PlanAction {
     pub referrals: Vec<String>,
     /// Appointment ids.
     pub appointments: Vec<String>,
+    /// Support people (ids) who take part.
+    pub participants: Vec<String>,
+    /// Shareable with everyone the plan is shared with.
+    pub shareable: bool,
 }
 
 impl From<core::Action> for PlanAction {
@@ -1019,6 +1062,8 @@ impl From<core::Action> for PlanAction {
             goals: a.goals,
             referrals: a.referrals,
             appointments: a.appointments,
+            participants: a.participants,
+            shareable: a.shareable,
         }
     }
 }
@@ -1059,6 +1104,8 @@ pub struct Risk {
     pub description: String,
     /// What to do.
     pub contingency: String,
+    /// The actions (ids) that address it.
+    pub actions: Vec<String>,
 }
 
 impl From<core::Risk> for Risk {
@@ -1067,6 +1114,7 @@ impl From<core::Risk> for Risk {
             id: r.id,
             description: r.description.as_str().to_owned(),
             contingency: r.contingency.as_str().to_owned(),
+            actions: r.actions,
         }
     }
 }

@@ -632,9 +632,13 @@ impl Diary {
         Ok(found.into_iter().map(Conflict::from).collect())
     }
 
-    /// Every clash in the diary, by kind then appointment order.
-    pub fn find_all(&self) -> Vec<ConflictPair> {
-        self.with(|d| d.find_all())
+    /// Every clash in the diary, by kind then appointment order; more than
+    /// the library's limit throws `InvalidAppointment`
+    /// (`appointment.too_many_conflicts`).
+    pub fn find_all(&self) -> Result<Vec<ConflictPair>, CarecoordError> {
+        Ok(self
+            .with(|d| d.find_all())
+            .map_err(carecoord::Error::from)?
             .into_iter()
             .map(|c| ConflictPair {
                 kind: c.kind.into(),
@@ -643,7 +647,7 @@ impl Diary {
                 b: c.b,
                 resource: c.resource,
             })
-            .collect()
+            .collect())
     }
 
     /// How many appointments it holds.

@@ -725,9 +725,11 @@ public protocol DiaryProtocol: AnyObject, Sendable {
     func checkSeries(appointment: Appointment, rrule: String, exdates: [CalendarDate], horizon: CalendarDate?) throws  -> [Occurrence]
     
     /**
-     * Every clash in the diary, by kind then appointment order.
+     * Every clash in the diary, by kind then appointment order; more than
+     * the library's limit throws `InvalidAppointment`
+     * (`appointment.too_many_conflicts`).
      */
-    func findAll()  -> [ConflictPair]
+    func findAll() throws  -> [ConflictPair]
     
     /**
      * Removes the appointment `id`.
@@ -939,10 +941,12 @@ open func checkSeries(appointment: Appointment, rrule: String, exdates: [Calenda
 }
     
     /**
-     * Every clash in the diary, by kind then appointment order.
+     * Every clash in the diary, by kind then appointment order; more than
+     * the library's limit throws `InvalidAppointment`
+     * (`appointment.too_many_conflicts`).
      */
-open func findAll() -> [ConflictPair]  {
-    return try!  FfiConverterSequenceTypeConflictPair.lift(try! rustCall() {
+open func findAll()throws  -> [ConflictPair]  {
+    return try  FfiConverterSequenceTypeConflictPair.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_diary_find_all(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -5737,6 +5741,14 @@ public struct PlanAction: Equatable, Hashable {
      * Appointment ids.
      */
     public var appointments: [String]
+    /**
+     * Support people (ids) who take part.
+     */
+    public var participants: [String]
+    /**
+     * Shareable with everyone the plan is shared with.
+     */
+    public var shareable: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5764,7 +5776,13 @@ public struct PlanAction: Equatable, Hashable {
          */referrals: [String], 
         /**
          * Appointment ids.
-         */appointments: [String]) {
+         */appointments: [String], 
+        /**
+         * Support people (ids) who take part.
+         */participants: [String], 
+        /**
+         * Shareable with everyone the plan is shared with.
+         */shareable: Bool) {
         self.id = id
         self.what = what
         self.owner = owner
@@ -5773,6 +5791,8 @@ public struct PlanAction: Equatable, Hashable {
         self.goals = goals
         self.referrals = referrals
         self.appointments = appointments
+        self.participants = participants
+        self.shareable = shareable
     }
 
     
@@ -5798,7 +5818,9 @@ public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
                 status: FfiConverterTypeActionStatus.read(from: &buf), 
                 goals: FfiConverterSequenceString.read(from: &buf), 
                 referrals: FfiConverterSequenceString.read(from: &buf), 
-                appointments: FfiConverterSequenceString.read(from: &buf)
+                appointments: FfiConverterSequenceString.read(from: &buf), 
+                participants: FfiConverterSequenceString.read(from: &buf), 
+                shareable: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -5811,6 +5833,8 @@ public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.goals, into: &buf)
         FfiConverterSequenceString.write(value.referrals, into: &buf)
         FfiConverterSequenceString.write(value.appointments, into: &buf)
+        FfiConverterSequenceString.write(value.participants, into: &buf)
+        FfiConverterBool.write(value.shareable, into: &buf)
     }
 }
 
@@ -6879,6 +6903,10 @@ public struct Risk: Equatable, Hashable {
      * What to do.
      */
     public var contingency: String
+    /**
+     * The actions (ids) that address it.
+     */
+    public var actions: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6891,10 +6919,14 @@ public struct Risk: Equatable, Hashable {
          */description: String, 
         /**
          * What to do.
-         */contingency: String) {
+         */contingency: String, 
+        /**
+         * The actions (ids) that address it.
+         */actions: [String]) {
         self.id = id
         self.description = description
         self.contingency = contingency
+        self.actions = actions
     }
 
     
@@ -6915,7 +6947,8 @@ public struct FfiConverterTypeRisk: FfiConverterRustBuffer {
             try Risk(
                 id: FfiConverterString.read(from: &buf), 
                 description: FfiConverterString.read(from: &buf), 
-                contingency: FfiConverterString.read(from: &buf)
+                contingency: FfiConverterString.read(from: &buf), 
+                actions: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -6923,6 +6956,7 @@ public struct FfiConverterTypeRisk: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.description, into: &buf)
         FfiConverterString.write(value.contingency, into: &buf)
+        FfiConverterSequenceString.write(value.actions, into: &buf)
     }
 }
 
@@ -10188,6 +10222,21 @@ public enum PlanChange: Equatable, Hashable {
          */owner: Actor? = nil
     )
     /**
+     * Who in the support network takes part in an action, and whether the
+     * person agreed everyone they share the plan with may see it.
+     */
+    case setActionSharing(
+        /**
+         * The action.
+         */id: String, 
+        /**
+         * Support people (ids) who take part.
+         */participants: [String] = [], 
+        /**
+         * Shareable with everyone the plan is shared with.
+         */shareable: Bool = false
+    )
+    /**
      * Record a referral made for an action.
      */
     case linkReferral(
@@ -10225,6 +10274,17 @@ public enum PlanChange: Equatable, Hashable {
         /**
          * What to do.
          */contingency: String
+    )
+    /**
+     * Link a risk to the actions that address it.
+     */
+    case setRiskActions(
+        /**
+         * The risk.
+         */id: String, 
+        /**
+         * The actions (ids).
+         */actions: [String]
     )
     /**
      * Remove a risk.
@@ -10362,37 +10422,43 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case 10: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
         )
         
-        case 11: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
+        case 11: return .setActionSharing(id: try FfiConverterString.read(from: &buf), participants: try FfiConverterSequenceString.read(from: &buf), shareable: try FfiConverterBool.read(from: &buf)
         )
         
-        case 12: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
+        case 12: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 13: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), contingency: try FfiConverterString.read(from: &buf)
+        case 13: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
         )
         
-        case 14: return .removeRisk(id: try FfiConverterString.read(from: &buf)
+        case 14: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), contingency: try FfiConverterString.read(from: &buf)
         )
         
-        case 15: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
+        case 15: return .setRiskActions(id: try FfiConverterString.read(from: &buf), actions: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 16: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionString.read(from: &buf)
+        case 16: return .removeRisk(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 17: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTimestamp.read(from: &buf), end: try FfiConverterOptionTimestamp.read(from: &buf)
+        case 17: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
         )
         
-        case 18: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
+        case 18: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionString.read(from: &buf)
         )
         
-        case 19: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        case 19: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTimestamp.read(from: &buf), end: try FfiConverterOptionTimestamp.read(from: &buf)
         )
         
-        case 20: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        case 20: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 21: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
+        case 21: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        )
+        
+        case 22: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 23: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -10470,44 +10536,57 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             FfiConverterOptionTypeActor.write(owner, into: &buf)
             
         
-        case let .linkReferral(action,referral,code):
+        case let .setActionSharing(id,participants,shareable):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterSequenceString.write(participants, into: &buf)
+            FfiConverterBool.write(shareable, into: &buf)
+            
+        
+        case let .linkReferral(action,referral,code):
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(action, into: &buf)
             FfiConverterString.write(referral, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             
         
         case let .linkAppointment(action,appointment):
-            writeInt(&buf, Int32(12))
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(action, into: &buf)
             FfiConverterString.write(appointment, into: &buf)
             
         
         case let .addRisk(id,description,contingency):
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(14))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterString.write(description, into: &buf)
             FfiConverterString.write(contingency, into: &buf)
             
         
+        case let .setRiskActions(id,actions):
+            writeInt(&buf, Int32(15))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterSequenceString.write(actions, into: &buf)
+            
+        
         case let .removeRisk(id):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(16))
             FfiConverterString.write(id, into: &buf)
             
         
         case let .setReviewSchedule(schedule):
-            writeInt(&buf, Int32(15))
+            writeInt(&buf, Int32(17))
             FfiConverterOptionTypeReviewSchedule.write(schedule, into: &buf)
             
         
         case let .recordReview(outcome,notes):
-            writeInt(&buf, Int32(16))
+            writeInt(&buf, Int32(18))
             FfiConverterTypeReviewOutcome.write(outcome, into: &buf)
             FfiConverterOptionString.write(notes, into: &buf)
             
         
         case let .recordConsent(id,recipient,scope,start,end):
-            writeInt(&buf, Int32(17))
+            writeInt(&buf, Int32(19))
             FfiConverterOptionString.write(id, into: &buf)
             FfiConverterTypeRecipient.write(recipient, into: &buf)
             FfiConverterTypeScope.write(scope, into: &buf)
@@ -10516,24 +10595,24 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             
         
         case let .withdrawConsent(id):
-            writeInt(&buf, Int32(18))
+            writeInt(&buf, Int32(20))
             FfiConverterString.write(id, into: &buf)
             
         
         case let .share(recipient,purpose):
-            writeInt(&buf, Int32(19))
+            writeInt(&buf, Int32(21))
             FfiConverterTypeRecipient.write(recipient, into: &buf)
             FfiConverterTypePurpose.write(purpose, into: &buf)
             
         
         case let .recordActivity(key,code):
-            writeInt(&buf, Int32(20))
+            writeInt(&buf, Int32(22))
             FfiConverterString.write(key, into: &buf)
             FfiConverterString.write(code, into: &buf)
             
         
         case let .changeStatus(to):
-            writeInt(&buf, Int32(21))
+            writeInt(&buf, Int32(23))
             FfiConverterTypePlanStatus.write(to, into: &buf)
             
         }
@@ -14564,7 +14643,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 15502) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 32193) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 7781) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_remove() != 45375) {

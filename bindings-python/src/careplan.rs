@@ -324,6 +324,17 @@ impl Change {
             owner: owner.map(actor).transpose()?,
         }))
     }
+    /// Who in the support network takes part in an action, and whether the
+    /// person agreed that everyone they share the plan with may see it.
+    #[staticmethod]
+    #[pyo3(signature = (id, participants=None, shareable=false))]
+    fn set_action_sharing(id: String, participants: Option<Vec<String>>, shareable: bool) -> Self {
+        Self(core::Change::SetActionSharing {
+            id,
+            participants: participants.unwrap_or_default(),
+            shareable,
+        })
+    }
     /// Record a referral made for an action (SNOMED CT `code` optional).
     #[staticmethod]
     #[pyo3(signature = (action, referral, code=None))]
@@ -351,6 +362,12 @@ impl Change {
             description: core::Text::new(description),
             contingency: core::Text::new(contingency),
         })
+    }
+    /// Link a risk to the actions that address it (a service sees a risk
+    /// only when it owns one of them).
+    #[staticmethod]
+    fn set_risk_actions(id: String, actions: Vec<String>) -> Self {
+        Self(core::Change::SetRiskActions { id, actions })
     }
     /// Remove a risk.
     #[staticmethod]
@@ -519,6 +536,16 @@ impl Action {
     fn appointments(&self) -> Vec<String> {
         self.0.appointments.clone()
     }
+    /// Support people (ids) who take part.
+    #[getter]
+    fn participants(&self) -> Vec<String> {
+        self.0.participants.clone()
+    }
+    /// Shareable with everyone the plan is shared with.
+    #[getter]
+    fn shareable(&self) -> bool {
+        self.0.shareable
+    }
     fn __repr__(&self) -> String {
         format!(
             "Action(id='{}', owner='{}', status='{}')",
@@ -581,6 +608,11 @@ impl Risk {
     #[getter]
     fn contingency(&self) -> String {
         self.0.contingency.as_str().to_owned()
+    }
+    /// The actions (ids) that address it.
+    #[getter]
+    fn actions(&self) -> Vec<String> {
+        self.0.actions.clone()
     }
     fn __repr__(&self) -> String {
         format!("Risk(id='{}')", self.0.id)

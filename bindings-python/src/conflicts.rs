@@ -366,12 +366,14 @@ impl Diary {
     /// Every clash in the diary as ``(kind, severity, a, b, resource)``
     /// tuples, by kind then appointment order (``b`` is ``None`` for opening
     /// hours and bank holidays).
-    fn find_all(&self) -> Vec<PairTuple> {
-        self.0
-            .find_all()
+    /// More clashes than the library's limit raise `InvalidAppointment`
+    /// (`appointment.too_many_conflicts`).
+    fn find_all(&self, py: Python<'_>) -> PyResult<Vec<PairTuple>> {
+        let found = py.detach(|| self.0.find_all()).map_err(to_py_err)?;
+        Ok(found
             .into_iter()
             .map(|c| (c.kind.key(), c.severity.key(), c.a, c.b, c.resource))
-            .collect()
+            .collect())
     }
 
     fn __len__(&self) -> usize {

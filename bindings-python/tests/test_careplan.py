@@ -366,3 +366,26 @@ def test_reads_the_file_rust_wrote(tmp_path: pathlib.Path) -> None:
     assert (plan.version, plan.status, len(plan.goals)) == (22, "active", 3)
     assert plan.consents[0].recipient == cp.Recipient("carer", "daughter")
     assert cp.next_review(plan) == dt.date(2027, 1, 18)
+
+
+def test_minimum_necessary_actions_and_risks() -> None:
+    h = agreed()
+    svc = ("service", "svc-transport")
+    run(
+        h,
+        cp.Change.record_consent(("carer", "person-1"), "whole_plan"),
+        cp.Change.record_consent(svc, "whole_plan"),
+        cp.Change.set_action_sharing("action-2", shareable=True),
+        cp.Change.set_risk_actions("risk-1", ["action-1"]),
+    )
+    plan = h.plan
+    assert plan is not None
+    assert (plan.actions[1].shareable, plan.actions[1].participants) == (True, [])
+    assert plan.risks[0].actions == ["action-1"]
+    carer = h.share(("carer", "person-1"), "carer_support", version=h.version, actor=CC, at=AT)
+    assert carer.actions is not None and [a.id for a in carer.actions] == ["action-2"]
+    service = h.share(svc, "direct_care", version=h.version, actor=CC, at=AT)
+    assert service.risks is not None and [r.id for r in service.risks] == ["risk-1"]
+    with pytest.raises(InvalidCarePlan) as e:
+        run(h, cp.Change.set_action_sharing("action-1", ["person-9"]))
+    assert e.value.code == "careplan.unknown_item"

@@ -163,6 +163,7 @@ def _share(inp: dict[str, Any]) -> dict[str, Any]:
         "disclosure_version": v.disclosure_version,
         "sections": v.sections,
         "actions": None if v.actions is None else [a.id for a in v.actions],
+        "risks": None if v.risks is None else [r.id for r in v.risks],
         "next_review": None if v.next_review is None else v.next_review.isoformat(),
     }
 

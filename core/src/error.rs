@@ -468,6 +468,10 @@ const CATALOGUE: &[CodeInfo] = &[
         summary: "A patient constraint or sequencing rule that cannot be used.",
     },
     CodeInfo {
+        code: "appointment.too_many_conflicts",
+        summary: "A search for every clash went past its limit of clashes.",
+    },
+    CodeInfo {
         code: "appointment.override_needs_reason",
         summary: "A blocking conflict overridden without a recorded reason.",
     },

@@ -332,7 +332,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
         "conflicts.find_all" => {
             let d = diary(input)?;
             let pairs: Vec<Value> = d
-                .find_all()
+                .find_all()?
                 .into_iter()
                 .map(|c| json!([c.kind.key(), c.a, c.b, c.resource]))
                 .collect();
@@ -455,6 +455,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
                 "disclosure_version": v.disclosure_version,
                 "sections": v.sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
                 "actions": v.actions.map(|a| a.into_iter().map(|a| a.id).collect::<Vec<_>>()),
+                "risks": v.risks.map(|r| r.into_iter().map(|r| r.id).collect::<Vec<_>>()),
                 "next_review": v.next_review.map(|d| d.to_string()),
             })
         }

@@ -110,6 +110,23 @@ class CarePlanTest {
     }
 
     @Test
+    fun carersAndServicesSeeOnlyWhatTheyNeed() {
+        val h = agreed()
+        val svc = Recipient(RecipientKind.SERVICE, "svc-transport")
+        h.run(
+            PlanChange.RecordConsent(null, carer, Scope.WholePlan, null, null),
+            PlanChange.RecordConsent(null, svc, Scope.WholePlan, null, null),
+            PlanChange.SetActionSharing("action-2", emptyList(), true),
+            PlanChange.SetRiskActions("risk-1", listOf("action-1")),
+        )
+        assertEquals(listOf("action-1"), h.plan()!!.risks[0].actions)
+        val mine = h.share(carer, Purpose.CARER_SUPPORT, h.version(), cc, at, null)
+        assertEquals(listOf("action-2"), mine.actions!!.map { it.id })
+        val theirs = h.share(svc, Purpose.DIRECT_CARE, h.version(), cc, at, null)
+        assertEquals(listOf("risk-1"), theirs.risks!!.map { it.id })
+    }
+
+    @Test
     fun safeguardingNeedsAJustification() {
         val h = agreed()
         val lead = Recipient(RecipientKind.SAFEGUARDING_LEAD, "sg-lead")

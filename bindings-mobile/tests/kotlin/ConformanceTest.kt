@@ -214,6 +214,7 @@ class ConformanceTest {
                 "disclosure_version" to v.disclosureVersion.toLong(),
                 "sections" to words(v.sections),
                 "actions" to v.actions?.let { a -> JsonArray().apply { a.forEach { add(it.id) } } },
+                "risks" to v.risks?.let { r -> JsonArray().apply { r.forEach { add(it.id) } } },
                 "next_review" to v.nextReview?.let { isoDate(it) },
             )
         }

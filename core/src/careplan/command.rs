@@ -125,6 +125,20 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         owner: Option<Owner>,
     },
+    /// Say who in the support network takes part in an action, and whether
+    /// the person agreed it may be seen by everyone they share the plan with.
+    /// Carers and family see only the actions they take part in or that are
+    /// shareable.
+    SetActionSharing {
+        /// The action.
+        id: String,
+        /// Support people (ids) who take part.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        participants: Vec<String>,
+        /// Shareable with the whole support network.
+        #[serde(default)]
+        shareable: bool,
+    },
     /// Record that a referral was made for an action.
     LinkReferral {
         /// The action.
@@ -152,6 +166,14 @@ pub enum Change {
         description: Text,
         /// What to do if things get worse.
         contingency: Text,
+    },
+    /// Link a risk to the actions that address it: a service sees a risk
+    /// only when it owns one of them.
+    SetRiskActions {
+        /// The risk.
+        id: String,
+        /// The actions (ids).
+        actions: Vec<String>,
     },
     /// Remove a risk that no longer applies.
     RemoveRisk {
@@ -257,6 +279,8 @@ const SHOWN_FIELDS: &[&str] = &[
     "from",
     "until",
     "on",
+    "participants",
+    "actions",
 ];
 
 fn redact(value: &mut serde_json::Value, key: Option<&str>) {
@@ -288,9 +312,11 @@ impl Change {
             Self::UpdateGoal { .. } => "update_goal",
             Self::AddAction { .. } => "add_action",
             Self::UpdateAction { .. } => "update_action",
+            Self::SetActionSharing { .. } => "set_action_sharing",
             Self::LinkReferral { .. } => "link_referral",
             Self::LinkAppointment { .. } => "link_appointment",
             Self::AddRisk { .. } => "add_risk",
+            Self::SetRiskActions { .. } => "set_risk_actions",
             Self::RemoveRisk { .. } => "remove_risk",
             Self::SetReviewSchedule { .. } => "set_review_schedule",
             Self::RecordReview { .. } => "record_review",

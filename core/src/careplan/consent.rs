@@ -331,6 +331,34 @@ pub struct PlanView {
     pub next_review: Option<NaiveDate>,
 }
 
+/// Whether `recipient` needs to see `action` (Caldicott: the minimum
+/// necessary). A service sees the actions it owns; a carer or family member
+/// those they take part in or that the person marked shareable; the GP
+/// practice and the safeguarding lead, all.
+fn action_is_for(action: &Action, recipient: &Recipient) -> bool {
+    match recipient.kind {
+        RecipientKind::Service => {
+            action.owner.organisation.as_deref() == Some(recipient.id.as_str())
+        }
+        RecipientKind::Carer | RecipientKind::FamilyMember => {
+            action.shareable || action.participants.contains(&recipient.id)
+        }
+        RecipientKind::GpPractice | RecipientKind::SafeguardingLead => true,
+    }
+}
+
+/// The risks `recipient` needs: a service only those linked to an action it
+/// owns; everyone else who may see risks or what to do about them, all.
+fn risks_for<'p>(plan: &'p CarePlan, recipient: &'p Recipient) -> impl Iterator<Item = &'p Risk> {
+    plan.risks.iter().filter(move |risk| {
+        recipient.kind != RecipientKind::Service
+            || risk
+                .actions
+                .iter()
+                .any(|id| plan.action(id).is_some_and(|a| action_is_for(a, recipient)))
+    })
+}
+
 /// The minimum-necessary view of `plan` for the recipient of `disclosure`,
 /// as recorded by the event at `disclosure_version`. Only
 /// [`PlanHistory::share`](super::PlanHistory::share) (and so the stores)
@@ -348,10 +376,7 @@ pub(crate) fn view_of(
     let actions = has(Section::Actions).then(|| {
         plan.actions
             .iter()
-            .filter(|a| {
-                recipient.kind != RecipientKind::Service
-                    || a.owner.organisation.as_deref() == Some(recipient.id.as_str())
-            })
+            .filter(|a| action_is_for(a, recipient))
             .map(|a| {
                 let mut a = a.clone();
                 if !links {
@@ -379,9 +404,12 @@ pub(crate) fn view_of(
         support_network: has(Section::SupportNetwork).then(|| plan.support_network.clone()),
         goals: has(Section::Goals).then(|| plan.goals.clone()),
         actions,
-        risks: has(Section::Risks).then(|| plan.risks.clone()),
-        contingency: has(Section::Contingency)
-            .then(|| plan.risks.iter().map(|r| r.contingency.clone()).collect()),
+        risks: has(Section::Risks).then(|| risks_for(plan, recipient).cloned().collect()),
+        contingency: has(Section::Contingency).then(|| {
+            risks_for(plan, recipient)
+                .map(|r| r.contingency.clone())
+                .collect()
+        }),
         reviews: has(Section::Reviews).then(|| plan.reviews.clone()),
         next_review: next,
         sections,

@@ -499,6 +499,29 @@ fn decide_with(
             let ids = plan.risks.iter().map(|r| r.id.as_str());
             *id = Some(new_id(id, ids, "risk", "risk", "id")?);
         }
+        Change::SetActionSharing {
+            id, participants, ..
+        } => {
+            plan.action(id).ok_or_else(|| unknown("action", id))?;
+            for person in participants.iter() {
+                plan.support_person(person)
+                    .ok_or_else(|| unknown("support person", person))?;
+            }
+            participants.sort_unstable();
+            participants.dedup();
+        }
+        Change::SetRiskActions { id, actions } => {
+            plan.risks
+                .iter()
+                .find(|r| r.id == *id)
+                .ok_or_else(|| unknown("risk", id))?;
+            for action in actions.iter() {
+                plan.action(action)
+                    .ok_or_else(|| unknown("action", action))?;
+            }
+            actions.sort_unstable();
+            actions.dedup();
+        }
         Change::RemoveRisk { id } => {
             plan.risks
                 .iter()
@@ -750,6 +773,10 @@ pub(crate) fn apply(plan: Option<CarePlan>, event: &Event, plan_id: &str) -> Car
         }),
         Change::RemoveSupportPerson { id: person } => {
             plan.support_network.retain(|p| p.id != *person);
+            // Nor do they take part in actions any more.
+            for action in &mut plan.actions {
+                action.participants.retain(|p| p != person);
+            }
             // Consent given to someone no longer in the network ends with them.
             for consent in &mut plan.consents {
                 if consent.recipient.id == *person
@@ -811,6 +838,8 @@ pub(crate) fn apply(plan: Option<CarePlan>, event: &Event, plan_id: &str) -> Car
             goals: goals.clone(),
             referrals: Vec::new(),
             appointments: Vec::new(),
+            participants: Vec::new(),
+            shareable: false,
         }),
         Change::UpdateAction {
             id: action,
@@ -856,7 +885,23 @@ pub(crate) fn apply(plan: Option<CarePlan>, event: &Event, plan_id: &str) -> Car
             id: id(given),
             description: description.clone(),
             contingency: contingency.clone(),
+            actions: Vec::new(),
         }),
+        Change::SetActionSharing {
+            id: action,
+            participants,
+            shareable,
+        } => {
+            if let Some(found) = plan.actions.iter_mut().find(|a| a.id == *action) {
+                found.participants.clone_from(participants);
+                found.shareable = *shareable;
+            }
+        }
+        Change::SetRiskActions { id: risk, actions } => {
+            if let Some(found) = plan.risks.iter_mut().find(|r| r.id == *risk) {
+                found.actions.clone_from(actions);
+            }
+        }
         Change::RemoveRisk { id: risk } => plan.risks.retain(|r| r.id != *risk),
         Change::SetReviewSchedule { schedule } => plan.review_schedule = *schedule,
         Change::RecordReview { outcome, notes } => plan.reviews.push(Review {

@@ -412,6 +412,15 @@ pub struct Action {
     /// Appointments arranged for it (appointment ids, as a diary knows them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appointments: Vec<String>,
+    /// The people in the support network who take part in it (their ids):
+    /// a carer or family member sees an action only if they take part or
+    /// the person marked it `shareable`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<String>,
+    /// Whether the person agreed that everyone they share the plan with may
+    /// see this action.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shareable: bool,
 }
 
 /// A risk and what to do if it happens ("what to do if things get worse").
@@ -424,6 +433,10 @@ pub struct Risk {
     pub description: Text,
     /// What to do if it happens.
     pub contingency: Text,
+    /// The actions that address it (action ids): a service sees a risk only
+    /// when it owns one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
 }
 
 /// When the plan is next reviewed.

@@ -705,6 +705,17 @@ fn carers_need_consent_and_see_no_clinical_sections() {
                 recipient: carer(),
                 purpose: Purpose::CarerSupport,
             },
+            // She takes part in the first; the person shares the second.
+            Change::SetActionSharing {
+                id: "action-1".into(),
+                participants: vec!["person-1".into()],
+                shareable: false,
+            },
+            Change::SetActionSharing {
+                id: "action-2".into(),
+                participants: vec![],
+                shareable: true,
+            },
         ],
     );
     let plan = h.plan().unwrap();
@@ -750,6 +761,155 @@ fn carers_need_consent_and_see_no_clinical_sections() {
         can_share(h.plan().unwrap(), &carer(), Purpose::CarerSupport, when).reason,
         ShareReason::ConsentWithdrawn
     );
+}
+
+#[test]
+fn a_carer_sees_only_the_actions_they_take_part_in_or_that_are_shared() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let neighbour = || Change::AddSupportPerson {
+        id: Some("neighbour".into()),
+        name: Text::new("n"),
+        relationship: Relationship::Neighbour,
+        contact_role: ContactRole::Carer,
+        contact: None,
+    };
+    let neighbour_id = Recipient::new(RecipientKind::Carer, "neighbour");
+    run(
+        &mut h,
+        when,
+        vec![
+            neighbour(),
+            whole_plan_consent(carer()),
+            whole_plan_consent(neighbour_id.clone()),
+            Change::SetActionSharing {
+                id: "action-1".into(),
+                participants: vec!["neighbour".into(), "neighbour".into()],
+                shareable: false,
+            },
+        ],
+    );
+    let ids = |view: PlanView| -> Vec<String> {
+        view.actions.unwrap().into_iter().map(|a| a.id).collect()
+    };
+    // Nothing shared, nothing taken part in: no actions for the daughter.
+    let daughter = share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
+    assert!(ids(daughter).is_empty());
+    let next_door = share(&mut h, &neighbour_id, Purpose::CarerSupport, when).unwrap();
+    assert_eq!(ids(next_door), ["action-1"]);
+    assert_eq!(h.plan().unwrap().actions[0].participants, ["neighbour"]);
+    // Marked shareable by the person: everyone they share with sees it.
+    let shareable = Change::SetActionSharing {
+        id: "action-2".into(),
+        participants: vec![],
+        shareable: true,
+    };
+    run(&mut h, when, vec![shareable]);
+    let daughter = share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
+    assert_eq!(ids(daughter), ["action-2"]);
+    // Leaving the network ends taking part.
+    let leave = Change::RemoveSupportPerson {
+        id: "neighbour".into(),
+    };
+    run(&mut h, when, vec![leave]);
+    assert!(h.plan().unwrap().actions[0].participants.is_empty());
+    // Only people in the network take part; only actions in the plan.
+    let stranger = Change::SetActionSharing {
+        id: "action-1".into(),
+        participants: vec!["person-9".into()],
+        shareable: false,
+    };
+    assert_eq!(
+        try_run(&mut h, when, stranger).unwrap_err().code(),
+        "careplan.unknown_item"
+    );
+}
+
+#[test]
+fn a_service_sees_only_the_risks_linked_to_its_own_actions() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let svc = Recipient::new(RecipientKind::Service, "svc-transport");
+    let second_risk = Change::AddRisk {
+        id: None,
+        description: Text::new("missed transport"),
+        contingency: Text::new("ring the coordinator"),
+    };
+    run(
+        &mut h,
+        when,
+        vec![second_risk, whole_plan_consent(svc.clone())],
+    );
+    let view = share(&mut h, &svc, Purpose::DirectCare, when).unwrap();
+    assert!(view.risks.unwrap().is_empty() && view.contingency.unwrap().is_empty());
+    // risk-2 is addressed by its action, risk-1 by the pharmacist's.
+    let links = vec![
+        Change::SetRiskActions {
+            id: "risk-2".into(),
+            actions: vec!["action-1".into()],
+        },
+        Change::SetRiskActions {
+            id: "risk-1".into(),
+            actions: vec!["action-2".into()],
+        },
+    ];
+    run(&mut h, when, links);
+    let view = share(&mut h, &svc, Purpose::DirectCare, when).unwrap();
+    let risks: Vec<String> = view.risks.unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(risks, ["risk-2"]);
+    assert_eq!(view.contingency.unwrap().len(), 1);
+    // The GP practice, with consent, sees every risk.
+    let gp = Recipient::new(RecipientKind::GpPractice, "Y01234");
+    run(&mut h, when, vec![whole_plan_consent(gp.clone())]);
+    let view = share(&mut h, &gp, Purpose::DirectCare, when).unwrap();
+    assert_eq!(view.risks.unwrap().len(), 2);
+    let bad = Change::SetRiskActions {
+        id: "risk-1".into(),
+        actions: vec!["action-9".into()],
+    };
+    assert_eq!(
+        try_run(&mut h, when, bad).unwrap_err().code(),
+        "careplan.unknown_item"
+    );
+}
+
+#[test]
+fn a_consent_holds_from_its_first_instant_to_just_before_its_end() {
+    let mut h = agreed("");
+    let (from, until) = (at(2026, 12, 1, 9), at(2026, 12, 8, 9));
+    run(
+        &mut h,
+        at(2026, 11, 25, 9),
+        vec![Change::RecordConsent {
+            id: None,
+            recipient: carer(),
+            scope: Scope::WholePlan,
+            from: Some(from),
+            until: Some(until),
+        }],
+    );
+    let second = Duration::seconds(1);
+    let reason = |h: &PlanHistory, when| {
+        can_share(h.plan().unwrap(), &carer(), Purpose::CarerSupport, when).reason
+    };
+    assert_eq!(reason(&h, from - second), ShareReason::ConsentNotYetInForce);
+    assert_eq!(reason(&h, from), ShareReason::ConsentInForce);
+    assert_eq!(reason(&h, until - second), ShareReason::ConsentInForce);
+    assert_eq!(reason(&h, until), ShareReason::ConsentExpired);
+    // Withdrawn at an instant: in force until just before it.
+    let withdrawn = at(2026, 12, 3, 9);
+    let withdraw = Change::WithdrawConsent {
+        id: "consent-1".into(),
+    };
+    run(&mut h, withdrawn, vec![withdraw]);
+    assert_eq!(reason(&h, withdrawn - second), ShareReason::ConsentInForce);
+    assert_eq!(reason(&h, withdrawn), ShareReason::ConsentWithdrawn);
+    // A consent starting exactly now (the default start) is in force now.
+    let mut g = agreed("");
+    let now = at(2026, 11, 25, 9);
+    run(&mut g, now, vec![whole_plan_consent(carer())]);
+    assert_eq!(reason(&g, now), ShareReason::ConsentInForce);
+    assert_eq!(reason(&g, now - second), ShareReason::ConsentNotYetInForce);
 }
 
 #[test]

@@ -305,35 +305,61 @@ fn each_group(entries: &[Entry], mut f: impl FnMut(&[Entry])) {
     }
 }
 
+/// The most clashes (and, for resources, overlapping pairs examined) one
+/// search of a diary or table goes through: clashes grow with the square of
+/// appointments stacked at one time, so a search past this is refused
+/// (`appointment.too_many_conflicts`) rather than left to exhaust memory.
+/// Real diaries have far fewer: the 1M-appointment benchmark has 160,969.
+pub const MAX_CONFLICT_PAIRS: usize = 5_000_000;
+
+/// A search went past its limit of clashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooMany;
+
 /// Overlapping pairs within one group: `a.start < b.end && b.start < a.end`,
-/// given as (earlier, later).
-fn overlapping(group: &[Entry], active: &mut Vec<Entry>, mut emit: impl FnMut(&Entry, &Entry)) {
+/// given as (earlier, later). `emit` returns `false` to stop (the work here
+/// grows with the pairs found); returns whether the group was finished.
+fn overlapping(
+    group: &[Entry],
+    active: &mut Vec<Entry>,
+    mut emit: impl FnMut(&Entry, &Entry) -> bool,
+) -> bool {
     active.clear();
     for x in group {
         active.retain(|y| y.at.e > x.at.s);
         for y in active.iter() {
             // y starts no later than x; it overlaps x if it also starts before x ends.
-            if y.at.s < x.at.e && y.idx != x.idx {
-                emit(y, x);
+            if y.at.s < x.at.e && y.idx != x.idx && !emit(y, x) {
+                return false;
             }
         }
         active.push(*x);
     }
+    true
 }
 
 /// Patient overlaps and travel clashes among patient entries (`extra` from
 /// [`Entry::located`], places indexing `places`), each list in output order.
+/// More than `limit` clashes is [`TooMany`].
 pub(crate) fn patient_clashes<S: Source + ?Sized>(
     mut entries: Buckets,
     src: &S,
     places: &[Place<'_>],
     travel: &TravelModel,
-) -> (Vec<Pair>, Vec<Pair>) {
+    limit: usize,
+) -> Result<(Vec<Pair>, Vec<Pair>), TooMany> {
     let (mut overlaps, mut journeys) = (Vec::new(), Vec::new());
     let mut active = Vec::new();
+    let mut stopped = false;
     entries.each_sorted(src, |bucket| {
         each_group(bucket, |group| {
-            overlapping(group, &mut active, |y, x| overlaps.push(Pair::of(y, x)));
+            if stopped {
+                return;
+            }
+            stopped = !overlapping(group, &mut active, |y, x| {
+                overlaps.push(Pair::of(y, x));
+                overlaps.len() <= limit
+            });
             for w in group.windows(2) {
                 let (Some(x), Some(y)) = (w.first(), w.get(1)) else {
                     continue;
@@ -358,19 +384,35 @@ pub(crate) fn patient_clashes<S: Source + ?Sized>(
                     journeys.push(Pair::of(x, y));
                 }
             }
+            stopped |= overlaps.len() + journeys.len() > limit;
         })
     });
+    if stopped {
+        return Err(TooMany);
+    }
     sort_pairs(src, &mut overlaps, false);
     sort_pairs(src, &mut journeys, false);
-    (overlaps, journeys)
+    Ok((overlaps, journeys))
 }
 
 /// Resource overlaps beyond capacity among resource entries, in output order.
 ///
 /// Each clash's `extra` is that of the resource's first entry, so that the
 /// output reads each resource's name from one place.
-pub(crate) fn resource_clashes<S: Source + ?Sized>(entries: Buckets, src: &S) -> Vec<Pair> {
-    resource_clashes_shared(&entries.share(), src)
+pub(crate) fn resource_clashes<S: Source + ?Sized>(
+    entries: Buckets,
+    src: &S,
+    limit: usize,
+) -> Result<Examined, TooMany> {
+    resource_clashes_shared(&entries.share(), src, limit)
+}
+
+/// Resource clashes found by one worker, and how many overlapping pairs it
+/// examined to find them (what counts against the limit).
+#[derive(Debug, Default)]
+pub(crate) struct Examined {
+    pub(crate) pairs: Vec<Pair>,
+    pub(crate) examined: usize,
 }
 
 /// Buckets that several workers take one at a time, so that a worker done
@@ -391,14 +433,24 @@ impl Buckets {
 
 /// [`resource_clashes`] over the buckets not yet taken by another worker,
 /// in output order. Merge the workers' lists with [`merge_resource_pairs`].
+///
+/// Every overlapping pair examined counts against `limit` (with capacity
+/// above one, a pair is examined whether or not it clashes); past it, the
+/// worker stops and returns [`TooMany`]. Each worker counts its own and
+/// reports the count; a caller adds them up and refuses a total past the
+/// limit, so whether a search is refused does not depend on how the buckets
+/// fell between the workers.
 pub(crate) fn resource_clashes_shared<S: Source + ?Sized>(
     shared: &SharedBuckets,
     src: &S,
-) -> Vec<Pair> {
+    limit: usize,
+) -> Result<Examined, TooMany> {
     let mut found = Vec::new();
     let mut active = Vec::new();
     let mut sorter = Sorter::default();
-    loop {
+    let mut examined = 0usize;
+    let mut finished = true;
+    while finished {
         let i = shared.next.fetch_add(1, AtomicOrdering::Relaxed);
         let Some(slot) = shared.parts.get(i) else {
             break;
@@ -408,8 +460,12 @@ pub(crate) fn resource_clashes_shared<S: Source + ?Sized>(
         let part = std::mem::take(&mut *slot.lock().unwrap_or_else(|e| e.into_inner()));
         each_group(sorter.sort(&part, src), |group| {
             let Some(first) = group.first() else { return };
+            if !finished {
+                return;
+            }
             let capacity = src.capacity(first.key);
-            overlapping(group, &mut active, |y, x| {
+            finished = overlapping(group, &mut active, |y, x| {
+                examined += 1;
                 let clash = capacity <= 1 || {
                     // Rare (rooms, equipment with capacity > 1): apply the diary's
                     // rule to the pair, with everything in the group overlapping `y`.
@@ -431,11 +487,18 @@ pub(crate) fn resource_clashes_shared<S: Source + ?Sized>(
                         ..Pair::of(y, x)
                     });
                 }
+                examined <= limit
             });
         });
     }
+    if !finished {
+        return Err(TooMany);
+    }
     sort_pairs(src, &mut found, true);
-    found
+    Ok(Examined {
+        pairs: found,
+        examined,
+    })
 }
 
 /// Two lists of resource clashes, each in output order, as one.
@@ -524,14 +587,22 @@ mod tests {
         let src = Ids((0..5_000)
             .map(|i| format!("appointment-{}", i * 37 % 5_000))
             .collect());
-        let alone = resource_clashes(entries(&src), &src);
+        let found = resource_clashes(entries(&src), &src, MAX_CONFLICT_PAIRS).unwrap();
+        let alone = found.pairs;
         assert!(alone.len() > 10_000);
+        assert_eq!(
+            found.examined,
+            alone.len(),
+            "capacity 1: every overlap clashes"
+        );
         let shared = entries(&src).share();
         let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| resource_clashes_shared(&shared, &src));
-            let mine = resource_clashes_shared(&shared, &src);
-            (mine, other.join().unwrap())
+            let other = scope.spawn(|| resource_clashes_shared(&shared, &src, MAX_CONFLICT_PAIRS));
+            let mine = resource_clashes_shared(&shared, &src, MAX_CONFLICT_PAIRS).unwrap();
+            (mine, other.join().unwrap().unwrap())
         });
+        assert_eq!(a.examined + b.examined, found.examined);
+        let (a, b) = (a.pairs, b.pairs);
         let key = |p: &Pair| (p.ai, p.bi, p.extra);
         // However the buckets fell between the workers, the merge is the same.
         let merged = merge_resource_pairs(&src, a.clone(), b.clone());
@@ -545,5 +616,30 @@ mod tests {
             merged.iter().map(key).collect::<Vec<_>>(),
             alone.iter().map(key).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_search_past_its_limit_stops_and_says_so() {
+        let src = Ids((0..5_000).map(|i| format!("a-{i}")).collect());
+        let all = resource_clashes(entries(&src), &src, MAX_CONFLICT_PAIRS).unwrap();
+        let n = all.examined;
+        assert!(resource_clashes(entries(&src), &src, n).is_ok());
+        assert_eq!(
+            resource_clashes(entries(&src), &src, n - 1).err(),
+            Some(TooMany)
+        );
+        // Two workers: each stops only past the whole limit, and what they
+        // examined adds up to what one examines.
+        let shared = entries(&src).share();
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| resource_clashes_shared(&shared, &src, n - 1));
+            let mine = resource_clashes_shared(&shared, &src, n - 1);
+            (mine, other.join().unwrap())
+        });
+        let total = [a, b]
+            .into_iter()
+            .map(|r| r.map_or(usize::MAX, |e| e.examined))
+            .fold(0usize, usize::saturating_add);
+        assert!(total > n - 1);
     }
 }

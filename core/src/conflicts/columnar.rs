@@ -17,8 +17,8 @@ use crate::expr::{Field, Scalar, Schema, Type};
 use crate::routing::fast_hash::{FastMap, key128};
 
 use super::bulk::{
-    At, Buckets, Entry, MAX_PLACES, Pair, Place, Source, both, merge_resource_pairs,
-    patient_clashes, prefix, resource_clashes, resource_clashes_shared,
+    At, Buckets, Entry, Examined, MAX_CONFLICT_PAIRS, MAX_PLACES, Pair, Place, Source, TooMany,
+    both, merge_resource_pairs, patient_clashes, prefix, resource_clashes, resource_clashes_shared,
 };
 use super::conflict::{ConflictKind, Severity};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
@@ -158,6 +158,7 @@ pub fn find_all_batches(
     // the columns it needs straight from the batches. Resources are the
     // heavier (long runs per clinician, most of the clashes): when the
     // patients are done, that core helps with the resource buckets left.
+    let limit = MAX_CONFLICT_PAIRS;
     let (patients, resources) = if total > 20_000 {
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -166,25 +167,37 @@ pub fn find_all_batches(
                 let shared = Arc::new(resource_entries(t).share());
                 // If no one helps (the patients failed), this worker does it all.
                 let _ = tx.send(Arc::clone(&shared));
-                resource_clashes_shared(&shared, t)
+                resource_clashes_shared(&shared, t, limit)
             });
-            let patients = patient_side(&table, travel);
+            let patients = patient_side(&table, travel, limit);
             let helped = match (&patients, rx.recv()) {
-                (Ok(_), Ok(shared)) => resource_clashes_shared(&shared, &table),
-                _ => Vec::new(),
+                (Ok(_), Ok(shared)) => resource_clashes_shared(&shared, &table, limit),
+                _ => Ok(Examined::default()),
             };
-            let resources = worker
-                .join()
-                .ok()
-                .map(|mine| merge_resource_pairs(&table, mine, helped));
+            let resources = worker.join().ok().map(|mine| {
+                let (mine, helped) = (mine?, helped?);
+                Ok(Examined {
+                    examined: mine.examined + helped.examined,
+                    pairs: merge_resource_pairs(&table, mine.pairs, helped.pairs),
+                })
+            });
             (patients, resources)
         })
     } else {
-        (patient_side(&table, travel), None)
+        (patient_side(&table, travel, limit), None)
     };
+    let too_many = || AppointmentError::new(K::TooManyConflicts { limit }, None);
     let (overlaps, journeys) = patients?;
     // A failed worker's part is recomputed here, never silently dropped.
-    let resources = resources.unwrap_or_else(|| resource_clashes(resource_entries(&table), &table));
+    let resources = match resources {
+        Some(found) => found,
+        None => resource_clashes(resource_entries(&table), &table, limit),
+    }
+    .map_err(|_: TooMany| too_many())?;
+    if overlaps.len() + journeys.len() + resources.examined > limit {
+        return Err(too_many());
+    }
+    let resources = resources.pairs;
     let parts = [
         (ConflictKind::PatientOverlap, overlaps.as_slice()),
         (ConflictKind::ResourceOverlap, resources.as_slice()),
@@ -293,6 +306,7 @@ impl Source for Table<'_> {
 fn patient_side<'t>(
     table: &Table<'t>,
     travel: &TravelModel,
+    limit: usize,
 ) -> Result<(Vec<Pair>, Vec<Pair>), AppointmentError> {
     let mut entries = Buckets::new(table.total);
     // Distinct locations are few: their table stays in cache.
@@ -408,7 +422,8 @@ fn patient_side<'t>(
             }
         }
     }
-    Ok(patient_clashes(entries, table, &places, travel))
+    patient_clashes(entries, table, &places, travel, limit)
+        .map_err(|_| AppointmentError::new(K::TooManyConflicts { limit }, None))
 }
 
 /// Every row's use of its resource, bucketed. Rows the patient side refuses

@@ -601,7 +601,20 @@ impl Diary {
     /// and bank holidays: an appointment's `check` names exactly the clashes
     /// of those kinds here that involve it (a person's constraints, carers and
     /// sequencing are checked per booking).
-    pub fn find_all(&self) -> Vec<ConflictPair> {
+    ///
+    /// Clashes grow with the square of appointments stacked at one time: a
+    /// diary with more than [`MAX_CONFLICT_PAIRS`](super::MAX_CONFLICT_PAIRS)
+    /// of them is refused (`appointment.too_many_conflicts`) before it can
+    /// exhaust memory.
+    pub fn find_all(&self) -> Result<Vec<ConflictPair>, AppointmentError> {
+        self.find_all_within(super::bulk::MAX_CONFLICT_PAIRS)
+    }
+
+    /// [`find_all`](Self::find_all) with another limit on the clashes.
+    pub(crate) fn find_all_within(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<ConflictPair>, AppointmentError> {
         use super::bulk::{At, Buckets, Entry, Pair, Place, Source, both};
         use super::hours::Closed;
 
@@ -707,13 +720,30 @@ impl Diary {
             }
         }
         let big = appts.len() > 20_000;
-        let ((overlaps, journeys), resources) = both(
+        let (patients, resources) = both(
             big,
-            || super::bulk::patient_clashes(fill(&by_patient), &lookup, &places, &self.travel),
-            || super::bulk::resource_clashes(fill(&by_resource), &lookup),
+            || {
+                super::bulk::patient_clashes(
+                    fill(&by_patient),
+                    &lookup,
+                    &places,
+                    &self.travel,
+                    limit,
+                )
+            },
+            || super::bulk::resource_clashes(fill(&by_resource), &lookup, limit),
         );
-        let resources =
-            resources.unwrap_or_else(|| super::bulk::resource_clashes(fill(&by_resource), &lookup));
+        let too_many = || AppointmentError::new(K::TooManyConflicts { limit }, None);
+        let (overlaps, journeys) = patients.map_err(|_| too_many())?;
+        let resources = match resources {
+            Some(found) => found,
+            None => super::bulk::resource_clashes(fill(&by_resource), &lookup, limit),
+        }
+        .map_err(|_| too_many())?;
+        if overlaps.len() + journeys.len() + resources.examined > limit {
+            return Err(too_many());
+        }
+        let resources = resources.pairs;
         closed.sort_unstable_by(|(k, x, i), (l, y, j)| {
             k.cmp(l)
                 .then_with(|| x.cmp(y))
@@ -738,11 +768,11 @@ impl Diary {
             b: None,
             resource: None,
         });
-        pairs(ConflictKind::PatientOverlap, overlaps)
+        Ok(pairs(ConflictKind::PatientOverlap, overlaps)
             .chain(pairs(ConflictKind::ResourceOverlap, resources))
             .chain(pairs(ConflictKind::Travel, journeys))
             .chain(alone)
-            .collect()
+            .collect())
     }
 }
 

@@ -119,6 +119,15 @@ pub enum AppointmentErrorKind {
     /// A block-severity conflict booked over without a recorded reason.
     #[error("a blocking conflict can be overridden only with a recorded reason (who and why)")]
     OverrideNeedsReason,
+    /// A search for every clash went past its limit
+    /// ([`MAX_CONFLICT_PAIRS`](super::MAX_CONFLICT_PAIRS)).
+    #[error(
+        "more than {limit} clashes (or overlapping pairs examined): check a shorter period or fewer resources at a time"
+    )]
+    TooManyConflicts {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl AppointmentErrorKind {
@@ -139,6 +148,7 @@ impl AppointmentErrorKind {
             Self::InvalidRecurrence { .. } => "appointment.invalid_recurrence",
             Self::LocalTime { .. } => "appointment.local_time",
             Self::InvalidConstraint { .. } => "appointment.invalid_constraint",
+            Self::TooManyConflicts { .. } => "appointment.too_many_conflicts",
         }
     }
 }

@@ -30,6 +30,7 @@ mod model;
 mod recurrence;
 mod travel;
 
+pub use bulk::MAX_CONFLICT_PAIRS;
 #[cfg(feature = "arrow")]
 pub use columnar::{find_all_batch, find_all_batches, find_all_schema};
 pub use conflict::{Conflict, ConflictKind, Severity};

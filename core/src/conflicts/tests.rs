@@ -116,7 +116,7 @@ fn cancelled_appointments_never_clash() {
     d.add(appt("A4", "p1", t(23, 10, 0), t(23, 10, 30)))
         .unwrap();
     assert!(d.check(&noshow).unwrap().is_empty());
-    assert!(d.find_all().is_empty());
+    assert!(d.find_all().unwrap().is_empty());
 }
 
 #[test]
@@ -549,7 +549,7 @@ proptest! {
         for a in &all {
             d.add(a.clone()).unwrap();
         }
-        let got: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
+        let got: Vec<Row> = d.find_all().unwrap().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
         // The same clashes, in the documented order: kind, then the first
         // appointment, then the second (start, end, id), then the resource.
         let mut expected = naive(&d, &all);
@@ -729,7 +729,7 @@ mod columnar {
             for a in &all {
                 d.add(a.clone()).unwrap();
             }
-            let want: Vec<Row> = d.find_all().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
+            let want: Vec<Row> = d.find_all().unwrap().into_iter().map(|c| (c.kind, c.a, c.b, c.resource)).collect();
             let m = TravelModel::uniform(30.0, 10.0);
             let whole = table(&all);
             let got = rows(&find_all_batch(&whole, &m).unwrap());
@@ -783,6 +783,7 @@ mod columnar {
         }
         let want: Vec<Row> = d
             .find_all()
+            .unwrap()
             .into_iter()
             .map(|c| (c.kind, c.a, c.b, c.resource))
             .collect();
@@ -818,6 +819,35 @@ mod columnar {
             (e.code(), e.appointment.as_deref()),
             ("appointment.duplicate_id", Some("A1"))
         );
+    }
+
+    #[test]
+    fn a_table_past_the_clash_limit_is_refused_not_run_out_of_memory() {
+        // 3,200 appointments at once for one person (over 5.1 million
+        // overlapping pairs), then the same through one clinician.
+        let m = TravelModel::default();
+        let at_once = |resource: bool, patients: u32| -> Vec<Appointment> {
+            (0..3_200)
+                .map(|i| Appointment {
+                    resources: if resource {
+                        vec!["dr_a".into()]
+                    } else {
+                        vec![]
+                    },
+                    ..appt(
+                        &format!("A{i}"),
+                        &format!("p{}", i % patients),
+                        t(23, 10, 0),
+                        t(23, 10, 30),
+                    )
+                })
+                .collect()
+        };
+        for (resource, patients) in [(false, 1), (true, 3_200)] {
+            let e = find_all_batch(&table(&at_once(resource, patients)), &m).unwrap_err();
+            assert_eq!(e.code(), "appointment.too_many_conflicts");
+        }
+        assert_eq!(MAX_CONFLICT_PAIRS, 5_000_000);
     }
 }
 
@@ -1206,4 +1236,25 @@ fn bundles_suggest_one_trip_for_nearby_places() {
     assert_eq!(b[0].to.start, t(23, 10, 45));
     assert!(b[0].km < 0.1);
     assert!(d.bundles("nobody", 2.0).is_empty());
+}
+
+#[test]
+fn a_search_with_more_clashes_than_its_limit_is_refused() {
+    let mut d = setup();
+    // Forty appointments at once for one person with one clinician: 780
+    // patient overlaps and 780 clinician overlaps.
+    for i in 0..40 {
+        d.add(Appointment {
+            resources: vec!["dr_a".into()],
+            ..appt(&format!("A{i}"), "p1", t(23, 10, 0), t(23, 10, 30))
+        })
+        .unwrap();
+    }
+    let all = d.find_all().unwrap();
+    assert_eq!(all.len(), 1_560);
+    assert_eq!(d.find_all_within(1_560).unwrap(), all);
+    for limit in [0, 700, 1_000, 1_559] {
+        let e = d.find_all_within(limit).unwrap_err();
+        assert_eq!(e.code(), "appointment.too_many_conflicts", "{limit}");
+    }
 }
