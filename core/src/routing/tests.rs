@@ -674,3 +674,263 @@ mod columnar {
         assert!(e.to_string().contains("without a time zone"));
     }
 }
+
+/// A directory for boundary tests: one service per rule, so each test sees
+/// one criterion at a time.
+const BOUNDARIES: &str = r#"
+[directory]
+name = "boundaries"
+version = "1"
+effective_from = 2026-01-01
+
+[escalation]
+safeguarding_lead = "lead"
+red_flag_route = "gp"
+
+[[service]]
+id = "lead"
+name = "Safeguarding lead"
+kind = "safeguarding_lead"
+needs = ["safeguarding"]
+contact = "the named lead"
+catchment = "everywhere"
+days = ["mon", "tue", "wed", "thu", "fri"]
+accepting = true
+consent_required = false
+
+[[service]]
+id = "gp"
+name = "Duty GP"
+kind = "gp_urgent"
+needs = ["chest_pain"]
+catchment = "everywhere"
+days = ["mon", "tue", "wed", "thu", "fri"]
+accepting = true
+consent_required = false
+
+[[service]]
+id = "adults"
+name = "Adults of working age, women only, Tuesdays"
+kind = "social_prescribing"
+needs = ["debt"]
+min_age = 18
+max_age = 64
+sex = ["female"]
+catchment = "everywhere"
+days = ["tue"]
+accepting = true
+wait_days = 5
+consent_required = true
+
+[[service]]
+id = "area_wide"
+name = "Area-wide befriending"
+kind = "voluntary_sector"
+needs = ["loneliness"]
+catchment = "everywhere"
+days = ["mon", "tue", "wed", "thu", "fri"]
+accepting = true
+wait_days = 5
+consent_required = true
+
+[[service]]
+id = "local"
+name = "Local befriending"
+kind = "voluntary_sector"
+needs = ["loneliness"]
+catchment = { districts = ["LS6"] }
+days = ["mon", "tue", "wed", "thu", "fri"]
+accepting = true
+wait_days = 5
+consent_required = true
+"#;
+
+fn boundaries() -> Directory {
+    Directory::from_toml(BOUNDARIES).unwrap()
+}
+
+/// `referral` on a given day of the week of Monday 23 November 2026.
+fn on(rf: &Referral, weekday: u32) -> Referral {
+    Referral {
+        at: Utc
+            .with_ymd_and_hms(2026, 11, 23 + weekday, 10, 0, 0)
+            .unwrap(),
+        ..rf.clone()
+    }
+}
+
+#[test]
+fn age_limits_include_both_ends() {
+    let d = boundaries();
+    let mut rf = on(&referral(&["debt"]), 1);
+    rf.extra.clear();
+    for (age, want) in [
+        (0, vec!["too_young"]),
+        (17, vec!["too_young"]),
+        (18, vec![]),
+        (40, vec![]),
+        (64, vec![]),
+        (65, vec!["too_old"]),
+        (120, vec!["too_old"]),
+    ] {
+        rf.age = age;
+        let r = d.route(&rf).unwrap();
+        assert_eq!(excluded(&r, "adults"), want, "age {age}");
+        assert_eq!(ids(&r) == ["adults"], want.is_empty(), "age {age}");
+    }
+}
+
+#[test]
+fn a_service_for_one_sex_excludes_the_other() {
+    let d = boundaries();
+    let mut rf = on(&referral(&["debt"]), 1);
+    rf.extra.clear();
+    rf.age = 40;
+    assert_eq!(ids(&d.route(&rf).unwrap()), ["adults"]);
+    rf.sex = Sex::Male;
+    assert_eq!(excluded(&d.route(&rf).unwrap(), "adults"), ["sex"]);
+}
+
+#[test]
+fn an_urgent_referral_needs_the_service_open_on_that_weekday() {
+    let d = boundaries();
+    let mut rf = referral(&["debt"]);
+    rf.extra.clear();
+    rf.age = 40;
+    rf.urgency = Urgency::Urgent;
+    // The service opens on Tuesdays only: every other weekday is closed.
+    for (offset, day) in (0..7).zip([
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]) {
+        let r = d.route(&on(&rf, offset)).unwrap();
+        if day == "Tuesday" {
+            assert_eq!(ids(&r), ["adults"], "{day}");
+            assert!(r.matches[0].open_on_day);
+        } else {
+            assert_eq!(excluded(&r, "adults"), ["closed_on_day"], "{day}");
+            let reason = &r
+                .excluded
+                .iter()
+                .find(|e| &*e.service_id == "adults")
+                .unwrap()
+                .reasons[0];
+            assert_eq!(
+                reason.to_string(),
+                format!("urgent referral, and it is closed on {day}")
+            );
+        }
+    }
+    // Routine referrals go whatever the day, marked closed on the day.
+    rf.urgency = Urgency::Routine;
+    let r = d.route(&on(&rf, 2)).unwrap();
+    assert_eq!(ids(&r), ["adults"]);
+    assert!(!r.matches[0].open_on_day);
+}
+
+#[test]
+fn a_local_service_ranks_before_an_area_wide_one() {
+    let d = boundaries();
+    let mut rf = on(&referral(&["loneliness"]), 1);
+    rf.extra.clear();
+    let r = d.route(&rf).unwrap();
+    assert_eq!(ids(&r), ["local", "area_wide"]);
+    assert!(r.matches[0].local && !r.matches[1].local);
+    // Outside the district, only the area-wide service.
+    rf.district = "LS10".into();
+    let r = d.route(&rf).unwrap();
+    assert_eq!(ids(&r), ["area_wide"]);
+    assert_eq!(excluded(&r, "local"), ["outside_catchment"]);
+}
+
+#[test]
+fn reasons_read_in_plain_words() {
+    let mut rf = referral(&["falls"]);
+    rf.urgency = Urgency::Urgent;
+    let r = directory().route(&rf).unwrap();
+    let e = r
+        .excluded
+        .iter()
+        .find(|e| &*e.service_id == "falls_prevention")
+        .unwrap();
+    let words: Vec<String> = e.reasons.iter().map(ToString::to_string).collect();
+    assert!(
+        words
+            .iter()
+            .any(|w| w == "urgent referral, and it is closed on Monday"),
+        "{words:?}"
+    );
+    // A criterion that is unknown lists the check that failed.
+    assert!(
+        words
+            .iter()
+            .any(|w| w.starts_with("criteria not met: efi_deficits >= 5 (failed: ")),
+        "{words:?}"
+    );
+    let text = format!("{rf:?}");
+    assert!(
+        text.starts_with("Referral {") && text.contains("\"R1\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn escalation_services_take_escalations_only() {
+    // A duty GP that also lists an ordinary need is still only the red-flag
+    // route: an ordinary referral never lands there.
+    let text = BOUNDARIES.replace(
+        "needs = [\"chest_pain\"]",
+        "needs = [\"chest_pain\", \"loneliness\"]",
+    );
+    let d = Directory::from_toml(&text).unwrap();
+    let mut rf = on(&referral(&["loneliness"]), 1);
+    rf.extra.clear();
+    let r = d.route(&rf).unwrap();
+    assert_eq!(ids(&r), ["local", "area_wide"]);
+}
+
+#[test]
+fn a_safeguarding_share_without_consent_says_to_record_why() {
+    let d = boundaries();
+    let mut rf = on(&referral(&["safeguarding"]), 1);
+    rf.extra.clear();
+    let says = |r: &Routing| {
+        r.matches[0]
+            .reasons
+            .iter()
+            .any(|w| w.starts_with("shared without consent on safeguarding grounds"))
+    };
+    rf.consent = Consent::Refused;
+    assert!(says(&d.route(&rf).unwrap()));
+    rf.consent = Consent::Given;
+    assert!(!says(&d.route(&rf).unwrap()));
+}
+
+#[test]
+fn an_escalation_is_marked_local_only_inside_the_leads_own_area() {
+    let lead = "contact = \"the named lead\"\ncatchment = \"everywhere\"";
+    let text = BOUNDARIES.replace(
+        lead,
+        "contact = \"the named lead\"\ncatchment = { districts = [\"LS6\"] }",
+    );
+    assert_ne!(text, BOUNDARIES);
+    let mut rf = on(&referral(&["safeguarding"]), 1);
+    rf.extra.clear();
+    for (directory, district, local) in [
+        (&text, "LS6", true),
+        (&text, "LS10", false),
+        (&BOUNDARIES.to_owned(), "LS6", false),
+    ] {
+        rf.district = district.into();
+        let r = Directory::from_toml(directory).unwrap().route(&rf).unwrap();
+        // Escalated whatever the catchment; "local" says whether it is the
+        // person's own area.
+        assert_eq!(ids(&r), ["lead"]);
+        assert_eq!(r.matches[0].local, local, "{district}");
+    }
+}
