@@ -16,6 +16,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_cargo
 cd "$ROOT"
 
+# The safety-critical modules: routing eligibility and escalation; consent
+# and sharing; the care-plan lifecycle and its checks; caseload scoring,
+# tiers and overrides; the diary check.
+SAFETY=(
+    core/src/routing/route.rs
+    core/src/careplan/consent.rs
+    core/src/careplan/history.rs
+    core/src/caseload/ruleset.rs
+    core/src/caseload/assemble.rs
+    core/src/conflicts/diary.rs
+)
+
 args=()
 if [ "${1:-}" = "--since" ]; then
     base="${2:?--since needs a commit}"
@@ -23,17 +35,19 @@ if [ "${1:-}" = "--since" ]; then
         echo "mutants: no commit $base here (a shallow clone?): nothing to compare with"
         exit 0
     fi
-    # Only the safety-critical files (the globs in .cargo/mutants.toml).
-    globs=$(sed -nE 's/^ *"(core\/src\/[^"]+)",?$/\1/p' .cargo/mutants.toml)
-    changed=$(git diff --name-only "$base" HEAD -- $globs)
+    changed=$(git diff --name-only "$base" HEAD -- "${SAFETY[@]}")
     if [ -z "$changed" ]; then
         echo "mutants: no safety-critical module changed since $base"
         exit 0
     fi
-    git diff "$base" HEAD -- $globs >"$ROOT/target/mutants-since.diff"
+    mkdir -p "$ROOT/target"
+    git diff "$base" HEAD -- "${SAFETY[@]}" >"$ROOT/target/mutants-since.diff"
+    for f in "${SAFETY[@]}"; do args+=(--file "$f"); done
     args+=(--in-diff "$ROOT/target/mutants-since.diff")
-else
+elif [ "$#" -gt 0 ]; then
     args+=("$@")
+else
+    for f in "${SAFETY[@]}"; do args+=(--file "$f"); done
 fi
 
 if ! command -v cargo-mutants >/dev/null; then

@@ -61,6 +61,23 @@ impl Directory {
         let inner = &*self.0;
         let schema = &inner.schema;
         let record = |e: RecordError| ReferralError::new(RK::Record(e));
+        // A column the directory does not know is refused, as `route`
+        // refuses an unknown extra field: a misspelt criteria column would
+        // otherwise read as null everywhere and fail every criterion quietly.
+        for column in batch.schema().fields() {
+            let name = column.name();
+            if name != "at" && schema.index_of(name).is_none() {
+                let known = schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(["at"]);
+                return Err(ReferralError::new(RK::UnknownField {
+                    field: name.clone(),
+                    suggestion: crate::diag::did_you_mean(name, known).map(str::to_owned),
+                }));
+            }
+        }
         let required: Vec<bool> = (0..schema.fields().len())
             .map(|i| i < field::BUILT_IN && i != field::PCN && i != field::PRACTICE)
             .collect();
@@ -155,15 +172,14 @@ fn route_rows(
             batch: bound,
             row: r,
         };
-        let instant = at
-            .get(r)
-            .copied()
-            .flatten()
-            .and_then(DateTime::<Utc>::from_timestamp_micros)
-            .ok_or_else(|| {
-                ReferralError::new(RK::Record(RecordError::MissingField { field: "at".into() }))
-                    .at_row(r)
-            })?;
+        // A null `at` is missing; one chrono cannot hold is out of range.
+        let instant = match at.get(r).copied().flatten() {
+            None => Err(RK::Record(RecordError::MissingField { field: "at".into() })),
+            Some(micros) => {
+                DateTime::<Utc>::from_timestamp_micros(micros).ok_or(RK::DateOutOfRange)
+            }
+        }
+        .map_err(|kind| ReferralError::new(kind).at_row(r))?;
         let p = prepare(inner, &row, instant, &mut days).map_err(|e| e.at_row(r))?;
         let (outcome, _) = rank(inner, &p, &row, &mut ranked);
         let outcome_key = OUTCOMES.iter().position(|o| *o == outcome).unwrap_or(0) as i32;

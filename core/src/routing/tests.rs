@@ -673,6 +673,55 @@ mod columnar {
         assert_eq!(e.code(), "record.wrong_column_type");
         assert!(e.to_string().contains("without a time zone"));
     }
+
+    /// `good` with one column renamed or replaced.
+    fn with_column(good: &RecordBatch, index: usize, name: &str, column: ArrayRef) -> RecordBatch {
+        let mut cols = good.columns().to_vec();
+        cols[index] = column.clone();
+        let mut fields: Vec<_> = good
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect();
+        fields[index] = arrow_schema::Field::new(name, column.data_type().clone(), true);
+        RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols).unwrap()
+    }
+
+    #[test]
+    fn a_misspelt_column_is_refused_as_route_refuses_the_field() {
+        let d = directory();
+        let good = batch(&[referral(&["falls"])]);
+        // `lives_alone` misspelt: row by row this is `referral.unknown_field`.
+        let misspelt = with_column(&good, 10, "lives_alon", good.column(10).clone());
+        let e = d.route_batch(&misspelt).unwrap_err();
+        assert_eq!(e.code(), "referral.unknown_field");
+        assert!(e.to_string().contains("did you mean `lives_alone`"), "{e}");
+        let mut rf = referral(&["falls"]);
+        rf.extra = vec![("lives_alon".into(), Value::Bool(true))];
+        assert_eq!(d.route(&rf).unwrap_err().code(), e.code());
+    }
+
+    #[test]
+    fn an_instant_beyond_the_calendar_is_out_of_range_not_missing() {
+        let d = directory();
+        let good = batch(&[referral(&["debt"]), referral(&["debt"])]);
+        for (micros, code) in [
+            (Some(i64::MAX), "referral.date_out_of_range"),
+            (Some(i64::MIN), "referral.date_out_of_range"),
+            (None, "record.missing_field"),
+        ] {
+            let at: ArrayRef = Arc::new(
+                TimestampMicrosecondArray::from(vec![
+                    Some(referral(&[]).at.timestamp_micros()),
+                    micros,
+                ])
+                .with_timezone("UTC"),
+            );
+            let e = d.route_batch(&with_column(&good, 9, "at", at)).unwrap_err();
+            assert_eq!((e.code(), e.row), (code, Some(1)), "{micros:?}");
+        }
+    }
 }
 
 /// A directory for boundary tests: one service per rule, so each test sees
