@@ -58,10 +58,7 @@ pub fn wall_time(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveD
     }
     if obj.is_instance_of::<PyDateTime>() {
         // An aware datetime already names its instant: there is no wall time to resolve.
-        return Err(to_py_err(TimeError::InvalidFormat {
-            field,
-            expected: "a naive datetime holding Europe/London wall time",
-        }));
+        return Err(to_py_err(TimeError::AwareWallTime { field }));
     }
     Err(PyTypeError::new_err(format!(
         "{field} must be a naive datetime or ISO 8601 text"

@@ -67,12 +67,15 @@ def test_daylight_saving_edges_are_typed_errors() -> None:
 def test_aware_datetime_is_not_a_wall_time() -> None:
     with pytest.raises(carecoord.InvalidInput) as raised:
         from_london(datetime(2026, 7, 1, 10, 0, tzinfo=timezone.utc))
-    assert raised.value.code == "time.invalid_format"
+    assert raised.value.code == "time.aware_wall_time"
+    assert "already an instant" in str(raised.value)
 
 
 def test_unknown_disambiguation() -> None:
-    with pytest.raises(carecoord.InvalidInput):
+    with pytest.raises(carecoord.InvalidInput) as raised:
         from_london("2026-07-01T10:00", "latest")  # type: ignore[arg-type]
+    assert raised.value.code == "time.unknown_word"
+    assert str(raised.value).endswith("must be one of: reject, earlier, later, compatible")
 
 
 def test_impossible_dates_do_not_echo_the_input() -> None:

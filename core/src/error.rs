@@ -208,6 +208,14 @@ const CATALOGUE: &[CodeInfo] = &[
         summary: "A date-time without a UTC offset was given where an instant is needed.",
     },
     CodeInfo {
+        code: "time.unknown_word",
+        summary: "A word that is not one of the words the field takes.",
+    },
+    CodeInfo {
+        code: "time.aware_wall_time",
+        summary: "A date-time with a zone was given where a Europe/London wall time is needed.",
+    },
+    CodeInfo {
         code: "time.invalid_format",
         summary: "The text is not an ISO 8601 date or time of the expected form.",
     },

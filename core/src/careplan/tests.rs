@@ -2100,3 +2100,15 @@ fn every_single_byte_damage_to_a_history_is_a_corrupt_record() {
     }
     assert!(checked > 10_000);
 }
+
+#[test]
+fn every_share_reason_has_its_own_plain_message() {
+    let messages: Vec<&str> = ShareReason::ALL.iter().map(|r| r.message()).collect();
+    let mut distinct = messages.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), messages.len(), "{messages:?}");
+    assert!(messages.iter().all(|m| m.len() > 20 && m.starts_with(char::is_lowercase)));
+    assert!(ShareReason::NoConsent.message().contains("not consented"));
+    assert!(ShareReason::NotRegisteredPractice.message().contains("registered GP practice"));
+}

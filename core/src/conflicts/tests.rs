@@ -822,6 +822,37 @@ mod columnar {
     }
 
     #[test]
+    fn a_time_zone_no_one_knows_is_refused() {
+        let good = table(&[appt("A1", "p1", t(23, 10, 0), t(23, 11, 0))]);
+        let m = TravelModel::default();
+        let in_zone = |zone: &str| -> RecordBatch {
+            let schema = good.schema();
+            let mut fields: Vec<_> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+            let mut cols = good.columns().to_vec();
+            for name in ["start", "end"] {
+                let (i, _) = schema.column_with_name(name).unwrap();
+                let times = cols[i]
+                    .as_any()
+                    .downcast_ref::<TimestampMicrosecondArray>()
+                    .unwrap();
+                cols[i] = Arc::new(times.clone().with_timezone(zone));
+                fields[i] = arrow_schema::Field::new(name, cols[i].data_type().clone(), false);
+            }
+            RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols).unwrap()
+        };
+        for zone in ["UTC", "Europe/London", "+01:00", "Z"] {
+            assert!(find_all_batch(&in_zone(zone), &m).is_ok(), "{zone}");
+        }
+        for zone in ["Mars/Olympus", "", "London"] {
+            let e = find_all_batch(&in_zone(zone), &m).unwrap_err();
+            assert_eq!(e.code(), "appointment.invalid_column", "{zone}");
+            if !zone.is_empty() {
+                assert!(!e.to_string().contains(zone), "{e}");
+            }
+        }
+    }
+
+    #[test]
     fn a_table_past_the_clash_limit_is_refused_not_run_out_of_memory() {
         // 3,200 appointments at once for one person (over 5.1 million
         // overlapping pairs), then the same through one clinician.

@@ -895,6 +895,16 @@ impl crate::expr::Fields for BatchRow<'_, '_> {
     }
 }
 
+/// Whether an Arrow column's time zone is one Arrow allows: an IANA name
+/// (`Europe/London`, `UTC`) or a fixed offset (`+01:00`). The instants are
+/// UTC whatever the zone, but a zone no one knows ("Mars/Olympus") means the
+/// column was not made as the caller thinks.
+fn known_zone(zone: &str) -> bool {
+    zone == "Z"
+        || zone.parse::<chrono_tz::Tz>().is_ok()
+        || zone.parse::<chrono::FixedOffset>().is_ok()
+}
+
 /// A timestamp column read in place as microseconds since the epoch (UTC).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Times<'a> {
@@ -921,6 +931,9 @@ impl<'a> Times<'a> {
             return Err(RecordError::MissingColumn { field: name.into() });
         };
         let unit = match col.data_type() {
+            DataType::Timestamp(_, Some(zone)) if !known_zone(zone) => {
+                return Err(wrong("a timestamp in a time zone no one knows".into()));
+            }
             DataType::Timestamp(unit, Some(_)) => *unit,
             DataType::Timestamp(_, None) => {
                 return Err(wrong("a timestamp without a time zone".into()));

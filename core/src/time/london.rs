@@ -57,15 +57,17 @@ impl std::str::FromStr for Disambiguation {
     /// ```
     /// use carecoord::time::Disambiguation;
     /// assert_eq!("later".parse(), Ok(Disambiguation::Later));
-    /// assert!("latest".parse::<Disambiguation>().is_err());
+    /// let e = "latest".parse::<Disambiguation>().unwrap_err();
+    /// assert_eq!(e.code(), "time.unknown_word");
+    /// assert_eq!(e.to_string(), "disambiguation must be one of: reject, earlier, later, compatible");
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
             .find(|d| d.key() == s)
-            .ok_or(TimeError::InvalidFormat {
+            .ok_or(TimeError::UnknownWord {
                 field: "disambiguation",
-                expected: "one of reject, earlier, later, compatible",
+                allowed: "reject, earlier, later, compatible",
             })
     }
 }

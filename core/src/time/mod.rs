@@ -96,6 +96,24 @@ pub enum TimeError {
         /// Which input held the date-time.
         field: &'static str,
     },
+    /// A word that is not one of the words this field takes.
+    #[error("{field} must be one of: {allowed}")]
+    UnknownWord {
+        /// Which input held the word.
+        field: &'static str,
+        /// The words it takes, comma-separated.
+        allowed: &'static str,
+    },
+    /// An aware date-time (one with an offset or zone) where a wall time is
+    /// needed: it already names an instant, so there is no wall time to
+    /// resolve.
+    #[error(
+        "{field} has a time zone, so it is already an instant: give Europe/London wall time as a naive date-time (or convert the instant with to_london)"
+    )]
+    AwareWallTime {
+        /// Which input held the date-time.
+        field: &'static str,
+    },
     /// Text that is not an ISO 8601 date, time or date-time of the expected form.
     #[error("{field} is not in the expected ISO 8601 form {expected}")]
     InvalidFormat {
@@ -117,6 +135,8 @@ impl TimeError {
             Self::InvalidTime { .. } => "time.invalid_time",
             Self::InstantOutOfRange { .. } => "time.instant_out_of_range",
             Self::MissingOffset { .. } => "time.missing_offset",
+            Self::UnknownWord { .. } => "time.unknown_word",
+            Self::AwareWallTime { .. } => "time.aware_wall_time",
             Self::InvalidFormat { .. } => "time.invalid_format",
         }
     }
