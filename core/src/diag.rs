@@ -3,6 +3,29 @@
 
 use std::fmt;
 
+/// Whether `text` has the shape of an identifier: 1–64 ASCII letters,
+/// digits or `-_.:`. Only such text is ever repeated in an error: anything
+/// else may be free text or patient data typed into the wrong field.
+pub(crate) fn is_id_shaped(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// `text` to repeat in an error, if it has the shape of an identifier.
+pub(crate) fn shown_id(text: &str) -> Option<String> {
+    is_id_shaped(text).then(|| text.to_owned())
+}
+
+/// An id for an error message: `` `id` `` when it was shown, else `fallback`.
+pub(crate) fn quoted_id(id: &Option<String>, fallback: &str) -> String {
+    match id {
+        Some(id) => format!("`{id}`"),
+        None => fallback.to_owned(),
+    }
+}
+
 /// A byte range in a source text: `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {

@@ -64,15 +64,10 @@ impl std::error::Error for CarePlanError {}
 /// `id` to repeat in an error, only if it has the shape of an id (1–64
 /// letters, digits or `-_.:`): anything else may be free text or patient
 /// data typed into the wrong field.
-pub(crate) fn shown_id(id: &str) -> Option<String> {
-    super::history::is_plain_id(id).then(|| id.to_owned())
-}
+pub(crate) use crate::diag::shown_id;
 
 fn quoted(id: &Option<String>) -> String {
-    match id {
-        Some(id) => format!("`{id}`"),
-        None => "with an id".to_owned(),
-    }
+    crate::diag::quoted_id(id, "with an id")
 }
 
 /// Every way a care-plan operation can be refused.

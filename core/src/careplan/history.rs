@@ -248,10 +248,7 @@ impl PlanHistory {
 
 /// Whether `id` is a plain identifier: 1–64 ASCII letters, digits or `-_.:`.
 pub(crate) fn is_plain_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    crate::diag::is_id_shaped(id)
 }
 
 pub(crate) fn check_id(id: &str, field: &'static str) -> Result<(), CarePlanError> {

@@ -2108,7 +2108,15 @@ fn every_share_reason_has_its_own_plain_message() {
     distinct.sort_unstable();
     distinct.dedup();
     assert_eq!(distinct.len(), messages.len(), "{messages:?}");
-    assert!(messages.iter().all(|m| m.len() > 20 && m.starts_with(char::is_lowercase)));
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.len() > 20 && m.starts_with(char::is_lowercase))
+    );
     assert!(ShareReason::NoConsent.message().contains("not consented"));
-    assert!(ShareReason::NotRegisteredPractice.message().contains("registered GP practice"));
+    assert!(
+        ShareReason::NotRegisteredPractice
+            .message()
+            .contains("registered GP practice")
+    );
 }

@@ -302,14 +302,14 @@ impl Diary {
         if let Some(loc) = &a.location {
             if !self.locations.contains_key(loc) {
                 return Err(err(K::UnknownLocation {
-                    location: loc.clone(),
+                    location: crate::diag::shown_id(loc),
                 }));
             }
         }
         for r in &a.resources {
             if !self.resources.contains_key(r) {
                 return Err(err(K::UnknownResource {
-                    resource: r.clone(),
+                    resource: crate::diag::shown_id(r),
                 }));
             }
         }

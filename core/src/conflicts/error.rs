@@ -14,9 +14,10 @@ pub struct AppointmentError {
 
 impl AppointmentError {
     pub(crate) fn new(kind: AppointmentErrorKind, appointment: Option<&str>) -> Self {
+        // An appointment id is repeated only when it has the shape of one.
         Self {
             kind,
-            appointment: appointment.map(str::to_owned),
+            appointment: appointment.and_then(crate::diag::shown_id),
         }
     }
 
@@ -48,16 +49,16 @@ pub enum AppointmentErrorKind {
     #[error("`end` must be after `start`")]
     EndNotAfterStart,
     /// The location is not known to the diary.
-    #[error("unknown location `{location}`")]
+    #[error("unknown location {}", crate::diag::quoted_id(location, "(not an id)"))]
     UnknownLocation {
-        /// The location id (a place, not patient data).
-        location: String,
+        /// The location id given, when it has the shape of an id.
+        location: Option<String>,
     },
     /// A resource is not known to the diary.
-    #[error("unknown resource `{resource}`")]
+    #[error("unknown resource {}", crate::diag::quoted_id(resource, "(not an id)"))]
     UnknownResource {
-        /// The resource id (a clinician, room or equipment id).
-        resource: String,
+        /// The resource id given, when it has the shape of an id.
+        resource: Option<String>,
     },
     /// An appointment with this id is already in the diary.
     #[error("an appointment with this id is already in the diary")]

@@ -1289,3 +1289,39 @@ fn a_search_with_more_clashes_than_its_limit_is_refused() {
         assert_eq!(e.code(), "appointment.too_many_conflicts", "{limit}");
     }
 }
+
+#[test]
+fn ids_are_repeated_only_when_they_look_like_ids() {
+    let d = setup();
+    let typed = "Mrs Smith's front room";
+    let e = d
+        .check(&Appointment {
+            location: Some(typed.into()),
+            ..appt("A1", "p1", t(23, 10, 0), t(23, 10, 30))
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "appointment.unknown_location");
+    assert!(!format!("{e} {e:?}").contains("Smith"), "{e}");
+    let e = d
+        .check(&Appointment {
+            resources: vec![typed.into()],
+            ..appt("an id? no", "p1", t(23, 10, 0), t(23, 10, 30))
+        })
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.appointment.as_deref()),
+        ("appointment.unknown_resource", None)
+    );
+    assert!(!format!("{e} {e:?}").contains("Smith"), "{e}");
+    // An id-shaped one is named, to help find the mistake.
+    let e = d
+        .check(&Appointment {
+            location: Some("surgery-2".into()),
+            ..appt("A1", "p1", t(23, 10, 0), t(23, 10, 30))
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "appointment `A1`: unknown location `surgery-2`"
+    );
+}

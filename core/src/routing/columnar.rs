@@ -73,7 +73,7 @@ impl Directory {
                     .map(|f| f.name.as_str())
                     .chain(["at"]);
                 return Err(ReferralError::new(RK::UnknownField {
-                    field: name.clone(),
+                    field: crate::diag::shown_id(name),
                     suggestion: crate::diag::did_you_mean(name, known).map(str::to_owned),
                 }));
             }

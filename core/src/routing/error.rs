@@ -232,10 +232,14 @@ pub enum ReferralErrorKind {
         allowed: &'static str,
     },
     /// An extra field the directory does not declare.
-    #[error("unknown field `{field}`{}", suggestion.as_ref().map(|s| format!(": did you mean `{s}`?")).unwrap_or_default())]
+    #[error(
+        "unknown field {}{}",
+        crate::diag::quoted_id(field, "(a name that is not an id)"),
+        suggestion.as_ref().map(|s| format!(": did you mean `{s}`?")).unwrap_or_default()
+    )]
     UnknownField {
-        /// The field name given.
-        field: String,
+        /// The field name given, when it has the shape of an id.
+        field: Option<String>,
         /// The closest declared extra field.
         suggestion: Option<String>,
     },

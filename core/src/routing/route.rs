@@ -840,7 +840,7 @@ fn referral_row(schema: &Schema, r: &Referral) -> Result<Vec<Value>, ReferralErr
                 .skip(field::BUILT_IN)
                 .map(|f| f.name.as_str());
             return Err(ReferralError::new(RK::UnknownField {
-                field: name.clone(),
+                field: crate::diag::shown_id(name),
                 suggestion: crate::diag::did_you_mean(name, extras).map(str::to_owned),
             }));
         };
