@@ -2120,3 +2120,43 @@ fn every_share_reason_has_its_own_plain_message() {
             .contains("registered GP practice")
     );
 }
+
+#[test]
+fn only_a_withdrawn_gp_consent_is_an_objection_to_gp_direct_care() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    register(&mut h, "Y01234", when);
+    let gp = Recipient::new(RecipientKind::GpPractice, "Y01234");
+    // A carer's consent withdrawn says nothing about the GP.
+    run(
+        &mut h,
+        when,
+        vec![
+            whole_plan_consent(carer()),
+            Change::WithdrawConsent {
+                id: "consent-1".into(),
+            },
+        ],
+    );
+    let later = when + Duration::hours(1);
+    assert_eq!(
+        can_share(h.plan().unwrap(), &gp, Purpose::DirectCare, later).reason,
+        ShareReason::GpDirectCare
+    );
+    // Nor does a GP consent that simply ran out.
+    run(
+        &mut h,
+        when,
+        vec![Change::RecordConsent {
+            id: None,
+            recipient: gp.clone(),
+            scope: Scope::Summary,
+            from: None,
+            until: Some(when + Duration::minutes(30)),
+        }],
+    );
+    assert_eq!(
+        can_share(h.plan().unwrap(), &gp, Purpose::DirectCare, later).reason,
+        ShareReason::GpDirectCare
+    );
+}
