@@ -2160,3 +2160,37 @@ fn only_a_withdrawn_gp_consent_is_an_objection_to_gp_direct_care() {
         ShareReason::GpDirectCare
     );
 }
+
+#[test]
+fn only_a_safeguarding_share_with_the_lead_skips_the_clock_check() {
+    let mut h = agreed("");
+    let now = at(2026, 11, 25, 9);
+    let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg-lead");
+    run(
+        &mut h,
+        now,
+        vec![
+            whole_plan_consent(carer()),
+            whole_plan_consent(lead.clone()),
+        ],
+    );
+    let stale = now - CLOCK_TOLERANCE - Duration::minutes(1);
+    // Other shares are ordinary changes: refused when stamped too early.
+    for (recipient, purpose) in [
+        (lead.clone(), Purpose::DirectCare),
+        (carer(), Purpose::Safeguarding),
+        (carer(), Purpose::CarerSupport),
+    ] {
+        let change = Change::Share { recipient, purpose };
+        let e = h
+            .share(Command::new(h.version(), cc(), stale, change).because("concern"))
+            .unwrap_err();
+        assert_eq!(e.code(), "careplan.invalid_value", "{e}");
+    }
+    let change = Change::Share {
+        recipient: lead,
+        purpose: Purpose::Safeguarding,
+    };
+    h.share(Command::new(h.version(), cc(), stale, change).because("concern"))
+        .unwrap();
+}
