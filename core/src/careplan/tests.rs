@@ -2194,3 +2194,98 @@ fn only_a_safeguarding_share_with_the_lead_skips_the_clock_check() {
     h.share(Command::new(h.version(), cc(), stale, change).because("concern"))
         .unwrap();
 }
+
+#[test]
+fn an_update_may_change_any_one_thing() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let goal = |lifecycle, achievement, target| Change::UpdateGoal {
+        id: "goal-1".into(),
+        lifecycle,
+        achievement,
+        target,
+    };
+    run(
+        &mut h,
+        when,
+        vec![
+            goal(Some(GoalLifecycle::OnHold), None, None),
+            goal(None, Some(GoalAchievement::Improving), None),
+            goal(None, None, Some(day(2027, 3, 1))),
+        ],
+    );
+    let g = h.plan().unwrap().goal("goal-1").unwrap().clone();
+    assert_eq!(
+        (g.lifecycle, g.achievement, g.target),
+        (
+            GoalLifecycle::OnHold,
+            Some(GoalAchievement::Improving),
+            Some(day(2027, 3, 1))
+        )
+    );
+    let e = try_run(&mut h, when, goal(None, None, None)).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    let action = |status, due, owner| Change::UpdateAction {
+        id: "action-2".into(),
+        status,
+        due,
+        owner,
+    };
+    run(
+        &mut h,
+        when,
+        vec![
+            action(Some(ActionStatus::InProgress), None, None),
+            action(None, Some(day(2027, 1, 8)), None),
+            action(None, None, Some(Actor::new(Role::Gp))),
+        ],
+    );
+    let a = h.plan().unwrap().action("action-2").unwrap().clone();
+    assert_eq!(
+        (a.status, a.due, a.owner.role),
+        (ActionStatus::InProgress, Some(day(2027, 1, 8)), Role::Gp)
+    );
+    let e = try_run(&mut h, when, action(None, None, None)).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+}
+
+#[test]
+fn new_ids_skip_those_already_taken() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let goal = |id: Option<&str>| Change::AddGoal {
+        id: id.map(str::to_owned),
+        description: Text::new("walk"),
+        target: None,
+    };
+    // goal-1 exists; goal-2 and goal-3 are taken by hand.
+    run(
+        &mut h,
+        when,
+        vec![goal(Some("goal-2")), goal(Some("goal-3")), goal(None)],
+    );
+    let ids: Vec<&str> = h
+        .plan()
+        .unwrap()
+        .goals
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(ids, ["goal-1", "goal-2", "goal-3", "goal-4"]);
+}
+
+#[test]
+fn the_clock_tolerance_is_fifteen_minutes_to_the_second() {
+    let mut h = agreed("");
+    let last = h.plan().unwrap().updated;
+    let goal = || Change::AddGoal {
+        id: None,
+        description: Text::new("walk"),
+        target: None,
+    };
+    let second = Duration::seconds(1);
+    let e = try_run(&mut h, last - CLOCK_TOLERANCE - second, goal()).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    try_run(&mut h, last - CLOCK_TOLERANCE, goal()).unwrap();
+    assert_eq!(CLOCK_TOLERANCE, Duration::minutes(15));
+}
