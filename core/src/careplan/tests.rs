@@ -2289,3 +2289,53 @@ fn the_clock_tolerance_is_fifteen_minutes_to_the_second() {
     try_run(&mut h, last - CLOCK_TOLERANCE, goal()).unwrap();
     assert_eq!(CLOCK_TOLERANCE, Duration::minutes(15));
 }
+
+#[test]
+fn a_review_may_be_set_for_today_and_must_fit_the_calendar() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let on = |d| Change::SetReviewSchedule {
+        schedule: Some(ReviewSchedule::On(d)),
+    };
+    try_run(&mut h, when, on(day(2026, 11, 25))).unwrap();
+    let e = try_run(&mut h, when, on(day(2026, 11, 24))).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+    // Late in the calendar: a short interval fits, two years does not.
+    let late = at(2100, 3, 1, 9);
+    let every = |weeks| Change::SetReviewSchedule {
+        schedule: Some(ReviewSchedule::EveryWeeks(weeks)),
+    };
+    try_run(&mut h, late, every(4)).unwrap();
+    let e = try_run(&mut h, late, every(104)).unwrap_err();
+    assert_eq!(e.code(), "careplan.invalid_value");
+}
+
+#[test]
+fn a_replayed_share_keeps_its_purpose_and_justification() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    run(&mut h, when, vec![whole_plan_consent(carer())]);
+    share(&mut h, &carer(), Purpose::CarerSupport, when).unwrap();
+    let lead = Recipient::new(RecipientKind::SafeguardingLead, "sg-lead");
+    let change = Change::Share {
+        recipient: lead,
+        purpose: Purpose::Safeguarding,
+    };
+    h.share(Command::new(h.version(), cc(), when, change).because("concern"))
+        .unwrap();
+    let events = h.events().to_vec();
+    let n = events.len();
+    // The carer's disclosure recorded under another purpose.
+    let mut purpose = events.clone();
+    if let Some(d) = purpose[n - 2].disclosure.as_mut() {
+        d.purpose = Purpose::DirectCare;
+    }
+    // The safeguarding share with its justification taken away.
+    let mut reason = events.clone();
+    reason[n - 1].reason = None;
+    for damaged in [purpose, reason] {
+        let e = PlanHistory::from_events("plan-1", damaged).unwrap_err();
+        assert_eq!(e.code(), "careplan.corrupt_record");
+    }
+    assert!(PlanHistory::from_events("plan-1", events).is_ok());
+}
