@@ -2339,3 +2339,118 @@ fn a_replayed_share_keeps_its_purpose_and_justification() {
     }
     assert!(PlanHistory::from_events("plan-1", events).is_ok());
 }
+
+#[test]
+fn a_change_touches_only_the_item_it_names() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let second_goal = Change::AddGoal {
+        id: None,
+        description: Text::new("walk"),
+        target: None,
+    };
+    run(&mut h, when, vec![second_goal]);
+    run(
+        &mut h,
+        when,
+        vec![
+            Change::UpdateGoal {
+                id: "goal-2".into(),
+                lifecycle: Some(GoalLifecycle::OnHold),
+                achievement: None,
+                target: None,
+            },
+            Change::UpdateAction {
+                id: "action-2".into(),
+                status: Some(ActionStatus::Completed),
+                due: None,
+                owner: None,
+            },
+            Change::LinkReferral {
+                action: "action-2".into(),
+                referral: "ref-9".into(),
+                code: None,
+            },
+            Change::LinkAppointment {
+                action: "action-1".into(),
+                appointment: "appt-9".into(),
+            },
+        ],
+    );
+    let plan = h.plan().unwrap();
+    let lifecycles: Vec<_> = plan.goals.iter().map(|g| g.lifecycle).collect();
+    assert_eq!(lifecycles, [GoalLifecycle::Active, GoalLifecycle::OnHold]);
+    let statuses: Vec<_> = plan.actions.iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [ActionStatus::Scheduled, ActionStatus::Completed]);
+    assert_eq!(plan.actions[0].referrals, ["ref-1"]);
+    assert_eq!(plan.actions[1].referrals, ["ref-9"]);
+    assert_eq!(plan.actions[0].appointments, ["appt-9"]);
+    assert_eq!(plan.actions[1].appointments, ["appt-1"]);
+}
+
+#[test]
+fn removing_one_person_ends_only_their_consents_and_their_part() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let friend = Change::AddSupportPerson {
+        id: Some("friend".into()),
+        name: Text::new("f"),
+        relationship: Relationship::Friend,
+        contact_role: ContactRole::Carer,
+        contact: None,
+    };
+    let friend_id = Recipient::new(RecipientKind::Carer, "friend");
+    let gp = Recipient::new(RecipientKind::GpPractice, "Y01234");
+    run(
+        &mut h,
+        when,
+        vec![
+            friend,
+            whole_plan_consent(carer()),
+            whole_plan_consent(friend_id.clone()),
+            whole_plan_consent(gp),
+            Change::SetActionSharing {
+                id: "action-1".into(),
+                participants: vec!["friend".into(), "person-1".into()],
+                shareable: false,
+            },
+            Change::RemoveSupportPerson {
+                id: "person-1".into(),
+            },
+        ],
+    );
+    let plan = h.plan().unwrap();
+    let withdrawn: Vec<bool> = plan
+        .consents
+        .iter()
+        .map(|c| c.withdrawn.is_some())
+        .collect();
+    assert_eq!(withdrawn, [true, false, false]);
+    assert_eq!(plan.actions[0].participants, ["friend"]);
+    assert_eq!(plan.support_network.len(), 1);
+}
+
+#[test]
+fn only_revoking_and_erroring_an_agreed_plan_need_a_reason() {
+    let mut h = agreed("");
+    let when = at(2026, 11, 25, 9);
+    let to = |to| Change::ChangeStatus { to };
+    // Pausing, resuming and completing need no reason.
+    run(
+        &mut h,
+        when,
+        vec![
+            to(PlanStatus::OnHold),
+            to(PlanStatus::Active),
+            to(PlanStatus::Completed),
+        ],
+    );
+    // A draft entered in error needs none either.
+    let mut d = draft("");
+    try_run(&mut d, when, to(PlanStatus::EnteredInError)).unwrap();
+    let mut a = agreed("");
+    let e = try_run(&mut a, when, to(PlanStatus::EnteredInError)).unwrap_err();
+    assert_eq!(e.code(), "careplan.reason_required");
+    let e = try_run(&mut a, when, to(PlanStatus::Revoked)).unwrap_err();
+    assert_eq!(e.code(), "careplan.reason_required");
+}
