@@ -2454,3 +2454,37 @@ fn only_revoking_and_erroring_an_agreed_plan_need_a_reason() {
     let e = try_run(&mut a, when, to(PlanStatus::Revoked)).unwrap_err();
     assert_eq!(e.code(), "careplan.reason_required");
 }
+
+#[test]
+fn removing_a_risk_keeps_the_others_and_agreement_is_dated_once() {
+    let mut h = agreed("");
+    let agreed_at = h.plan().unwrap().agreed;
+    let when = at(2026, 11, 25, 9);
+    let risk = Change::AddRisk {
+        id: None,
+        description: Text::new("missed transport"),
+        contingency: Text::new("ring the coordinator"),
+    };
+    run(
+        &mut h,
+        when,
+        vec![
+            risk,
+            Change::RemoveRisk {
+                id: "risk-1".into(),
+            },
+            Change::ChangeStatus {
+                to: PlanStatus::OnHold,
+            },
+            Change::ChangeStatus {
+                to: PlanStatus::Active,
+            },
+        ],
+    );
+    let plan = h.plan().unwrap();
+    let risks: Vec<&str> = plan.risks.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(risks, ["risk-2"]);
+    // Resuming after a pause is not agreeing the plan again.
+    assert_eq!(plan.agreed, agreed_at);
+    assert!(agreed_at.is_some_and(|t| t < when));
+}
