@@ -76,7 +76,7 @@ class ConformanceTest {
         "compatible" -> Disambiguation.COMPATIBLE
         // The enum is closed in Kotlin: an unknown policy cannot be expressed,
         // so report the error the other languages give for it.
-        else -> throw CarecoordException.InvalidDate("time.invalid_format", "unknown disambiguation")
+        else -> throw CarecoordException.InvalidInput("time.unknown_word", "disambiguation must be one of: reject, earlier, later, compatible")
     }
 
     private fun directory(input: JsonObject): Directory =
