@@ -53,8 +53,7 @@ impl TryFrom<FieldValue> for Value {
             FieldValue::Null => Value::Null,
             FieldValue::Bool { value } => Value::Bool(value),
             FieldValue::Int { value } => Value::Int(value),
-            FieldValue::Float { value } if value.is_nan() => Value::Null,
-            FieldValue::Float { value } => Value::Float(value),
+            FieldValue::Float { value } => Value::float(value),
             FieldValue::Text { value } => Value::str(&value),
             FieldValue::Date { value } => Value::Date(value.to_core("record")?),
             FieldValue::TextList { values } => Value::list(values.iter().map(String::as_str)),
@@ -487,9 +486,10 @@ impl RuleRegistry {
         Arc::new(Self::default())
     }
 
-    /// Adds a version; false if one of the same name already starts on the same day.
-    pub fn add(&self, rules: Arc<RuleSet>) -> bool {
-        self.registry().add(rules.0.clone()).is_ok()
+    /// Adds a version; one of the same name starting on the same day is
+    /// refused (`registry.duplicate_version`).
+    pub fn add(&self, rules: Arc<RuleSet>) -> Result<(), CarecoordError> {
+        Ok(self.registry().add(rules.0.clone())?)
     }
 
     /// The version of `name` in force on `date`, or null.

@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use carecoord::conflicts as core;
-use chrono::NaiveTime;
 
 use crate::convert;
 use crate::error::CarecoordError;
@@ -164,26 +163,15 @@ pub struct OpeningHours {
 impl TryFrom<OpeningHours> for core::OpeningHours {
     type Error = CarecoordError;
     fn try_from(h: OpeningHours) -> Result<Self, CarecoordError> {
-        let bad = |detail: String| CarecoordError::InvalidAppointment {
-            code: "appointment.invalid_setup".into(),
-            detail,
-            appointment: None,
-        };
         let mut out = core::OpeningHours {
             open_bank_holidays: h.open_bank_holidays,
             ..Default::default()
         };
         for w in h.windows {
-            let time = |t: &str| {
-                NaiveTime::parse_from_str(t, "%H:%M")
-                    .map_err(|_| bad(format!("`{t}` is not HH:MM")))
-            };
-            let (open, close) = (time(&w.open)?, time(&w.close)?);
-            let day = usize::from(w.weekday)
-                .checked_sub(1)
-                .and_then(|i| out.weekly.get_mut(i))
-                .ok_or_else(|| bad("weekday must be 1 (Monday) to 7 (Sunday)".into()))?;
-            day.push((open, close));
+            let day = carecoord::time::iso_weekday(w.weekday, "weekday")?;
+            let open = carecoord::time::parse_wall_clock(&w.open, "open")?;
+            let close = carecoord::time::parse_wall_clock(&w.close, "close")?;
+            out.add_window(day, open, close)?;
         }
         for d in h.closures {
             out.closures.insert(d.to_core("closures")?);
@@ -588,14 +576,10 @@ impl Diary {
     ) -> Result<Vec<Slot>, CarecoordError> {
         let a = core::Appointment::try_from(appointment)?;
         let after = convert::instant(after, "after")?;
-        let parse = |t: &str| {
-            NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| CarecoordError::InvalidAppointment {
-                code: "appointment.invalid_setup".into(),
-                detail: format!("`{t}` is not HH:MM"),
-                appointment: None,
-            })
-        };
-        let window = (parse(&earliest)?, parse(&latest)?);
+        let window = (
+            carecoord::time::parse_wall_clock(&earliest, "earliest")?,
+            carecoord::time::parse_wall_clock(&latest, "latest")?,
+        );
         let slots = self.with(|d| d.suggest(&a, after, n as usize, step_minutes, days, window))?;
         slots
             .into_iter()

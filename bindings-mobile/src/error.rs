@@ -1,7 +1,7 @@
 //! The one error type apps see, and the single place core errors map to it.
 
 use carecoord::time::TimeError;
-use carecoord::{Error, ErrorKind};
+use carecoord::{Error, ErrorClass};
 
 /// Every error carecoord raises. Each variant carries the stable `code`
 /// (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
@@ -185,11 +185,13 @@ pub enum CarecoordError {
 }
 
 impl From<Error> for CarecoordError {
+    /// One case per class the core gives the error (the three storage
+    /// classes share one case); the details each case carries come from the
+    /// error itself.
     fn from(err: Error) -> Self {
         let (code, detail) = (err.code().to_owned(), err.to_string());
-        match err {
-            Error::NhsNumber(_) => Self::InvalidNhsNumber { code, detail },
-            Error::Rules(e) => Self::InvalidRules {
+        match (err.class(), err) {
+            (_, Error::Rules(e)) => Self::InvalidRules {
                 code,
                 detail,
                 path: e.path.clone(),
@@ -197,8 +199,7 @@ impl From<Error> for CarecoordError {
                 column: e.location.and_then(|l| u32::try_from(l.column).ok()),
                 help: e.help(),
             },
-            Error::Record(_) => Self::InvalidRecord { code, detail },
-            Error::Directory(e) => Self::InvalidDirectory {
+            (_, Error::Directory(e)) => Self::InvalidDirectory {
                 code,
                 detail,
                 path: e.path.clone(),
@@ -206,67 +207,52 @@ impl From<Error> for CarecoordError {
                 column: e.location.and_then(|l| u32::try_from(l.column).ok()),
                 help: e.help(),
             },
-            Error::Referral(_) => Self::InvalidReferral { code, detail },
-            Error::Appointment(carecoord::conflicts::AppointmentError {
-                kind:
-                    carecoord::conflicts::AppointmentErrorKind::LocalTime {
-                        problem: "happens twice",
-                        ..
-                    },
-                ..
-            }) => Self::AmbiguousLocalTime { code, detail },
-            Error::Appointment(carecoord::conflicts::AppointmentError {
-                kind: carecoord::conflicts::AppointmentErrorKind::LocalTime { .. },
-                ..
-            }) => Self::NonexistentLocalTime { code, detail },
-            Error::Appointment(e) => Self::InvalidAppointment {
+            (ErrorClass::InvalidAppointment, Error::Appointment(e)) => Self::InvalidAppointment {
                 code,
                 detail,
                 appointment: e.appointment.clone(),
             },
-            Error::CarePlan(e) => {
+            (class, Error::CarePlan(e)) => {
                 use carecoord::careplan::CarePlanErrorKind as K;
                 let plan = e.plan.clone();
-                match e.kind {
-                    K::InvalidTransition { from, to } => Self::InvalidTransition {
+                match (class, e.kind) {
+                    (_, K::InvalidTransition { from, to }) => Self::InvalidTransition {
                         code,
                         detail,
                         plan,
                         from: from.into(),
                         to: to.into(),
                     },
-                    K::StaleVersion { expected, actual } => Self::StaleVersion {
+                    (_, K::StaleVersion { expected, actual }) => Self::StaleVersion {
                         code,
                         detail,
                         plan,
                         expected,
                         actual,
                     },
-                    K::ShareDenied { reason, .. } => Self::ShareDenied {
+                    (_, K::ShareDenied { reason, .. }) => Self::ShareDenied {
                         code,
                         detail,
                         plan,
                         reason: reason.to_owned(),
                     },
-                    K::CorruptRecord { .. }
-                    | K::UnsupportedSchemaVersion { .. }
-                    | K::Storage { .. } => Self::Storage { code, detail, plan },
+                    (
+                        ErrorClass::CorruptRecord
+                        | ErrorClass::UnsupportedSchemaVersion
+                        | ErrorClass::Storage,
+                        _,
+                    ) => Self::Storage { code, detail, plan },
                     _ => Self::InvalidCarePlan { code, detail, plan },
                 }
             }
-            Error::Time(TimeError::NonexistentLocalTime { .. }) => {
-                Self::NonexistentLocalTime { code, detail }
-            }
-            Error::Time(TimeError::AmbiguousLocalTime { .. }) => {
-                Self::AmbiguousLocalTime { code, detail }
-            }
-            Error::Time(
-                TimeError::InvalidDate { .. }
-                | TimeError::InvalidTime { .. }
-                | TimeError::InvalidFormat { .. },
-            ) => Self::InvalidDate { code, detail },
-            other => match other.kind() {
-                ErrorKind::OutOfRange => Self::OutOfRange { code, detail },
+            (class, _) => match class {
+                ErrorClass::InvalidNhsNumber => Self::InvalidNhsNumber { code, detail },
+                ErrorClass::InvalidRecord => Self::InvalidRecord { code, detail },
+                ErrorClass::InvalidReferral => Self::InvalidReferral { code, detail },
+                ErrorClass::NonexistentLocalTime => Self::NonexistentLocalTime { code, detail },
+                ErrorClass::AmbiguousLocalTime => Self::AmbiguousLocalTime { code, detail },
+                ErrorClass::InvalidDate => Self::InvalidDate { code, detail },
+                ErrorClass::OutOfRange => Self::OutOfRange { code, detail },
                 _ => Self::InvalidInput { code, detail },
             },
         }
@@ -326,6 +312,12 @@ impl From<carecoord::routing::DirectoryError> for CarecoordError {
 
 impl From<carecoord::routing::ReferralError> for CarecoordError {
     fn from(err: carecoord::routing::ReferralError) -> Self {
+        Error::from(err).into()
+    }
+}
+
+impl From<carecoord::registry::RegistryError> for CarecoordError {
+    fn from(err: carecoord::registry::RegistryError) -> Self {
         Error::from(err).into()
     }
 }

@@ -113,13 +113,13 @@ pub struct Referral {
 impl TryFrom<Referral> for core::Referral {
     type Error = CarecoordError;
     fn try_from(r: Referral) -> Result<Self, CarecoordError> {
-        // Sorted, so that which unknown field is named first is deterministic.
-        let mut extra = r
+        // The core names the alphabetically first unknown field, whatever
+        // order the map iterates in.
+        let extra = r
             .extra
             .into_iter()
             .map(|(k, v)| Ok((k, Value::try_from(v)?)))
             .collect::<Result<Vec<_>, CarecoordError>>()?;
-        extra.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Self {
             id: r.id,
             age: r.age,

@@ -2153,9 +2153,10 @@ public func FfiConverterTypePlanStore_lower(_ value: PlanStore) -> UInt64 {
 public protocol RuleRegistryProtocol: AnyObject, Sendable {
     
     /**
-     * Adds a version; false if one of the same name already starts on the same day.
+     * Adds a version; one of the same name starting on the same day is
+     * refused (`registry.duplicate_version`).
      */
-    func add(rules: RuleSet)  -> Bool
+    func add(rules: RuleSet) throws 
     
     /**
      * The version of `name` in force on `date`, or null.
@@ -2231,16 +2232,16 @@ public convenience init() {
 
     
     /**
-     * Adds a version; false if one of the same name already starts on the same day.
+     * Adds a version; one of the same name starting on the same day is
+     * refused (`registry.duplicate_version`).
      */
-open func add(rules: RuleSet) -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
+open func add(rules: RuleSet)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_ruleregistry_add(
             self.uniffiCloneHandle(),
         FfiConverterTypeRuleSet_lower(rules),uniffiCallStatus
     )
-})
+}
 }
     
     /**
@@ -14589,7 +14590,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planstore_share() != 29725) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 49545) {
+    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 28030) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_ruleregistry_in_force() != 23911) {

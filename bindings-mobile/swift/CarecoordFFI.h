@@ -397,7 +397,7 @@ uint64_t uniffi_carecoord_mobile_fn_constructor_ruleregistry_new(RustCallStatus 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_ADD
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_ADD
-int8_t uniffi_carecoord_mobile_fn_method_ruleregistry_add(uint64_t ptr, uint64_t rules, RustCallStatus *_Nonnull out_status
+void uniffi_carecoord_mobile_fn_method_ruleregistry_add(uint64_t ptr, uint64_t rules, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULEREGISTRY_IN_FORCE

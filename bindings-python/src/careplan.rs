@@ -3,21 +3,21 @@
 
 use std::path::PathBuf;
 
+use carecoord::argument::{ArgumentError, Expected};
 use carecoord::careplan::{self as core, PlanStore as _};
 use chrono::{DateTime, NaiveDate, Utc};
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
-use crate::convert;
+use crate::convert::{self, InField as _};
 use crate::error::to_py_err;
 
-fn word<T: std::str::FromStr<Err = core::CarePlanError>>(text: &str) -> PyResult<T> {
-    text.parse().map_err(to_py_err)
+fn word<T: std::str::FromStr<Err = core::CarePlanError>>(text: impl AsRef<str>) -> PyResult<T> {
+    text.as_ref().parse().map_err(to_py_err)
 }
 
 fn opt_word<T: std::str::FromStr<Err = core::CarePlanError>>(
-    text: Option<&str>,
+    text: Option<impl AsRef<str>>,
 ) -> PyResult<Option<T>> {
     text.map(word).transpose()
 }
@@ -61,11 +61,13 @@ fn actor(obj: &Bound<'_, PyAny>) -> PyResult<core::Actor> {
         return Ok(a.get().0.clone());
     }
     if let Ok(role) = obj.cast::<PyString>() {
-        return Ok(core::Actor::new(word(&role.to_cow()?)?));
+        return Ok(core::Actor::new(word(
+            convert::str_of(role).map_err(to_py_err)?,
+        )?));
     }
-    Err(PyTypeError::new_err(
-        "an actor must be a role word or an Actor",
-    ))
+    Err(to_py_err(ArgumentError::wrong_type(Expected::Object(
+        "role word or an Actor",
+    ))))
 }
 
 /// A recipient: a `Recipient` or a `(kind, id)` pair.
@@ -73,30 +75,24 @@ fn recipient(obj: &Bound<'_, PyAny>) -> PyResult<core::Recipient> {
     if let Ok(r) = obj.cast::<Recipient>() {
         return Ok(r.get().0.clone());
     }
-    if let Ok((kind, id)) = obj.extract::<(String, String)>() {
+    if let Ok((kind, id)) = obj.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>() {
+        let kind = convert::text_value(&kind).in_field("kind")?;
+        let id = convert::text_value(&id).in_field("id")?;
         return Ok(core::Recipient::new(word(&kind)?, id));
     }
-    Err(PyTypeError::new_err(
-        "a recipient must be a Recipient or a (kind, id) pair",
-    ))
+    Err(to_py_err(ArgumentError::wrong_type(Expected::Object(
+        "Recipient or a (kind, id) pair",
+    ))))
 }
 
 /// A scope: `"whole_plan"`, `"summary"`, or a list of section words.
 fn scope(obj: &Bound<'_, PyAny>) -> PyResult<core::Scope> {
     if let Ok(text) = obj.cast::<PyString>() {
-        return match &*text.to_cow()? {
-            "whole_plan" => Ok(core::Scope::WholePlan),
-            "summary" => Ok(core::Scope::Summary),
-            _ => Err(PyValueError::new_err(
-                "scope must be \"whole_plan\", \"summary\" or a list of sections",
-            )),
-        };
+        return word(convert::str_of(text).map_err(to_py_err)?);
     }
-    let words: Vec<String> = obj.extract().map_err(|_| {
-        PyTypeError::new_err("scope must be \"whole_plan\", \"summary\" or a list of sections")
-    })?;
+    let words = convert::texts_value(obj).in_field("scope")?;
     Ok(core::Scope::Sections(
-        words.iter().map(|w| word(w)).collect::<PyResult<_>>()?,
+        words.iter().map(word).collect::<PyResult<_>>()?,
     ))
 }
 
@@ -133,7 +129,7 @@ fn share_command(
     at: &Bound<'_, PyAny>,
     reason: Option<String>,
 ) -> PyResult<core::Command> {
-    let change = Change::share(recipient, purpose)?;
+    let change = Change::share(recipient, purpose.to_owned())?;
     command(&change, version, actor, at, reason)
 }
 
@@ -147,7 +143,10 @@ pub struct Actor(core::Actor);
 impl Actor {
     #[new]
     #[pyo3(signature = (role, organisation=None))]
-    fn new(role: &str, organisation: Option<String>) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = convert::text)] role: String,
+        #[pyo3(from_py_with = convert::opt_text)] organisation: Option<String>,
+    ) -> PyResult<Self> {
         Ok(Self(core::Actor {
             role: word(role)?,
             organisation,
@@ -180,7 +179,10 @@ pub struct Recipient(core::Recipient);
 #[pymethods]
 impl Recipient {
     #[new]
-    fn new(kind: &str, id: String) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = convert::text)] kind: String,
+        #[pyo3(from_py_with = convert::text)] id: String,
+    ) -> PyResult<Self> {
         Ok(Self(core::Recipient::new(word(kind)?, id)))
     }
     /// The kind of recipient.
@@ -211,7 +213,10 @@ impl Change {
     /// Start a draft plan for a person (`patient`: your own reference).
     #[staticmethod]
     #[pyo3(signature = (patient, template=None))]
-    fn create(patient: String, template: Option<String>) -> Self {
+    fn create(
+        #[pyo3(from_py_with = convert::text)] patient: String,
+        #[pyo3(from_py_with = convert::opt_text)] template: Option<String>,
+    ) -> Self {
         Self(core::Change::Create {
             patient: core::PatientRef::new(patient),
             template,
@@ -220,19 +225,19 @@ impl Change {
     /// Record the person's registered GP practice (its ODS code): the one
     /// practice that receives the plan for direct care without consent.
     #[staticmethod]
-    fn set_registered_practice(practice: String) -> Self {
+    fn set_registered_practice(#[pyo3(from_py_with = convert::text)] practice: String) -> Self {
         Self(core::Change::SetRegisteredPractice { practice })
     }
     /// Replace what matters to the person (their words, most important first).
     #[staticmethod]
-    fn set_what_matters(items: Vec<String>) -> Self {
+    fn set_what_matters(#[pyo3(from_py_with = convert::texts)] items: Vec<String>) -> Self {
         Self(core::Change::SetWhatMatters {
             items: texts(items),
         })
     }
     /// Replace the person's strengths.
     #[staticmethod]
-    fn set_strengths(items: Vec<String>) -> Self {
+    fn set_strengths(#[pyo3(from_py_with = convert::texts)] items: Vec<String>) -> Self {
         Self(core::Change::SetStrengths {
             items: texts(items),
         })
@@ -241,11 +246,11 @@ impl Change {
     #[staticmethod]
     #[pyo3(signature = (name, relationship, contact_role, contact=None, id=None))]
     fn add_support_person(
-        name: String,
-        relationship: &str,
-        contact_role: &str,
-        contact: Option<String>,
-        id: Option<String>,
+        #[pyo3(from_py_with = convert::text)] name: String,
+        #[pyo3(from_py_with = convert::text)] relationship: String,
+        #[pyo3(from_py_with = convert::text)] contact_role: String,
+        #[pyo3(from_py_with = convert::opt_text)] contact: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] id: Option<String>,
     ) -> PyResult<Self> {
         Ok(Self(core::Change::AddSupportPerson {
             id,
@@ -257,16 +262,16 @@ impl Change {
     }
     /// Remove someone from the support network (their consents end).
     #[staticmethod]
-    fn remove_support_person(id: String) -> Self {
+    fn remove_support_person(#[pyo3(from_py_with = convert::text)] id: String) -> Self {
         Self(core::Change::RemoveSupportPerson { id })
     }
     /// Add a goal.
     #[staticmethod]
     #[pyo3(signature = (description, target=None, id=None))]
     fn add_goal(
-        description: String,
+        #[pyo3(from_py_with = convert::text)] description: String,
         target: Option<&Bound<'_, PyAny>>,
-        id: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] id: Option<String>,
     ) -> PyResult<Self> {
         Ok(Self(core::Change::AddGoal {
             id,
@@ -278,9 +283,9 @@ impl Change {
     #[staticmethod]
     #[pyo3(signature = (id, lifecycle=None, achievement=None, target=None))]
     fn update_goal(
-        id: String,
-        lifecycle: Option<&str>,
-        achievement: Option<&str>,
+        #[pyo3(from_py_with = convert::text)] id: String,
+        #[pyo3(from_py_with = convert::opt_text)] lifecycle: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] achievement: Option<String>,
         target: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Ok(Self(core::Change::UpdateGoal {
@@ -294,11 +299,11 @@ impl Change {
     #[staticmethod]
     #[pyo3(signature = (what, owner, due=None, goals=Vec::new(), id=None))]
     fn add_action(
-        what: String,
+        #[pyo3(from_py_with = convert::text)] what: String,
         owner: &Bound<'_, PyAny>,
         due: Option<&Bound<'_, PyAny>>,
-        goals: Vec<String>,
-        id: Option<String>,
+        #[pyo3(from_py_with = convert::texts)] goals: Vec<String>,
+        #[pyo3(from_py_with = convert::opt_text)] id: Option<String>,
     ) -> PyResult<Self> {
         Ok(Self(core::Change::AddAction {
             id,
@@ -312,8 +317,8 @@ impl Change {
     #[staticmethod]
     #[pyo3(signature = (id, status=None, due=None, owner=None))]
     fn update_action(
-        id: String,
-        status: Option<&str>,
+        #[pyo3(from_py_with = convert::text)] id: String,
+        #[pyo3(from_py_with = convert::opt_text)] status: Option<String>,
         due: Option<&Bound<'_, PyAny>>,
         owner: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
@@ -328,7 +333,11 @@ impl Change {
     /// person agreed that everyone they share the plan with may see it.
     #[staticmethod]
     #[pyo3(signature = (id, participants=None, shareable=false))]
-    fn set_action_sharing(id: String, participants: Option<Vec<String>>, shareable: bool) -> Self {
+    fn set_action_sharing(
+        #[pyo3(from_py_with = convert::text)] id: String,
+        #[pyo3(from_py_with = convert::opt_texts)] participants: Option<Vec<String>>,
+        #[pyo3(from_py_with = convert::boolean)] shareable: bool,
+    ) -> Self {
         Self(core::Change::SetActionSharing {
             id,
             participants: participants.unwrap_or_default(),
@@ -338,7 +347,11 @@ impl Change {
     /// Record a referral made for an action (SNOMED CT `code` optional).
     #[staticmethod]
     #[pyo3(signature = (action, referral, code=None))]
-    fn link_referral(action: String, referral: String, code: Option<String>) -> Self {
+    fn link_referral(
+        #[pyo3(from_py_with = convert::text)] action: String,
+        #[pyo3(from_py_with = convert::text)] referral: String,
+        #[pyo3(from_py_with = convert::opt_text)] code: Option<String>,
+    ) -> Self {
         Self(core::Change::LinkReferral {
             action,
             referral,
@@ -347,7 +360,10 @@ impl Change {
     }
     /// Record an appointment arranged for an action.
     #[staticmethod]
-    fn link_appointment(action: String, appointment: String) -> Self {
+    fn link_appointment(
+        #[pyo3(from_py_with = convert::text)] action: String,
+        #[pyo3(from_py_with = convert::text)] appointment: String,
+    ) -> Self {
         Self(core::Change::LinkAppointment {
             action,
             appointment,
@@ -356,7 +372,11 @@ impl Change {
     /// Add a risk and what to do if things get worse.
     #[staticmethod]
     #[pyo3(signature = (description, contingency, id=None))]
-    fn add_risk(description: String, contingency: String, id: Option<String>) -> Self {
+    fn add_risk(
+        #[pyo3(from_py_with = convert::text)] description: String,
+        #[pyo3(from_py_with = convert::text)] contingency: String,
+        #[pyo3(from_py_with = convert::opt_text)] id: Option<String>,
+    ) -> Self {
         Self(core::Change::AddRisk {
             id,
             description: core::Text::new(description),
@@ -366,35 +386,35 @@ impl Change {
     /// Link a risk to the actions that address it (a service sees a risk
     /// only when it owns one of them).
     #[staticmethod]
-    fn set_risk_actions(id: String, actions: Vec<String>) -> Self {
+    fn set_risk_actions(
+        #[pyo3(from_py_with = convert::text)] id: String,
+        #[pyo3(from_py_with = convert::texts)] actions: Vec<String>,
+    ) -> Self {
         Self(core::Change::SetRiskActions { id, actions })
     }
     /// Remove a risk.
     #[staticmethod]
-    fn remove_risk(id: String) -> Self {
+    fn remove_risk(#[pyo3(from_py_with = convert::text)] id: String) -> Self {
         Self(core::Change::RemoveRisk { id })
     }
     /// Review every N weeks, or on a date; neither clears the schedule.
     #[staticmethod]
     #[pyo3(signature = (every_weeks=None, on=None))]
     fn set_review_schedule(
-        every_weeks: Option<u32>,
+        #[pyo3(from_py_with = convert::opt_int::<u32>)] every_weeks: Option<u32>,
         on: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let schedule = match (every_weeks, opt_date(on, "on")?) {
-            (Some(_), Some(_)) => {
-                return Err(PyValueError::new_err("give every_weeks or on, not both"));
-            }
-            (Some(weeks), None) => Some(core::ReviewSchedule::EveryWeeks(weeks)),
-            (None, Some(date)) => Some(core::ReviewSchedule::On(date)),
-            (None, None) => None,
-        };
+        let schedule = core::ReviewSchedule::from_options(every_weeks, opt_date(on, "on")?)
+            .map_err(to_py_err)?;
         Ok(Self(core::Change::SetReviewSchedule { schedule }))
     }
     /// Record a review held on the command's (London) date.
     #[staticmethod]
     #[pyo3(signature = (outcome, notes=None))]
-    fn record_review(outcome: &str, notes: Option<String>) -> PyResult<Self> {
+    fn record_review(
+        #[pyo3(from_py_with = convert::text)] outcome: String,
+        #[pyo3(from_py_with = convert::opt_text)] notes: Option<String>,
+    ) -> PyResult<Self> {
         Ok(Self(core::Change::RecordReview {
             outcome: word(outcome)?,
             notes: notes.map(core::Text::new),
@@ -408,7 +428,7 @@ impl Change {
         scope: &Bound<'_, PyAny>,
         start: Option<&Bound<'_, PyAny>>,
         end: Option<&Bound<'_, PyAny>>,
-        id: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] id: Option<String>,
     ) -> PyResult<Self> {
         Ok(Self(core::Change::RecordConsent {
             id,
@@ -420,12 +440,15 @@ impl Change {
     }
     /// Record that the person withdrew a consent.
     #[staticmethod]
-    fn withdraw_consent(id: String) -> Self {
+    fn withdraw_consent(#[pyo3(from_py_with = convert::text)] id: String) -> Self {
         Self(core::Change::WithdrawConsent { id })
     }
     /// Share the plan (checked by the consent rules, recorded if allowed).
     #[staticmethod]
-    fn share(recipient: &Bound<'_, PyAny>, purpose: &str) -> PyResult<Self> {
+    fn share(
+        recipient: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = convert::text)] purpose: String,
+    ) -> PyResult<Self> {
         Ok(Self(core::Change::Share {
             recipient: self::recipient(recipient)?,
             purpose: word(purpose)?,
@@ -433,19 +456,22 @@ impl Change {
     }
     /// Record an intervention with its SNOMED CT code.
     #[staticmethod]
-    fn record_activity(key: String, code: String) -> Self {
+    fn record_activity(
+        #[pyo3(from_py_with = convert::text)] key: String,
+        #[pyo3(from_py_with = convert::text)] code: String,
+    ) -> Self {
         Self(core::Change::RecordActivity { key, code })
     }
     /// Move the plan to another FHIR status.
     #[staticmethod]
-    fn change_status(to: &str) -> PyResult<Self> {
+    fn change_status(#[pyo3(from_py_with = convert::text)] to: String) -> PyResult<Self> {
         Ok(Self(core::Change::ChangeStatus { to: word(to)? }))
     }
     /// Reads a change from JSON (`{"type": "add_goal", ...}`), e.g. from a
     /// queue of changes made offline.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        core::Change::from_json(text).map(Self).map_err(to_py_err)
+    fn from_json(#[pyo3(from_py_with = convert::text)] text: String) -> PyResult<Self> {
+        core::Change::from_json(&text).map(Self).map_err(to_py_err)
     }
     /// The change as JSON.
     fn to_json(&self) -> PyResult<String> {
@@ -901,8 +927,10 @@ impl CarePlan {
     }
     /// Reads a plan written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        core::CarePlan::from_json(text).map(Self).map_err(to_py_err)
+    fn from_json(#[pyo3(from_py_with = convert::text)] text: String) -> PyResult<Self> {
+        core::CarePlan::from_json(&text)
+            .map(Self)
+            .map_err(to_py_err)
     }
     fn __eq__(&self, other: &Self) -> bool {
         self.0 == other.0
@@ -927,13 +955,15 @@ pub struct PlanHistory(core::PlanHistory);
 impl PlanHistory {
     /// An empty history for a plan not yet created.
     #[new]
-    fn new(plan_id: &str) -> PyResult<Self> {
-        core::PlanHistory::new(plan_id).map(Self).map_err(to_py_err)
+    fn new(#[pyo3(from_py_with = convert::text)] plan_id: String) -> PyResult<Self> {
+        core::PlanHistory::new(&plan_id)
+            .map(Self)
+            .map_err(to_py_err)
     }
     /// Reads a history written by `to_json`, replaying and checking every event.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        core::PlanHistory::from_json(text)
+    fn from_json(#[pyo3(from_py_with = convert::text)] text: String) -> PyResult<Self> {
+        core::PlanHistory::from_json(&text)
             .map(Self)
             .map_err(to_py_err)
     }
@@ -961,20 +991,23 @@ impl PlanHistory {
         self.0.events().iter().cloned().map(Event).collect()
     }
     /// The plan as it was at `version`.
-    fn plan_at(&self, version: u64) -> Option<CarePlan> {
+    fn plan_at(
+        &self,
+        #[pyo3(from_py_with = convert::int::<u64>)] version: u64,
+    ) -> Option<CarePlan> {
         self.0.plan_at(version).map(CarePlan)
     }
     /// Checks a change and returns the event it would append, appending nothing.
     #[pyo3(signature = (change, *, version, actor, at, reason=None))]
     fn decide(
         &self,
-        change: &Change,
-        version: u64,
+        #[pyo3(from_py_with = convert::object::<Change>)] change: PyRef<'_, Change>,
+        #[pyo3(from_py_with = convert::int::<u64>)] version: u64,
         actor: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
-        reason: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] reason: Option<String>,
     ) -> PyResult<Event> {
-        let command = command(change, version, actor, at, reason)?;
+        let command = command(&change, version, actor, at, reason)?;
         self.0.decide(&command).map(Event).map_err(to_py_err)
     }
     /// Checks a change made on `version`, appends its event and returns the
@@ -982,13 +1015,13 @@ impl PlanHistory {
     #[pyo3(signature = (change, *, version, actor, at, reason=None))]
     fn execute(
         &mut self,
-        change: &Change,
-        version: u64,
+        #[pyo3(from_py_with = convert::object::<Change>)] change: PyRef<'_, Change>,
+        #[pyo3(from_py_with = convert::int::<u64>)] version: u64,
         actor: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
-        reason: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] reason: Option<String>,
     ) -> PyResult<CarePlan> {
-        let command = command(change, version, actor, at, reason)?;
+        let command = command(&change, version, actor, at, reason)?;
         self.0
             .execute(command)
             .map(|p| CarePlan(p.clone()))
@@ -1002,13 +1035,13 @@ impl PlanHistory {
     fn share(
         &mut self,
         recipient: &Bound<'_, PyAny>,
-        purpose: &str,
-        version: u64,
+        #[pyo3(from_py_with = convert::text)] purpose: String,
+        #[pyo3(from_py_with = convert::int::<u64>)] version: u64,
         actor: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
-        reason: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] reason: Option<String>,
     ) -> PyResult<PlanView> {
-        let command = share_command(recipient, purpose, version, actor, at, reason)?;
+        let command = share_command(recipient, &purpose, version, actor, at, reason)?;
         self.0.share(command).map(PlanView).map_err(to_py_err)
     }
     fn __len__(&self) -> usize {
@@ -1286,8 +1319,8 @@ pub struct Template(&'static core::Template);
 impl Template {
     /// The built-in template with this key.
     #[staticmethod]
-    fn get(key: &str) -> PyResult<Self> {
-        core::Template::get(key).map(Self).map_err(to_py_err)
+    fn get(#[pyo3(from_py_with = convert::text)] key: String) -> PyResult<Self> {
+        core::Template::get(&key).map(Self).map_err(to_py_err)
     }
     /// Every built-in template.
     #[staticmethod]
@@ -1320,14 +1353,14 @@ impl Template {
     #[pyo3(signature = (plan_id, patient, *, actor, at))]
     fn preview(
         &self,
-        plan_id: &str,
-        patient: String,
+        #[pyo3(from_py_with = convert::text)] plan_id: String,
+        #[pyo3(from_py_with = convert::text)] patient: String,
         actor: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<PlanHistory> {
         self.0
             .preview(
-                plan_id,
+                &plan_id,
                 core::PatientRef::new(patient),
                 self::actor(actor)?,
                 convert::instant(at, "at")?,
@@ -1359,8 +1392,8 @@ macro_rules! store_methods {
             $($own)*
 
             /// The history of one plan.
-            fn load(&self, py: Python<'_>, plan_id: &str) -> PyResult<PlanHistory> {
-                py.detach(|| self.0.load(plan_id))
+            fn load(&self, py: Python<'_>, #[pyo3(from_py_with = convert::text)] plan_id: String) -> PyResult<PlanHistory> {
+                py.detach(|| self.0.load(&plan_id))
                     .map(PlanHistory)
                     .map_err(to_py_err)
             }
@@ -1372,18 +1405,9 @@ macro_rules! store_methods {
                 clippy::too_many_arguments,
                 reason = "Python keyword arguments, mirrored from PlanHistory.execute"
             )]
-            fn execute(
-                &self,
-                py: Python<'_>,
-                plan_id: &str,
-                change: &Change,
-                version: u64,
-                actor: &Bound<'_, PyAny>,
-                at: &Bound<'_, PyAny>,
-                reason: Option<String>,
-            ) -> PyResult<Event> {
-                let command = command(change, version, actor, at, reason)?;
-                store_execute(py, &self.0, plan_id, command)
+            fn execute(&self, py: Python<'_>, #[pyo3(from_py_with = convert::text)] plan_id: String, #[pyo3(from_py_with = convert::object::<Change>)] change: PyRef<'_, Change>, #[pyo3(from_py_with = convert::int::<u64>)] version: u64, actor: &Bound<'_, PyAny>, at: &Bound<'_, PyAny>, #[pyo3(from_py_with = convert::opt_text)] reason: Option<String>) -> PyResult<Event> {
+                let command = command(&change, version, actor, at, reason)?;
+                store_execute(py, &self.0, &plan_id, command)
             }
             /// Shares a stored plan: decides, appends the disclosure event and
             /// returns the view it records, all or nothing. Raises
@@ -1393,25 +1417,16 @@ macro_rules! store_methods {
                 clippy::too_many_arguments,
                 reason = "Python keyword arguments, mirrored from execute"
             )]
-            fn share(
-                &self,
-                py: Python<'_>,
-                plan_id: &str,
-                recipient: &Bound<'_, PyAny>,
-                purpose: &str,
-                version: u64,
-                actor: &Bound<'_, PyAny>,
-                at: &Bound<'_, PyAny>,
-                reason: Option<String>,
-            ) -> PyResult<PlanView> {
-                let command = share_command(recipient, purpose, version, actor, at, reason)?;
-                py.detach(|| self.0.share(plan_id, &command))
+            fn share(&self, py: Python<'_>, #[pyo3(from_py_with = convert::text)] plan_id: String, recipient: &Bound<'_, PyAny>, #[pyo3(from_py_with = convert::text)] purpose: String, #[pyo3(from_py_with = convert::int::<u64>)] version: u64, actor: &Bound<'_, PyAny>, at: &Bound<'_, PyAny>, #[pyo3(from_py_with = convert::opt_text)] reason: Option<String>) -> PyResult<PlanView> {
+                let command = share_command(recipient, &purpose, version, actor, at, reason)?;
+                py.detach(|| self.0.share(&plan_id, &command))
                     .map(PlanView)
                     .map_err(to_py_err)
             }
             /// Stores a new plan's whole history (e.g. a template preview).
-            fn create(&self, py: Python<'_>, history: &PlanHistory) -> PyResult<u64> {
-                py.detach(|| self.0.create(&history.0)).map_err(to_py_err)
+            fn create(&self, py: Python<'_>, #[pyo3(from_py_with = convert::object::<PlanHistory>)] history: PyRef<'_, PlanHistory>) -> PyResult<u64> {
+                let history = &history.0;
+                py.detach(|| self.0.create(history)).map_err(to_py_err)
             }
             /// The ids of every plan.
             fn plan_ids(&self, py: Python<'_>) -> PyResult<Vec<String>> {
@@ -1420,12 +1435,7 @@ macro_rules! store_methods {
             /// The reviews across every stored plan that need attention at
             /// `at`: overdue first, then unscheduled, then due soon.
             #[pyo3(signature = (at, soon_working_days=5))]
-            fn reviews_due(
-                &self,
-                py: Python<'_>,
-                at: &Bound<'_, PyAny>,
-                soon_working_days: u32,
-            ) -> PyResult<Vec<ReviewStatus>> {
+            fn reviews_due(&self, py: Python<'_>, at: &Bound<'_, PyAny>, #[pyo3(from_py_with = convert::int::<u32>)] soon_working_days: u32) -> PyResult<Vec<ReviewStatus>> {
                 let at = convert::instant(at, "at")?;
                 py.detach(|| self.0.reviews_due(at, soon_working_days))
                     .map(|v| v.into_iter().map(ReviewStatus).collect())
@@ -1474,15 +1484,15 @@ store_methods!(SqliteStore {
 fn plan_arg(plan: &Bound<'_, PyAny>) -> PyResult<core::CarePlan> {
     plan.cast::<CarePlan>()
         .map(|p| p.get().0.clone())
-        .map_err(|_| PyTypeError::new_err("expected a CarePlan"))
+        .map_err(|_| to_py_err(ArgumentError::wrong_type(Expected::Object("CarePlan"))))
 }
 
 /// May `plan` go to `recipient` for `purpose` at `at`? With the reason.
 #[pyfunction]
 fn can_share(
-    plan: &CarePlan,
+    #[pyo3(from_py_with = convert::object::<CarePlan>)] plan: PyRef<'_, CarePlan>,
     recipient: &Bound<'_, PyAny>,
-    purpose: &str,
+    #[pyo3(from_py_with = convert::text)] purpose: String,
     at: &Bound<'_, PyAny>,
 ) -> PyResult<ShareDecision> {
     Ok(ShareDecision(core::can_share(
@@ -1495,13 +1505,17 @@ fn can_share(
 
 /// The person's own plan in plain language (Markdown).
 #[pyfunction]
-fn person_summary(plan: &CarePlan) -> PyResult<String> {
+fn person_summary(
+    #[pyo3(from_py_with = convert::object::<CarePlan>)] plan: PyRef<'_, CarePlan>,
+) -> PyResult<String> {
     core::person_summary(&plan.0).map_err(to_py_err)
 }
 
 /// The date the plan is next reviewed (Europe/London), or `None`.
 #[pyfunction]
-fn next_review(plan: &CarePlan) -> PyResult<Option<NaiveDate>> {
+fn next_review(
+    #[pyo3(from_py_with = convert::object::<CarePlan>)] plan: PyRef<'_, CarePlan>,
+) -> PyResult<Option<NaiveDate>> {
     core::next_review(&plan.0).map_err(to_py_err)
 }
 
@@ -1509,9 +1523,9 @@ fn next_review(plan: &CarePlan) -> PyResult<Option<NaiveDate>> {
 #[pyfunction]
 #[pyo3(signature = (plan, at, soon_working_days=5))]
 fn review_status(
-    plan: &CarePlan,
+    #[pyo3(from_py_with = convert::object::<CarePlan>)] plan: PyRef<'_, CarePlan>,
     at: &Bound<'_, PyAny>,
-    soon_working_days: u32,
+    #[pyo3(from_py_with = convert::int::<u32>)] soon_working_days: u32,
 ) -> PyResult<ReviewStatus> {
     core::review_status(&plan.0, convert::instant(at, "at")?, soon_working_days)
         .map(ReviewStatus)
@@ -1523,9 +1537,9 @@ fn review_status(
 #[pyfunction]
 #[pyo3(signature = (plans, at, soon_working_days=5))]
 fn reviews_due(
-    plans: Vec<Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = convert::sequence)] plans: Vec<Bound<'_, PyAny>>,
     at: &Bound<'_, PyAny>,
-    soon_working_days: u32,
+    #[pyo3(from_py_with = convert::int::<u32>)] soon_working_days: u32,
 ) -> PyResult<Vec<ReviewStatus>> {
     let plans: Vec<core::CarePlan> = plans.iter().map(plan_arg).collect::<PyResult<_>>()?;
     core::reviews_due(&plans, convert::instant(at, "at")?, soon_working_days)
@@ -1535,7 +1549,9 @@ fn reviews_due(
 
 /// Every coded intervention in a plan's history.
 #[pyfunction]
-fn activity(history: &PlanHistory) -> Vec<ActivityRecord> {
+fn activity(
+    #[pyo3(from_py_with = convert::object::<PlanHistory>)] history: PyRef<'_, PlanHistory>,
+) -> Vec<ActivityRecord> {
     core::activity(&history.0)
         .into_iter()
         .map(ActivityRecord)
@@ -1546,8 +1562,10 @@ fn activity(history: &PlanHistory) -> Vec<ActivityRecord> {
 /// `financial_year`), code and key.
 #[pyfunction]
 fn aggregate(
-    records: Vec<PyRef<'_, ActivityRecord>>,
-    period: &str,
+    #[pyo3(from_py_with = convert::objects::<ActivityRecord>)] records: Vec<
+        PyRef<'_, ActivityRecord>,
+    >,
+    #[pyo3(from_py_with = convert::text)] period: String,
 ) -> PyResult<Vec<ActivityCount>> {
     let records: Vec<core::ActivityRecord> = records.iter().map(|r| r.0.clone()).collect();
     Ok(core::aggregate(&records, word(period)?)

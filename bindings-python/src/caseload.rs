@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
+use carecoord::argument::{ArgumentError, ArgumentProblem, Expected};
 use carecoord::caseload::{self as core, Row};
-use carecoord::expr::{Truth, Type, Value};
+use carecoord::expr::{Truth, Value};
 use carecoord::time::london_today;
 use chrono::NaiveDate;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
@@ -48,46 +48,50 @@ pub(crate) fn source_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     if obj.hasattr("__fspath__")? {
         return Ok(Some(obj.extract::<PathBuf>()?));
     }
-    let text: String = obj
-        .extract()
-        .map_err(|_| PyTypeError::new_err("expected rule text or a path"))?;
+    let text = convert::text_value(obj).map_err(|e| match e.problem {
+        ArgumentProblem::WrongType { .. } => {
+            to_py_err(ArgumentError::wrong_type(Expected::TextOrPath))
+        }
+        _ => to_py_err(e),
+    })?;
     let path = PathBuf::from(&text);
     Ok((!text.contains('\n') && path.is_file()).then_some(path))
 }
 
-pub(crate) fn row_value(field: &str, ty: &Type, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let wrong =
-        || PyTypeError::new_err(format!("field `{field}`: unsupported Python type for {ty}"));
+/// The value of the field `name` (a rule field or referral field): `None`,
+/// a bool, an int, a float, text, a date or a list of text. The core checks it
+/// against the field's type (and reads NaN as missing).
+pub(crate) fn field_value(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    value_of(obj).map_err(|e| to_py_err(e.in_named_field(name)))
+}
+
+fn value_of(obj: &Bound<'_, PyAny>) -> Result<Value, ArgumentError> {
     if obj.is_none() {
         return Ok(Value::Null);
     }
     // bool before int: in Python, True is an int.
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(Value::Bool(obj.extract()?));
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
     }
     if obj.is_instance_of::<PyInt>() {
-        return obj.extract::<i64>().map(Value::Int).map_err(|_| wrong());
+        return convert::int_value::<i64>(obj).map(Value::Int);
     }
-    if obj.is_instance_of::<PyFloat>() {
-        let x: f64 = obj.extract()?;
-        // pandas writes a missing number as NaN.
-        return Ok(if x.is_nan() {
-            Value::Null
-        } else {
-            Value::Float(x)
-        });
+    if let Ok(x) = obj.cast::<PyFloat>() {
+        return Ok(Value::float(x.value()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::str(&s.to_cow()?));
+        return convert::str_of(s).map(|s| Value::str(&s));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let items: Vec<String> = obj.extract().map_err(|_| wrong())?;
+        let items = convert::texts_value(obj)?;
         return Ok(Value::list(items.iter().map(String::as_str)));
     }
     if obj.is_instance_of::<PyDate>() && !obj.is_instance_of::<PyDateTime>() {
-        return Ok(Value::Date(obj.extract::<NaiveDate>()?));
+        if let Ok(d) = obj.extract::<NaiveDate>() {
+            return Ok(Value::Date(d));
+        }
     }
-    Err(wrong())
+    Err(ArgumentError::wrong_type(Expected::FieldValue))
 }
 
 /// Any Arrow-capable table; pandas goes through pyarrow.
@@ -103,9 +107,7 @@ pub(crate) fn arrow_input(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<A
         let converted = table.call_method("from_pandas", (data,), Some(&kwargs))?;
         return converted.extract();
     }
-    Err(PyTypeError::new_err(
-        "data must support the Arrow PyCapsule interface (pyarrow, polars, DuckDB) or be a pandas DataFrame",
-    ))
+    Err(to_py_err(ArgumentError::wrong_type(Expected::Table)))
 }
 
 /// `table` (the output of `evaluate_batches_keyed`) with its `tier` and
@@ -123,21 +125,17 @@ fn dictionary_columns<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let pa = py.import("pyarrow")?;
     let schema = schema.into_pyarrow(py)?;
-    let (tiers, codes) = rules.output_dictionaries();
-    let tiers = PyArray::from_array_ref(tiers);
-    let codes = PyArray::from_array_ref(codes);
-    let (tiers, codes) = (tiers.to_pyarrow(py)?, codes.to_pyarrow(py)?);
     let from_arrays = pa.getattr("DictionaryArray")?.getattr("from_arrays")?;
     let unchecked = PyDict::new(py);
     unchecked.set_item("safe", false)?;
-    let columns: usize = schema.len()?;
-    for i in 2..columns {
-        let values = if i == 2 { &tiers } else { &codes };
+    for (i, values) in rules.keyed_dictionaries() {
+        let values = PyArray::from_array_ref(values);
+        let values = values.to_pyarrow(py)?;
         let field = schema.call_method1("field", (i,))?;
         let chunks = table.call_method1("column", (i,))?.getattr("chunks")?;
         let wrapped = PyList::empty(py);
         for chunk in chunks.try_iter()? {
-            wrapped.append(from_arrays.call((chunk?, values), Some(&unchecked))?)?;
+            wrapped.append(from_arrays.call((chunk?, &values), Some(&unchecked))?)?;
         }
         let column = pa.call_method1("chunked_array", (wrapped, field.getattr("type")?))?;
         table = table.call_method1("set_column", (i, field, column))?;
@@ -154,22 +152,19 @@ impl RuleSet {
             // The common case, one lookup per field with a ready-made key.
             for (field, name) in fields.iter().zip(&self.1) {
                 if let Some(value) = dict.get_item(name.bind(py))? {
-                    pairs.push((
-                        field.name.as_str(),
-                        row_value(&field.name, &field.ty, &value)?,
-                    ));
+                    pairs.push((field.name.as_str(), field_value(&field.name, &value)?));
                 }
             }
         } else {
-            let mapping = row.cast::<PyMapping>().map_err(|_| {
-                PyTypeError::new_err("row must be a mapping of field name to value")
-            })?;
+            let mapping = row
+                .cast::<PyMapping>()
+                .map_err(|_| to_py_err(ArgumentError::wrong_type(Expected::Mapping)))?;
             for (field, name) in fields.iter().zip(&self.1) {
                 let name = name.bind(py);
                 if mapping.contains(name)? {
                     pairs.push((
                         field.name.as_str(),
-                        row_value(&field.name, &field.ty, &mapping.get_item(name)?)?,
+                        field_value(&field.name, &mapping.get_item(name)?)?,
                     ));
                 }
             }
@@ -564,7 +559,6 @@ impl TestOutcome {
 #[derive(Default)]
 pub struct RuleRegistry {
     registry: core::RuleRegistry,
-    versions: usize,
 }
 
 #[pymethods]
@@ -576,16 +570,11 @@ impl RuleRegistry {
 
     /// Adds a version. Raises ``ValueError`` if a version of the same name
     /// with the same ``effective_from`` is already there.
-    fn add(&mut self, rules: &RuleSet) -> PyResult<()> {
-        if self.registry.add(rules.0.clone()).is_err() {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "rule set `{}` already has a version in force from {}",
-                rules.0.name(),
-                rules.0.effective_from()
-            )));
-        }
-        self.versions += 1;
-        Ok(())
+    fn add(
+        &mut self,
+        #[pyo3(from_py_with = convert::object::<RuleSet>)] rules: PyRef<'_, RuleSet>,
+    ) -> PyResult<()> {
+        self.registry.add(rules.0.clone()).map_err(to_py_err)
     }
 
     /// The version of ``name`` in force on ``date`` (a date or ``YYYY-MM-DD``
@@ -593,18 +582,18 @@ impl RuleRegistry {
     fn in_force(
         &self,
         py: Python<'_>,
-        name: &str,
+        #[pyo3(from_py_with = convert::text)] name: String,
         date: &Bound<'_, PyAny>,
     ) -> PyResult<Option<RuleSet>> {
         let date = convert::date(date, "date")?;
         Ok(self
             .registry
-            .in_force(name, date)
+            .in_force(&name, date)
             .map(|r| RuleSet::new(py, r.clone())))
     }
 
     fn __repr__(&self) -> String {
-        format!("RuleRegistry(versions={})", self.versions)
+        format!("RuleRegistry(versions={})", self.registry.len())
     }
 }
 
@@ -664,8 +653,8 @@ impl ImpactReport {
 #[pyfunction]
 #[pyo3(signature = (old, new, rows, today = None))]
 fn impact(
-    old: &RuleSet,
-    new: &RuleSet,
+    #[pyo3(from_py_with = convert::object::<RuleSet>)] old: PyRef<'_, RuleSet>,
+    #[pyo3(from_py_with = convert::object::<RuleSet>)] new: PyRef<'_, RuleSet>,
     rows: &Bound<'_, PyAny>,
     today: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ImpactReport> {
@@ -676,7 +665,7 @@ fn impact(
         let row = row?;
         let mapping = row
             .cast::<PyMapping>()
-            .map_err(|_| PyTypeError::new_err("each row must be a mapping"))?;
+            .map_err(|_| to_py_err(ArgumentError::wrong_type(Expected::Mapping)))?;
         let mut pairs = Vec::new();
         for field in old
             .0
@@ -694,7 +683,7 @@ fn impact(
             }
             pairs.push((
                 field.name.clone(),
-                row_value(&field.name, &field.ty, &mapping.get_item(&field.name)?)?,
+                field_value(&field.name, &mapping.get_item(&field.name)?)?,
             ));
         }
         records.push(pairs);

@@ -1,26 +1,25 @@
 //! `carecoord.conflicts`: a diary that names every clash, and every clash in
 //! a table at once.
 
+use carecoord::argument::{ArgumentError, Expected};
 use carecoord::conflicts::{self as core, Appointment};
-use chrono::NaiveTime;
-use pyo3::exceptions::PyTypeError;
+use carecoord::time;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping};
 use pyo3_arrow::PyTable;
 
 use crate::caseload::arrow_input;
-use crate::convert::{self, mapping_get as get};
+use crate::convert::{self, InField as _, mapping_get as get};
 use crate::error::to_py_err;
 
 fn text(m: &Bound<'_, PyMapping>, key: &'static str) -> PyResult<Option<String>> {
     get(m, key)?
-        .map(|v| v.extract::<String>())
+        .map(|v| convert::text_value(&v).in_field(key))
         .transpose()
-        .map_err(|_| PyTypeError::new_err(format!("`{key}` must be text")))
 }
 
 fn required<'py>(m: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound<'py, PyAny>> {
-    get(m, key)?.ok_or_else(|| PyTypeError::new_err(format!("the appointment needs `{key}`")))
+    get(m, key)?.ok_or_else(|| to_py_err(ArgumentError::missing(key)))
 }
 
 /// An appointment from a mapping: `id`, `patient`, `start`, `end` (aware
@@ -30,17 +29,11 @@ fn required<'py>(m: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound
 fn appointment(obj: &Bound<'_, PyAny>) -> PyResult<Appointment> {
     let m = obj
         .cast::<PyMapping>()
-        .map_err(|_| PyTypeError::new_err("an appointment must be a mapping"))?;
-    let id: String = required(m, "id")?
-        .extract()
-        .map_err(|_| PyTypeError::new_err("`id` must be text"))?;
-    let patient: String = required(m, "patient")?
-        .extract()
-        .map_err(|_| PyTypeError::new_err("`patient` must be text"))?;
-    let resources: Vec<String> = match get(m, "resources")? {
-        Some(v) => v
-            .extract()
-            .map_err(|_| PyTypeError::new_err("`resources` must be a list of text"))?,
+        .map_err(|_| to_py_err(ArgumentError::wrong_type(Expected::Mapping)))?;
+    let id = convert::text_value(&required(m, "id")?).in_field("id")?;
+    let patient = convert::text_value(&required(m, "patient")?).in_field("patient")?;
+    let resources = match get(m, "resources")? {
+        Some(v) => convert::texts_value(&v).in_field("resources")?,
         None => Vec::new(),
     };
     let with_id = |e: core::AppointmentError| {
@@ -83,24 +76,12 @@ fn opening_hours(
         ..Default::default()
     };
     for (day, windows) in h.iter() {
-        let day: String = day.extract()?;
-        let index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            .iter()
-            .position(|d| *d == day)
-            .ok_or_else(|| {
-                pyo3::exceptions::PyValueError::new_err(format!(
-                    "unknown day `{day}` (use mon … sun)"
-                ))
-            })?;
-        let windows: Vec<(String, String)> = windows.extract()?;
-        let parse = |t: &str| {
-            NaiveTime::parse_from_str(t, "%H:%M")
-                .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("`{t}` is not HH:MM")))
-        };
-        if let Some(slot) = oh.weekly.get_mut(index) {
-            for (open, close) in windows {
-                slot.push((parse(&open)?, parse(&close)?));
-            }
+        let day = time::parse_weekday(&convert::text(&day)?, "hours").map_err(to_py_err)?;
+        for (open, close) in convert::pairs(&windows)? {
+            let open = time::parse_wall_clock(&convert::text(&open)?, "hours");
+            let close = time::parse_wall_clock(&convert::text(&close)?, "hours");
+            oh.add_window(day, open.map_err(to_py_err)?, close.map_err(to_py_err)?)
+                .map_err(to_py_err)?;
         }
     }
     for d in closures {
@@ -131,7 +112,10 @@ impl Diary {
     /// names no mode), or ``speed_kmh`` and ``buffer_min`` for every mode.
     #[new]
     #[pyo3(signature = (*, speed_kmh = None, buffer_min = None))]
-    fn new(speed_kmh: Option<f64>, buffer_min: Option<f64>) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = convert::opt_float)] speed_kmh: Option<f64>,
+        #[pyo3(from_py_with = convert::opt_float)] buffer_min: Option<f64>,
+    ) -> PyResult<Self> {
         Ok(Self(core::Diary::new(travel_model(speed_kmh, buffer_min)?)))
     }
 
@@ -142,15 +126,15 @@ impl Diary {
     #[pyo3(signature = (id, lat, lon, *, hours = None, open_bank_holidays = false, closures = Vec::new()))]
     fn add_location(
         &mut self,
-        id: String,
-        lat: f64,
-        lon: f64,
-        hours: Option<&Bound<'_, PyDict>>,
-        open_bank_holidays: bool,
-        closures: Vec<Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = convert::text)] id: String,
+        #[pyo3(from_py_with = convert::float)] lat: f64,
+        #[pyo3(from_py_with = convert::float)] lon: f64,
+        #[pyo3(from_py_with = convert::opt_dict)] hours: Option<Bound<'_, PyDict>>,
+        #[pyo3(from_py_with = convert::boolean)] open_bank_holidays: bool,
+        #[pyo3(from_py_with = convert::sequence)] closures: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let hours = hours
-            .map(|h| opening_hours(h, open_bank_holidays, &closures))
+            .map(|h| opening_hours(&h, open_bank_holidays, &closures))
             .transpose()?;
         self.0
             .add_location(core::Location {
@@ -164,18 +148,17 @@ impl Diary {
 
     /// Adds a resource: ``kind`` is ``"clinician"``, ``"room"`` or
     /// ``"equipment"``; ``capacity`` is how many appointments it serves at once.
-    #[pyo3(signature = (id, *, kind = "clinician", capacity = 1))]
-    fn add_resource(&mut self, id: String, kind: &str, capacity: u32) -> PyResult<()> {
-        let kind = match kind {
-            "clinician" => core::ResourceKind::Clinician,
-            "room" => core::ResourceKind::Room,
-            "equipment" => core::ResourceKind::Equipment,
-            _ => {
-                return Err(pyo3::exceptions::PyValueError::new_err(
-                    "kind must be clinician, room or equipment",
-                ));
-            }
-        };
+    #[pyo3(
+        signature = (id, *, kind = "clinician".into(), capacity = 1),
+        text_signature = "(self, /, id, *, kind='clinician', capacity=1)"
+    )]
+    fn add_resource(
+        &mut self,
+        #[pyo3(from_py_with = convert::text)] id: String,
+        #[pyo3(from_py_with = convert::text)] kind: String,
+        #[pyo3(from_py_with = convert::int::<u32>)] capacity: u32,
+    ) -> PyResult<()> {
+        let kind: core::ResourceKind = kind.parse().map_err(to_py_err)?;
         self.0
             .add_resource(core::Resource { id, kind, capacity })
             .map_err(to_py_err)
@@ -188,8 +171,8 @@ impl Diary {
     }
 
     /// Removes the appointment ``id``.
-    fn remove(&mut self, id: &str) -> PyResult<()> {
-        self.0.remove(id).map(|_| ()).map_err(to_py_err)
+    fn remove(&mut self, #[pyo3(from_py_with = convert::text)] id: String) -> PyResult<()> {
+        self.0.remove(&id).map(|_| ()).map_err(to_py_err)
     }
 
     /// Sets a person's constraints: at most ``max_per_day`` appointments on a
@@ -200,12 +183,15 @@ impl Diary {
     #[pyo3(signature = (patient, *, max_per_day = None, unavailable = Vec::new(), preferred = None, carer = None, needs_patient_transport = false))]
     fn set_constraints(
         &mut self,
-        patient: &str,
-        max_per_day: Option<u32>,
-        unavailable: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)>,
-        preferred: Option<&Bound<'_, PyDict>>,
-        carer: Option<String>,
-        needs_patient_transport: bool,
+        #[pyo3(from_py_with = convert::text)] patient: String,
+        #[pyo3(from_py_with = convert::opt_int::<u32>)] max_per_day: Option<u32>,
+        #[pyo3(from_py_with = convert::pairs)] unavailable: Vec<(
+            Bound<'_, PyAny>,
+            Bound<'_, PyAny>,
+        )>,
+        #[pyo3(from_py_with = convert::opt_dict)] preferred: Option<Bound<'_, PyDict>>,
+        #[pyo3(from_py_with = convert::opt_text)] carer: Option<String>,
+        #[pyo3(from_py_with = convert::boolean)] needs_patient_transport: bool,
     ) -> PyResult<()> {
         let unavailable = unavailable
             .iter()
@@ -216,10 +202,12 @@ impl Diary {
                 ))
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let preferred = preferred.map(|p| opening_hours(p, true, &[])).transpose()?;
+        let preferred = preferred
+            .map(|p| opening_hours(&p, true, &[]))
+            .transpose()?;
         self.0
             .set_constraints(
-                patient,
+                &patient,
                 core::PatientConstraints {
                     max_per_day,
                     unavailable,
@@ -235,10 +223,10 @@ impl Diary {
     /// ``first`` ``min_days`` to ``max_days`` days before it (a warning otherwise).
     fn add_sequence_rule(
         &mut self,
-        first: String,
-        then: String,
-        min_days: u32,
-        max_days: u32,
+        #[pyo3(from_py_with = convert::text)] first: String,
+        #[pyo3(from_py_with = convert::text)] then: String,
+        #[pyo3(from_py_with = convert::int::<u32>)] min_days: u32,
+        #[pyo3(from_py_with = convert::int::<u32>)] max_days: u32,
     ) -> PyResult<()> {
         self.0
             .add_sequence_rule(core::SequenceRule {
@@ -258,8 +246,8 @@ impl Diary {
     fn book(
         &mut self,
         appointment: &Bound<'_, PyAny>,
-        override_role: Option<String>,
-        override_reason: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] override_role: Option<String>,
+        #[pyo3(from_py_with = convert::opt_text)] override_reason: Option<String>,
     ) -> PyResult<Booking> {
         let a = self::appointment(appointment)?;
         let o = match (override_role, override_reason) {
@@ -280,12 +268,12 @@ impl Diary {
     fn check_series(
         &self,
         appointment: &Bound<'_, PyAny>,
-        rrule: &str,
-        exdates: Vec<Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = convert::text)] rrule: String,
+        #[pyo3(from_py_with = convert::sequence)] exdates: Vec<Bound<'_, PyAny>>,
         horizon: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<Occurrence>> {
         let a = self::appointment(appointment)?;
-        let rule = core::Recurrence::parse(rrule).map_err(|e| {
+        let rule = core::Recurrence::parse(&rrule).map_err(|e| {
             to_py_err(core::AppointmentError {
                 appointment: Some(a.id.clone()),
                 ..e
@@ -307,7 +295,10 @@ impl Diary {
     /// patient, resources, place and length) has no blocking conflict:
     /// starts every ``step_minutes`` between ``earliest`` and ``latest``
     /// (London wall time, ``"HH:MM"``) for up to ``days`` days.
-    #[pyo3(signature = (appointment, *, after, n = 5, step_minutes = 15, days = 14, earliest = "08:00", latest = "18:00"))]
+    #[pyo3(
+        signature = (appointment, *, after, n = 5, step_minutes = 15, days = 14, earliest = "08:00".into(), latest = "18:00".into()),
+        text_signature = "(self, /, appointment, *, after, n=5, step_minutes=15, days=14, earliest='08:00', latest='18:00')"
+    )]
     #[allow(
         clippy::too_many_arguments,
         reason = "keyword arguments with defaults, as Python callers expect"
@@ -316,19 +307,18 @@ impl Diary {
         &self,
         appointment: &Bound<'_, PyAny>,
         after: &Bound<'_, PyAny>,
-        n: usize,
-        step_minutes: u32,
-        days: u32,
-        earliest: &str,
-        latest: &str,
+        #[pyo3(from_py_with = convert::int::<usize>)] n: usize,
+        #[pyo3(from_py_with = convert::int::<u32>)] step_minutes: u32,
+        #[pyo3(from_py_with = convert::int::<u32>)] days: u32,
+        #[pyo3(from_py_with = convert::text)] earliest: String,
+        #[pyo3(from_py_with = convert::text)] latest: String,
     ) -> PyResult<Vec<Slot>> {
         let a = self::appointment(appointment)?;
         let after = convert::instant(after, "after")?;
-        let time = |t: &str| {
-            NaiveTime::parse_from_str(t, "%H:%M")
-                .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("`{t}` is not HH:MM")))
-        };
-        let window = (time(earliest)?, time(latest)?);
+        let window = (
+            time::parse_wall_clock(&earliest, "earliest").map_err(to_py_err)?,
+            time::parse_wall_clock(&latest, "latest").map_err(to_py_err)?,
+        );
         let slots = self
             .0
             .suggest(&a, after, n, step_minutes, days, window)
@@ -340,9 +330,13 @@ impl Diary {
     /// places within ``max_km`` of each other, the later one moved to
     /// straight after the earlier where nothing blocks it.
     #[pyo3(signature = (patient, *, max_km = 2.0))]
-    fn bundles(&self, patient: &str, max_km: f64) -> Vec<Bundle> {
+    fn bundles(
+        &self,
+        #[pyo3(from_py_with = convert::text)] patient: String,
+        #[pyo3(from_py_with = convert::float)] max_km: f64,
+    ) -> Vec<Bundle> {
         self.0
-            .bundles(patient, max_km)
+            .bundles(&patient, max_km)
             .into_iter()
             .map(Bundle)
             .collect()
@@ -594,8 +588,8 @@ impl Conflict {
 fn find_all<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
-    speed_kmh: Option<f64>,
-    buffer_min: Option<f64>,
+    #[pyo3(from_py_with = convert::opt_float)] speed_kmh: Option<f64>,
+    #[pyo3(from_py_with = convert::opt_float)] buffer_min: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let travel = travel_model(speed_kmh, buffer_min)?;
     let input = arrow_input(py, data)?;

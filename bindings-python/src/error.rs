@@ -5,51 +5,34 @@
 //! built-in `ValueError` and `TypeError`, which callers already catch.
 
 use carecoord::careplan::CarePlanErrorKind;
-use carecoord::conflicts::AppointmentErrorKind;
-use carecoord::time::TimeError;
-use carecoord::{Error, ErrorKind};
+use carecoord::{Error, ErrorClass};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
-/// The exception class (in `carecoord.exceptions`) for an error.
-fn class_name(err: &Error) -> &'static str {
-    match err {
-        Error::NhsNumber(_) => "InvalidNhsNumber",
-        Error::Rules(_) => "RuleError",
-        Error::Record(_) => "InvalidRecord",
-        Error::Directory(_) => "DirectoryError",
-        Error::Referral(_) => "InvalidReferral",
-        Error::Appointment(e) => match e.kind {
-            AppointmentErrorKind::LocalTime {
-                problem: "happens twice",
-                ..
-            } => "AmbiguousLocalTime",
-            AppointmentErrorKind::LocalTime { .. } => "NonexistentLocalTime",
-            _ => "InvalidAppointment",
-        },
-        Error::CarePlan(e) => match e.kind {
-            CarePlanErrorKind::StaleVersion { .. } => "StaleVersion",
-            CarePlanErrorKind::InvalidTransition { .. } => "InvalidTransition",
-            CarePlanErrorKind::ShareDenied { .. } => "ShareDenied",
-            CarePlanErrorKind::UnsupportedSchemaVersion { .. } => "UnsupportedSchemaVersion",
-            CarePlanErrorKind::CorruptRecord { .. } => "CorruptRecord",
-            CarePlanErrorKind::Storage { .. } => "StorageError",
-            _ => "InvalidCarePlan",
-        },
-        Error::Time(TimeError::MissingOffset { .. }) => "NaiveDatetimeError",
-        Error::Time(TimeError::NonexistentLocalTime { .. }) => "NonexistentLocalTime",
-        Error::Time(TimeError::AmbiguousLocalTime { .. }) => "AmbiguousLocalTime",
-        Error::Time(
-            TimeError::InvalidDate { .. }
-            | TimeError::InvalidTime { .. }
-            | TimeError::InvalidFormat { .. },
-        ) => "InvalidDate",
-        other => match other.kind() {
-            ErrorKind::OutOfRange => "OutOfRange",
-            ErrorKind::LocalTime => "LocalTimeError",
-            ErrorKind::InvalidInput => "InvalidInput",
-            _ => "CarecoordError",
-        },
+/// The exception class (in `carecoord.exceptions`) for the class the core
+/// gives an error: one to one, no decision here.
+fn class_name(class: ErrorClass) -> &'static str {
+    match class {
+        ErrorClass::InvalidNhsNumber => "InvalidNhsNumber",
+        ErrorClass::InvalidRules => "RuleError",
+        ErrorClass::InvalidRecord => "InvalidRecord",
+        ErrorClass::InvalidDirectory => "DirectoryError",
+        ErrorClass::InvalidReferral => "InvalidReferral",
+        ErrorClass::InvalidAppointment => "InvalidAppointment",
+        ErrorClass::InvalidCarePlan => "InvalidCarePlan",
+        ErrorClass::InvalidTransition => "InvalidTransition",
+        ErrorClass::StaleVersion => "StaleVersion",
+        ErrorClass::ShareDenied => "ShareDenied",
+        ErrorClass::UnsupportedSchemaVersion => "UnsupportedSchemaVersion",
+        ErrorClass::CorruptRecord => "CorruptRecord",
+        ErrorClass::Storage => "StorageError",
+        ErrorClass::AmbiguousLocalTime => "AmbiguousLocalTime",
+        ErrorClass::NonexistentLocalTime => "NonexistentLocalTime",
+        ErrorClass::NaiveDatetime => "NaiveDatetimeError",
+        ErrorClass::InvalidDate => "InvalidDate",
+        ErrorClass::OutOfRange => "OutOfRange",
+        ErrorClass::WrongType => "WrongType",
+        _ => "InvalidInput",
     }
 }
 
@@ -60,7 +43,7 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
     Python::attach(|py| {
         let raised = py
             .import("carecoord.exceptions")
-            .and_then(|m| m.getattr(class_name(&err)))
+            .and_then(|m| m.getattr(class_name(err.class())))
             .and_then(|cls| cls.call1((err.to_string(), err.code(), err.kind().key())))
             .and_then(|exc| {
                 // Rule-file errors also say where: path, line, column, help.
@@ -78,6 +61,9 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
                 }
                 if let Error::Referral(e) = &err {
                     exc.setattr("row", e.row)?;
+                }
+                if let Error::Argument(e) = &err {
+                    exc.setattr("field", e.field.as_deref())?;
                 }
                 if let Error::Appointment(e) = &err {
                     exc.setattr("appointment", e.appointment.as_deref())?;

@@ -3,6 +3,7 @@
 use carecoord::ids;
 use pyo3::prelude::*;
 
+use crate::convert;
 use crate::error::to_py_err;
 
 /// A valid NHS number: ten digits whose last is the Modulus 11 check digit.
@@ -28,14 +29,14 @@ pub struct NhsNumber(pub ids::NhsNumber);
 #[pymethods]
 impl NhsNumber {
     #[new]
-    fn new(text: &str) -> PyResult<Self> {
-        ids::NhsNumber::parse(text).map(Self).map_err(to_py_err)
+    fn new(#[pyo3(from_py_with = convert::text)] text: String) -> PyResult<Self> {
+        ids::NhsNumber::parse(&text).map(Self).map_err(to_py_err)
     }
 
     /// Whether ``text`` is a valid NHS number, without raising.
     #[staticmethod]
-    fn is_valid(text: &str) -> bool {
-        ids::NhsNumber::parse(text).is_ok()
+    fn is_valid(#[pyo3(from_py_with = convert::text)] text: String) -> bool {
+        ids::NhsNumber::parse(&text).is_ok()
     }
 
     /// The ten digits with no separators. This reveals the identifier.

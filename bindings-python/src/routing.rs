@@ -1,16 +1,16 @@
 //! `carecoord.routing`: the service directory, routing one referral, and
 //! routing a table of referrals.
 
+use carecoord::argument::{ArgumentError, Expected};
 use carecoord::expr::Type;
 use carecoord::routing::{self as core, Referral};
 use chrono::NaiveDate;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping};
 use pyo3_arrow::PyTable;
 
-use crate::caseload::{arrow_input, row_value, source_path};
-use crate::convert::{self, mapping_get as get};
+use crate::caseload::{arrow_input, field_value, source_path};
+use crate::convert::{self, InField as _, mapping_get as get};
 use crate::error::to_py_err;
 
 /// A service directory, loaded and checked.
@@ -30,13 +30,14 @@ fn load(
     text_or_path: &Bound<'_, PyAny>,
     parse: fn(&str) -> Result<core::Directory, core::DirectoryError>,
 ) -> PyResult<Directory> {
-    let text = match source_path(text_or_path)? {
-        Some(path) => std::fs::read_to_string(&path).map_err(|e| {
-            pyo3::exceptions::PyOSError::new_err(format!("cannot read {}: {e}", path.display()))
-        })?,
-        None => text_or_path.extract()?,
+    let loaded = match source_path(text_or_path)? {
+        Some(path) => py.detach(|| core::Directory::from_path(path)),
+        None => {
+            let text = convert::text_value(text_or_path).in_field("text_or_path")?;
+            py.detach(|| parse(&text))
+        }
     };
-    py.detach(|| parse(&text)).map(Directory).map_err(to_py_err)
+    loaded.map(Directory).map_err(to_py_err)
 }
 
 fn required<'py>(m: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound<'py, PyAny>> {
@@ -51,67 +52,25 @@ fn required<'py>(m: &Bound<'py, PyMapping>, key: &'static str) -> PyResult<Bound
 }
 
 impl Directory {
+    /// The referral in a mapping: `at` converted on its own (a field value is
+    /// never an instant), every other key handed to the core, which decides
+    /// what is a field, what is a mistake and what is missing.
     fn referral(&self, obj: &Bound<'_, PyAny>) -> PyResult<Referral> {
-        let m = obj.cast::<PyMapping>().map_err(|_| {
-            PyTypeError::new_err("referral must be a mapping of field name to value")
-        })?;
-        let text = |key: &'static str| -> PyResult<String> {
-            required(m, key)?
-                .extract::<String>()
-                .map_err(|_| PyTypeError::new_err(format!("`{key}` must be text")))
-        };
-        let opt_text = |key: &'static str| -> PyResult<Option<String>> {
-            get(m, key)?
-                .map(|v| v.extract::<String>())
-                .transpose()
-                .map_err(|_| PyTypeError::new_err(format!("`{key}` must be text or None")))
-        };
-        let age: i64 = required(m, "age")?
-            .extract()
-            .map_err(|_| PyTypeError::new_err("`age` must be an int"))?;
-        let needs: Vec<String> = required(m, "needs")?
-            .extract()
-            .map_err(|_| PyTypeError::new_err("`needs` must be a list of text"))?;
-        // Every key must be a referral field or one of the directory's extra
-        // fields: a misspelt key must not silently leave a criterion unknown.
-        let schema = self.0.schema();
-        let mut extra = Vec::new();
+        let m = obj
+            .cast::<PyMapping>()
+            .map_err(|_| to_py_err(ArgumentError::wrong_type(Expected::Mapping)))?;
+        let mut fields = Vec::new();
         for key in m.keys()?.iter() {
-            let name: String = key
-                .extract()
-                .map_err(|_| PyTypeError::new_err("referral keys must be text"))?;
-            match schema.index_of(&name) {
-                _ if name == "at" => {}
-                Some(i) if i < BUILT_IN_FIELDS => {}
-                Some(i) => {
-                    let value = m.get_item(&key)?;
-                    if let Some(field) = schema.fields().get(i) {
-                        extra.push((name, row_value(&field.name, &field.ty, &value)?));
-                    }
-                }
-                // The core names the unknown field, with "did you mean".
-                None => extra.push((name, carecoord::expr::Value::Null)),
+            let name = convert::text_value(&key).in_field("referral key")?;
+            if name != Referral::AT {
+                let value = field_value(&name, &m.get_item(&key)?)?;
+                fields.push((name, value));
             }
         }
-        Ok(Referral {
-            id: text("id")?,
-            age,
-            sex: text("sex")?.parse().map_err(to_py_err)?,
-            district: text("district")?,
-            pcn: opt_text("pcn")?,
-            practice: opt_text("practice")?,
-            needs,
-            urgency: text("urgency")?.parse().map_err(to_py_err)?,
-            consent: text("consent")?.parse().map_err(to_py_err)?,
-            at: convert::instant(&required(m, "at")?, "at")?,
-            extra,
-        })
+        let at = convert::instant(&required(m, Referral::AT)?, Referral::AT)?;
+        self.0.referral(fields, at).map_err(to_py_err)
     }
 }
-
-/// The fields every referral has (`id` … `consent`); the directory's extra
-/// fields follow them in its schema.
-const BUILT_IN_FIELDS: usize = 9;
 
 #[pymethods]
 impl Directory {
@@ -169,10 +128,8 @@ impl Directory {
     #[getter]
     fn extra_fields(&self) -> Vec<(String, String)> {
         self.0
-            .schema()
-            .fields()
+            .extra_fields()
             .iter()
-            .skip(BUILT_IN_FIELDS)
             .map(|f| (f.name.clone(), type_name(&f.ty)))
             .collect()
     }
@@ -420,18 +377,21 @@ impl DirectoryRegistry {
 
     /// Adds a version; a second with the same name and ``effective_from``
     /// raises ``ValueError``.
-    fn add(&mut self, directory: &Directory) -> PyResult<()> {
-        self.0.add(directory.0.clone()).map_err(|_| {
-            pyo3::exceptions::PyValueError::new_err(
-                "a directory with this name and effective_from is already registered",
-            )
-        })
+    fn add(
+        &mut self,
+        #[pyo3(from_py_with = convert::object::<Directory>)] directory: PyRef<'_, Directory>,
+    ) -> PyResult<()> {
+        self.0.add(directory.0.clone()).map_err(to_py_err)
     }
 
     /// The version of ``name`` in force on ``date``, or ``None``.
-    fn in_force(&self, name: &str, date: &Bound<'_, PyAny>) -> PyResult<Option<Directory>> {
+    fn in_force(
+        &self,
+        #[pyo3(from_py_with = convert::text)] name: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<Directory>> {
         let date = convert::date(date, "date")?;
-        Ok(self.0.in_force(name, date).cloned().map(Directory))
+        Ok(self.0.in_force(&name, date).cloned().map(Directory))
     }
 }
 

@@ -148,8 +148,14 @@ fn to_london(instant: &Bound<'_, PyAny>) -> PyResult<LondonTime> {
 /// :class:`carecoord.AmbiguousLocalTime`; ``"earlier"``, ``"later"`` and
 /// ``"compatible"`` resolve it as the JavaScript Temporal API and RFC 5545 do.
 #[pyfunction]
-#[pyo3(signature = (local, disambiguation = "reject"))]
-fn from_london(local: &Bound<'_, PyAny>, disambiguation: &str) -> PyResult<DateTime<Utc>> {
+#[pyo3(
+    signature = (local, disambiguation = "reject".into()),
+    text_signature = "(local, disambiguation='reject')"
+)]
+fn from_london(
+    local: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = convert::text)] disambiguation: String,
+) -> PyResult<DateTime<Utc>> {
     let local = convert::wall_time(local, "local")?;
     let policy: Disambiguation = disambiguation.parse().map_err(to_py_err)?;
     core_time::from_london(local, policy).map_err(to_py_err)
@@ -165,7 +171,9 @@ fn lookup_london(local: &Bound<'_, PyAny>) -> PyResult<LondonLookup> {
 
 /// The England and Wales bank holidays of ``year`` (1995–2100), in date order.
 #[pyfunction]
-fn bank_holidays(year: i32) -> PyResult<Vec<BankHoliday>> {
+fn bank_holidays(
+    #[pyo3(from_py_with = convert::int::<i32>)] year: i32,
+) -> PyResult<Vec<BankHoliday>> {
     let days = core_time::bank_holidays(year).map_err(to_py_err)?;
     Ok(days.iter().copied().map(BankHoliday).collect())
 }
@@ -192,7 +200,9 @@ pub struct WorkingCalendar(core_time::WorkingCalendar);
 impl WorkingCalendar {
     #[new]
     #[pyo3(signature = (closures = Vec::new()))]
-    fn new(closures: Vec<Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = convert::sequence)] closures: Vec<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let mut calendar = core_time::WorkingCalendar::england_and_wales();
         for closure in &closures {
             calendar = calendar.with_closure(convert::date(closure, "closures")?);
@@ -230,7 +240,11 @@ impl WorkingCalendar {
     /// Moves ``days`` working days from ``date`` (back when negative); the
     /// start day is not counted. With ``days=0``, ``date`` itself if it is a
     /// working day, else the next one.
-    fn add_working_days(&self, date: &Bound<'_, PyAny>, days: i32) -> PyResult<NaiveDate> {
+    fn add_working_days(
+        &self,
+        date: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = convert::int::<i32>)] days: i32,
+    ) -> PyResult<NaiveDate> {
         self.0
             .add_working_days(convert::date(date, "date")?, days)
             .map_err(to_py_err)

@@ -150,15 +150,40 @@ def test_reprs_hold_no_text() -> None:
         assert MARK not in repr(o), repr(o)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 6: pyo3 raises UnicodeEncodeError carrying the whole string; "
-    "fixed with the bindings' own text extraction (issue 16)",
-)
+def surrogate_calls(bad: str) -> list[Callable[[], Any]]:
+    """Calls that take text in a parameter, a mapping value, a mapping key or
+    a list item, each given text with a lone surrogate."""
+    rules = RuleSet.from_toml(ROOT / "examples/rules/frailty_priority.toml")
+    directory = Directory.from_toml(ROOT / "examples/routing/directory.toml")
+    diary = Diary()
+    appt = {"id": "A1", "patient": "p1", "start": "2026-11-23T10:00:00Z", "end": "2026-11-23T10:30:00Z"}
+    referral = {"id": "R1", "age": 80, "sex": "female", "district": "LS6", "needs": ["loneliness"],
+                "urgency": "routine", "consent": "given", "at": AT}
+    return [
+        lambda: NhsNumber(bad),
+        lambda: cp.PlanHistory(bad),
+        lambda: cp.Change.from_json(bad),
+        lambda: cp.Change.add_goal(bad),
+        lambda: cp.Change.add_action("Call", "care_coordinator", goals=[bad]),
+        lambda: cp.Change.add_action("Call", bad),
+        lambda: from_london(bad),
+        lambda: diary.add_resource(bad),
+        lambda: diary.add({**appt, "patient": bad}),
+        lambda: diary.add({**appt, "resources": [bad]}),
+        lambda: diary.add_location("s", 53.8, -1.5, hours={bad: [("08:00", "18:00")]}),
+        lambda: rules.evaluate({"patient_id": bad, "age": 80}),
+        lambda: directory.route({**referral, "district": bad}),
+        lambda: directory.route({**referral, bad: 1}),
+        lambda: directory.route({**referral, "needs": [bad]}),
+    ]
+
+
 def test_surrogates_are_typed_errors_without_the_text() -> None:
     # A lone surrogate cannot be UTF-8: it must not escape as a bare
-    # UnicodeEncodeError carrying the whole string.
+    # UnicodeEncodeError carrying the whole string, wherever the text is.
     bad = f"{MARK}\ud800"
-    refuses_without_the_text(lambda: NhsNumber(bad))
-    refuses_without_the_text(lambda: cp.PlanHistory(bad))
-    refuses_without_the_text(lambda: cp.Change.from_json(bad))
+    for call in surrogate_calls(bad):
+        with pytest.raises(carecoord.CarecoordError) as raised:
+            call()
+        assert raised.value.code == "argument.invalid_text", raised.value
+        assert MARK not in shown(raised.value)

@@ -6,10 +6,12 @@
 //! tests, other languages and support staff can rely on; messages may be
 //! reworded, codes may not. No message holds patient data.
 
+use crate::argument::{ArgumentError, ArgumentProblem};
 use crate::careplan::CarePlanError;
 use crate::caseload::{RecordError, RuleError};
 use crate::conflicts::AppointmentError;
 use crate::ids::NhsNumberError;
+use crate::registry::RegistryError;
 use crate::routing::{DirectoryError, ReferralError};
 use crate::time::TimeError;
 
@@ -50,6 +52,19 @@ pub enum Error {
     /// A care-plan command, share, record or store operation refused.
     #[error(transparent)]
     CarePlan(#[from] CarePlanError),
+    /// A second version of a rule set or directory starting the same day.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// A caller's value a binding could not translate (too large, not
+    /// Unicode, of the wrong type, missing). Boxed, as `Directory`.
+    #[error(transparent)]
+    Argument(Box<ArgumentError>),
+}
+
+impl From<ArgumentError> for Error {
+    fn from(e: ArgumentError) -> Self {
+        Self::Argument(Box::new(e))
+    }
 }
 
 impl From<DirectoryError> for Error {
@@ -110,6 +125,8 @@ impl Error {
             Self::Referral(e) => e.code(),
             Self::Appointment(e) => e.code(),
             Self::CarePlan(e) => e.code(),
+            Self::Registry(e) => e.code(),
+            Self::Argument(e) => e.code(),
         }
     }
 
@@ -141,8 +158,123 @@ impl Error {
                 | crate::careplan::CarePlanErrorKind::Storage { .. } => ErrorKind::Storage,
                 _ => ErrorKind::InvalidInput,
             },
+            Self::Registry(_) => ErrorKind::InvalidInput,
+            Self::Argument(e) => match e.problem {
+                ArgumentProblem::OutOfRange { .. } | ArgumentProblem::NumberTooLarge => {
+                    ErrorKind::OutOfRange
+                }
+                _ => ErrorKind::InvalidInput,
+            },
         }
     }
+
+    /// The class of this error: the exception (Python) or error case (Kotlin,
+    /// Swift) it is raised as. Deciding it here keeps the bindings from
+    /// classifying errors themselves (and from doing it differently).
+    ///
+    /// ```
+    /// use carecoord::error::ErrorClass;
+    /// use carecoord::time::{from_london, Disambiguation};
+    /// use chrono::NaiveDate;
+    ///
+    /// let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(1, 30, 0).unwrap();
+    /// let err: carecoord::Error = from_london(autumn, Disambiguation::Reject).unwrap_err().into();
+    /// assert_eq!(err.class(), ErrorClass::AmbiguousLocalTime);
+    /// ```
+    pub fn class(&self) -> ErrorClass {
+        use crate::careplan::CarePlanErrorKind as P;
+        use crate::conflicts::{AppointmentErrorKind as A, LocalTimeProblem};
+        match self {
+            Self::NhsNumber(_) => ErrorClass::InvalidNhsNumber,
+            Self::Rules(_) => ErrorClass::InvalidRules,
+            Self::Record(_) => ErrorClass::InvalidRecord,
+            Self::Directory(_) => ErrorClass::InvalidDirectory,
+            Self::Referral(_) => ErrorClass::InvalidReferral,
+            Self::Appointment(e) => match e.kind {
+                A::LocalTime {
+                    problem: LocalTimeProblem::Repeated,
+                    ..
+                } => ErrorClass::AmbiguousLocalTime,
+                A::LocalTime {
+                    problem: LocalTimeProblem::Skipped,
+                    ..
+                } => ErrorClass::NonexistentLocalTime,
+                _ => ErrorClass::InvalidAppointment,
+            },
+            Self::CarePlan(e) => match e.kind {
+                P::StaleVersion { .. } => ErrorClass::StaleVersion,
+                P::InvalidTransition { .. } => ErrorClass::InvalidTransition,
+                P::ShareDenied { .. } => ErrorClass::ShareDenied,
+                P::UnsupportedSchemaVersion { .. } => ErrorClass::UnsupportedSchemaVersion,
+                P::CorruptRecord { .. } => ErrorClass::CorruptRecord,
+                P::Storage { .. } => ErrorClass::Storage,
+                _ => ErrorClass::InvalidCarePlan,
+            },
+            Self::Time(TimeError::MissingOffset { .. }) => ErrorClass::NaiveDatetime,
+            Self::Time(TimeError::NonexistentLocalTime { .. }) => ErrorClass::NonexistentLocalTime,
+            Self::Time(TimeError::AmbiguousLocalTime { .. }) => ErrorClass::AmbiguousLocalTime,
+            Self::Time(
+                TimeError::InvalidDate { .. }
+                | TimeError::InvalidTime { .. }
+                | TimeError::InvalidFormat { .. },
+            ) => ErrorClass::InvalidDate,
+            Self::Argument(e) if matches!(e.problem, ArgumentProblem::WrongType { .. }) => {
+                ErrorClass::WrongType
+            }
+            other => match other.kind() {
+                ErrorKind::OutOfRange => ErrorClass::OutOfRange,
+                _ => ErrorClass::InvalidInput,
+            },
+        }
+    }
+}
+
+/// The class of an error, one per exception type the bindings raise; see
+/// [`Error::class`]. Each binding maps it one to one (Kotlin and Swift fold
+/// the three storage classes into one case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// Not a valid NHS number.
+    InvalidNhsNumber,
+    /// A rule file that cannot be loaded.
+    InvalidRules,
+    /// A row that does not fit a rule set's schema.
+    InvalidRecord,
+    /// A service directory that cannot be loaded.
+    InvalidDirectory,
+    /// A referral that cannot be routed.
+    InvalidReferral,
+    /// An appointment or diary operation that cannot be done.
+    InvalidAppointment,
+    /// A care-plan command that cannot be done.
+    InvalidCarePlan,
+    /// A lifecycle change the plan's status does not allow.
+    InvalidTransition,
+    /// Someone else changed the plan first.
+    StaleVersion,
+    /// Sharing refused for want of a basis.
+    ShareDenied,
+    /// Stored data written by a newer carecoord.
+    UnsupportedSchemaVersion,
+    /// Stored data that is damaged or was edited.
+    CorruptRecord,
+    /// The storage layer failed.
+    Storage,
+    /// A Europe/London wall time that happens twice.
+    AmbiguousLocalTime,
+    /// A Europe/London wall time that is skipped.
+    NonexistentLocalTime,
+    /// A date-time without an offset where an instant is needed.
+    NaiveDatetime,
+    /// Not a date or time on the calendar, or not ISO 8601.
+    InvalidDate,
+    /// Valid input outside the range supported.
+    OutOfRange,
+    /// A value of the wrong type for a parameter.
+    WrongType,
+    /// Any other bad input.
+    InvalidInput,
 }
 
 /// One entry of the error catalogue.
@@ -155,6 +287,30 @@ pub struct CodeInfo {
 }
 
 const CATALOGUE: &[CodeInfo] = &[
+    CodeInfo {
+        code: "argument.wrong_type",
+        summary: "A value of another type than the parameter takes.",
+    },
+    CodeInfo {
+        code: "argument.out_of_range",
+        summary: "A number outside the range the parameter takes.",
+    },
+    CodeInfo {
+        code: "argument.number_too_large",
+        summary: "A number too large to represent as a floating-point value.",
+    },
+    CodeInfo {
+        code: "argument.invalid_text",
+        summary: "Text that is not valid Unicode (a lone surrogate).",
+    },
+    CodeInfo {
+        code: "argument.missing",
+        summary: "A required key or field was not given.",
+    },
+    CodeInfo {
+        code: "registry.duplicate_version",
+        summary: "A version of this name already starts on the same day.",
+    },
     CodeInfo {
         code: "nhs_number.empty",
         summary: "No NHS number was given.",
@@ -606,6 +762,8 @@ mod tests {
             include_str!("routing/error.rs"),
             include_str!("conflicts/error.rs"),
             include_str!("careplan/error.rs"),
+            include_str!("argument.rs"),
+            include_str!("registry.rs"),
         ];
         let mut codes = Vec::new();
         for source in sources {

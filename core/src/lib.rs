@@ -62,17 +62,20 @@
 
 #![deny(missing_docs)]
 
+pub mod argument;
 pub mod careplan;
 pub mod caseload;
 pub mod conflicts;
 pub mod diag;
+mod document;
 pub mod error;
 pub mod expr;
 pub mod ids;
+pub mod registry;
 pub mod routing;
 pub mod time;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorClass, ErrorKind};
 
 /// The repository README's Rust examples, compiled and run as doc tests so
 /// that they stay true.

@@ -22,9 +22,9 @@ use carecoord::ids::NhsNumber;
 use carecoord::routing::{Directory, Referral};
 use carecoord::time::{
     self, Disambiguation, LondonLookup, WorkingCalendar, parse_date, parse_instant,
-    parse_local_datetime,
+    parse_local_datetime, parse_wall_clock, parse_weekday,
 };
-use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -129,15 +129,10 @@ fn diary(input: &Value) -> Result<Diary, Error> {
             Some(h) => {
                 let mut oh = OpeningHours::default();
                 for (day, windows) in h.as_object().unwrap() {
-                    let i = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-                        .iter()
-                        .position(|d| d == day)
-                        .unwrap();
+                    let day = parse_weekday(day, "hours")?;
                     for w in windows.as_array().unwrap() {
-                        let t = |k: usize| {
-                            NaiveTime::parse_from_str(w[k].as_str().unwrap(), "%H:%M").unwrap()
-                        };
-                        oh.weekly[i].push((t(0), t(1)));
+                        let t = |k: usize| parse_wall_clock(w[k].as_str().unwrap(), "hours");
+                        oh.add_window(day, t(0)?, t(1)?)?;
                     }
                 }
                 for c in l["closures"].as_array().into_iter().flatten() {
@@ -155,11 +150,7 @@ fn diary(input: &Value) -> Result<Diary, Error> {
         })?;
     }
     for r in input["resources"].as_array().unwrap() {
-        let kind = match text(r, "kind") {
-            "clinician" => ResourceKind::Clinician,
-            "room" => ResourceKind::Room,
-            _ => ResourceKind::Equipment,
-        };
+        let kind: ResourceKind = text(r, "kind").parse()?;
         d.add_resource(Resource {
             id: text(r, "id").to_owned(),
             kind,

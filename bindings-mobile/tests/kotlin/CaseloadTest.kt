@@ -84,9 +84,10 @@ class CaseloadVersionsTest {
                 .replace("points = 3, reason = \"EFI_SEVERE\"", "points = 6, reason = \"EFI_SEVERE\""),
         )
         val registry = RuleRegistry()
-        assertTrue(registry.add(v1))
-        assertTrue(registry.add(v2))
-        assertFalse(registry.add(v1))
+        registry.add(v1)
+        registry.add(v2)
+        val duplicate = assertThrows<CarecoordException.InvalidInput> { registry.add(v1) }
+        assertEquals("registry.duplicate_version", duplicate.code)
         assertEquals("1.0.0", registry.inForce("frailty_priority", CalendarDate(2026, 11, 23))?.version())
         assertEquals("2.0.0", registry.inForce("frailty_priority", CalendarDate(2027, 4, 1))?.version())
         assertNull(registry.inForce("frailty_priority", CalendarDate(2026, 1, 1)))

@@ -72,10 +72,19 @@ class ConflictsTest {
         assertEquals("appointment.unknown_location", where.code)
         val gone = assertThrows<CarecoordException.InvalidAppointment> { d.remove("nope") }
         assertEquals("appointment.unknown_appointment", gone.code)
-        val hours = assertThrows<CarecoordException.InvalidAppointment> {
+        // Weekdays, times and windows are checked by the core, as in Python.
+        val day = assertThrows<CarecoordException.InvalidInput> {
             d.addLocation("x", 53.0, -1.0, OpeningHours(listOf(OpeningWindow(8u, "08:00", "17:00")), false, emptyList()))
         }
-        assertEquals("appointment.invalid_setup", hours.code)
+        assertEquals("time.unknown_word", day.code)
+        val time = assertThrows<CarecoordException.InvalidDate> {
+            d.addLocation("x", 53.0, -1.0, OpeningHours(listOf(OpeningWindow(1u, "8:00", "17:00")), false, emptyList()))
+        }
+        assertEquals("time.invalid_format", time.code)
+        val window = assertThrows<CarecoordException.InvalidAppointment> {
+            d.addLocation("x", 53.0, -1.0, OpeningHours(listOf(OpeningWindow(1u, "17:00", "08:00")), false, emptyList()))
+        }
+        assertEquals("appointment.invalid_setup", window.code)
     }
 
     @Test

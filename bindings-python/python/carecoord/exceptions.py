@@ -23,6 +23,7 @@ __all__ = [
     "NonexistentLocalTime",
     "AmbiguousLocalTime",
     "OutOfRange",
+    "WrongType",
     "RuleError",
     "InvalidRecord",
     "DirectoryError",
@@ -83,6 +84,20 @@ class NonexistentLocalTime(LocalTimeError):
 
 class AmbiguousLocalTime(LocalTimeError):
     """The wall time happens twice when clocks go back in autumn."""
+
+
+class WrongType(InvalidInput, TypeError):
+    """A value of another type than the parameter (or mapping key) takes.
+
+    ``field`` is the mapping key that held it, where there is one; the
+    parameter's name is in the exception's notes.
+    """
+
+    field: str | None
+
+    def __init__(self, message: str, code: str = "unknown", kind: str = "invalid_input") -> None:
+        super().__init__(message, code, kind)
+        self.field = None
 
 
 class OutOfRange(CarecoordError, ValueError):

@@ -450,6 +450,36 @@ pub enum ReviewSchedule {
     On(NaiveDate),
 }
 
+impl ReviewSchedule {
+    /// The schedule from the two ways of giving one: every N weeks, or on a
+    /// date; neither clears the schedule (`None`), both is refused.
+    ///
+    /// ```
+    /// use carecoord::careplan::ReviewSchedule;
+    /// assert_eq!(ReviewSchedule::from_options(Some(12), None)?, Some(ReviewSchedule::EveryWeeks(12)));
+    /// assert_eq!(ReviewSchedule::from_options(None, None)?, None);
+    /// let both = ReviewSchedule::from_options(Some(12), chrono::NaiveDate::from_ymd_opt(2027, 1, 4));
+    /// assert_eq!(both.unwrap_err().code(), "careplan.invalid_value");
+    /// # Ok::<(), carecoord::careplan::CarePlanError>(())
+    /// ```
+    pub fn from_options(
+        every_weeks: Option<u32>,
+        on: Option<NaiveDate>,
+    ) -> Result<Option<Self>, super::CarePlanError> {
+        match (every_weeks, on) {
+            (Some(_), Some(_)) => Err(super::CarePlanError::new(
+                super::CarePlanErrorKind::InvalidValue {
+                    field: "review_schedule",
+                    expected: "is every N weeks or on a date, not both",
+                },
+            )),
+            (Some(weeks), None) => Ok(Some(Self::EveryWeeks(weeks))),
+            (None, Some(date)) => Ok(Some(Self::On(date))),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
 /// A review of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -539,6 +569,31 @@ pub enum Scope {
     Summary,
     /// Named sections.
     Sections(Vec<Section>),
+}
+
+impl std::str::FromStr for Scope {
+    type Err = super::CarePlanError;
+    /// The scopes written as one word: `whole_plan` or `summary`. Named
+    /// sections are a list, each read as a [`Section`].
+    ///
+    /// ```
+    /// use carecoord::careplan::Scope;
+    /// assert_eq!("summary".parse::<Scope>()?, Scope::Summary);
+    /// assert_eq!("all".parse::<Scope>().unwrap_err().code(), "careplan.unknown_word");
+    /// # Ok::<(), carecoord::careplan::CarePlanError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "whole_plan" => Ok(Self::WholePlan),
+            "summary" => Ok(Self::Summary),
+            _ => Err(super::CarePlanError::new(
+                super::CarePlanErrorKind::UnknownWord {
+                    field: "scope",
+                    allowed: &["whole_plan", "summary"],
+                },
+            )),
+        }
+    }
 }
 
 /// The person's consent to share their plan with someone.

@@ -353,6 +353,21 @@ impl RuleSet {
         (tiers, codes)
     }
 
+    /// The columns of [`keyed_output_schema`](Self::keyed_output_schema) that
+    /// hold dictionary keys, each with its dictionary, by column position:
+    /// `tier` with the tier names, each `reason_n` with the reason codes. A
+    /// caller wraps these (and only these) as dictionary columns.
+    pub fn keyed_dictionaries(&self) -> Vec<(usize, ArrayRef)> {
+        let (tiers, codes) = self.output_dictionaries();
+        // id, score, then tier and the reasons.
+        const TIER: usize = 2;
+        let mut columns = vec![(TIER, tiers)];
+        for n in 1..=self.top_reasons() {
+            columns.push((TIER + n, codes.clone()));
+        }
+        columns
+    }
+
     /// Scores every row of `batch` as of `today`, on every core, returning
     /// `<id>, score, tier, reason_1 … reason_N` in input order. The results
     /// are those [`evaluate`](Self::evaluate) gives row by row.

@@ -184,39 +184,14 @@ pub fn impact<'r>(
 }
 
 /// Rule sets by name and version; picks the version in force on a date.
-#[derive(Debug, Clone, Default)]
-pub struct RuleRegistry {
-    sets: Vec<RuleSet>,
-}
+pub type RuleRegistry = crate::registry::Registry<RuleSet>;
 
-impl RuleRegistry {
-    /// An empty registry.
-    pub fn new() -> Self {
-        Self::default()
+impl crate::registry::Versioned for RuleSet {
+    fn name(&self) -> &str {
+        RuleSet::name(self)
     }
-
-    /// Adds a version. A second version with the same name and
-    /// `effective_from` would make the choice ambiguous, so it is refused
-    /// (returned back).
-    pub fn add(&mut self, rules: RuleSet) -> Result<(), RuleSet> {
-        let clash = self
-            .sets
-            .iter()
-            .any(|s| s.name() == rules.name() && s.effective_from() == rules.effective_from());
-        if clash {
-            return Err(rules);
-        }
-        self.sets.push(rules);
-        Ok(())
-    }
-
-    /// The version of `name` in force on `date`: the latest whose
-    /// `effective_from` is on or before it.
-    pub fn in_force(&self, name: &str, date: NaiveDate) -> Option<&RuleSet> {
-        self.sets
-            .iter()
-            .filter(|s| s.name() == name && s.effective_from() <= date)
-            .max_by_key(|s| s.effective_from())
+    fn effective_from(&self) -> NaiveDate {
+        RuleSet::effective_from(self)
     }
 }
 

@@ -300,23 +300,17 @@ impl RuleSet {
 
     /// Loads a rule set from a `.toml` or `.json` file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, RuleError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            RuleError::new(
+        use crate::document::{Format, read};
+        match read(path.as_ref()) {
+            Ok((text, Format::Json)) => Self::from_json(&text),
+            Ok((text, Format::Toml)) => Self::from_toml(&text),
+            Err(kind) => Err(RuleError::new(
                 RuleErrorKind::Syntax {
-                    message: format!("cannot read the rule file: {}", e.kind()),
+                    message: format!("cannot read the rule file: {kind}"),
                 },
                 "",
                 None,
-            )
-        })?;
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            Self::from_json(&text)
-        } else {
-            Self::from_toml(&text)
+            )),
         }
     }
 

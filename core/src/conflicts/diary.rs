@@ -968,8 +968,10 @@ impl Diary {
         for wall in rule.expand(start, exdates, horizon).map_err(with_id)? {
             let instant = from_london(wall, Disambiguation::Reject).map_err(|e| {
                 let problem = match e {
-                    crate::time::TimeError::AmbiguousLocalTime { .. } => "happens twice",
-                    _ => "does not exist",
+                    crate::time::TimeError::AmbiguousLocalTime { .. } => {
+                        super::LocalTimeProblem::Repeated
+                    }
+                    _ => super::LocalTimeProblem::Skipped,
                 };
                 with_id(AppointmentError::new(
                     K::LocalTime {

@@ -114,8 +114,8 @@ pub enum AppointmentErrorKind {
         date: String,
         /// The wall time.
         time: String,
-        /// "does not exist" or "happens twice".
-        problem: &'static str,
+        /// Skipped (clocks go forward) or repeated (clocks go back).
+        problem: LocalTimeProblem,
     },
     /// A block-severity conflict booked over without a recorded reason.
     #[error("a blocking conflict can be overridden only with a recorded reason (who and why)")]
@@ -129,6 +129,24 @@ pub enum AppointmentErrorKind {
         /// The limit.
         limit: usize,
     },
+}
+
+/// Why a Europe/London wall time cannot be turned into one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocalTimeProblem {
+    /// Clocks go forward over it: it does not exist.
+    Skipped,
+    /// Clocks go back over it: it happens twice.
+    Repeated,
+}
+
+impl fmt::Display for LocalTimeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Skipped => "does not exist",
+            Self::Repeated => "happens twice",
+        })
+    }
 }
 
 impl AppointmentErrorKind {

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 
+use super::{AppointmentError, AppointmentErrorKind};
 use crate::time::{is_bank_holiday, to_london};
 
 /// When a location (or service) is open, in London wall time.
@@ -41,6 +42,40 @@ impl OpeningHours {
             weekly,
             ..Self::default()
         }
+    }
+
+    /// Adds an opening window on `day`, in London wall time. A window must
+    /// close after it opens (clinics do not run past midnight): one that does
+    /// not would leave the day closed without saying so.
+    ///
+    /// ```
+    /// use carecoord::conflicts::OpeningHours;
+    /// use carecoord::time::{parse_wall_clock, parse_weekday};
+    ///
+    /// let mut hours = OpeningHours::default();
+    /// hours.add_window(parse_weekday("mon", "hours")?, parse_wall_clock("08:00", "hours")?,
+    ///                  parse_wall_clock("12:30", "hours")?)?;
+    /// assert_eq!(hours.weekly[0].len(), 1);
+    /// # Ok::<(), carecoord::Error>(())
+    /// ```
+    pub fn add_window(
+        &mut self,
+        day: Weekday,
+        open: NaiveTime,
+        close: NaiveTime,
+    ) -> Result<(), AppointmentError> {
+        if close <= open {
+            return Err(AppointmentError::new(
+                AppointmentErrorKind::InvalidSetup {
+                    message: "an opening window must close after it opens".into(),
+                },
+                None,
+            ));
+        }
+        if let Some(windows) = self.weekly.get_mut(day.num_days_from_monday() as usize) {
+            windows.push((open, close));
+        }
+        Ok(())
     }
 
     /// Adds a one-off closure.

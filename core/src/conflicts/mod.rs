@@ -36,7 +36,7 @@ pub use columnar::{find_all_batch, find_all_batches, find_all_schema};
 pub use conflict::{Conflict, ConflictKind, Severity};
 pub use constraints::{Booking, Override, PatientConstraints, SequenceRule};
 pub use diary::{Bundle, ConflictPair, Diary, MAX_SUGGEST_DAYS, MAX_SUGGESTIONS, Occurrence, Slot};
-pub use error::{AppointmentError, AppointmentErrorKind};
+pub use error::{AppointmentError, AppointmentErrorKind, LocalTimeProblem};
 pub use hours::OpeningHours;
 pub use model::{Appointment, Location, Resource, ResourceKind, Status, TravelMode};
 pub use recurrence::{ByDay, End, Frequency, Recurrence};

@@ -185,6 +185,43 @@ pub enum ResourceKind {
     Equipment,
 }
 
+impl ResourceKind {
+    /// Every kind, in the order of [`key`](Self::key)'s words.
+    pub const ALL: [Self; 3] = [Self::Clinician, Self::Room, Self::Equipment];
+
+    /// The lower-case word: `clinician`, `room`, `equipment`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Clinician => "clinician",
+            Self::Room => "room",
+            Self::Equipment => "equipment",
+        }
+    }
+}
+
+impl FromStr for ResourceKind {
+    type Err = AppointmentError;
+    /// Reads [`key`](Self::key)'s word.
+    ///
+    /// ```
+    /// use carecoord::conflicts::ResourceKind;
+    /// assert_eq!("room".parse::<ResourceKind>()?, ResourceKind::Room);
+    /// assert_eq!("desk".parse::<ResourceKind>().unwrap_err().code(), "appointment.invalid_value");
+    /// # Ok::<(), carecoord::conflicts::AppointmentError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, AppointmentError> {
+        Self::ALL.into_iter().find(|x| x.key() == s).ok_or_else(|| {
+            AppointmentError::new(
+                K::InvalidValue {
+                    field: "kind",
+                    allowed: "clinician, room, equipment",
+                },
+                None,
+            )
+        })
+    }
+}
+
 /// A clinician, room or piece of equipment that appointments use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {

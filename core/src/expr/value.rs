@@ -36,6 +36,23 @@ impl Value {
         Self::Str(Arc::from(s))
     }
 
+    /// A floating-point number; NaN (how pandas and many exports write a
+    /// missing number) is [`Null`](Self::Null), so that a rule sees it as
+    /// missing rather than as a number that fails every comparison.
+    ///
+    /// ```
+    /// use carecoord::expr::Value;
+    /// assert_eq!(Value::float(f64::NAN), Value::Null);
+    /// assert_eq!(Value::float(1.5), Value::Float(1.5));
+    /// ```
+    pub fn float(x: f64) -> Self {
+        if x.is_nan() {
+            Self::Null
+        } else {
+            Self::Float(x)
+        }
+    }
+
     /// A list of text values.
     pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> Self {
         Self::List(items.into_iter().map(Arc::from).collect())

@@ -369,38 +369,14 @@ fn unreachable_service() -> &'static Service {
 }
 
 /// Directories by name and version; picks the version in force on a date.
-#[derive(Debug, Clone, Default)]
-pub struct DirectoryRegistry {
-    versions: Vec<Directory>,
-}
+pub type DirectoryRegistry = crate::registry::Registry<Directory>;
 
-impl DirectoryRegistry {
-    /// An empty registry.
-    pub fn new() -> Self {
-        Self::default()
+impl crate::registry::Versioned for Directory {
+    fn name(&self) -> &str {
+        Directory::name(self)
     }
-
-    /// Adds a version. A second version with the same name and
-    /// `effective_from` would make the choice ambiguous, so it is refused
-    /// (returned back).
-    pub fn add(&mut self, directory: Directory) -> Result<(), Directory> {
-        let clash = self.versions.iter().any(|d| {
-            d.name() == directory.name() && d.effective_from() == directory.effective_from()
-        });
-        if clash {
-            return Err(directory);
-        }
-        self.versions.push(directory);
-        Ok(())
-    }
-
-    /// The version of `name` in force on `date`: the latest whose
-    /// `effective_from` is on or before it.
-    pub fn in_force(&self, name: &str, date: NaiveDate) -> Option<&Directory> {
-        self.versions
-            .iter()
-            .filter(|d| d.name() == name && d.effective_from() <= date)
-            .max_by_key(|d| d.effective_from())
+    fn effective_from(&self) -> NaiveDate {
+        Directory::effective_from(self)
     }
 }
 

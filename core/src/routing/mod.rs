@@ -57,6 +57,7 @@ mod columnar;
 mod directory;
 mod error;
 pub(crate) mod fast_hash;
+mod fields;
 mod load;
 mod model;
 mod needs;
@@ -100,6 +101,30 @@ impl Directory {
                 spans_valid: false,
             },
         )
+    }
+
+    /// Loads a directory from a `.toml` or `.json` file (by its extension).
+    ///
+    /// ```
+    /// use carecoord::routing::Directory;
+    /// let d = Directory::from_path("../examples/routing/directory.toml")?;
+    /// assert!(!d.services().is_empty());
+    /// assert_eq!(Directory::from_path("no/such/file.toml").unwrap_err().code(), "directory.syntax");
+    /// # Ok::<(), carecoord::routing::DirectoryError>(())
+    /// ```
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, DirectoryError> {
+        use crate::document::{Format, read};
+        match read(path.as_ref()) {
+            Ok((text, Format::Json)) => Self::from_json(&text),
+            Ok((text, Format::Toml)) => Self::from_toml(&text),
+            Err(kind) => Err(DirectoryError::new(
+                DirectoryErrorKind::Syntax {
+                    message: format!("cannot read the directory file: {kind}"),
+                },
+                "",
+                None,
+            )),
+        }
     }
 }
 

@@ -809,6 +809,32 @@ fn dress(inner: &DirectoryInner, s: &Service, r: &Ranked, rank: u32, p: &Prepare
     }
 }
 
+/// Refuses a name among `extra` that is none of the directory's extra
+/// fields: the alphabetically first, whatever order the caller gave them in,
+/// so every language names the same one.
+pub(super) fn check_extra_names(
+    schema: &Schema,
+    extra: &[(String, Value)],
+) -> Result<(), ReferralError> {
+    let unknown = extra
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| schema.index_of(name).is_none_or(|i| i < field::BUILT_IN))
+        .min();
+    let Some(name) = unknown else {
+        return Ok(());
+    };
+    let extras = schema
+        .fields()
+        .iter()
+        .skip(field::BUILT_IN)
+        .map(|f| f.name.as_str());
+    Err(ReferralError::new(RK::UnknownField {
+        field: crate::diag::shown_id(name),
+        suggestion: crate::diag::did_you_mean(name, extras).map(str::to_owned),
+    }))
+}
+
 /// A referral as a row of values in the directory's schema order.
 fn referral_row(schema: &Schema, r: &Referral) -> Result<Vec<Value>, ReferralError> {
     let mut row = vec![Value::Null; schema.fields().len()];
@@ -832,18 +858,10 @@ fn referral_row(schema: &Schema, r: &Referral) -> Result<Vec<Value>, ReferralErr
     );
     set(field::URGENCY, Value::str(r.urgency.key()));
     set(field::CONSENT, Value::str(r.consent.key()));
+    check_extra_names(schema, &r.extra)?;
+    let extra_index = |name: &str| schema.index_of(name).filter(|i| *i >= field::BUILT_IN);
     for (name, value) in &r.extra {
-        let Some(i) = schema.index_of(name).filter(|i| *i >= field::BUILT_IN) else {
-            let extras = schema
-                .fields()
-                .iter()
-                .skip(field::BUILT_IN)
-                .map(|f| f.name.as_str());
-            return Err(ReferralError::new(RK::UnknownField {
-                field: crate::diag::shown_id(name),
-                suggestion: crate::diag::did_you_mean(name, extras).map(str::to_owned),
-            }));
-        };
+        let Some(i) = extra_index(name) else { continue };
         let Some(f) = schema.fields().get(i) else {
             continue;
         };

@@ -247,6 +247,19 @@ fn bad_referrals_are_typed_errors_without_values() {
     let e = d.route(&rf).unwrap_err();
     assert_eq!(e.code(), "referral.unknown_field");
     assert!(e.to_string().contains("did you mean `lives_alone`"));
+    // Of several unknown names, the alphabetically first is named whatever
+    // order they came in (a Python dict and a Kotlin map iterate differently).
+    for order in [["zz_field", "aa_field"], ["aa_field", "zz_field"]] {
+        rf.extra = order
+            .iter()
+            .map(|n| ((*n).to_owned(), Value::Null))
+            .collect();
+        let e = d.route(&rf).unwrap_err();
+        assert!(e.to_string().contains("`aa_field`"), "{e}");
+        let fields = order.iter().map(|n| ((*n).to_owned(), Value::Null));
+        let e = d.referral(fields, rf.at).unwrap_err();
+        assert!(e.to_string().contains("`aa_field`"), "{e}");
+    }
     rf.extra = vec![("efi_deficits".into(), Value::str("SECRET-VALUE"))];
     let e = d.route(&rf).unwrap_err();
     assert_eq!(e.code(), "record.wrong_type");
@@ -256,6 +269,57 @@ fn bad_referrals_are_typed_errors_without_values() {
     assert_eq!(
         d.route(&rf).unwrap_err().code(),
         "referral.date_out_of_range"
+    );
+}
+
+#[test]
+fn a_referral_from_named_values_is_the_typed_referral() {
+    let d = directory();
+    let typed = referral(&["debt"]);
+    let fields = vec![
+        ("lives_alone".to_owned(), Value::Bool(true)),
+        ("consent".to_owned(), Value::str("given")),
+        ("id".to_owned(), Value::str("R1")),
+        ("age".to_owned(), Value::Int(79)),
+        ("sex".to_owned(), Value::str("female")),
+        ("district".to_owned(), Value::str("LS6")),
+        ("pcn".to_owned(), Value::str("U00001")),
+        ("practice".to_owned(), Value::str("B00001")),
+        ("needs".to_owned(), Value::list(["debt"])),
+        ("urgency".to_owned(), Value::str("routine")),
+    ];
+    let built = d.referral(fields.clone(), typed.at).unwrap();
+    assert!(built == typed);
+    assert_eq!(d.route(&built).unwrap(), d.route(&typed).unwrap());
+    // Each built-in field is required (pcn and practice may be null), of its
+    // type, and a word field one of its words.
+    let without = |name: &str| {
+        fields
+            .iter()
+            .filter(|(n, _)| n != name)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        d.referral(without("age"), typed.at).unwrap_err().code(),
+        "record.missing_field"
+    );
+    assert!(d.referral(without("pcn"), typed.at).is_ok());
+    let with = |name: &str, v: Value| {
+        let mut f = without(name);
+        f.push((name.to_owned(), v));
+        d.referral(f, typed.at).unwrap_err().code()
+    };
+    assert_eq!(with("age", Value::str("79")), "record.wrong_type");
+    assert_eq!(with("needs", Value::str("debt")), "record.wrong_type");
+    assert_eq!(with("sex", Value::str("f")), "referral.invalid_value");
+    assert_eq!(with("urgency", Value::Int(1)), "record.wrong_type");
+    assert_eq!(
+        d.extra_fields()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>(),
+        ["efi_deficits", "housebound", "lives_alone"]
     );
 }
 

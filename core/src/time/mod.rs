@@ -35,7 +35,7 @@ pub use london::{
 };
 pub use working_days::WorkingCalendar;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
 
 /// Why a date or time could not be used.
 ///
@@ -189,6 +189,78 @@ pub fn parse_date(text: &str, field: &'static str) -> Result<NaiveDate, TimeErro
     };
     let year = i32::try_from(number(y)?).map_err(|_| TimeError::InvalidDate { field })?;
     date(year, number(m)?, number(d)?, field)
+}
+
+/// Parses a wall-clock time of day `HH:MM` (24-hour), naming `field` in any
+/// error. Opening hours and preferred times are given this way.
+///
+/// ```
+/// use carecoord::time::parse_wall_clock;
+/// assert_eq!(parse_wall_clock("08:30", "open")?.to_string(), "08:30:00");
+/// assert_eq!(parse_wall_clock("8:30", "open").unwrap_err().code(), "time.invalid_format");
+/// assert_eq!(parse_wall_clock("24:00", "open").unwrap_err().code(), "time.invalid_time");
+/// # Ok::<(), carecoord::time::TimeError>(())
+/// ```
+pub fn parse_wall_clock(text: &str, field: &'static str) -> Result<NaiveTime, TimeError> {
+    let bad = TimeError::InvalidFormat {
+        field,
+        expected: "HH:MM",
+    };
+    let (h, m) = text.split_once(':').ok_or(bad.clone())?;
+    let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(h) || !two_digits(m) {
+        return Err(bad);
+    }
+    let (h, m) = (
+        h.parse().map_err(|_| bad.clone())?,
+        m.parse().map_err(|_| bad)?,
+    );
+    NaiveTime::from_hms_opt(h, m, 0).ok_or(TimeError::InvalidTime { field })
+}
+
+/// The days of the week as the bindings write them, Monday first.
+pub const WEEKDAY_WORDS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Parses a day of the week written `mon` … `sun`, naming `field` in any error.
+///
+/// ```
+/// use carecoord::time::parse_weekday;
+/// use chrono::Weekday;
+/// assert_eq!(parse_weekday("wed", "hours")?, Weekday::Wed);
+/// assert_eq!(parse_weekday("Wednesday", "hours").unwrap_err().code(), "time.unknown_word");
+/// # Ok::<(), carecoord::time::TimeError>(())
+/// ```
+pub fn parse_weekday(text: &str, field: &'static str) -> Result<Weekday, TimeError> {
+    WEEKDAY_WORDS
+        .iter()
+        .position(|w| *w == text)
+        .and_then(|i| u8::try_from(i).ok())
+        .and_then(|i| Weekday::try_from(i).ok())
+        .ok_or(TimeError::UnknownWord {
+            field,
+            allowed: "mon, tue, wed, thu, fri, sat, sun",
+        })
+}
+
+/// The ISO 8601 day of the week `1` (Monday) … `7` (Sunday), as Kotlin's
+/// `DayOfWeek.getValue()` and Swift callers give it.
+///
+/// ```
+/// use carecoord::time::iso_weekday;
+/// use chrono::Weekday;
+/// assert_eq!(iso_weekday(7, "weekday")?, Weekday::Sun);
+/// assert_eq!(iso_weekday(0, "weekday").unwrap_err().code(), "time.unknown_word");
+/// # Ok::<(), carecoord::time::TimeError>(())
+/// ```
+pub fn iso_weekday(number: u8, field: &'static str) -> Result<Weekday, TimeError> {
+    number
+        .checked_sub(1)
+        .filter(|n| *n < 7)
+        .and_then(|n| Weekday::try_from(n).ok())
+        .ok_or(TimeError::UnknownWord {
+            field,
+            allowed: "1 (Monday) to 7 (Sunday)",
+        })
 }
 
 /// Parses an ISO 8601 local date-time without offset, `YYYY-MM-DDTHH:MM[:SS]`
