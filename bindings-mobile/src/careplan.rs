@@ -12,338 +12,13 @@ use crate::convert;
 use crate::error::CarecoordError;
 use crate::time::CalendarDate;
 
-/// Mirrors a core vocabulary as a uniffi enum, with `From` both ways.
-macro_rules! mirror {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        pub enum $name { $($(#[$vm])* $v),+ }
-        impl From<$name> for core::$name {
-            fn from(v: $name) -> Self {
-                match v { $($name::$v => Self::$v),+ }
-            }
-        }
-        impl From<core::$name> for $name {
-            fn from(v: core::$name) -> Self {
-                match v { $(core::$name::$v => Self::$v),+ }
-            }
-        }
-    };
-}
-
-mirror! {
-    /// The FHIR CarePlan status.
-    PlanStatus {
-        /// Being written, not yet agreed.
-        Draft,
-        /// Agreed and in force.
-        Active,
-        /// Paused.
-        OnHold,
-        /// Ended before it was completed.
-        Revoked,
-        /// Finished.
-        Completed,
-        /// Should never have existed.
-        EnteredInError,
-    }
-}
-
-mirror! {
-    /// The FHIR Goal lifecycle status.
-    GoalLifecycle {
-        /// Suggested.
-        Proposed,
-        /// Agreed, not started.
-        Planned,
-        /// Accepted by the person.
-        Accepted,
-        /// Being worked on.
-        Active,
-        /// Paused.
-        OnHold,
-        /// Reached or ended.
-        Completed,
-        /// Abandoned.
-        Cancelled,
-        /// Recorded by mistake.
-        EnteredInError,
-        /// Declined by the person.
-        Rejected,
-    }
-}
-
-mirror! {
-    /// The FHIR Goal achievement status.
-    GoalAchievement {
-        /// Being attempted.
-        InProgress,
-        /// Getting closer.
-        Improving,
-        /// Getting further away.
-        Worsening,
-        /// No change.
-        NoChange,
-        /// Reached.
-        Achieved,
-        /// Reached and kept up.
-        Sustaining,
-        /// Not reached.
-        NotAchieved,
-        /// No progress.
-        NoProgress,
-        /// Cannot be reached.
-        NotAttainable,
-    }
-}
-
-mirror! {
-    /// The status of an action (FHIR CarePlan activity status).
-    ActionStatus {
-        /// Not started.
-        NotStarted,
-        /// Arranged.
-        Scheduled,
-        /// Under way.
-        InProgress,
-        /// Paused.
-        OnHold,
-        /// Done.
-        Completed,
-        /// Will not be done.
-        Cancelled,
-        /// Stopped part way.
-        Stopped,
-        /// Not known.
-        Unknown,
-        /// Recorded by mistake.
-        EnteredInError,
-    }
-}
-
-mirror! {
-    /// A role: plans record roles, never names of staff.
-    Role {
-        /// The care coordinator.
-        CareCoordinator,
-        /// A GP.
-        Gp,
-        /// A nurse.
-        Nurse,
-        /// A clinical pharmacist.
-        Pharmacist,
-        /// A social prescribing link worker.
-        SocialPrescribingLinkWorker,
-        /// A health and wellbeing coach.
-        HealthAndWellbeingCoach,
-        /// A mental health practitioner.
-        MentalHealthPractitioner,
-        /// A physiotherapist or occupational therapist.
-        Therapist,
-        /// A social worker.
-        SocialWorker,
-        /// The safeguarding lead.
-        SafeguardingLead,
-        /// Practice administration.
-        Administrator,
-        /// The person the plan is for.
-        Patient,
-        /// An unpaid carer.
-        Carer,
-        /// A family member.
-        FamilyMember,
-        /// A service (named by its organisation id).
-        Service,
-        /// An automated process.
-        System,
-    }
-}
-
-mirror! {
-    /// How someone in the support network is related to the person.
-    Relationship {
-        /// Husband, wife or partner.
-        SpouseOrPartner,
-        /// Son or daughter.
-        Child,
-        /// Other family.
-        OtherFamily,
-        /// A friend.
-        Friend,
-        /// A neighbour.
-        Neighbour,
-        /// A paid carer.
-        PaidCarer,
-        /// Anyone else.
-        Other,
-    }
-}
-
-mirror! {
-    /// What someone in the support network is to be contacted as.
-    ContactRole {
-        /// The main unpaid carer.
-        MainCarer,
-        /// Another unpaid carer.
-        Carer,
-        /// Next of kin.
-        NextOfKin,
-        /// Who to call in an emergency.
-        EmergencyContact,
-        /// Lasting power of attorney for health and welfare.
-        LastingPowerOfAttorney,
-        /// Informal support.
-        InformalSupport,
-    }
-}
-
-mirror! {
-    /// What came of a review.
-    ReviewOutcome {
-        /// The plan continues.
-        Continue,
-        /// The plan was changed.
-        Revised,
-        /// Needs were escalated.
-        Escalated,
-        /// The plan can be closed.
-        Close,
-    }
-}
-
-mirror! {
-    /// Who information can go to.
-    RecipientKind {
-        /// An unpaid carer in the support network.
-        Carer,
-        /// A family member in the support network.
-        FamilyMember,
-        /// The GP practice (ODS code).
-        GpPractice,
-        /// A named service.
-        Service,
-        /// The safeguarding lead.
-        SafeguardingLead,
-    }
-}
-
-mirror! {
-    /// A part of a plan that can be shared.
-    Section {
-        /// What matters to the person.
-        WhatMatters,
-        /// Strengths.
-        Strengths,
-        /// The support network.
-        SupportNetwork,
-        /// Goals.
-        Goals,
-        /// Actions.
-        Actions,
-        /// Referral and appointment links.
-        Links,
-        /// Risks (clinical).
-        Risks,
-        /// What to do if things get worse.
-        Contingency,
-        /// Reviews (clinical).
-        Reviews,
-        /// The next review date.
-        NextReview,
-    }
-}
-
-mirror! {
-    /// Why information may be shared.
-    Purpose {
-        /// Providing the person's care.
-        DirectCare,
-        /// Supporting the carer.
-        CarerSupport,
-        /// Protecting the person from abuse or neglect.
-        Safeguarding,
-    }
-}
-
-mirror! {
-    /// The basis a share rested on.
-    ShareBasis {
-        /// The person's consent.
-        Consent,
-        /// The GP practice, for direct care.
-        DirectCare,
-        /// Safeguarding, with a recorded justification.
-        Safeguarding,
-    }
-}
-
-mirror! {
-    /// Why a share was allowed or refused.
-    ShareReason {
-        /// Allowed: consent in force.
-        ConsentInForce,
-        /// Allowed: the GP practice for direct care.
-        GpDirectCare,
-        /// Allowed: the safeguarding lead for safeguarding.
-        Safeguarding,
-        /// Refused: the plan was entered in error.
-        PlanEnteredInError,
-        /// Refused: the plan is a draft.
-        PlanNotAgreed,
-        /// Refused: the plan was revoked.
-        PlanRevoked,
-        /// Refused: not the registered GP practice (direct care without consent).
-        NotRegisteredPractice,
-        /// Refused: the purpose does not apply to this recipient.
-        PurposeNotCovered,
-        /// Refused: not in the support network.
-        UnknownRecipient,
-        /// Refused: no consent recorded.
-        NoConsent,
-        /// Refused: consent withdrawn.
-        ConsentWithdrawn,
-        /// Refused: consent expired.
-        ConsentExpired,
-        /// Refused: consent starts later.
-        ConsentNotYetInForce,
-        /// Refused: the person objected to sharing with their GP practice.
-        ObjectionRecorded,
-        /// Refused: nothing the recipient needs is covered.
-        NothingToShare,
-    }
-}
-
-mirror! {
-    /// Where a plan stands on its review.
-    ReviewState {
-        /// Past its review date.
-        Overdue,
-        /// In force with no review scheduled.
-        Unscheduled,
-        /// Due soon.
-        DueSoon,
-        /// Scheduled, not yet due soon.
-        Scheduled,
-        /// Not in force.
-        NotApplicable,
-        /// The review date falls outside the supported calendar: check the plan.
-        OutOfRange,
-    }
-}
-
-mirror! {
-    /// A reporting period.
-    Period {
-        /// Monday to Sunday.
-        Week,
-        /// A calendar month.
-        Month,
-        /// A calendar quarter.
-        Quarter,
-        /// The NHS financial year from 1 April.
-        FinancialYear,
-    }
-}
+// The vocabularies are the core's own enums (derived for uniffi behind the
+// core's `uniffi` feature): no copy to keep in step.
+pub use core::{
+    ActionStatus, ContactRole, GoalAchievement, GoalLifecycle, Period, PlanStatus, Purpose,
+    RecipientKind, Relationship, ReviewOutcome, ReviewState, Role, Section, ShareBasis,
+    ShareReason,
+};
 
 fn date(d: CalendarDate, field: &'static str) -> Result<chrono::NaiveDate, CarecoordError> {
     Ok(d.to_core(field)?)
@@ -377,7 +52,7 @@ fn strs(items: &[core::Text]) -> Vec<String> {
 }
 
 fn sections(items: &[core::Section]) -> Vec<Section> {
-    items.iter().copied().map(Section::from).collect()
+    items.to_vec()
 }
 
 /// Who acted or owns an action: a role and, for services and practices, the
@@ -394,7 +69,7 @@ pub struct Actor {
 impl From<Actor> for core::Actor {
     fn from(a: Actor) -> Self {
         Self {
-            role: a.role.into(),
+            role: a.role,
             organisation: a.organisation,
         }
     }
@@ -403,7 +78,7 @@ impl From<Actor> for core::Actor {
 impl From<core::Actor> for Actor {
     fn from(a: core::Actor) -> Self {
         Self {
-            role: a.role.into(),
+            role: a.role,
             organisation: a.organisation,
         }
     }
@@ -420,14 +95,14 @@ pub struct Recipient {
 
 impl From<Recipient> for core::Recipient {
     fn from(r: Recipient) -> Self {
-        Self::new(r.kind.into(), r.id)
+        Self::new(r.kind, r.id)
     }
 }
 
 impl From<core::Recipient> for Recipient {
     fn from(r: core::Recipient) -> Self {
         Self {
-            kind: r.kind.into(),
+            kind: r.kind,
             id: r.id,
         }
     }
@@ -486,9 +161,7 @@ impl From<Scope> for core::Scope {
         match s {
             Scope::WholePlan => Self::WholePlan,
             Scope::Summary => Self::Summary,
-            Scope::Sections { sections } => {
-                Self::Sections(sections.into_iter().map(Into::into).collect())
-            }
+            Scope::Sections { sections } => Self::Sections(sections.into_iter().collect()),
         }
     }
 }
@@ -742,8 +415,8 @@ impl TryFrom<PlanChange> for core::Change {
             } => Self::AddSupportPerson {
                 id,
                 name: core::Text::new(name),
-                relationship: relationship.into(),
-                contact_role: contact_role.into(),
+                relationship,
+                contact_role,
                 contact: contact.map(core::Text::new),
             },
             P::RemoveSupportPerson { id } => Self::RemoveSupportPerson { id },
@@ -763,8 +436,8 @@ impl TryFrom<PlanChange> for core::Change {
                 target,
             } => Self::UpdateGoal {
                 id,
-                lifecycle: lifecycle.map(Into::into),
-                achievement: achievement.map(Into::into),
+                lifecycle,
+                achievement,
                 target: opt_date(target, "target")?,
             },
             P::AddAction {
@@ -787,7 +460,7 @@ impl TryFrom<PlanChange> for core::Change {
                 owner,
             } => Self::UpdateAction {
                 id,
-                status: status.map(Into::into),
+                status,
                 due: opt_date(due, "due")?,
                 owner: owner.map(Into::into),
             },
@@ -831,7 +504,7 @@ impl TryFrom<PlanChange> for core::Change {
                 schedule: schedule.map(TryInto::try_into).transpose()?,
             },
             P::RecordReview { outcome, notes } => Self::RecordReview {
-                outcome: outcome.into(),
+                outcome,
                 notes: notes.map(core::Text::new),
             },
             P::RecordConsent {
@@ -850,10 +523,10 @@ impl TryFrom<PlanChange> for core::Change {
             P::WithdrawConsent { id } => Self::WithdrawConsent { id },
             P::Share { recipient, purpose } => Self::Share {
                 recipient: recipient.into(),
-                purpose: purpose.into(),
+                purpose,
             },
             P::RecordActivity { key, code } => Self::RecordActivity { key, code },
-            P::ChangeStatus { to } => Self::ChangeStatus { to: to.into() },
+            P::ChangeStatus { to } => Self::ChangeStatus { to },
         })
     }
 }
@@ -883,8 +556,8 @@ impl From<core::Change> for PlanChange {
             } => Self::AddSupportPerson {
                 id,
                 name: text(name),
-                relationship: relationship.into(),
-                contact_role: contact_role.into(),
+                relationship,
+                contact_role,
                 contact: contact.map(text),
             },
             C::RemoveSupportPerson { id } => Self::RemoveSupportPerson { id },
@@ -904,8 +577,8 @@ impl From<core::Change> for PlanChange {
                 target,
             } => Self::UpdateGoal {
                 id,
-                lifecycle: lifecycle.map(Into::into),
-                achievement: achievement.map(Into::into),
+                lifecycle,
+                achievement,
                 target: target.map(Into::into),
             },
             C::AddAction {
@@ -928,7 +601,7 @@ impl From<core::Change> for PlanChange {
                 owner,
             } => Self::UpdateAction {
                 id,
-                status: status.map(Into::into),
+                status,
                 due: due.map(Into::into),
                 owner: owner.map(Into::into),
             },
@@ -972,7 +645,7 @@ impl From<core::Change> for PlanChange {
                 schedule: schedule.map(Into::into),
             },
             C::RecordReview { outcome, notes } => Self::RecordReview {
-                outcome: outcome.into(),
+                outcome,
                 notes: notes.map(text),
             },
             C::RecordConsent {
@@ -991,10 +664,10 @@ impl From<core::Change> for PlanChange {
             C::WithdrawConsent { id } => Self::WithdrawConsent { id },
             C::Share { recipient, purpose } => Self::Share {
                 recipient: recipient.into(),
-                purpose: purpose.into(),
+                purpose,
             },
             C::RecordActivity { key, code } => Self::RecordActivity { key, code },
-            C::ChangeStatus { to } => Self::ChangeStatus { to: to.into() },
+            C::ChangeStatus { to } => Self::ChangeStatus { to },
         }
     }
 }
@@ -1020,8 +693,8 @@ impl From<core::Goal> for Goal {
             id: g.id,
             description: g.description.as_str().to_owned(),
             target: g.target.map(Into::into),
-            lifecycle: g.lifecycle.into(),
-            achievement: g.achievement.map(Into::into),
+            lifecycle: g.lifecycle,
+            achievement: g.achievement,
         }
     }
 }
@@ -1058,7 +731,7 @@ impl From<core::Action> for PlanAction {
             what: a.what.as_str().to_owned(),
             owner: a.owner.into(),
             due: a.due.map(Into::into),
-            status: a.status.into(),
+            status: a.status,
             goals: a.goals,
             referrals: a.referrals,
             appointments: a.appointments,
@@ -1088,8 +761,8 @@ impl From<core::SupportPerson> for SupportPerson {
         Self {
             id: p.id,
             name: p.name.as_str().to_owned(),
-            relationship: p.relationship.into(),
-            contact_role: p.contact_role.into(),
+            relationship: p.relationship,
+            contact_role: p.contact_role,
             contact: p.contact.map(|c| c.as_str().to_owned()),
         }
     }
@@ -1139,8 +812,8 @@ impl From<core::Review> for PlanReview {
         Self {
             at: system_time(r.at),
             date: r.date.into(),
-            outcome: r.outcome.into(),
-            by: r.by.into(),
+            outcome: r.outcome,
+            by: r.by,
             notes: r.notes.map(|n| n.as_str().to_owned()),
         }
     }
@@ -1174,7 +847,7 @@ impl From<core::Consent> for PlanConsent {
             start: system_time(c.from),
             end: c.until.map(system_time),
             withdrawn: c.withdrawn.map(system_time),
-            recorded_by: c.recorded_by.into(),
+            recorded_by: c.recorded_by,
         }
     }
 }
@@ -1198,8 +871,8 @@ impl From<core::Disclosure> for Disclosure {
     fn from(d: core::Disclosure) -> Self {
         Self {
             recipient: d.recipient.into(),
-            purpose: d.purpose.into(),
-            basis: d.basis.into(),
+            purpose: d.purpose,
+            basis: d.basis,
             consent: d.consent,
             sections: sections(&d.sections),
         }
@@ -1285,7 +958,7 @@ impl From<core::CarePlan> for CarePlan {
             id: p.id,
             patient: p.patient.as_str().to_owned(),
             version: p.version,
-            status: p.status.into(),
+            status: p.status,
             template: p.template,
             registered_practice: p.registered_practice,
             created: system_time(p.created),
@@ -1327,8 +1000,8 @@ impl From<core::ShareDecision> for ShareDecision {
         Self {
             allowed: d.allowed,
             message: d.reason.message().to_owned(),
-            reason: d.reason.into(),
-            basis: d.basis.map(Into::into),
+            reason: d.reason,
+            basis: d.basis,
             consent: d.consent,
             sections: sections(&d.sections),
         }
@@ -1385,10 +1058,10 @@ impl From<core::PlanView> for PlanView {
         Self {
             plan_id: v.plan_id,
             disclosure_version: v.disclosure_version,
-            status: v.status.into(),
+            status: v.status,
             recipient: v.recipient.into(),
-            purpose: v.purpose.into(),
-            basis: v.basis.into(),
+            purpose: v.purpose,
+            basis: v.basis,
             sections: sections(&v.sections),
             what_matters: v.what_matters.as_deref().map(strs),
             strengths: v.strengths.as_deref().map(strs),
@@ -1421,7 +1094,7 @@ impl From<core::ReviewStatus> for ReviewStatus {
     fn from(s: core::ReviewStatus) -> Self {
         Self {
             plan_id: s.plan_id,
-            state: s.state.into(),
+            state: s.state,
             due: s.due.map(Into::into),
             working_days_overdue: s.working_days_overdue,
         }
@@ -1456,7 +1129,7 @@ impl From<core::ActivityRecord> for ActivityRecord {
             date: r.date.into(),
             key: r.key,
             code: r.code,
-            actor: r.actor.into(),
+            actor: r.actor,
         }
     }
 }
@@ -1612,7 +1285,7 @@ impl PlanHistory {
     ) -> Result<ShareDecision, CarecoordError> {
         let plan = self.plan_or_err()?;
         let at = instant(at, "at")?;
-        Ok(core::can_share(&plan, &recipient.into(), purpose.into(), at).into())
+        Ok(core::can_share(&plan, &recipient.into(), purpose, at).into())
     }
 
     /// Shares the plan: decides, records the disclosure as the next event
@@ -1840,11 +1513,11 @@ pub fn aggregate_activity(
                 date: date(r.date, "date")?,
                 key: r.key,
                 code: r.code,
-                actor: r.actor.into(),
+                actor: r.actor,
             })
         })
         .collect::<Result<Vec<_>, CarecoordError>>()?;
-    Ok(core::aggregate(&records, period.into())
+    Ok(core::aggregate(&records, period)
         .into_iter()
         .map(|c| ActivityCount {
             period_start: c.period_start.into(),

@@ -220,8 +220,8 @@ impl From<Error> for CarecoordError {
                         code,
                         detail,
                         plan,
-                        from: from.into(),
-                        to: to.into(),
+                        from,
+                        to,
                     },
                     (_, K::StaleVersion { expected, actual }) => Self::StaleVersion {
                         code,

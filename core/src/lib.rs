@@ -56,11 +56,18 @@
 //!   (columnar, on every core). Off by default; the Python wheel turns it on.
 //! - `sqlite`: keep care-plan histories in an SQLite file
 //!   (`careplan::SqliteStore`, SQLite bundled).
+//! - `uniffi`: derive the uniffi traits on value types (vocabularies,
+//!   records), for the Kotlin and Swift bindings in `bindings-mobile`.
 //!
 //! The crate is pure Rust with no FFI. The Python and mobile bindings live in
 //! their own crates.
 
 #![deny(missing_docs)]
+
+// The uniffi scaffolding for the value types that derive its traits (behind
+// the `uniffi` feature, which only the mobile binding turns on).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("carecoord");
 
 pub mod argument;
 pub mod careplan;

@@ -1,5 +1,7 @@
 package org.carecoord
 
+import org.carecoord.core.*
+
 import org.junit.jupiter.api.Assertions
 
 // Debian's JUnit 5 is built without its Kotlin extensions; this is the one we use.

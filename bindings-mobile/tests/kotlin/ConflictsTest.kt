@@ -1,5 +1,7 @@
 package org.carecoord
 
+import org.carecoord.core.*
+
 import java.time.Instant
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

@@ -2,6 +2,8 @@
 // the Kotlin bindings. Rust and Python run the same files.
 package org.carecoord
 
+import org.carecoord.core.*
+
 import com.google.gson.JsonArray
 import com.google.gson.JsonElement
 import com.google.gson.JsonNull

@@ -85,6 +85,7 @@ macro_rules! vocabulary {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $key)] $variant),+
         }
