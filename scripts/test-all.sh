@@ -8,7 +8,9 @@ cd "$ROOT"
 
 say "Rust: cargo test"
 cargo test --features arrow,sqlite
-# The mobile crate's own conversions (Kotlin runs its API below).
+# The core's FFI conversions (behind its uniffi feature) and the mobile
+# crate's own (Kotlin runs their API below).
+cargo test -p carecoord --features uniffi --lib ffi::
 cargo test -p carecoord-mobile
 
 say "Python: pytest"

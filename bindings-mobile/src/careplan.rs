@@ -15,13 +15,16 @@ use crate::time::CalendarDate;
 // The vocabularies are the core's own enums (derived for uniffi behind the
 // core's `uniffi` feature): no copy to keep in step.
 pub use core::{
+    Action as PlanAction, Actor, CarePlan, Disclosure, Goal, Recipient, Review as PlanReview,
+    ReviewSchedule, Risk, Scope, SupportPerson,
+};
+pub use core::{
     ActionStatus, ContactRole, GoalAchievement, GoalLifecycle, Period, PlanStatus, Purpose,
-    RecipientKind, Relationship, ReviewOutcome, ReviewState, Role, Section, ShareBasis,
-    ShareReason,
+    Relationship, ReviewOutcome, ReviewState, Role, Section, ShareBasis, ShareReason,
 };
 
 fn date(d: CalendarDate, field: &'static str) -> Result<chrono::NaiveDate, CarecoordError> {
-    Ok(d.to_core(field)?)
+    Ok(d.to_date(field)?)
 }
 
 fn opt_date(
@@ -53,129 +56,6 @@ fn strs(items: &[core::Text]) -> Vec<String> {
 
 fn sections(items: &[core::Section]) -> Vec<Section> {
     items.to_vec()
-}
-
-/// Who acted or owns an action: a role and, for services and practices, the
-/// organisation's id. Never a person's name.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Actor {
-    /// The role.
-    pub role: Role,
-    /// The organisation's id.
-    #[uniffi(default = None)]
-    pub organisation: Option<String>,
-}
-
-impl From<Actor> for core::Actor {
-    fn from(a: Actor) -> Self {
-        Self {
-            role: a.role,
-            organisation: a.organisation,
-        }
-    }
-}
-
-impl From<core::Actor> for Actor {
-    fn from(a: core::Actor) -> Self {
-        Self {
-            role: a.role,
-            organisation: a.organisation,
-        }
-    }
-}
-
-/// A recipient of shared information.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Recipient {
-    /// What kind.
-    pub kind: RecipientKind,
-    /// A support person id, ODS code or service id.
-    pub id: String,
-}
-
-impl From<Recipient> for core::Recipient {
-    fn from(r: Recipient) -> Self {
-        Self::new(r.kind, r.id)
-    }
-}
-
-impl From<core::Recipient> for Recipient {
-    fn from(r: core::Recipient) -> Self {
-        Self {
-            kind: r.kind,
-            id: r.id,
-        }
-    }
-}
-
-/// When a plan is reviewed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ReviewSchedule {
-    /// Every N weeks from agreement or the last review (next working day).
-    EveryWeeks {
-        /// Weeks, 1–104.
-        weeks: u32,
-    },
-    /// On a set date.
-    On {
-        /// The date.
-        date: CalendarDate,
-    },
-}
-
-impl From<core::ReviewSchedule> for ReviewSchedule {
-    fn from(s: core::ReviewSchedule) -> Self {
-        match s {
-            core::ReviewSchedule::EveryWeeks(weeks) => Self::EveryWeeks { weeks },
-            core::ReviewSchedule::On(d) => Self::On { date: d.into() },
-        }
-    }
-}
-
-impl TryFrom<ReviewSchedule> for core::ReviewSchedule {
-    type Error = CarecoordError;
-    fn try_from(s: ReviewSchedule) -> Result<Self, CarecoordError> {
-        Ok(match s {
-            ReviewSchedule::EveryWeeks { weeks } => Self::EveryWeeks(weeks),
-            ReviewSchedule::On { date: d } => Self::On(date(d, "schedule")?),
-        })
-    }
-}
-
-/// What a consent covers.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum Scope {
-    /// Everything the recipient may need.
-    WholePlan,
-    /// What matters, goals and the next review.
-    Summary,
-    /// Named sections.
-    Sections {
-        /// The sections.
-        sections: Vec<Section>,
-    },
-}
-
-impl From<Scope> for core::Scope {
-    fn from(s: Scope) -> Self {
-        match s {
-            Scope::WholePlan => Self::WholePlan,
-            Scope::Summary => Self::Summary,
-            Scope::Sections { sections } => Self::Sections(sections.into_iter().collect()),
-        }
-    }
-}
-
-impl From<core::Scope> for Scope {
-    fn from(s: core::Scope) -> Self {
-        match s {
-            core::Scope::WholePlan => Self::WholePlan,
-            core::Scope::Summary => Self::Summary,
-            core::Scope::Sections(s) => Self::Sections {
-                sections: sections(&s),
-            },
-        }
-    }
 }
 
 /// One change to a plan. New items' ids left `null` are given in order
@@ -449,7 +329,7 @@ impl TryFrom<PlanChange> for core::Change {
             } => Self::AddAction {
                 id,
                 what: core::Text::new(what),
-                owner: owner.into(),
+                owner,
                 due: opt_date(due, "due")?,
                 goals,
             },
@@ -462,7 +342,7 @@ impl TryFrom<PlanChange> for core::Change {
                 id,
                 status,
                 due: opt_date(due, "due")?,
-                owner: owner.map(Into::into),
+                owner,
             },
             P::LinkReferral {
                 action,
@@ -500,9 +380,7 @@ impl TryFrom<PlanChange> for core::Change {
             },
             P::SetRiskActions { id, actions } => Self::SetRiskActions { id, actions },
             P::RemoveRisk { id } => Self::RemoveRisk { id },
-            P::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
-                schedule: schedule.map(TryInto::try_into).transpose()?,
-            },
+            P::SetReviewSchedule { schedule } => Self::SetReviewSchedule { schedule },
             P::RecordReview { outcome, notes } => Self::RecordReview {
                 outcome,
                 notes: notes.map(core::Text::new),
@@ -515,16 +393,13 @@ impl TryFrom<PlanChange> for core::Change {
                 end,
             } => Self::RecordConsent {
                 id,
-                recipient: recipient.into(),
-                scope: scope.into(),
+                recipient,
+                scope,
                 from: start.map(|t| instant(t, "start")).transpose()?,
                 until: end.map(|t| instant(t, "end")).transpose()?,
             },
             P::WithdrawConsent { id } => Self::WithdrawConsent { id },
-            P::Share { recipient, purpose } => Self::Share {
-                recipient: recipient.into(),
-                purpose,
-            },
+            P::Share { recipient, purpose } => Self::Share { recipient, purpose },
             P::RecordActivity { key, code } => Self::RecordActivity { key, code },
             P::ChangeStatus { to } => Self::ChangeStatus { to },
         })
@@ -590,7 +465,7 @@ impl From<core::Change> for PlanChange {
             } => Self::AddAction {
                 id,
                 what: text(what),
-                owner: owner.into(),
+                owner,
                 due: due.map(Into::into),
                 goals,
             },
@@ -603,7 +478,7 @@ impl From<core::Change> for PlanChange {
                 id,
                 status,
                 due: due.map(Into::into),
-                owner: owner.map(Into::into),
+                owner,
             },
             C::LinkReferral {
                 action,
@@ -641,9 +516,7 @@ impl From<core::Change> for PlanChange {
             },
             C::SetRiskActions { id, actions } => Self::SetRiskActions { id, actions },
             C::RemoveRisk { id } => Self::RemoveRisk { id },
-            C::SetReviewSchedule { schedule } => Self::SetReviewSchedule {
-                schedule: schedule.map(Into::into),
-            },
+            C::SetReviewSchedule { schedule } => Self::SetReviewSchedule { schedule },
             C::RecordReview { outcome, notes } => Self::RecordReview {
                 outcome,
                 notes: notes.map(text),
@@ -656,225 +529,15 @@ impl From<core::Change> for PlanChange {
                 until,
             } => Self::RecordConsent {
                 id,
-                recipient: recipient.into(),
-                scope: scope.into(),
+                recipient,
+                scope,
                 start: from.map(system_time),
                 end: until.map(system_time),
             },
             C::WithdrawConsent { id } => Self::WithdrawConsent { id },
-            C::Share { recipient, purpose } => Self::Share {
-                recipient: recipient.into(),
-                purpose,
-            },
+            C::Share { recipient, purpose } => Self::Share { recipient, purpose },
             C::RecordActivity { key, code } => Self::RecordActivity { key, code },
             C::ChangeStatus { to } => Self::ChangeStatus { to },
-        }
-    }
-}
-
-/// A goal.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Goal {
-    /// Id.
-    pub id: String,
-    /// The goal.
-    pub description: String,
-    /// Target date.
-    pub target: Option<CalendarDate>,
-    /// FHIR lifecycle.
-    pub lifecycle: GoalLifecycle,
-    /// FHIR achievement.
-    pub achievement: Option<GoalAchievement>,
-}
-
-impl From<core::Goal> for Goal {
-    fn from(g: core::Goal) -> Self {
-        Self {
-            id: g.id,
-            description: g.description.as_str().to_owned(),
-            target: g.target.map(Into::into),
-            lifecycle: g.lifecycle,
-            achievement: g.achievement,
-        }
-    }
-}
-
-/// An action: what, who, by when, status, links.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PlanAction {
-    /// Id.
-    pub id: String,
-    /// What will be done.
-    pub what: String,
-    /// Who will do it.
-    pub owner: Actor,
-    /// By when.
-    pub due: Option<CalendarDate>,
-    /// Status.
-    pub status: ActionStatus,
-    /// Goals it serves.
-    pub goals: Vec<String>,
-    /// Referral ids.
-    pub referrals: Vec<String>,
-    /// Appointment ids.
-    pub appointments: Vec<String>,
-    /// Support people (ids) who take part.
-    pub participants: Vec<String>,
-    /// Shareable with everyone the plan is shared with.
-    pub shareable: bool,
-}
-
-impl From<core::Action> for PlanAction {
-    fn from(a: core::Action) -> Self {
-        Self {
-            id: a.id,
-            what: a.what.as_str().to_owned(),
-            owner: a.owner.into(),
-            due: a.due.map(Into::into),
-            status: a.status,
-            goals: a.goals,
-            referrals: a.referrals,
-            appointments: a.appointments,
-            participants: a.participants,
-            shareable: a.shareable,
-        }
-    }
-}
-
-/// Someone in the support network.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SupportPerson {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Relationship.
-    pub relationship: Relationship,
-    /// Contact role.
-    pub contact_role: ContactRole,
-    /// How to reach them.
-    pub contact: Option<String>,
-}
-
-impl From<core::SupportPerson> for SupportPerson {
-    fn from(p: core::SupportPerson) -> Self {
-        Self {
-            id: p.id,
-            name: p.name.as_str().to_owned(),
-            relationship: p.relationship,
-            contact_role: p.contact_role,
-            contact: p.contact.map(|c| c.as_str().to_owned()),
-        }
-    }
-}
-
-/// A risk and what to do if things get worse.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Risk {
-    /// Id.
-    pub id: String,
-    /// The risk.
-    pub description: String,
-    /// What to do.
-    pub contingency: String,
-    /// The actions (ids) that address it.
-    pub actions: Vec<String>,
-}
-
-impl From<core::Risk> for Risk {
-    fn from(r: core::Risk) -> Self {
-        Self {
-            id: r.id,
-            description: r.description.as_str().to_owned(),
-            contingency: r.contingency.as_str().to_owned(),
-            actions: r.actions,
-        }
-    }
-}
-
-/// A review held.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PlanReview {
-    /// When recorded.
-    pub at: SystemTime,
-    /// The London date.
-    pub date: CalendarDate,
-    /// Outcome.
-    pub outcome: ReviewOutcome,
-    /// Reviewer's role.
-    pub by: Role,
-    /// Notes.
-    pub notes: Option<String>,
-}
-
-impl From<core::Review> for PlanReview {
-    fn from(r: core::Review) -> Self {
-        Self {
-            at: system_time(r.at),
-            date: r.date.into(),
-            outcome: r.outcome,
-            by: r.by,
-            notes: r.notes.map(|n| n.as_str().to_owned()),
-        }
-    }
-}
-
-/// The person's consent to share.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PlanConsent {
-    /// Id.
-    pub id: String,
-    /// Who may receive the plan.
-    pub recipient: Recipient,
-    /// What they may receive.
-    pub scope: Scope,
-    /// From when.
-    pub start: SystemTime,
-    /// Until when.
-    pub end: Option<SystemTime>,
-    /// When withdrawn.
-    pub withdrawn: Option<SystemTime>,
-    /// Who recorded it.
-    pub recorded_by: Role,
-}
-
-impl From<core::Consent> for PlanConsent {
-    fn from(c: core::Consent) -> Self {
-        Self {
-            id: c.id,
-            recipient: c.recipient.into(),
-            scope: c.scope.into(),
-            start: system_time(c.from),
-            end: c.until.map(system_time),
-            withdrawn: c.withdrawn.map(system_time),
-            recorded_by: c.recorded_by,
-        }
-    }
-}
-
-/// A record that the plan was shared.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Disclosure {
-    /// Who received it.
-    pub recipient: Recipient,
-    /// Why.
-    pub purpose: Purpose,
-    /// On what basis.
-    pub basis: ShareBasis,
-    /// The consent relied on.
-    pub consent: Option<String>,
-    /// The sections shared.
-    pub sections: Vec<Section>,
-}
-
-impl From<core::Disclosure> for Disclosure {
-    fn from(d: core::Disclosure) -> Self {
-        Self {
-            recipient: d.recipient.into(),
-            purpose: d.purpose,
-            basis: d.basis,
-            consent: d.consent,
-            sections: sections(&d.sections),
         }
     }
 }
@@ -901,79 +564,10 @@ impl From<core::Event> for PlanEvent {
         Self {
             version: e.version,
             at: system_time(e.at),
-            actor: e.actor.into(),
+            actor: e.actor,
             reason: e.reason.map(|r| r.as_str().to_owned()),
             change: e.change.into(),
-            disclosure: e.disclosure.map(Into::into),
-        }
-    }
-}
-
-/// A personalised care and support plan, as it is now.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CarePlan {
-    /// Id.
-    pub id: String,
-    /// The app's reference to the patient.
-    pub patient: String,
-    /// Version (events applied).
-    pub version: u64,
-    /// FHIR CarePlan status.
-    pub status: PlanStatus,
-    /// Template it started from.
-    pub template: Option<String>,
-    /// The registered GP practice's ODS code.
-    pub registered_practice: Option<String>,
-    /// Created.
-    pub created: SystemTime,
-    /// Last changed.
-    pub updated: SystemTime,
-    /// Agreed (first made active).
-    pub agreed: Option<SystemTime>,
-    /// What matters to the person.
-    pub what_matters: Vec<String>,
-    /// Strengths.
-    pub strengths: Vec<String>,
-    /// Support network.
-    pub support_network: Vec<SupportPerson>,
-    /// Goals.
-    pub goals: Vec<Goal>,
-    /// Actions.
-    pub actions: Vec<PlanAction>,
-    /// Risks.
-    pub risks: Vec<Risk>,
-    /// Review schedule.
-    pub review_schedule: Option<ReviewSchedule>,
-    /// Reviews held.
-    pub reviews: Vec<PlanReview>,
-    /// Consents.
-    pub consents: Vec<PlanConsent>,
-    /// Disclosures.
-    pub disclosures: Vec<Disclosure>,
-}
-
-impl From<core::CarePlan> for CarePlan {
-    fn from(p: core::CarePlan) -> Self {
-        Self {
-            id: p.id,
-            patient: p.patient.as_str().to_owned(),
-            version: p.version,
-            status: p.status,
-            template: p.template,
-            registered_practice: p.registered_practice,
-            created: system_time(p.created),
-            updated: system_time(p.updated),
-            agreed: p.agreed.map(system_time),
-            what_matters: strs(&p.what_matters),
-            strengths: strs(&p.strengths),
-            support_network: p.support_network.into_iter().map(Into::into).collect(),
-            goals: p.goals.into_iter().map(Into::into).collect(),
-            actions: p.actions.into_iter().map(Into::into).collect(),
-            risks: p.risks.into_iter().map(Into::into).collect(),
-            review_schedule: p.review_schedule.map(Into::into),
-            reviews: p.reviews.into_iter().map(Into::into).collect(),
-            consents: p.consents.into_iter().map(Into::into).collect(),
-            disclosures: p.disclosures.into_iter().map(Into::into).collect(),
+            disclosure: e.disclosure,
         }
     }
 }
@@ -1059,7 +653,7 @@ impl From<core::PlanView> for PlanView {
             plan_id: v.plan_id,
             disclosure_version: v.disclosure_version,
             status: v.status,
-            recipient: v.recipient.into(),
+            recipient: v.recipient,
             purpose: v.purpose,
             basis: v.basis,
             sections: sections(&v.sections),
@@ -1171,7 +765,7 @@ fn command(
 ) -> Result<core::Command, CarecoordError> {
     Ok(core::Command {
         expected_version: version,
-        actor: actor.into(),
+        actor,
         at: instant(at, "at")?,
         reason: reason.map(core::Text::new),
         change: change.try_into()?,
@@ -1246,7 +840,7 @@ impl PlanHistory {
 
     /// The plan now, or null before it is created.
     pub fn plan(&self) -> Option<CarePlan> {
-        self.with(|h| h.plan().cloned().map(Into::into))
+        self.with(|h| h.plan().cloned())
     }
 
     /// Every event, oldest first.
@@ -1256,7 +850,7 @@ impl PlanHistory {
 
     /// The plan as it was at `version`.
     pub fn plan_at(&self, version: u64) -> Option<CarePlan> {
-        self.with(|h| h.plan_at(version).map(Into::into))
+        self.with(|h| h.plan_at(version))
     }
 
     /// Checks a change made on `version`, appends its event and returns the
@@ -1272,7 +866,7 @@ impl PlanHistory {
         reason: Option<String>,
     ) -> Result<CarePlan, CarecoordError> {
         let command = command(change, version, actor, at, reason)?;
-        self.with(|h| h.execute(command).map(|p| p.clone().into()))
+        self.with(|h| h.execute(command).cloned())
             .map_err(|e| carecoord::Error::from(e).into())
     }
 
@@ -1285,7 +879,7 @@ impl PlanHistory {
     ) -> Result<ShareDecision, CarecoordError> {
         let plan = self.plan_or_err()?;
         let at = instant(at, "at")?;
-        Ok(core::can_share(&plan, &recipient.into(), purpose, at).into())
+        Ok(core::can_share(&plan, &recipient, purpose, at).into())
     }
 
     /// Shares the plan: decides, records the disclosure as the next event
@@ -1443,7 +1037,6 @@ impl PlanStore {
             .plans()
             .map_err(carecoord::Error::from)?
             .into_iter()
-            .map(Into::into)
             .collect())
     }
 
@@ -1492,7 +1085,7 @@ pub fn preview_template(
     let at = instant(at, "at")?;
     let template = core::Template::get(&key).map_err(carecoord::Error::from)?;
     let history = template
-        .preview(&plan_id, core::PatientRef::new(patient), actor.into(), at)
+        .preview(&plan_id, core::PatientRef::new(patient), actor, at)
         .map_err(carecoord::Error::from)?;
     Ok(PlanHistory::wrap(history))
 }

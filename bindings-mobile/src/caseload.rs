@@ -55,7 +55,7 @@ impl TryFrom<FieldValue> for Value {
             FieldValue::Int { value } => Value::Int(value),
             FieldValue::Float { value } => Value::float(value),
             FieldValue::Text { value } => Value::str(&value),
-            FieldValue::Date { value } => Value::Date(value.to_core("record")?),
+            FieldValue::Date { value } => Value::Date(value.to_date("record")?),
             FieldValue::TextList { values } => Value::list(values.iter().map(String::as_str)),
         })
     }
@@ -342,7 +342,7 @@ impl RuleSet {
         today: CalendarDate,
     ) -> Result<Priority, CarecoordError> {
         let row = self.row(record)?;
-        Ok(self.0.evaluate(&row, today.to_core("today")?).into())
+        Ok(self.0.evaluate(&row, today.to_date("today")?).into())
     }
 
     /// Scores one record and explains every rule and override.
@@ -352,7 +352,7 @@ impl RuleSet {
         today: CalendarDate,
     ) -> Result<Explanation, CarecoordError> {
         let row = self.row(record)?;
-        Ok(self.0.explain(&row, today.to_core("today")?).into())
+        Ok(self.0.explain(&row, today.to_date("today")?).into())
     }
 
     /// Runs the rule file's `[[test]]` cases.
@@ -459,7 +459,7 @@ pub fn impact(
         &old.0,
         &new.0,
         rows.iter().map(Vec::as_slice),
-        today.to_core("today")?,
+        today.to_date("today")?,
     )?;
     Ok(report.into())
 }
@@ -498,7 +498,7 @@ impl RuleRegistry {
         name: String,
         date: CalendarDate,
     ) -> Result<Option<Arc<RuleSet>>, CarecoordError> {
-        let date = date.to_core("date")?;
+        let date = date.to_date("date")?;
         Ok(self
             .registry()
             .in_force(&name, date)

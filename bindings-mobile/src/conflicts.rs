@@ -174,7 +174,7 @@ impl TryFrom<OpeningHours> for core::OpeningHours {
             out.add_window(day, open, close)?;
         }
         for d in h.closures {
-            out.closures.insert(d.to_core("closures")?);
+            out.closures.insert(d.to_date("closures")?);
         }
         Ok(out)
     }
@@ -540,9 +540,9 @@ impl Diary {
         })?;
         let exdates = exdates
             .into_iter()
-            .map(|d| d.to_core("exdates"))
+            .map(|d| d.to_date("exdates"))
             .collect::<Result<Vec<_>, _>>()?;
-        let horizon = horizon.map(|h| h.to_core("horizon")).transpose()?;
+        let horizon = horizon.map(|h| h.to_date("horizon")).transpose()?;
         let found = self.with(|d| d.check_series(&a, &rule, &exdates, horizon))?;
         found
             .into_iter()

@@ -4,22 +4,12 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use carecoord::time::{self as core_time, TimeError};
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{NaiveDateTime, Timelike};
 
 use crate::convert;
 use crate::error::CarecoordError;
 
-/// A calendar date. Built from any three numbers; an impossible date (30
-/// February) is refused with `InvalidDate` where it is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
-pub struct CalendarDate {
-    /// The year, e.g. 2026.
-    pub year: i32,
-    /// The month, 1–12.
-    pub month: i32,
-    /// The day of the month, 1–31.
-    pub day: i32,
-}
+pub use carecoord::ffi::CalendarDate;
 
 /// A Europe/London wall-clock time: what a person reads on a clock or a letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
@@ -38,30 +28,9 @@ fn part(value: i32) -> Option<u32> {
     u32::try_from(value).ok()
 }
 
-impl CalendarDate {
-    pub(crate) fn to_core(self, field: &'static str) -> Result<NaiveDate, TimeError> {
-        match (part(self.month), part(self.day)) {
-            (Some(month), Some(day)) => core_time::date(self.year, month, day, field),
-            _ => Err(TimeError::InvalidDate { field }),
-        }
-    }
-}
-
-impl From<NaiveDate> for CalendarDate {
-    fn from(d: NaiveDate) -> Self {
-        // Month and day always fit an i32.
-        let small = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
-        Self {
-            year: d.year(),
-            month: small(d.month()),
-            day: small(d.day()),
-        }
-    }
-}
-
 impl LocalDateTime {
-    fn to_core(self, field: &'static str) -> Result<NaiveDateTime, TimeError> {
-        let date = self.date.to_core(field)?;
+    fn to_wall_time(self, field: &'static str) -> Result<NaiveDateTime, TimeError> {
+        let date = self.date.to_date(field)?;
         match (part(self.hour), part(self.minute), part(self.second)) {
             (Some(h), Some(m), Some(s)) => date.and_hms_opt(h, m, s),
             _ => None,
@@ -233,14 +202,14 @@ pub fn from_london(
     local: LocalDateTime,
     disambiguation: Disambiguation,
 ) -> Result<SystemTime, CarecoordError> {
-    let instant = core_time::from_london(local.to_core("local")?, disambiguation.into())?;
+    let instant = core_time::from_london(local.to_wall_time("local")?, disambiguation.into())?;
     Ok(convert::system_time(instant)?)
 }
 
 /// Every instant a London wall time could mean, for showing a person the choice.
 #[uniffi::export]
 pub fn lookup_london(local: LocalDateTime) -> Result<LondonLookup, CarecoordError> {
-    Ok(core_time::lookup_london(local.to_core("local")?).try_into()?)
+    Ok(core_time::lookup_london(local.to_wall_time("local")?).try_into()?)
 }
 
 /// The England and Wales bank holidays of `year` (1995–2100), in date order.
@@ -255,7 +224,7 @@ pub fn bank_holidays(year: i32) -> Result<Vec<BankHoliday>, CarecoordError> {
 /// The bank holiday on `date`, or null.
 #[uniffi::export]
 pub fn is_bank_holiday(date: CalendarDate) -> Result<Option<BankHoliday>, CarecoordError> {
-    let holiday = core_time::is_bank_holiday(date.to_core("date")?)?;
+    let holiday = core_time::is_bank_holiday(date.to_date("date")?)?;
     Ok(holiday.as_ref().map(BankHoliday::from))
 }
 
@@ -271,7 +240,7 @@ impl WorkingCalendar {
     pub fn new(closures: Vec<CalendarDate>) -> Result<Arc<Self>, CarecoordError> {
         let mut calendar = core_time::WorkingCalendar::england_and_wales();
         for closure in closures {
-            calendar = calendar.with_closure(closure.to_core("closures")?);
+            calendar = calendar.with_closure(closure.to_date("closures")?);
         }
         Ok(Arc::new(Self(calendar)))
     }
@@ -283,17 +252,17 @@ impl WorkingCalendar {
 
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: CalendarDate) -> Result<bool, CarecoordError> {
-        Ok(self.0.is_working_day(date.to_core("date")?)?)
+        Ok(self.0.is_working_day(date.to_date("date")?)?)
     }
 
     /// The first working day strictly after `date`.
     pub fn next_working_day(&self, date: CalendarDate) -> Result<CalendarDate, CarecoordError> {
-        Ok(self.0.next_working_day(date.to_core("date")?)?.into())
+        Ok(self.0.next_working_day(date.to_date("date")?)?.into())
     }
 
     /// The last working day strictly before `date`.
     pub fn previous_working_day(&self, date: CalendarDate) -> Result<CalendarDate, CarecoordError> {
-        Ok(self.0.previous_working_day(date.to_core("date")?)?.into())
+        Ok(self.0.previous_working_day(date.to_date("date")?)?.into())
     }
 
     /// Moves `days` working days from `date` (back when negative); the start
@@ -303,7 +272,7 @@ impl WorkingCalendar {
         date: CalendarDate,
         days: i32,
     ) -> Result<CalendarDate, CarecoordError> {
-        Ok(self.0.add_working_days(date.to_core("date")?, days)?.into())
+        Ok(self.0.add_working_days(date.to_date("date")?, days)?.into())
     }
 
     /// Working days after `start` up to and including `end` (negative when `end` is earlier).
@@ -314,6 +283,6 @@ impl WorkingCalendar {
     ) -> Result<i64, CarecoordError> {
         Ok(self
             .0
-            .working_days_between(start.to_core("start")?, end.to_core("end")?)?)
+            .working_days_between(start.to_date("start")?, end.to_date("end")?)?)
     }
 }

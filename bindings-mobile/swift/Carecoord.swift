@@ -3033,76 +3033,6 @@ public func FfiConverterTypeActivityRecord_lower(_ value: ActivityRecord) -> Rus
 
 
 /**
- * Who acted or owns an action: a role and, for services and practices, the
- * organisation's id. Never a person's name.
- */
-public struct Actor: Equatable, Hashable {
-    /**
-     * The role.
-     */
-    public var role: Role
-    /**
-     * The organisation's id.
-     */
-    public var organisation: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The role.
-         */role: Role, 
-        /**
-         * The organisation's id.
-         */organisation: String? = nil) {
-        self.role = role
-        self.organisation = organisation
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Actor: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActor: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Actor {
-        return
-            try Actor(
-                role: FfiConverterTypeRole.read(from: &buf), 
-                organisation: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Actor, into buf: inout [UInt8]) {
-        FfiConverterTypeRole.write(value.role, into: &buf)
-        FfiConverterOptionString.write(value.organisation, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActor_lift(_ buf: RustBuffer) throws -> Actor {
-    return try FfiConverterTypeActor.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActor_lower(_ value: Actor) -> RustBuffer {
-    return FfiConverterTypeActor.lower(value)
-}
-
-
-/**
  * One appointment. `patient` is an opaque reference, never an NHS number.
  */
 public struct Appointment: Equatable, Hashable {
@@ -3588,325 +3518,6 @@ public func FfiConverterTypeBundle_lower(_ value: Bundle) -> RustBuffer {
 
 
 /**
- * A calendar date. Built from any three numbers; an impossible date (30
- * February) is refused with `InvalidDate` where it is used.
- */
-public struct CalendarDate: Equatable, Hashable {
-    /**
-     * The year, e.g. 2026.
-     */
-    public var year: Int32
-    /**
-     * The month, 1–12.
-     */
-    public var month: Int32
-    /**
-     * The day of the month, 1–31.
-     */
-    public var day: Int32
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The year, e.g. 2026.
-         */year: Int32, 
-        /**
-         * The month, 1–12.
-         */month: Int32, 
-        /**
-         * The day of the month, 1–31.
-         */day: Int32) {
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CalendarDate: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCalendarDate: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarDate {
-        return
-            try CalendarDate(
-                year: FfiConverterInt32.read(from: &buf), 
-                month: FfiConverterInt32.read(from: &buf), 
-                day: FfiConverterInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CalendarDate, into buf: inout [UInt8]) {
-        FfiConverterInt32.write(value.year, into: &buf)
-        FfiConverterInt32.write(value.month, into: &buf)
-        FfiConverterInt32.write(value.day, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCalendarDate_lift(_ buf: RustBuffer) throws -> CalendarDate {
-    return try FfiConverterTypeCalendarDate.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuffer {
-    return FfiConverterTypeCalendarDate.lower(value)
-}
-
-
-/**
- * A personalised care and support plan, as it is now.
- */
-public struct CarePlan: Equatable, Hashable {
-    /**
-     * Id.
-     */
-    public var id: String
-    /**
-     * The app's reference to the patient.
-     */
-    public var patient: String
-    /**
-     * Version (events applied).
-     */
-    public var version: UInt64
-    /**
-     * FHIR CarePlan status.
-     */
-    public var status: PlanStatus
-    /**
-     * Template it started from.
-     */
-    public var template: String?
-    /**
-     * The registered GP practice's ODS code.
-     */
-    public var registeredPractice: String?
-    /**
-     * Created.
-     */
-    public var created: Date
-    /**
-     * Last changed.
-     */
-    public var updated: Date
-    /**
-     * Agreed (first made active).
-     */
-    public var agreed: Date?
-    /**
-     * What matters to the person.
-     */
-    public var whatMatters: [String]
-    /**
-     * Strengths.
-     */
-    public var strengths: [String]
-    /**
-     * Support network.
-     */
-    public var supportNetwork: [SupportPerson]
-    /**
-     * Goals.
-     */
-    public var goals: [Goal]
-    /**
-     * Actions.
-     */
-    public var actions: [PlanAction]
-    /**
-     * Risks.
-     */
-    public var risks: [Risk]
-    /**
-     * Review schedule.
-     */
-    public var reviewSchedule: ReviewSchedule?
-    /**
-     * Reviews held.
-     */
-    public var reviews: [PlanReview]
-    /**
-     * Consents.
-     */
-    public var consents: [PlanConsent]
-    /**
-     * Disclosures.
-     */
-    public var disclosures: [Disclosure]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id.
-         */id: String, 
-        /**
-         * The app's reference to the patient.
-         */patient: String, 
-        /**
-         * Version (events applied).
-         */version: UInt64, 
-        /**
-         * FHIR CarePlan status.
-         */status: PlanStatus, 
-        /**
-         * Template it started from.
-         */template: String?, 
-        /**
-         * The registered GP practice's ODS code.
-         */registeredPractice: String?, 
-        /**
-         * Created.
-         */created: Date, 
-        /**
-         * Last changed.
-         */updated: Date, 
-        /**
-         * Agreed (first made active).
-         */agreed: Date?, 
-        /**
-         * What matters to the person.
-         */whatMatters: [String], 
-        /**
-         * Strengths.
-         */strengths: [String], 
-        /**
-         * Support network.
-         */supportNetwork: [SupportPerson], 
-        /**
-         * Goals.
-         */goals: [Goal], 
-        /**
-         * Actions.
-         */actions: [PlanAction], 
-        /**
-         * Risks.
-         */risks: [Risk], 
-        /**
-         * Review schedule.
-         */reviewSchedule: ReviewSchedule?, 
-        /**
-         * Reviews held.
-         */reviews: [PlanReview], 
-        /**
-         * Consents.
-         */consents: [PlanConsent], 
-        /**
-         * Disclosures.
-         */disclosures: [Disclosure]) {
-        self.id = id
-        self.patient = patient
-        self.version = version
-        self.status = status
-        self.template = template
-        self.registeredPractice = registeredPractice
-        self.created = created
-        self.updated = updated
-        self.agreed = agreed
-        self.whatMatters = whatMatters
-        self.strengths = strengths
-        self.supportNetwork = supportNetwork
-        self.goals = goals
-        self.actions = actions
-        self.risks = risks
-        self.reviewSchedule = reviewSchedule
-        self.reviews = reviews
-        self.consents = consents
-        self.disclosures = disclosures
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CarePlan: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CarePlan {
-        return
-            try CarePlan(
-                id: FfiConverterString.read(from: &buf), 
-                patient: FfiConverterString.read(from: &buf), 
-                version: FfiConverterUInt64.read(from: &buf), 
-                status: FfiConverterTypePlanStatus.read(from: &buf), 
-                template: FfiConverterOptionString.read(from: &buf), 
-                registeredPractice: FfiConverterOptionString.read(from: &buf), 
-                created: FfiConverterTimestamp.read(from: &buf), 
-                updated: FfiConverterTimestamp.read(from: &buf), 
-                agreed: FfiConverterOptionTimestamp.read(from: &buf), 
-                whatMatters: FfiConverterSequenceString.read(from: &buf), 
-                strengths: FfiConverterSequenceString.read(from: &buf), 
-                supportNetwork: FfiConverterSequenceTypeSupportPerson.read(from: &buf), 
-                goals: FfiConverterSequenceTypeGoal.read(from: &buf), 
-                actions: FfiConverterSequenceTypePlanAction.read(from: &buf), 
-                risks: FfiConverterSequenceTypeRisk.read(from: &buf), 
-                reviewSchedule: FfiConverterOptionTypeReviewSchedule.read(from: &buf), 
-                reviews: FfiConverterSequenceTypePlanReview.read(from: &buf), 
-                consents: FfiConverterSequenceTypePlanConsent.read(from: &buf), 
-                disclosures: FfiConverterSequenceTypeDisclosure.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CarePlan, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.patient, into: &buf)
-        FfiConverterUInt64.write(value.version, into: &buf)
-        FfiConverterTypePlanStatus.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.template, into: &buf)
-        FfiConverterOptionString.write(value.registeredPractice, into: &buf)
-        FfiConverterTimestamp.write(value.created, into: &buf)
-        FfiConverterTimestamp.write(value.updated, into: &buf)
-        FfiConverterOptionTimestamp.write(value.agreed, into: &buf)
-        FfiConverterSequenceString.write(value.whatMatters, into: &buf)
-        FfiConverterSequenceString.write(value.strengths, into: &buf)
-        FfiConverterSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
-        FfiConverterSequenceTypeGoal.write(value.goals, into: &buf)
-        FfiConverterSequenceTypePlanAction.write(value.actions, into: &buf)
-        FfiConverterSequenceTypeRisk.write(value.risks, into: &buf)
-        FfiConverterOptionTypeReviewSchedule.write(value.reviewSchedule, into: &buf)
-        FfiConverterSequenceTypePlanReview.write(value.reviews, into: &buf)
-        FfiConverterSequenceTypePlanConsent.write(value.consents, into: &buf)
-        FfiConverterSequenceTypeDisclosure.write(value.disclosures, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCarePlan_lift(_ buf: RustBuffer) throws -> CarePlan {
-    return try FfiConverterTypeCarePlan.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCarePlan_lower(_ value: CarePlan) -> RustBuffer {
-    return FfiConverterTypeCarePlan.lower(value)
-}
-
-
-/**
  * One elementary test inside a condition.
  */
 public struct Check: Equatable, Hashable {
@@ -4253,105 +3864,6 @@ public func FfiConverterTypeConflictPair_lower(_ value: ConflictPair) -> RustBuf
 
 
 /**
- * A record that the plan was shared.
- */
-public struct Disclosure: Equatable, Hashable {
-    /**
-     * Who received it.
-     */
-    public var recipient: Recipient
-    /**
-     * Why.
-     */
-    public var purpose: Purpose
-    /**
-     * On what basis.
-     */
-    public var basis: ShareBasis
-    /**
-     * The consent relied on.
-     */
-    public var consent: String?
-    /**
-     * The sections shared.
-     */
-    public var sections: [Section]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Who received it.
-         */recipient: Recipient, 
-        /**
-         * Why.
-         */purpose: Purpose, 
-        /**
-         * On what basis.
-         */basis: ShareBasis, 
-        /**
-         * The consent relied on.
-         */consent: String?, 
-        /**
-         * The sections shared.
-         */sections: [Section]) {
-        self.recipient = recipient
-        self.purpose = purpose
-        self.basis = basis
-        self.consent = consent
-        self.sections = sections
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Disclosure: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDisclosure: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Disclosure {
-        return
-            try Disclosure(
-                recipient: FfiConverterTypeRecipient.read(from: &buf), 
-                purpose: FfiConverterTypePurpose.read(from: &buf), 
-                basis: FfiConverterTypeShareBasis.read(from: &buf), 
-                consent: FfiConverterOptionString.read(from: &buf), 
-                sections: FfiConverterSequenceTypeSection.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Disclosure, into buf: inout [UInt8]) {
-        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
-        FfiConverterTypePurpose.write(value.purpose, into: &buf)
-        FfiConverterTypeShareBasis.write(value.basis, into: &buf)
-        FfiConverterOptionString.write(value.consent, into: &buf)
-        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDisclosure_lift(_ buf: RustBuffer) throws -> Disclosure {
-    return try FfiConverterTypeDisclosure.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDisclosure_lower(_ value: Disclosure) -> RustBuffer {
-    return FfiConverterTypeDisclosure.lower(value)
-}
-
-
-/**
  * One entry of the error catalogue.
  */
 public struct ErrorCodeInfo: Equatable, Hashable {
@@ -4654,105 +4166,6 @@ public func FfiConverterTypeExplanation_lift(_ buf: RustBuffer) throws -> Explan
 #endif
 public func FfiConverterTypeExplanation_lower(_ value: Explanation) -> RustBuffer {
     return FfiConverterTypeExplanation.lower(value)
-}
-
-
-/**
- * A goal.
- */
-public struct Goal: Equatable, Hashable {
-    /**
-     * Id.
-     */
-    public var id: String
-    /**
-     * The goal.
-     */
-    public var description: String
-    /**
-     * Target date.
-     */
-    public var target: CalendarDate?
-    /**
-     * FHIR lifecycle.
-     */
-    public var lifecycle: GoalLifecycle
-    /**
-     * FHIR achievement.
-     */
-    public var achievement: GoalAchievement?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id.
-         */id: String, 
-        /**
-         * The goal.
-         */description: String, 
-        /**
-         * Target date.
-         */target: CalendarDate?, 
-        /**
-         * FHIR lifecycle.
-         */lifecycle: GoalLifecycle, 
-        /**
-         * FHIR achievement.
-         */achievement: GoalAchievement?) {
-        self.id = id
-        self.description = description
-        self.target = target
-        self.lifecycle = lifecycle
-        self.achievement = achievement
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Goal: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGoal: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Goal {
-        return
-            try Goal(
-                id: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                target: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                lifecycle: FfiConverterTypeGoalLifecycle.read(from: &buf), 
-                achievement: FfiConverterOptionTypeGoalAchievement.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Goal, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterOptionTypeCalendarDate.write(value.target, into: &buf)
-        FfiConverterTypeGoalLifecycle.write(value.lifecycle, into: &buf)
-        FfiConverterOptionTypeGoalAchievement.write(value.achievement, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGoal_lift(_ buf: RustBuffer) throws -> Goal {
-    return try FfiConverterTypeGoal.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGoal_lower(_ value: Goal) -> RustBuffer {
-    return FfiConverterTypeGoal.lower(value)
 }
 
 
@@ -5707,274 +5120,6 @@ public func FfiConverterTypePatientConstraints_lower(_ value: PatientConstraints
 
 
 /**
- * An action: what, who, by when, status, links.
- */
-public struct PlanAction: Equatable, Hashable {
-    /**
-     * Id.
-     */
-    public var id: String
-    /**
-     * What will be done.
-     */
-    public var what: String
-    /**
-     * Who will do it.
-     */
-    public var owner: Actor
-    /**
-     * By when.
-     */
-    public var due: CalendarDate?
-    /**
-     * Status.
-     */
-    public var status: ActionStatus
-    /**
-     * Goals it serves.
-     */
-    public var goals: [String]
-    /**
-     * Referral ids.
-     */
-    public var referrals: [String]
-    /**
-     * Appointment ids.
-     */
-    public var appointments: [String]
-    /**
-     * Support people (ids) who take part.
-     */
-    public var participants: [String]
-    /**
-     * Shareable with everyone the plan is shared with.
-     */
-    public var shareable: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id.
-         */id: String, 
-        /**
-         * What will be done.
-         */what: String, 
-        /**
-         * Who will do it.
-         */owner: Actor, 
-        /**
-         * By when.
-         */due: CalendarDate?, 
-        /**
-         * Status.
-         */status: ActionStatus, 
-        /**
-         * Goals it serves.
-         */goals: [String], 
-        /**
-         * Referral ids.
-         */referrals: [String], 
-        /**
-         * Appointment ids.
-         */appointments: [String], 
-        /**
-         * Support people (ids) who take part.
-         */participants: [String], 
-        /**
-         * Shareable with everyone the plan is shared with.
-         */shareable: Bool) {
-        self.id = id
-        self.what = what
-        self.owner = owner
-        self.due = due
-        self.status = status
-        self.goals = goals
-        self.referrals = referrals
-        self.appointments = appointments
-        self.participants = participants
-        self.shareable = shareable
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PlanAction: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanAction {
-        return
-            try PlanAction(
-                id: FfiConverterString.read(from: &buf), 
-                what: FfiConverterString.read(from: &buf), 
-                owner: FfiConverterTypeActor.read(from: &buf), 
-                due: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                status: FfiConverterTypeActionStatus.read(from: &buf), 
-                goals: FfiConverterSequenceString.read(from: &buf), 
-                referrals: FfiConverterSequenceString.read(from: &buf), 
-                appointments: FfiConverterSequenceString.read(from: &buf), 
-                participants: FfiConverterSequenceString.read(from: &buf), 
-                shareable: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PlanAction, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.what, into: &buf)
-        FfiConverterTypeActor.write(value.owner, into: &buf)
-        FfiConverterOptionTypeCalendarDate.write(value.due, into: &buf)
-        FfiConverterTypeActionStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.goals, into: &buf)
-        FfiConverterSequenceString.write(value.referrals, into: &buf)
-        FfiConverterSequenceString.write(value.appointments, into: &buf)
-        FfiConverterSequenceString.write(value.participants, into: &buf)
-        FfiConverterBool.write(value.shareable, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanAction_lift(_ buf: RustBuffer) throws -> PlanAction {
-    return try FfiConverterTypePlanAction.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanAction_lower(_ value: PlanAction) -> RustBuffer {
-    return FfiConverterTypePlanAction.lower(value)
-}
-
-
-/**
- * The person's consent to share.
- */
-public struct PlanConsent: Equatable, Hashable {
-    /**
-     * Id.
-     */
-    public var id: String
-    /**
-     * Who may receive the plan.
-     */
-    public var recipient: Recipient
-    /**
-     * What they may receive.
-     */
-    public var scope: Scope
-    /**
-     * From when.
-     */
-    public var start: Date
-    /**
-     * Until when.
-     */
-    public var end: Date?
-    /**
-     * When withdrawn.
-     */
-    public var withdrawn: Date?
-    /**
-     * Who recorded it.
-     */
-    public var recordedBy: Role
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id.
-         */id: String, 
-        /**
-         * Who may receive the plan.
-         */recipient: Recipient, 
-        /**
-         * What they may receive.
-         */scope: Scope, 
-        /**
-         * From when.
-         */start: Date, 
-        /**
-         * Until when.
-         */end: Date?, 
-        /**
-         * When withdrawn.
-         */withdrawn: Date?, 
-        /**
-         * Who recorded it.
-         */recordedBy: Role) {
-        self.id = id
-        self.recipient = recipient
-        self.scope = scope
-        self.start = start
-        self.end = end
-        self.withdrawn = withdrawn
-        self.recordedBy = recordedBy
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PlanConsent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePlanConsent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanConsent {
-        return
-            try PlanConsent(
-                id: FfiConverterString.read(from: &buf), 
-                recipient: FfiConverterTypeRecipient.read(from: &buf), 
-                scope: FfiConverterTypeScope.read(from: &buf), 
-                start: FfiConverterTimestamp.read(from: &buf), 
-                end: FfiConverterOptionTimestamp.read(from: &buf), 
-                withdrawn: FfiConverterOptionTimestamp.read(from: &buf), 
-                recordedBy: FfiConverterTypeRole.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PlanConsent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
-        FfiConverterTypeScope.write(value.scope, into: &buf)
-        FfiConverterTimestamp.write(value.start, into: &buf)
-        FfiConverterOptionTimestamp.write(value.end, into: &buf)
-        FfiConverterOptionTimestamp.write(value.withdrawn, into: &buf)
-        FfiConverterTypeRole.write(value.recordedBy, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanConsent_lift(_ buf: RustBuffer) throws -> PlanConsent {
-    return try FfiConverterTypePlanConsent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanConsent_lower(_ value: PlanConsent) -> RustBuffer {
-    return FfiConverterTypePlanConsent.lower(value)
-}
-
-
-/**
  * One entry of a plan's history.
  */
 public struct PlanEvent: Equatable, Hashable {
@@ -6080,105 +5225,6 @@ public func FfiConverterTypePlanEvent_lift(_ buf: RustBuffer) throws -> PlanEven
 #endif
 public func FfiConverterTypePlanEvent_lower(_ value: PlanEvent) -> RustBuffer {
     return FfiConverterTypePlanEvent.lower(value)
-}
-
-
-/**
- * A review held.
- */
-public struct PlanReview: Equatable, Hashable {
-    /**
-     * When recorded.
-     */
-    public var at: Date
-    /**
-     * The London date.
-     */
-    public var date: CalendarDate
-    /**
-     * Outcome.
-     */
-    public var outcome: ReviewOutcome
-    /**
-     * Reviewer's role.
-     */
-    public var by: Role
-    /**
-     * Notes.
-     */
-    public var notes: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * When recorded.
-         */at: Date, 
-        /**
-         * The London date.
-         */date: CalendarDate, 
-        /**
-         * Outcome.
-         */outcome: ReviewOutcome, 
-        /**
-         * Reviewer's role.
-         */by: Role, 
-        /**
-         * Notes.
-         */notes: String?) {
-        self.at = at
-        self.date = date
-        self.outcome = outcome
-        self.by = by
-        self.notes = notes
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PlanReview: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePlanReview: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanReview {
-        return
-            try PlanReview(
-                at: FfiConverterTimestamp.read(from: &buf), 
-                date: FfiConverterTypeCalendarDate.read(from: &buf), 
-                outcome: FfiConverterTypeReviewOutcome.read(from: &buf), 
-                by: FfiConverterTypeRole.read(from: &buf), 
-                notes: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PlanReview, into buf: inout [UInt8]) {
-        FfiConverterTimestamp.write(value.at, into: &buf)
-        FfiConverterTypeCalendarDate.write(value.date, into: &buf)
-        FfiConverterTypeReviewOutcome.write(value.outcome, into: &buf)
-        FfiConverterTypeRole.write(value.by, into: &buf)
-        FfiConverterOptionString.write(value.notes, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanReview_lift(_ buf: RustBuffer) throws -> PlanReview {
-    return try FfiConverterTypePlanReview.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanReview_lower(_ value: PlanReview) -> RustBuffer {
-    return FfiConverterTypePlanReview.lower(value)
 }
 
 
@@ -6571,75 +5617,6 @@ public func FfiConverterTypeReason_lower(_ value: Reason) -> RustBuffer {
 
 
 /**
- * A recipient of shared information.
- */
-public struct Recipient: Equatable, Hashable {
-    /**
-     * What kind.
-     */
-    public var kind: RecipientKind
-    /**
-     * A support person id, ODS code or service id.
-     */
-    public var id: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What kind.
-         */kind: RecipientKind, 
-        /**
-         * A support person id, ODS code or service id.
-         */id: String) {
-        self.kind = kind
-        self.id = id
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Recipient: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recipient {
-        return
-            try Recipient(
-                kind: FfiConverterTypeRecipientKind.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Recipient, into buf: inout [UInt8]) {
-        FfiConverterTypeRecipientKind.write(value.kind, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipient {
-    return try FfiConverterTypeRecipient.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
-    return FfiConverterTypeRecipient.lower(value)
-}
-
-
-/**
  * A referral to route: the minimum eligibility needs (no name, NHS number,
  * date of birth or full postcode). No `Debug`: it holds the district.
  */
@@ -6885,95 +5862,6 @@ public func FfiConverterTypeReviewStatus_lift(_ buf: RustBuffer) throws -> Revie
 #endif
 public func FfiConverterTypeReviewStatus_lower(_ value: ReviewStatus) -> RustBuffer {
     return FfiConverterTypeReviewStatus.lower(value)
-}
-
-
-/**
- * A risk and what to do if things get worse.
- */
-public struct Risk: Equatable, Hashable {
-    /**
-     * Id.
-     */
-    public var id: String
-    /**
-     * The risk.
-     */
-    public var description: String
-    /**
-     * What to do.
-     */
-    public var contingency: String
-    /**
-     * The actions (ids) that address it.
-     */
-    public var actions: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id.
-         */id: String, 
-        /**
-         * The risk.
-         */description: String, 
-        /**
-         * What to do.
-         */contingency: String, 
-        /**
-         * The actions (ids) that address it.
-         */actions: [String]) {
-        self.id = id
-        self.description = description
-        self.contingency = contingency
-        self.actions = actions
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Risk: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRisk: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Risk {
-        return
-            try Risk(
-                id: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                contingency: FfiConverterString.read(from: &buf), 
-                actions: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Risk, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterString.write(value.contingency, into: &buf)
-        FfiConverterSequenceString.write(value.actions, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRisk_lift(_ buf: RustBuffer) throws -> Risk {
-    return try FfiConverterTypeRisk.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRisk_lower(_ value: Risk) -> RustBuffer {
-    return FfiConverterTypeRisk.lower(value)
 }
 
 
@@ -7572,105 +6460,6 @@ public func FfiConverterTypeSlot_lower(_ value: Slot) -> RustBuffer {
 
 
 /**
- * Someone in the support network.
- */
-public struct SupportPerson: Equatable, Hashable {
-    /**
-     * Id.
-     */
-    public var id: String
-    /**
-     * Name.
-     */
-    public var name: String
-    /**
-     * Relationship.
-     */
-    public var relationship: Relationship
-    /**
-     * Contact role.
-     */
-    public var contactRole: ContactRole
-    /**
-     * How to reach them.
-     */
-    public var contact: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id.
-         */id: String, 
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Relationship.
-         */relationship: Relationship, 
-        /**
-         * Contact role.
-         */contactRole: ContactRole, 
-        /**
-         * How to reach them.
-         */contact: String?) {
-        self.id = id
-        self.name = name
-        self.relationship = relationship
-        self.contactRole = contactRole
-        self.contact = contact
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SupportPerson: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSupportPerson: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SupportPerson {
-        return
-            try SupportPerson(
-                id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                relationship: FfiConverterTypeRelationship.read(from: &buf), 
-                contactRole: FfiConverterTypeContactRole.read(from: &buf), 
-                contact: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SupportPerson, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterTypeRelationship.write(value.relationship, into: &buf)
-        FfiConverterTypeContactRole.write(value.contactRole, into: &buf)
-        FfiConverterOptionString.write(value.contact, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSupportPerson_lift(_ buf: RustBuffer) throws -> SupportPerson {
-    return try FfiConverterTypeSupportPerson.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSupportPerson_lower(_ value: SupportPerson) -> RustBuffer {
-    return FfiConverterTypeSupportPerson.lower(value)
-}
-
-
-/**
  * A built-in template.
  */
 public struct TemplateInfo: Equatable, Hashable {
@@ -8150,515 +6939,6 @@ public func FfiConverterTypeAppointmentStatus_lower(_ value: AppointmentStatus) 
     return FfiConverterTypeAppointmentStatus.lower(value)
 }
 
-
-
-/**
- * Every error carecoord raises. Each variant carries the stable `code`
- * (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
- * message that says what was wrong and never holds patient data.
- *
- * In Kotlin these are `CarecoordException.InvalidNhsNumber` and so on; in
- * Swift, `CarecoordError.invalidNhsNumber`.
- */
-public 
-enum CarecoordError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
-
-    
-    
-    /**
-     * Text that is not a valid NHS number.
-     */
-    case InvalidNhsNumber(
-        /**
-         * Stable code, e.g. `nhs_number.check_digit_mismatch`.
-         */code: String, 
-        /**
-         * What was wrong, without the digits.
-         */detail: String
-    )
-    /**
-     * A date or time that is not on the calendar, or not of the expected form.
-     */
-    case InvalidDate(
-        /**
-         * Stable code, e.g. `time.invalid_date`.
-         */code: String, 
-        /**
-         * What was wrong and in which field.
-         */detail: String
-    )
-    /**
-     * Other malformed input.
-     */
-    case InvalidInput(
-        /**
-         * Stable code.
-         */code: String, 
-        /**
-         * What was wrong and where.
-         */detail: String
-    )
-    /**
-     * A Europe/London wall time skipped when clocks go forward.
-     */
-    case NonexistentLocalTime(
-        /**
-         * `time.nonexistent_local_time`.
-         */code: String, 
-        /**
-         * Which wall time.
-         */detail: String
-    )
-    /**
-     * A Europe/London wall time that happens twice when clocks go back.
-     */
-    case AmbiguousLocalTime(
-        /**
-         * `time.ambiguous_local_time`.
-         */code: String, 
-        /**
-         * Which wall time.
-         */detail: String
-    )
-    /**
-     * A rule file that cannot be loaded: says where, in the file's structure
-     * (`path`) and as line and column where known.
-     */
-    case InvalidRules(
-        /**
-         * Stable code, e.g. `expr.unknown_field`.
-         */code: String, 
-        /**
-         * What was wrong.
-         */detail: String, 
-        /**
-         * Where in the file's structure, e.g. `rule[age].bands[2].when`.
-         */path: String, 
-        /**
-         * 1-based line, where known.
-         */line: UInt32?, 
-        /**
-         * 1-based column, where known.
-         */column: UInt32?, 
-        /**
-         * A hint such as "did you mean `age`?".
-         */help: String?
-    )
-    /**
-     * A record that does not fit a rule set's schema (names the field, never the value).
-     */
-    case InvalidRecord(
-        /**
-         * Stable code, e.g. `record.missing_field`.
-         */code: String, 
-        /**
-         * What was wrong.
-         */detail: String
-    )
-    /**
-     * A service directory that cannot be loaded: says where, as for rules.
-     */
-    case InvalidDirectory(
-        /**
-         * Stable code, e.g. `directory.unknown_need`.
-         */code: String, 
-        /**
-         * What was wrong.
-         */detail: String, 
-        /**
-         * Where in the file's structure, e.g. `service[sp_north].needs[1]`.
-         */path: String, 
-        /**
-         * 1-based line, where known.
-         */line: UInt32?, 
-        /**
-         * 1-based column, where known.
-         */column: UInt32?, 
-        /**
-         * A hint such as "did you mean `debt`?".
-         */help: String?
-    )
-    /**
-     * A referral that cannot be routed (names the field, never the value).
-     */
-    case InvalidReferral(
-        /**
-         * Stable code, e.g. `referral.unknown_need`.
-         */code: String, 
-        /**
-         * What was wrong.
-         */detail: String
-    )
-    /**
-     * An appointment or diary operation that cannot be done (names the
-     * appointment id and field, never the patient).
-     */
-    case InvalidAppointment(
-        /**
-         * Stable code, e.g. `appointment.end_not_after_start`.
-         */code: String, 
-        /**
-         * What was wrong.
-         */detail: String, 
-        /**
-         * The appointment's id, where there is one.
-         */appointment: String?
-    )
-    /**
-     * A care-plan change that cannot be made (unknown id, empty text, a
-     * closed plan, a consent ending before it starts, a missing reason).
-     */
-    case InvalidCarePlan(
-        /**
-         * Stable code, e.g. `careplan.unknown_item`.
-         */code: String, 
-        /**
-         * What was wrong (ids and fields, never what the person said).
-         */detail: String, 
-        /**
-         * The plan's id, where there is one.
-         */plan: String?
-    )
-    /**
-     * A status change the FHIR CarePlan lifecycle does not allow.
-     */
-    case InvalidTransition(
-        /**
-         * `careplan.invalid_transition`.
-         */code: String, 
-        /**
-         * What was wrong.
-         */detail: String, 
-        /**
-         * The plan's id.
-         */plan: String?, 
-        /**
-         * The plan's status.
-         */from: PlanStatus, 
-        /**
-         * The status asked for.
-         */to: PlanStatus
-    )
-    /**
-     * The plan changed since it was read: nothing was written. Reload and retry.
-     */
-    case StaleVersion(
-        /**
-         * `careplan.stale_version`.
-         */code: String, 
-        /**
-         * What happened.
-         */detail: String, 
-        /**
-         * The plan's id.
-         */plan: String?, 
-        /**
-         * The version the change was based on.
-         */expected: UInt64, 
-        /**
-         * The plan's version now.
-         */actual: UInt64
-    )
-    /**
-     * The consent rules do not allow this share; nothing was recorded.
-     */
-    case ShareDenied(
-        /**
-         * `careplan.share_denied`.
-         */code: String, 
-        /**
-         * Why, in words.
-         */detail: String, 
-        /**
-         * The plan's id.
-         */plan: String?, 
-        /**
-         * The stable reason word, e.g. `no_consent`.
-         */reason: String
-    )
-    /**
-     * A stored plan record that is damaged, from a newer carecoord, or a
-     * storage failure (`code` says which).
-     */
-    case Storage(
-        /**
-         * `careplan.corrupt_record`, `careplan.unsupported_schema_version`
-         * or `careplan.storage`.
-         */code: String, 
-        /**
-         * Where and what kind of damage, never the content.
-         */detail: String, 
-        /**
-         * The plan's id, where there is one.
-         */plan: String?
-    )
-    /**
-     * Valid input outside the supported range (e.g. bank holidays before 1995).
-     */
-    case OutOfRange(
-        /**
-         * Stable code, e.g. `time.year_out_of_range`.
-         */code: String, 
-        /**
-         * What was out of range.
-         */detail: String
-    )
-
-    
-
-    
-
-    
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
-    
-}
-
-#if compiler(>=6)
-extension CarecoordError: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
-    typealias SwiftType = CarecoordError
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CarecoordError {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-
-        
-
-        
-        case 1: return .InvalidNhsNumber(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 2: return .InvalidDate(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 3: return .InvalidInput(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 4: return .NonexistentLocalTime(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 5: return .AmbiguousLocalTime(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 6: return .InvalidRules(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            path: try FfiConverterString.read(from: &buf), 
-            line: try FfiConverterOptionUInt32.read(from: &buf), 
-            column: try FfiConverterOptionUInt32.read(from: &buf), 
-            help: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 7: return .InvalidRecord(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 8: return .InvalidDirectory(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            path: try FfiConverterString.read(from: &buf), 
-            line: try FfiConverterOptionUInt32.read(from: &buf), 
-            column: try FfiConverterOptionUInt32.read(from: &buf), 
-            help: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 9: return .InvalidReferral(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-        case 10: return .InvalidAppointment(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            appointment: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 11: return .InvalidCarePlan(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            plan: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 12: return .InvalidTransition(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            plan: try FfiConverterOptionString.read(from: &buf), 
-            from: try FfiConverterTypePlanStatus.read(from: &buf), 
-            to: try FfiConverterTypePlanStatus.read(from: &buf)
-            )
-        case 13: return .StaleVersion(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            plan: try FfiConverterOptionString.read(from: &buf), 
-            expected: try FfiConverterUInt64.read(from: &buf), 
-            actual: try FfiConverterUInt64.read(from: &buf)
-            )
-        case 14: return .ShareDenied(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            plan: try FfiConverterOptionString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 15: return .Storage(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf), 
-            plan: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 16: return .OutOfRange(
-            code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
-            )
-
-         default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CarecoordError, into buf: inout [UInt8]) {
-        switch value {
-
-        
-
-        
-        
-        case let .InvalidNhsNumber(code,detail):
-            writeInt(&buf, Int32(1))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .InvalidDate(code,detail):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .InvalidInput(code,detail):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .NonexistentLocalTime(code,detail):
-            writeInt(&buf, Int32(4))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .AmbiguousLocalTime(code,detail):
-            writeInt(&buf, Int32(5))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .InvalidRules(code,detail,path,line,column,help):
-            writeInt(&buf, Int32(6))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterString.write(path, into: &buf)
-            FfiConverterOptionUInt32.write(line, into: &buf)
-            FfiConverterOptionUInt32.write(column, into: &buf)
-            FfiConverterOptionString.write(help, into: &buf)
-            
-        
-        case let .InvalidRecord(code,detail):
-            writeInt(&buf, Int32(7))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .InvalidDirectory(code,detail,path,line,column,help):
-            writeInt(&buf, Int32(8))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterString.write(path, into: &buf)
-            FfiConverterOptionUInt32.write(line, into: &buf)
-            FfiConverterOptionUInt32.write(column, into: &buf)
-            FfiConverterOptionString.write(help, into: &buf)
-            
-        
-        case let .InvalidReferral(code,detail):
-            writeInt(&buf, Int32(9))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .InvalidAppointment(code,detail,appointment):
-            writeInt(&buf, Int32(10))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionString.write(appointment, into: &buf)
-            
-        
-        case let .InvalidCarePlan(code,detail,plan):
-            writeInt(&buf, Int32(11))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionString.write(plan, into: &buf)
-            
-        
-        case let .InvalidTransition(code,detail,plan,from,to):
-            writeInt(&buf, Int32(12))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionString.write(plan, into: &buf)
-            FfiConverterTypePlanStatus.write(from, into: &buf)
-            FfiConverterTypePlanStatus.write(to, into: &buf)
-            
-        
-        case let .StaleVersion(code,detail,plan,expected,actual):
-            writeInt(&buf, Int32(13))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionString.write(plan, into: &buf)
-            FfiConverterUInt64.write(expected, into: &buf)
-            FfiConverterUInt64.write(actual, into: &buf)
-            
-        
-        case let .ShareDenied(code,detail,plan,reason):
-            writeInt(&buf, Int32(14))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionString.write(plan, into: &buf)
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Storage(code,detail,plan):
-            writeInt(&buf, Int32(15))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterOptionString.write(plan, into: &buf)
-            
-        
-        case let .OutOfRange(code,detail):
-            writeInt(&buf, Int32(16))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCarecoordError_lift(_ buf: RustBuffer) throws -> CarecoordError {
-    return try FfiConverterTypeCarecoordError.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCarecoordError_lower(_ value: CarecoordError) -> RustBuffer {
-    return FfiConverterTypeCarecoordError.lower(value)
-}
 
 
 /**
@@ -10078,93 +8358,6 @@ public func FfiConverterTypeResourceKind_lower(_ value: ResourceKind) -> RustBuf
 
 
 /**
- * When a plan is reviewed.
- */
-
-public enum ReviewSchedule: Equatable, Hashable {
-    
-    /**
-     * Every N weeks from agreement or the last review (next working day).
-     */
-    case everyWeeks(
-        /**
-         * Weeks, 1–104.
-         */weeks: UInt32
-    )
-    /**
-     * On a set date.
-     */
-    case on(
-        /**
-         * The date.
-         */date: CalendarDate
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ReviewSchedule: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeReviewSchedule: FfiConverterRustBuffer {
-    typealias SwiftType = ReviewSchedule
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewSchedule {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .everyWeeks(weeks: try FfiConverterUInt32.read(from: &buf)
-        )
-        
-        case 2: return .on(date: try FfiConverterTypeCalendarDate.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ReviewSchedule, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .everyWeeks(weeks):
-            writeInt(&buf, Int32(1))
-            FfiConverterUInt32.write(weeks, into: &buf)
-            
-        
-        case let .on(date):
-            writeInt(&buf, Int32(2))
-            FfiConverterTypeCalendarDate.write(date, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReviewSchedule_lift(_ buf: RustBuffer) throws -> ReviewSchedule {
-    return try FfiConverterTypeReviewSchedule.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReviewSchedule_lower(_ value: ReviewSchedule) -> RustBuffer {
-    return FfiConverterTypeReviewSchedule.lower(value)
-}
-
-
-
-/**
  * How a match was reached.
  */
 
@@ -10245,97 +8438,6 @@ public func FfiConverterTypeRouteKind_lift(_ buf: RustBuffer) throws -> RouteKin
 #endif
 public func FfiConverterTypeRouteKind_lower(_ value: RouteKind) -> RustBuffer {
     return FfiConverterTypeRouteKind.lower(value)
-}
-
-
-
-/**
- * What a consent covers.
- */
-
-public enum Scope: Equatable, Hashable {
-    
-    /**
-     * Everything the recipient may need.
-     */
-    case wholePlan
-    /**
-     * What matters, goals and the next review.
-     */
-    case summary
-    /**
-     * Named sections.
-     */
-    case sections(
-        /**
-         * The sections.
-         */sections: [Section]
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Scope: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeScope: FfiConverterRustBuffer {
-    typealias SwiftType = Scope
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Scope {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .wholePlan
-        
-        case 2: return .summary
-        
-        case 3: return .sections(sections: try FfiConverterSequenceTypeSection.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Scope, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .wholePlan:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .summary:
-            writeInt(&buf, Int32(2))
-        
-        
-        case let .sections(sections):
-            writeInt(&buf, Int32(3))
-            FfiConverterSequenceTypeSection.write(sections, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeScope_lift(_ buf: RustBuffer) throws -> Scope {
-    return try FfiConverterTypeScope.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
-    return FfiConverterTypeScope.lower(value)
 }
 
 
@@ -10931,30 +9033,6 @@ fileprivate struct FfiConverterOptionTypeActor: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
-    typealias SwiftType = BankHoliday?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeBankHoliday.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeBankHoliday.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
     typealias SwiftType = CalendarDate?
 
@@ -11019,6 +9097,30 @@ fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDisclosure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
+    typealias SwiftType = BankHoliday?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBankHoliday.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBankHoliday.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11147,30 +9249,6 @@ fileprivate struct FfiConverterOptionTypeGoalLifecycle: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeShareBasis: FfiConverterRustBuffer {
-    typealias SwiftType = ShareBasis?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeShareBasis.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeShareBasis.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeReviewSchedule: FfiConverterRustBuffer {
     typealias SwiftType = ReviewSchedule?
 
@@ -11187,6 +9265,30 @@ fileprivate struct FfiConverterOptionTypeReviewSchedule: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeReviewSchedule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeShareBasis: FfiConverterRustBuffer {
+    typealias SwiftType = ShareBasis?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeShareBasis.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeShareBasis.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11388,6 +9490,181 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCalendarDate: FfiConverterRustBuffer {
+    typealias SwiftType = [CalendarDate]
+
+    public static func write(_ value: [CalendarDate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCalendarDate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CalendarDate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CalendarDate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCalendarDate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCarePlan: FfiConverterRustBuffer {
+    typealias SwiftType = [CarePlan]
+
+    public static func write(_ value: [CarePlan], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCarePlan.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CarePlan] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CarePlan]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCarePlan.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeGoal: FfiConverterRustBuffer {
+    typealias SwiftType = [Goal]
+
+    public static func write(_ value: [Goal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGoal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Goal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Goal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGoal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanAction: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanAction]
+
+    public static func write(_ value: [PlanAction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanAction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanAction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanAction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanReview: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanReview]
+
+    public static func write(_ value: [PlanReview], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanReview.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanReview] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanReview]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanReview.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
+    typealias SwiftType = [Risk]
+
+    public static func write(_ value: [Risk], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRisk.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Risk] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Risk]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRisk.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer {
+    typealias SwiftType = [SupportPerson]
+
+    public static func write(_ value: [SupportPerson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSupportPerson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SupportPerson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SupportPerson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSupportPerson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeActivityCount: FfiConverterRustBuffer {
     typealias SwiftType = [ActivityCount]
 
@@ -11513,56 +9790,6 @@ fileprivate struct FfiConverterSequenceTypeBundle: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeCalendarDate: FfiConverterRustBuffer {
-    typealias SwiftType = [CalendarDate]
-
-    public static func write(_ value: [CalendarDate], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeCalendarDate.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CalendarDate] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [CalendarDate]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeCalendarDate.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeCarePlan: FfiConverterRustBuffer {
-    typealias SwiftType = [CarePlan]
-
-    public static func write(_ value: [CarePlan], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeCarePlan.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CarePlan] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [CarePlan]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeCarePlan.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeCheck: FfiConverterRustBuffer {
     typealias SwiftType = [Check]
 
@@ -11663,31 +9890,6 @@ fileprivate struct FfiConverterSequenceTypeConflictPair: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeDisclosure: FfiConverterRustBuffer {
-    typealias SwiftType = [Disclosure]
-
-    public static func write(_ value: [Disclosure], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeDisclosure.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Disclosure] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Disclosure]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeDisclosure.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeErrorCodeInfo: FfiConverterRustBuffer {
     typealias SwiftType = [ErrorCodeInfo]
 
@@ -11755,31 +9957,6 @@ fileprivate struct FfiConverterSequenceTypeExclusionReason: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeExclusionReason.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeGoal: FfiConverterRustBuffer {
-    typealias SwiftType = [Goal]
-
-    public static func write(_ value: [Goal], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeGoal.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Goal] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Goal]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeGoal.read(from: &buf))
         }
         return seq
     }
@@ -11888,56 +10065,6 @@ fileprivate struct FfiConverterSequenceTypeOverrideTrace: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypePlanAction: FfiConverterRustBuffer {
-    typealias SwiftType = [PlanAction]
-
-    public static func write(_ value: [PlanAction], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePlanAction.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanAction] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PlanAction]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePlanAction.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePlanConsent: FfiConverterRustBuffer {
-    typealias SwiftType = [PlanConsent]
-
-    public static func write(_ value: [PlanConsent], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePlanConsent.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanConsent] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PlanConsent]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePlanConsent.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypePlanEvent: FfiConverterRustBuffer {
     typealias SwiftType = [PlanEvent]
 
@@ -11955,31 +10082,6 @@ fileprivate struct FfiConverterSequenceTypePlanEvent: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePlanEvent.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePlanReview: FfiConverterRustBuffer {
-    typealias SwiftType = [PlanReview]
-
-    public static func write(_ value: [PlanReview], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePlanReview.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanReview] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PlanReview]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePlanReview.read(from: &buf))
         }
         return seq
     }
@@ -12030,31 +10132,6 @@ fileprivate struct FfiConverterSequenceTypeReviewStatus: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeReviewStatus.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
-    typealias SwiftType = [Risk]
-
-    public static func write(_ value: [Risk], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeRisk.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Risk] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Risk]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeRisk.read(from: &buf))
         }
         return seq
     }
@@ -12130,31 +10207,6 @@ fileprivate struct FfiConverterSequenceTypeSlot: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSlot.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer {
-    typealias SwiftType = [SupportPerson]
-
-    public static func write(_ value: [SupportPerson], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSupportPerson.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SupportPerson] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SupportPerson]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSupportPerson.read(from: &buf))
         }
         return seq
     }
@@ -12540,22 +10592,22 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_aggregate_activity() != 26965) {
+    if (uniffi_carecoord_mobile_checksum_func_aggregate_activity() != 21290) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_plan_change_from_json() != 53645) {
+    if (uniffi_carecoord_mobile_checksum_func_plan_change_from_json() != 162) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_plan_change_to_json() != 52252) {
+    if (uniffi_carecoord_mobile_checksum_func_plan_change_to_json() != 32851) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_plan_templates() != 4586) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_preview_template() != 14344) {
+    if (uniffi_carecoord_mobile_checksum_func_preview_template() != 21164) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_impact() != 9109) {
+    if (uniffi_carecoord_mobile_checksum_func_impact() != 40435) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_error_catalogue() != 25648) {
@@ -12564,100 +10616,100 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_func_nhs_number_is_valid() != 23425) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_bank_holidays() != 37682) {
+    if (uniffi_carecoord_mobile_checksum_func_bank_holidays() != 20901) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_from_london() != 30911) {
+    if (uniffi_carecoord_mobile_checksum_func_from_london() != 14419) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_is_bank_holiday() != 22868) {
+    if (uniffi_carecoord_mobile_checksum_func_is_bank_holiday() != 16461) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_lookup_london() != 14413) {
+    if (uniffi_carecoord_mobile_checksum_func_lookup_london() != 33797) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_parse_date() != 48675) {
+    if (uniffi_carecoord_mobile_checksum_func_parse_date() != 32183) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_parse_instant() != 48905) {
+    if (uniffi_carecoord_mobile_checksum_func_parse_instant() != 33322) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_parse_local_date_time() != 14950) {
+    if (uniffi_carecoord_mobile_checksum_func_parse_local_date_time() != 62832) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_to_london() != 12749) {
+    if (uniffi_carecoord_mobile_checksum_func_to_london() != 47585) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_activity() != 26661) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_can_share() != 20870) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_can_share() != 27531) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_events() != 5748) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 46517) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 40525) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_id() != 64279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_person_summary() != 14957) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_person_summary() != 61448) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_plan() != 36040) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_plan() != 16110) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_plan_at() != 7201) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_plan_at() != 32176) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_review_status() != 42603) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_review_status() != 18566) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_share() != 5412) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_share() != 49775) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_to_json() != 19269) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_to_json() != 47883) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_version() != 28403) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_create() != 23920) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_create() != 14038) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 28306) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 58139) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_load() != 62047) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_load() != 29505) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_plan_ids() != 15639) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_plan_ids() != 9536) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_plans() != 41138) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_plans() != 53830) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_reviews_due() != 40177) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_reviews_due() != 54751) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_share() != 5713) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_share() != 23334) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 28030) {
+    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_add() != 42550) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_in_force() != 23911) {
+    if (uniffi_carecoord_mobile_checksum_method_ruleregistry_in_force() != 41591) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_ruleset_effective_from() != 60622) {
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_effective_from() != 965) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_ruleset_evaluate() != 58560) {
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_evaluate() != 22879) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_ruleset_explain() != 55978) {
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_explain() != 8070) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_ruleset_name() != 36905) {
@@ -12675,43 +10727,43 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_ruleset_version() != 57279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add() != 62334) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add() != 45142) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add_location() != 65463) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_location() != 33477) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 879) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 12222) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule() != 22063) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule() != 26581) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 42703) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 39301) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_bundles() != 2361) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_bundles() != 14810) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_check() != 26252) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_check() != 5682) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 15502) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 1341) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 7781) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 64451) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_remove() != 45375) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_remove() != 29743) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_set_constraints() != 30950) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_set_constraints() != 23248) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_size() != 37055) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 42862) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 53210) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_digits() != 54389) {
@@ -12720,13 +10772,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_formatted() != 37028) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_directory_effective_from() != 26870) {
+    if (uniffi_carecoord_mobile_checksum_method_directory_effective_from() != 50978) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_directory_name() != 51804) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_directory_route() != 5466) {
+    if (uniffi_carecoord_mobile_checksum_method_directory_route() != 53639) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_directory_service_ids() != 59841) {
@@ -12735,58 +10787,58 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_directory_version() != 59450) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_add_working_days() != 55683) {
+    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_add_working_days() != 2706) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_closures() != 24884) {
+    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_closures() != 34053) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_is_working_day() != 5701) {
+    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_is_working_day() != 54652) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_next_working_day() != 3229) {
+    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_next_working_day() != 25962) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_previous_working_day() != 13461) {
+    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_previous_working_day() != 37819) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_working_days_between() != 10970) {
+    if (uniffi_carecoord_mobile_checksum_method_workingcalendar_working_days_between() != 26063) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_planhistory_from_json() != 2479) {
+    if (uniffi_carecoord_mobile_checksum_constructor_planhistory_from_json() != 28029) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_planhistory_new() != 34006) {
+    if (uniffi_carecoord_mobile_checksum_constructor_planhistory_new() != 62778) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_planstore_memory() != 62364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_planstore_sqlite() != 65316) {
+    if (uniffi_carecoord_mobile_checksum_constructor_planstore_sqlite() != 60121) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_ruleregistry_new() != 2699) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_json() != 24383) {
+    if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_json() != 23766) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_toml() != 36774) {
+    if (uniffi_carecoord_mobile_checksum_constructor_ruleset_from_toml() != 48520) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_diary_new() != 18462) {
+    if (uniffi_carecoord_mobile_checksum_constructor_diary_new() != 31735) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_nhsnumber_parse() != 39365) {
+    if (uniffi_carecoord_mobile_checksum_constructor_nhsnumber_parse() != 17367) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_directory_from_json() != 48348) {
+    if (uniffi_carecoord_mobile_checksum_constructor_directory_from_json() != 24307) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_directory_from_toml() != 529) {
+    if (uniffi_carecoord_mobile_checksum_constructor_directory_from_toml() != 27952) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_constructor_workingcalendar_new() != 63664) {
+    if (uniffi_carecoord_mobile_checksum_constructor_workingcalendar_new() != 29048) {
         return InitializationResult.apiChecksumMismatch
     }
 

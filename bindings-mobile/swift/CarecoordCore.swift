@@ -465,6 +465,78 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -506,6 +578,1273 @@ fileprivate struct FfiConverterString: FfiConverter {
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
     }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
+
+/**
+ * Someone who acted on a plan: a role and, where it matters, the
+ * organisation (an ODS code or a service id). Never a person's name.
+ */
+public struct Actor: Equatable, Hashable {
+    /**
+     * The role.
+     */
+    public var role: Role
+    /**
+     * The organisation's id, if any.
+     */
+    public var organisation: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The role.
+         */role: Role, 
+        /**
+         * The organisation's id, if any.
+         */organisation: String? = nil) {
+        self.role = role
+        self.organisation = organisation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Actor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActor: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Actor {
+        return
+            try Actor(
+                role: FfiConverterTypeRole.read(from: &buf), 
+                organisation: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Actor, into buf: inout [UInt8]) {
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.organisation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActor_lift(_ buf: RustBuffer) throws -> Actor {
+    return try FfiConverterTypeActor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActor_lower(_ value: Actor) -> RustBuffer {
+    return FfiConverterTypeActor.lower(value)
+}
+
+
+/**
+ * A calendar date. Built from any three numbers; an impossible date (30
+ * February) is refused with `InvalidDate` where it is used.
+ */
+public struct CalendarDate: Equatable, Hashable {
+    /**
+     * The year, e.g. 2026.
+     */
+    public var year: Int32
+    /**
+     * The month, 1–12.
+     */
+    public var month: Int32
+    /**
+     * The day of the month, 1–31.
+     */
+    public var day: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The year, e.g. 2026.
+         */year: Int32, 
+        /**
+         * The month, 1–12.
+         */month: Int32, 
+        /**
+         * The day of the month, 1–31.
+         */day: Int32) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CalendarDate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarDate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarDate {
+        return
+            try CalendarDate(
+                year: FfiConverterInt32.read(from: &buf), 
+                month: FfiConverterInt32.read(from: &buf), 
+                day: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CalendarDate, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.year, into: &buf)
+        FfiConverterInt32.write(value.month, into: &buf)
+        FfiConverterInt32.write(value.day, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lift(_ buf: RustBuffer) throws -> CalendarDate {
+    return try FfiConverterTypeCalendarDate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuffer {
+    return FfiConverterTypeCalendarDate.lower(value)
+}
+
+
+/**
+ * A personalised care and support plan: the fold of its history.
+ *
+ * Build one with [`PlanHistory`](super::PlanHistory); every change is a
+ * [`Command`](super::Command) that becomes an [`Event`](super::Event).
+ */
+public struct CarePlan: Equatable, Hashable {
+    /**
+     * The plan's id.
+     */
+    public var id: String
+    /**
+     * The person the plan is for.
+     */
+    public var patient: PatientRef
+    /**
+     * The number of events applied (1 after creation).
+     */
+    public var version: UInt64
+    /**
+     * The FHIR CarePlan status.
+     */
+    public var status: PlanStatus
+    /**
+     * The template it was started from, if any.
+     */
+    public var template: String?
+    /**
+     * The person's registered GP practice (its ODS code), the one practice
+     * that receives the plan for direct care without consent.
+     */
+    public var registeredPractice: String?
+    /**
+     * When it was created.
+     */
+    public var created: UtcInstant
+    /**
+     * When it last changed.
+     */
+    public var updated: UtcInstant
+    /**
+     * When it was agreed (first made active).
+     */
+    public var agreed: UtcInstant?
+    /**
+     * What matters to the person, in their words.
+     */
+    public var whatMatters: [Text]
+    /**
+     * Their strengths.
+     */
+    public var strengths: [Text]
+    /**
+     * Carers, next of kin and other support.
+     */
+    public var supportNetwork: [SupportPerson]
+    /**
+     * Goals.
+     */
+    public var goals: [Goal]
+    /**
+     * Actions.
+     */
+    public var actions: [PlanAction]
+    /**
+     * Risks and what to do if things get worse.
+     */
+    public var risks: [Risk]
+    /**
+     * When it is reviewed.
+     */
+    public var reviewSchedule: ReviewSchedule?
+    /**
+     * Reviews held.
+     */
+    public var reviews: [PlanReview]
+    /**
+     * Consents to share.
+     */
+    public var consents: [PlanConsent]
+    /**
+     * What was shared, with whom, on what basis.
+     */
+    public var disclosures: [Disclosure]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The plan's id.
+         */id: String, 
+        /**
+         * The person the plan is for.
+         */patient: PatientRef, 
+        /**
+         * The number of events applied (1 after creation).
+         */version: UInt64, 
+        /**
+         * The FHIR CarePlan status.
+         */status: PlanStatus, 
+        /**
+         * The template it was started from, if any.
+         */template: String?, 
+        /**
+         * The person's registered GP practice (its ODS code), the one practice
+         * that receives the plan for direct care without consent.
+         */registeredPractice: String?, 
+        /**
+         * When it was created.
+         */created: UtcInstant, 
+        /**
+         * When it last changed.
+         */updated: UtcInstant, 
+        /**
+         * When it was agreed (first made active).
+         */agreed: UtcInstant?, 
+        /**
+         * What matters to the person, in their words.
+         */whatMatters: [Text], 
+        /**
+         * Their strengths.
+         */strengths: [Text], 
+        /**
+         * Carers, next of kin and other support.
+         */supportNetwork: [SupportPerson], 
+        /**
+         * Goals.
+         */goals: [Goal], 
+        /**
+         * Actions.
+         */actions: [PlanAction], 
+        /**
+         * Risks and what to do if things get worse.
+         */risks: [Risk], 
+        /**
+         * When it is reviewed.
+         */reviewSchedule: ReviewSchedule?, 
+        /**
+         * Reviews held.
+         */reviews: [PlanReview], 
+        /**
+         * Consents to share.
+         */consents: [PlanConsent], 
+        /**
+         * What was shared, with whom, on what basis.
+         */disclosures: [Disclosure]) {
+        self.id = id
+        self.patient = patient
+        self.version = version
+        self.status = status
+        self.template = template
+        self.registeredPractice = registeredPractice
+        self.created = created
+        self.updated = updated
+        self.agreed = agreed
+        self.whatMatters = whatMatters
+        self.strengths = strengths
+        self.supportNetwork = supportNetwork
+        self.goals = goals
+        self.actions = actions
+        self.risks = risks
+        self.reviewSchedule = reviewSchedule
+        self.reviews = reviews
+        self.consents = consents
+        self.disclosures = disclosures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CarePlan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CarePlan {
+        return
+            try CarePlan(
+                id: FfiConverterString.read(from: &buf), 
+                patient: FfiConverterTypePatientRef.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                status: FfiConverterTypePlanStatus.read(from: &buf), 
+                template: FfiConverterOptionString.read(from: &buf), 
+                registeredPractice: FfiConverterOptionString.read(from: &buf), 
+                created: FfiConverterTypeUtcInstant.read(from: &buf), 
+                updated: FfiConverterTypeUtcInstant.read(from: &buf), 
+                agreed: FfiConverterOptionTypeUtcInstant.read(from: &buf), 
+                whatMatters: FfiConverterSequenceTypeText.read(from: &buf), 
+                strengths: FfiConverterSequenceTypeText.read(from: &buf), 
+                supportNetwork: FfiConverterSequenceTypeSupportPerson.read(from: &buf), 
+                goals: FfiConverterSequenceTypeGoal.read(from: &buf), 
+                actions: FfiConverterSequenceTypePlanAction.read(from: &buf), 
+                risks: FfiConverterSequenceTypeRisk.read(from: &buf), 
+                reviewSchedule: FfiConverterOptionTypeReviewSchedule.read(from: &buf), 
+                reviews: FfiConverterSequenceTypePlanReview.read(from: &buf), 
+                consents: FfiConverterSequenceTypePlanConsent.read(from: &buf), 
+                disclosures: FfiConverterSequenceTypeDisclosure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CarePlan, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypePatientRef.write(value.patient, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTypePlanStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.template, into: &buf)
+        FfiConverterOptionString.write(value.registeredPractice, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.created, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.updated, into: &buf)
+        FfiConverterOptionTypeUtcInstant.write(value.agreed, into: &buf)
+        FfiConverterSequenceTypeText.write(value.whatMatters, into: &buf)
+        FfiConverterSequenceTypeText.write(value.strengths, into: &buf)
+        FfiConverterSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
+        FfiConverterSequenceTypeGoal.write(value.goals, into: &buf)
+        FfiConverterSequenceTypePlanAction.write(value.actions, into: &buf)
+        FfiConverterSequenceTypeRisk.write(value.risks, into: &buf)
+        FfiConverterOptionTypeReviewSchedule.write(value.reviewSchedule, into: &buf)
+        FfiConverterSequenceTypePlanReview.write(value.reviews, into: &buf)
+        FfiConverterSequenceTypePlanConsent.write(value.consents, into: &buf)
+        FfiConverterSequenceTypeDisclosure.write(value.disclosures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarePlan_lift(_ buf: RustBuffer) throws -> CarePlan {
+    return try FfiConverterTypeCarePlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarePlan_lower(_ value: CarePlan) -> RustBuffer {
+    return FfiConverterTypeCarePlan.lower(value)
+}
+
+
+/**
+ * A record that information was shared: part of the plan's history.
+ */
+public struct Disclosure: Equatable, Hashable {
+    /**
+     * Who received it.
+     */
+    public var recipient: Recipient
+    /**
+     * Why.
+     */
+    public var purpose: Purpose
+    /**
+     * On what basis.
+     */
+    public var basis: ShareBasis
+    /**
+     * The consent relied on, if any.
+     */
+    public var consent: String?
+    /**
+     * The sections shared.
+     */
+    public var sections: [Section]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who received it.
+         */recipient: Recipient, 
+        /**
+         * Why.
+         */purpose: Purpose, 
+        /**
+         * On what basis.
+         */basis: ShareBasis, 
+        /**
+         * The consent relied on, if any.
+         */consent: String?, 
+        /**
+         * The sections shared.
+         */sections: [Section]) {
+        self.recipient = recipient
+        self.purpose = purpose
+        self.basis = basis
+        self.consent = consent
+        self.sections = sections
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Disclosure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Disclosure {
+        return
+            try Disclosure(
+                recipient: FfiConverterTypeRecipient.read(from: &buf), 
+                purpose: FfiConverterTypePurpose.read(from: &buf), 
+                basis: FfiConverterTypeShareBasis.read(from: &buf), 
+                consent: FfiConverterOptionString.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSection.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Disclosure, into buf: inout [UInt8]) {
+        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
+        FfiConverterTypePurpose.write(value.purpose, into: &buf)
+        FfiConverterTypeShareBasis.write(value.basis, into: &buf)
+        FfiConverterOptionString.write(value.consent, into: &buf)
+        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosure_lift(_ buf: RustBuffer) throws -> Disclosure {
+    return try FfiConverterTypeDisclosure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosure_lower(_ value: Disclosure) -> RustBuffer {
+    return FfiConverterTypeDisclosure.lower(value)
+}
+
+
+/**
+ * A goal agreed with the person.
+ */
+public struct Goal: Equatable, Hashable {
+    /**
+     * The id within the plan.
+     */
+    public var id: String
+    /**
+     * The goal in the person's words.
+     */
+    public var description: Text
+    /**
+     * When it should be reached.
+     */
+    public var target: NaiveDate?
+    /**
+     * FHIR lifecycle status.
+     */
+    public var lifecycle: GoalLifecycle
+    /**
+     * FHIR achievement status.
+     */
+    public var achievement: GoalAchievement?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id within the plan.
+         */id: String, 
+        /**
+         * The goal in the person's words.
+         */description: Text, 
+        /**
+         * When it should be reached.
+         */target: NaiveDate?, 
+        /**
+         * FHIR lifecycle status.
+         */lifecycle: GoalLifecycle, 
+        /**
+         * FHIR achievement status.
+         */achievement: GoalAchievement?) {
+        self.id = id
+        self.description = description
+        self.target = target
+        self.lifecycle = lifecycle
+        self.achievement = achievement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Goal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGoal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Goal {
+        return
+            try Goal(
+                id: FfiConverterString.read(from: &buf), 
+                description: FfiConverterTypeText.read(from: &buf), 
+                target: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                lifecycle: FfiConverterTypeGoalLifecycle.read(from: &buf), 
+                achievement: FfiConverterOptionTypeGoalAchievement.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Goal, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeText.write(value.description, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.target, into: &buf)
+        FfiConverterTypeGoalLifecycle.write(value.lifecycle, into: &buf)
+        FfiConverterOptionTypeGoalAchievement.write(value.achievement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoal_lift(_ buf: RustBuffer) throws -> Goal {
+    return try FfiConverterTypeGoal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGoal_lower(_ value: Goal) -> RustBuffer {
+    return FfiConverterTypeGoal.lower(value)
+}
+
+
+/**
+ * An action: what will be done, by whom, by when.
+ */
+public struct PlanAction: Equatable, Hashable {
+    /**
+     * The id within the plan.
+     */
+    public var id: String
+    /**
+     * What will be done.
+     */
+    public var what: Text
+    /**
+     * Who will do it.
+     */
+    public var owner: Actor
+    /**
+     * By when.
+     */
+    public var due: NaiveDate?
+    /**
+     * Its status.
+     */
+    public var status: ActionStatus
+    /**
+     * The goals it serves (goal ids).
+     */
+    public var goals: [String]
+    /**
+     * Referrals made for it (referral ids, as routing knows them).
+     */
+    public var referrals: [String]
+    /**
+     * Appointments arranged for it (appointment ids, as a diary knows them).
+     */
+    public var appointments: [String]
+    /**
+     * The people in the support network who take part in it (their ids):
+     * a carer or family member sees an action only if they take part or
+     * the person marked it `shareable`.
+     */
+    public var participants: [String]
+    /**
+     * Whether the person agreed that everyone they share the plan with may
+     * see this action.
+     */
+    public var shareable: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id within the plan.
+         */id: String, 
+        /**
+         * What will be done.
+         */what: Text, 
+        /**
+         * Who will do it.
+         */owner: Actor, 
+        /**
+         * By when.
+         */due: NaiveDate?, 
+        /**
+         * Its status.
+         */status: ActionStatus, 
+        /**
+         * The goals it serves (goal ids).
+         */goals: [String], 
+        /**
+         * Referrals made for it (referral ids, as routing knows them).
+         */referrals: [String], 
+        /**
+         * Appointments arranged for it (appointment ids, as a diary knows them).
+         */appointments: [String], 
+        /**
+         * The people in the support network who take part in it (their ids):
+         * a carer or family member sees an action only if they take part or
+         * the person marked it `shareable`.
+         */participants: [String], 
+        /**
+         * Whether the person agreed that everyone they share the plan with may
+         * see this action.
+         */shareable: Bool) {
+        self.id = id
+        self.what = what
+        self.owner = owner
+        self.due = due
+        self.status = status
+        self.goals = goals
+        self.referrals = referrals
+        self.appointments = appointments
+        self.participants = participants
+        self.shareable = shareable
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanAction {
+        return
+            try PlanAction(
+                id: FfiConverterString.read(from: &buf), 
+                what: FfiConverterTypeText.read(from: &buf), 
+                owner: FfiConverterTypeActor.read(from: &buf), 
+                due: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                status: FfiConverterTypeActionStatus.read(from: &buf), 
+                goals: FfiConverterSequenceString.read(from: &buf), 
+                referrals: FfiConverterSequenceString.read(from: &buf), 
+                appointments: FfiConverterSequenceString.read(from: &buf), 
+                participants: FfiConverterSequenceString.read(from: &buf), 
+                shareable: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanAction, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeText.write(value.what, into: &buf)
+        FfiConverterTypeActor.write(value.owner, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.due, into: &buf)
+        FfiConverterTypeActionStatus.write(value.status, into: &buf)
+        FfiConverterSequenceString.write(value.goals, into: &buf)
+        FfiConverterSequenceString.write(value.referrals, into: &buf)
+        FfiConverterSequenceString.write(value.appointments, into: &buf)
+        FfiConverterSequenceString.write(value.participants, into: &buf)
+        FfiConverterBool.write(value.shareable, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanAction_lift(_ buf: RustBuffer) throws -> PlanAction {
+    return try FfiConverterTypePlanAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanAction_lower(_ value: PlanAction) -> RustBuffer {
+    return FfiConverterTypePlanAction.lower(value)
+}
+
+
+/**
+ * The person's consent to share their plan with someone.
+ */
+public struct PlanConsent: Equatable, Hashable {
+    /**
+     * The id within the plan.
+     */
+    public var id: String
+    /**
+     * Who may receive the plan.
+     */
+    public var recipient: Recipient
+    /**
+     * What they may receive.
+     */
+    public var scope: Scope
+    /**
+     * From when.
+     */
+    public var start: UtcInstant
+    /**
+     * Until when (open-ended if absent).
+     */
+    public var end: UtcInstant?
+    /**
+     * When it was withdrawn, if it was.
+     */
+    public var withdrawn: UtcInstant?
+    /**
+     * Who recorded it (a role).
+     */
+    public var recordedBy: Role
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id within the plan.
+         */id: String, 
+        /**
+         * Who may receive the plan.
+         */recipient: Recipient, 
+        /**
+         * What they may receive.
+         */scope: Scope, 
+        /**
+         * From when.
+         */start: UtcInstant, 
+        /**
+         * Until when (open-ended if absent).
+         */end: UtcInstant?, 
+        /**
+         * When it was withdrawn, if it was.
+         */withdrawn: UtcInstant?, 
+        /**
+         * Who recorded it (a role).
+         */recordedBy: Role) {
+        self.id = id
+        self.recipient = recipient
+        self.scope = scope
+        self.start = start
+        self.end = end
+        self.withdrawn = withdrawn
+        self.recordedBy = recordedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanConsent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanConsent {
+        return
+            try PlanConsent(
+                id: FfiConverterString.read(from: &buf), 
+                recipient: FfiConverterTypeRecipient.read(from: &buf), 
+                scope: FfiConverterTypeScope.read(from: &buf), 
+                start: FfiConverterTypeUtcInstant.read(from: &buf), 
+                end: FfiConverterOptionTypeUtcInstant.read(from: &buf), 
+                withdrawn: FfiConverterOptionTypeUtcInstant.read(from: &buf), 
+                recordedBy: FfiConverterTypeRole.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanConsent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeRecipient.write(value.recipient, into: &buf)
+        FfiConverterTypeScope.write(value.scope, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.start, into: &buf)
+        FfiConverterOptionTypeUtcInstant.write(value.end, into: &buf)
+        FfiConverterOptionTypeUtcInstant.write(value.withdrawn, into: &buf)
+        FfiConverterTypeRole.write(value.recordedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanConsent_lift(_ buf: RustBuffer) throws -> PlanConsent {
+    return try FfiConverterTypePlanConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanConsent_lower(_ value: PlanConsent) -> RustBuffer {
+    return FfiConverterTypePlanConsent.lower(value)
+}
+
+
+/**
+ * A review of the plan.
+ */
+public struct PlanReview: Equatable, Hashable {
+    /**
+     * When it was recorded.
+     */
+    public var at: UtcInstant
+    /**
+     * The Europe/London date of the review.
+     */
+    public var date: NaiveDate
+    /**
+     * What came of it.
+     */
+    public var outcome: ReviewOutcome
+    /**
+     * Who reviewed (a role).
+     */
+    public var by: Role
+    /**
+     * Notes.
+     */
+    public var notes: Text?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it was recorded.
+         */at: UtcInstant, 
+        /**
+         * The Europe/London date of the review.
+         */date: NaiveDate, 
+        /**
+         * What came of it.
+         */outcome: ReviewOutcome, 
+        /**
+         * Who reviewed (a role).
+         */by: Role, 
+        /**
+         * Notes.
+         */notes: Text?) {
+        self.at = at
+        self.date = date
+        self.outcome = outcome
+        self.by = by
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanReview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanReview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanReview {
+        return
+            try PlanReview(
+                at: FfiConverterTypeUtcInstant.read(from: &buf), 
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                outcome: FfiConverterTypeReviewOutcome.read(from: &buf), 
+                by: FfiConverterTypeRole.read(from: &buf), 
+                notes: FfiConverterOptionTypeText.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanReview, into buf: inout [UInt8]) {
+        FfiConverterTypeUtcInstant.write(value.at, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeReviewOutcome.write(value.outcome, into: &buf)
+        FfiConverterTypeRole.write(value.by, into: &buf)
+        FfiConverterOptionTypeText.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanReview_lift(_ buf: RustBuffer) throws -> PlanReview {
+    return try FfiConverterTypePlanReview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanReview_lower(_ value: PlanReview) -> RustBuffer {
+    return FfiConverterTypePlanReview.lower(value)
+}
+
+
+/**
+ * A recipient of shared information.
+ */
+public struct Recipient: Equatable, Hashable {
+    /**
+     * What kind of recipient.
+     */
+    public var kind: RecipientKind
+    /**
+     * Which one: a support person id, an ODS code or a service id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of recipient.
+         */kind: RecipientKind, 
+        /**
+         * Which one: a support person id, an ODS code or a service id.
+         */id: String) {
+        self.kind = kind
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Recipient: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recipient {
+        return
+            try Recipient(
+                kind: FfiConverterTypeRecipientKind.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Recipient, into buf: inout [UInt8]) {
+        FfiConverterTypeRecipientKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipient {
+    return try FfiConverterTypeRecipient.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
+    return FfiConverterTypeRecipient.lower(value)
+}
+
+
+/**
+ * A risk and what to do if it happens ("what to do if things get worse").
+ */
+public struct Risk: Equatable, Hashable {
+    /**
+     * The id within the plan.
+     */
+    public var id: String
+    /**
+     * The risk.
+     */
+    public var description: Text
+    /**
+     * What to do if it happens.
+     */
+    public var contingency: Text
+    /**
+     * The actions that address it (action ids): a service sees a risk only
+     * when it owns one of them.
+     */
+    public var actions: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id within the plan.
+         */id: String, 
+        /**
+         * The risk.
+         */description: Text, 
+        /**
+         * What to do if it happens.
+         */contingency: Text, 
+        /**
+         * The actions that address it (action ids): a service sees a risk only
+         * when it owns one of them.
+         */actions: [String]) {
+        self.id = id
+        self.description = description
+        self.contingency = contingency
+        self.actions = actions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Risk: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRisk: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Risk {
+        return
+            try Risk(
+                id: FfiConverterString.read(from: &buf), 
+                description: FfiConverterTypeText.read(from: &buf), 
+                contingency: FfiConverterTypeText.read(from: &buf), 
+                actions: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Risk, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeText.write(value.description, into: &buf)
+        FfiConverterTypeText.write(value.contingency, into: &buf)
+        FfiConverterSequenceString.write(value.actions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRisk_lift(_ buf: RustBuffer) throws -> Risk {
+    return try FfiConverterTypeRisk.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRisk_lower(_ value: Risk) -> RustBuffer {
+    return FfiConverterTypeRisk.lower(value)
+}
+
+
+/**
+ * Someone in the person's support network.
+ */
+public struct SupportPerson: Equatable, Hashable {
+    /**
+     * The id within the plan (what consents name).
+     */
+    public var id: String
+    /**
+     * How the person names them.
+     */
+    public var name: Text
+    /**
+     * How they are related.
+     */
+    public var relationship: Relationship
+    /**
+     * What they are to be contacted as.
+     */
+    public var contactRole: ContactRole
+    /**
+     * How to reach them.
+     */
+    public var contact: Text?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id within the plan (what consents name).
+         */id: String, 
+        /**
+         * How the person names them.
+         */name: Text, 
+        /**
+         * How they are related.
+         */relationship: Relationship, 
+        /**
+         * What they are to be contacted as.
+         */contactRole: ContactRole, 
+        /**
+         * How to reach them.
+         */contact: Text?) {
+        self.id = id
+        self.name = name
+        self.relationship = relationship
+        self.contactRole = contactRole
+        self.contact = contact
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SupportPerson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSupportPerson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SupportPerson {
+        return
+            try SupportPerson(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterTypeText.read(from: &buf), 
+                relationship: FfiConverterTypeRelationship.read(from: &buf), 
+                contactRole: FfiConverterTypeContactRole.read(from: &buf), 
+                contact: FfiConverterOptionTypeText.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SupportPerson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeText.write(value.name, into: &buf)
+        FfiConverterTypeRelationship.write(value.relationship, into: &buf)
+        FfiConverterTypeContactRole.write(value.contactRole, into: &buf)
+        FfiConverterOptionTypeText.write(value.contact, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSupportPerson_lift(_ buf: RustBuffer) throws -> SupportPerson {
+    return try FfiConverterTypeSupportPerson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSupportPerson_lower(_ value: SupportPerson) -> RustBuffer {
+    return FfiConverterTypeSupportPerson.lower(value)
 }
 
 
@@ -652,6 +1991,515 @@ public func FfiConverterTypeActionStatus_lower(_ value: ActionStatus) -> RustBuf
     return FfiConverterTypeActionStatus.lower(value)
 }
 
+
+
+/**
+ * Every error carecoord raises. Each variant carries the stable `code`
+ * (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
+ * message that says what was wrong and never holds patient data.
+ *
+ * In Kotlin these are `CarecoordException.InvalidNhsNumber` and so on; in
+ * Swift, `CarecoordError.invalidNhsNumber`.
+ */
+public 
+enum CarecoordError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * Text that is not a valid NHS number.
+     */
+    case InvalidNhsNumber(
+        /**
+         * Stable code, e.g. `nhs_number.check_digit_mismatch`.
+         */code: String, 
+        /**
+         * What was wrong, without the digits.
+         */detail: String
+    )
+    /**
+     * A date or time that is not on the calendar, or not of the expected form.
+     */
+    case InvalidDate(
+        /**
+         * Stable code, e.g. `time.invalid_date`.
+         */code: String, 
+        /**
+         * What was wrong and in which field.
+         */detail: String
+    )
+    /**
+     * Other malformed input.
+     */
+    case InvalidInput(
+        /**
+         * Stable code.
+         */code: String, 
+        /**
+         * What was wrong and where.
+         */detail: String
+    )
+    /**
+     * A Europe/London wall time skipped when clocks go forward.
+     */
+    case NonexistentLocalTime(
+        /**
+         * `time.nonexistent_local_time`.
+         */code: String, 
+        /**
+         * Which wall time.
+         */detail: String
+    )
+    /**
+     * A Europe/London wall time that happens twice when clocks go back.
+     */
+    case AmbiguousLocalTime(
+        /**
+         * `time.ambiguous_local_time`.
+         */code: String, 
+        /**
+         * Which wall time.
+         */detail: String
+    )
+    /**
+     * A rule file that cannot be loaded: says where, in the file's structure
+     * (`path`) and as line and column where known.
+     */
+    case InvalidRules(
+        /**
+         * Stable code, e.g. `expr.unknown_field`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * Where in the file's structure, e.g. `rule[age].bands[2].when`.
+         */path: String, 
+        /**
+         * 1-based line, where known.
+         */line: UInt32?, 
+        /**
+         * 1-based column, where known.
+         */column: UInt32?, 
+        /**
+         * A hint such as "did you mean `age`?".
+         */help: String?
+    )
+    /**
+     * A record that does not fit a rule set's schema (names the field, never the value).
+     */
+    case InvalidRecord(
+        /**
+         * Stable code, e.g. `record.missing_field`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String
+    )
+    /**
+     * A service directory that cannot be loaded: says where, as for rules.
+     */
+    case InvalidDirectory(
+        /**
+         * Stable code, e.g. `directory.unknown_need`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * Where in the file's structure, e.g. `service[sp_north].needs[1]`.
+         */path: String, 
+        /**
+         * 1-based line, where known.
+         */line: UInt32?, 
+        /**
+         * 1-based column, where known.
+         */column: UInt32?, 
+        /**
+         * A hint such as "did you mean `debt`?".
+         */help: String?
+    )
+    /**
+     * A referral that cannot be routed (names the field, never the value).
+     */
+    case InvalidReferral(
+        /**
+         * Stable code, e.g. `referral.unknown_need`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String
+    )
+    /**
+     * An appointment or diary operation that cannot be done (names the
+     * appointment id and field, never the patient).
+     */
+    case InvalidAppointment(
+        /**
+         * Stable code, e.g. `appointment.end_not_after_start`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * The appointment's id, where there is one.
+         */appointment: String?
+    )
+    /**
+     * A care-plan change that cannot be made (unknown id, empty text, a
+     * closed plan, a consent ending before it starts, a missing reason).
+     */
+    case InvalidCarePlan(
+        /**
+         * Stable code, e.g. `careplan.unknown_item`.
+         */code: String, 
+        /**
+         * What was wrong (ids and fields, never what the person said).
+         */detail: String, 
+        /**
+         * The plan's id, where there is one.
+         */plan: String?
+    )
+    /**
+     * A status change the FHIR CarePlan lifecycle does not allow.
+     */
+    case InvalidTransition(
+        /**
+         * `careplan.invalid_transition`.
+         */code: String, 
+        /**
+         * What was wrong.
+         */detail: String, 
+        /**
+         * The plan's id.
+         */plan: String?, 
+        /**
+         * The plan's status.
+         */from: PlanStatus, 
+        /**
+         * The status asked for.
+         */to: PlanStatus
+    )
+    /**
+     * The plan changed since it was read: nothing was written. Reload and retry.
+     */
+    case StaleVersion(
+        /**
+         * `careplan.stale_version`.
+         */code: String, 
+        /**
+         * What happened.
+         */detail: String, 
+        /**
+         * The plan's id.
+         */plan: String?, 
+        /**
+         * The version the change was based on.
+         */expected: UInt64, 
+        /**
+         * The plan's version now.
+         */actual: UInt64
+    )
+    /**
+     * The consent rules do not allow this share; nothing was recorded.
+     */
+    case ShareDenied(
+        /**
+         * `careplan.share_denied`.
+         */code: String, 
+        /**
+         * Why, in words.
+         */detail: String, 
+        /**
+         * The plan's id.
+         */plan: String?, 
+        /**
+         * The stable reason word, e.g. `no_consent`.
+         */reason: String
+    )
+    /**
+     * A stored plan record that is damaged, from a newer carecoord, or a
+     * storage failure (`code` says which).
+     */
+    case Storage(
+        /**
+         * `careplan.corrupt_record`, `careplan.unsupported_schema_version`
+         * or `careplan.storage`.
+         */code: String, 
+        /**
+         * Where and what kind of damage, never the content.
+         */detail: String, 
+        /**
+         * The plan's id, where there is one.
+         */plan: String?
+    )
+    /**
+     * Valid input outside the supported range (e.g. bank holidays before 1995).
+     */
+    case OutOfRange(
+        /**
+         * Stable code, e.g. `time.year_out_of_range`.
+         */code: String, 
+        /**
+         * What was out of range.
+         */detail: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension CarecoordError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCarecoordError: FfiConverterRustBuffer {
+    typealias SwiftType = CarecoordError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CarecoordError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .InvalidNhsNumber(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .InvalidDate(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .InvalidInput(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .NonexistentLocalTime(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .AmbiguousLocalTime(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .InvalidRules(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            path: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterOptionUInt32.read(from: &buf), 
+            column: try FfiConverterOptionUInt32.read(from: &buf), 
+            help: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 7: return .InvalidRecord(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .InvalidDirectory(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            path: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterOptionUInt32.read(from: &buf), 
+            column: try FfiConverterOptionUInt32.read(from: &buf), 
+            help: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 9: return .InvalidReferral(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .InvalidAppointment(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            appointment: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 11: return .InvalidCarePlan(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 12: return .InvalidTransition(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf), 
+            from: try FfiConverterTypePlanStatus.read(from: &buf), 
+            to: try FfiConverterTypePlanStatus.read(from: &buf)
+            )
+        case 13: return .StaleVersion(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf), 
+            expected: try FfiConverterUInt64.read(from: &buf), 
+            actual: try FfiConverterUInt64.read(from: &buf)
+            )
+        case 14: return .ShareDenied(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 15: return .Storage(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            plan: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 16: return .OutOfRange(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CarecoordError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .InvalidNhsNumber(code,detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .InvalidDate(code,detail):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .InvalidInput(code,detail):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .NonexistentLocalTime(code,detail):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .AmbiguousLocalTime(code,detail):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .InvalidRules(code,detail,path,line,column,help):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterOptionUInt32.write(line, into: &buf)
+            FfiConverterOptionUInt32.write(column, into: &buf)
+            FfiConverterOptionString.write(help, into: &buf)
+            
+        
+        case let .InvalidRecord(code,detail):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .InvalidDirectory(code,detail,path,line,column,help):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterOptionUInt32.write(line, into: &buf)
+            FfiConverterOptionUInt32.write(column, into: &buf)
+            FfiConverterOptionString.write(help, into: &buf)
+            
+        
+        case let .InvalidReferral(code,detail):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .InvalidAppointment(code,detail,appointment):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(appointment, into: &buf)
+            
+        
+        case let .InvalidCarePlan(code,detail,plan):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            
+        
+        case let .InvalidTransition(code,detail,plan,from,to):
+            writeInt(&buf, Int32(12))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            FfiConverterTypePlanStatus.write(from, into: &buf)
+            FfiConverterTypePlanStatus.write(to, into: &buf)
+            
+        
+        case let .StaleVersion(code,detail,plan,expected,actual):
+            writeInt(&buf, Int32(13))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            FfiConverterUInt64.write(expected, into: &buf)
+            FfiConverterUInt64.write(actual, into: &buf)
+            
+        
+        case let .ShareDenied(code,detail,plan,reason):
+            writeInt(&buf, Int32(14))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(code,detail,plan):
+            writeInt(&buf, Int32(15))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(plan, into: &buf)
+            
+        
+        case let .OutOfRange(code,detail):
+            writeInt(&buf, Int32(16))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarecoordError_lift(_ buf: RustBuffer) throws -> CarecoordError {
+    return try FfiConverterTypeCarecoordError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarecoordError_lower(_ value: CarecoordError) -> RustBuffer {
+    return FfiConverterTypeCarecoordError.lower(value)
+}
 
 
 /**
@@ -1684,6 +3532,88 @@ public func FfiConverterTypeReviewOutcome_lower(_ value: ReviewOutcome) -> RustB
 
 
 /**
+ * When the plan is next reviewed.
+ */
+
+public enum ReviewSchedule: Equatable, Hashable {
+    
+    /**
+     * Every N weeks from the plan being agreed or last reviewed, moved to
+     * the next working day when it falls on a weekend or bank holiday.
+     */
+    case everyWeeks(weeks: UInt32
+    )
+    /**
+     * On a set date.
+     */
+    case on(date: NaiveDate
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewSchedule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewSchedule: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewSchedule
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewSchedule {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .everyWeeks(weeks: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 2: return .on(date: try FfiConverterTypeNaiveDate.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewSchedule, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .everyWeeks(weeks):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt32.write(weeks, into: &buf)
+            
+        
+        case let .on(date):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeNaiveDate.write(date, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewSchedule_lift(_ buf: RustBuffer) throws -> ReviewSchedule {
+    return try FfiConverterTypeReviewSchedule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewSchedule_lower(_ value: ReviewSchedule) -> RustBuffer {
+    return FfiConverterTypeReviewSchedule.lower(value)
+}
+
+
+
+/**
  * Where a plan stands on its review.
  */
 
@@ -2012,6 +3942,94 @@ public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
 #endif
 public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
     return FfiConverterTypeRole.lower(value)
+}
+
+
+
+/**
+ * What a consent covers.
+ */
+
+public enum Scope: Equatable, Hashable {
+    
+    /**
+     * Everything the recipient may need.
+     */
+    case wholePlan
+    /**
+     * What matters, goals and the next review only.
+     */
+    case summary
+    /**
+     * Named sections.
+     */
+    case sections(sections: [Section]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Scope: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScope: FfiConverterRustBuffer {
+    typealias SwiftType = Scope
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Scope {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .wholePlan
+        
+        case 2: return .summary
+        
+        case 3: return .sections(sections: try FfiConverterSequenceTypeSection.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Scope, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .wholePlan:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .summary:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .sections(sections):
+            writeInt(&buf, Int32(3))
+            FfiConverterSequenceTypeSection.write(sections, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScope_lift(_ buf: RustBuffer) throws -> Scope {
+    return try FfiConverterTypeScope.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
+    return FfiConverterTypeScope.lower(value)
 }
 
 
@@ -2458,6 +4476,584 @@ public func FfiConverterTypeShareReason_lift(_ buf: RustBuffer) throws -> ShareR
 #endif
 public func FfiConverterTypeShareReason_lower(_ value: ShareReason) -> RustBuffer {
     return FfiConverterTypeShareReason.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeGoalAchievement: FfiConverterRustBuffer {
+    typealias SwiftType = GoalAchievement?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeGoalAchievement.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeGoalAchievement.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReviewSchedule: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewSchedule?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReviewSchedule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReviewSchedule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
+    typealias SwiftType = NaiveDate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNaiveDate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNaiveDate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeText: FfiConverterRustBuffer {
+    typealias SwiftType = Text?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeText.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeText.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUtcInstant: FfiConverterRustBuffer {
+    typealias SwiftType = UtcInstant?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUtcInstant.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUtcInstant.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDisclosure: FfiConverterRustBuffer {
+    typealias SwiftType = [Disclosure]
+
+    public static func write(_ value: [Disclosure], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosure.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Disclosure] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Disclosure]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosure.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeGoal: FfiConverterRustBuffer {
+    typealias SwiftType = [Goal]
+
+    public static func write(_ value: [Goal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGoal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Goal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Goal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGoal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanAction: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanAction]
+
+    public static func write(_ value: [PlanAction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanAction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanAction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanAction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanConsent: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanConsent]
+
+    public static func write(_ value: [PlanConsent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanConsent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanConsent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanConsent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanConsent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanReview: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanReview]
+
+    public static func write(_ value: [PlanReview], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanReview.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanReview] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanReview]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanReview.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
+    typealias SwiftType = [Risk]
+
+    public static func write(_ value: [Risk], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRisk.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Risk] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Risk]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRisk.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer {
+    typealias SwiftType = [SupportPerson]
+
+    public static func write(_ value: [SupportPerson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSupportPerson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SupportPerson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SupportPerson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSupportPerson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSection: FfiConverterRustBuffer {
+    typealias SwiftType = [Section]
+
+    public static func write(_ value: [Section], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Section] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Section]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSection.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeText: FfiConverterRustBuffer {
+    typealias SwiftType = [Text]
+
+    public static func write(_ value: [Text], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeText.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Text] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Text]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeText.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+
+public typealias NaiveDate = CalendarDate
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNaiveDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NaiveDate {
+        return try FfiConverterTypeCalendarDate.read(from: &buf)
+    }
+
+    public static func write(_ value: NaiveDate, into buf: inout [UInt8]) {
+        return FfiConverterTypeCalendarDate.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> NaiveDate {
+        return try FfiConverterTypeCalendarDate_lift(value)
+    }
+
+    public static func lower(_ value: NaiveDate) -> RustBuffer {
+        return FfiConverterTypeCalendarDate_lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNaiveDate_lift(_ value: RustBuffer) throws -> NaiveDate {
+    return try FfiConverterTypeNaiveDate.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNaiveDate_lower(_ value: NaiveDate) -> RustBuffer {
+    return FfiConverterTypeNaiveDate.lower(value)
+}
+
+
+
+public typealias PatientRef = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePatientRef: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatientRef {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: PatientRef, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> PatientRef {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: PatientRef) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatientRef_lift(_ value: RustBuffer) throws -> PatientRef {
+    return try FfiConverterTypePatientRef.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatientRef_lower(_ value: PatientRef) -> RustBuffer {
+    return FfiConverterTypePatientRef.lower(value)
+}
+
+
+
+public typealias Text = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeText: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Text {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: Text, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Text {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: Text) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeText_lift(_ value: RustBuffer) throws -> Text {
+    return try FfiConverterTypeText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeText_lower(_ value: Text) -> RustBuffer {
+    return FfiConverterTypeText.lower(value)
+}
+
+
+
+public typealias UtcInstant = Date
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUtcInstant: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UtcInstant {
+        return try FfiConverterTimestamp.read(from: &buf)
+    }
+
+    public static func write(_ value: UtcInstant, into buf: inout [UInt8]) {
+        return FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> UtcInstant {
+        return try FfiConverterTimestamp.lift(value)
+    }
+
+    public static func lower(_ value: UtcInstant) -> RustBuffer {
+        return FfiConverterTimestamp.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUtcInstant_lift(_ value: RustBuffer) throws -> UtcInstant {
+    return try FfiConverterTypeUtcInstant.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUtcInstant_lower(_ value: UtcInstant) -> RustBuffer {
+    return FfiConverterTypeUtcInstant.lower(value)
 }
 
 

@@ -77,6 +77,8 @@ pub mod diag;
 mod document;
 pub mod error;
 pub mod expr;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
 pub mod ids;
 pub mod registry;
 pub mod routing;

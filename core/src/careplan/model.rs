@@ -325,11 +325,13 @@ vocabulary! {
 /// organisation (an ODS code or a service id). Never a person's name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Actor {
     /// The role.
     pub role: Role,
     /// The organisation's id, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub organisation: Option<String>,
 }
 
@@ -357,6 +359,7 @@ pub type Owner = Actor;
 /// Someone in the person's support network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SupportPerson {
     /// The id within the plan (what consents name).
     pub id: String,
@@ -374,6 +377,7 @@ pub struct SupportPerson {
 /// A goal agreed with the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Goal {
     /// The id within the plan.
     pub id: String,
@@ -392,6 +396,11 @@ pub struct Goal {
 /// An action: what will be done, by whom, by when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "PlanAction")
+)]
 pub struct Action {
     /// The id within the plan.
     pub id: String,
@@ -427,6 +436,7 @@ pub struct Action {
 /// A risk and what to do if it happens ("what to do if things get worse").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Risk {
     /// The id within the plan.
     pub id: String,
@@ -443,12 +453,13 @@ pub struct Risk {
 /// When the plan is next reviewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ReviewSchedule {
     /// Every N weeks from the plan being agreed or last reviewed, moved to
     /// the next working day when it falls on a weekend or bank holiday.
-    EveryWeeks(u32),
+    EveryWeeks(#[cfg_attr(feature = "uniffi", uniffi(name = "weeks"))] u32),
     /// On a set date.
-    On(NaiveDate),
+    On(#[cfg_attr(feature = "uniffi", uniffi(name = "date"))] NaiveDate),
 }
 
 impl ReviewSchedule {
@@ -484,6 +495,11 @@ impl ReviewSchedule {
 /// A review of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "PlanReview")
+)]
 pub struct Review {
     /// When it was recorded.
     pub at: DateTime<Utc>,
@@ -517,6 +533,7 @@ vocabulary! {
 /// A recipient of shared information.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recipient {
     /// What kind of recipient.
     pub kind: RecipientKind,
@@ -563,13 +580,14 @@ vocabulary! {
 /// What a consent covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Scope {
     /// Everything the recipient may need.
     WholePlan,
     /// What matters, goals and the next review only.
     Summary,
     /// Named sections.
-    Sections(Vec<Section>),
+    Sections(#[cfg_attr(feature = "uniffi", uniffi(name = "sections"))] Vec<Section>),
 }
 
 impl std::str::FromStr for Scope {
@@ -600,6 +618,11 @@ impl std::str::FromStr for Scope {
 /// The person's consent to share their plan with someone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Record),
+    uniffi(name = "PlanConsent")
+)]
 pub struct Consent {
     /// The id within the plan.
     pub id: String,
@@ -608,9 +631,11 @@ pub struct Consent {
     /// What they may receive.
     pub scope: Scope,
     /// From when.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "start"))]
     pub from: DateTime<Utc>,
     /// Until when (open-ended if absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(name = "end"))]
     pub until: Option<DateTime<Utc>>,
     /// When it was withdrawn, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -655,6 +680,7 @@ vocabulary! {
 /// A record that information was shared: part of the plan's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Disclosure {
     /// Who received it.
     pub recipient: Recipient,
@@ -675,6 +701,7 @@ pub struct Disclosure {
 /// [`Command`](super::Command) that becomes an [`Event`](super::Event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CarePlan {
     /// The plan's id.
     pub id: String,

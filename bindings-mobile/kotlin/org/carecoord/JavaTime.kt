@@ -2,6 +2,8 @@
 // generated bindings. Conversions only: every rule lives in the Rust core.
 package org.carecoord
 
+import org.carecoord.core.*
+
 /** This date as a carecoord [CalendarDate]. */
 fun java.time.LocalDate.toCalendarDate(): CalendarDate = CalendarDate(year, monthValue, dayOfMonth)
 
