@@ -12,26 +12,16 @@ use crate::convert;
 use crate::error::CarecoordError;
 use crate::time::CalendarDate;
 
-// The vocabularies are the core's own enums (derived for uniffi behind the
+// The plan's values are the core's own types (deriving uniffi behind the
 // core's `uniffi` feature): no copy to keep in step.
 pub use core::{
-    Action as PlanAction, Actor, CarePlan, Disclosure, Goal, Recipient, Review as PlanReview,
-    ReviewSchedule, Risk, Scope, SupportPerson,
-};
-pub use core::{
-    ActionStatus, ContactRole, GoalAchievement, GoalLifecycle, Period, PlanStatus, Purpose,
-    Relationship, ReviewOutcome, ReviewState, Role, Section, ShareBasis, ShareReason,
+    Action as PlanAction, Actor, CarePlan, Change as PlanChange, Event as PlanEvent, Goal, Period,
+    PlanStatus, Purpose, Recipient, Review as PlanReview, ReviewState, Risk, Role, Section,
+    ShareBasis, ShareReason, SupportPerson,
 };
 
 fn date(d: CalendarDate, field: &'static str) -> Result<chrono::NaiveDate, CarecoordError> {
     Ok(d.to_date(field)?)
-}
-
-fn opt_date(
-    d: Option<CalendarDate>,
-    field: &'static str,
-) -> Result<Option<chrono::NaiveDate>, CarecoordError> {
-    d.map(|d| date(d, field)).transpose()
 }
 
 fn instant(
@@ -46,530 +36,12 @@ fn system_time(t: chrono::DateTime<chrono::Utc>) -> SystemTime {
     convert::system_time(t).unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
-fn texts(items: Vec<String>) -> Vec<core::Text> {
-    items.into_iter().map(core::Text::new).collect()
-}
-
 fn strs(items: &[core::Text]) -> Vec<String> {
     items.iter().map(|t| t.as_str().to_owned()).collect()
 }
 
 fn sections(items: &[core::Section]) -> Vec<Section> {
     items.to_vec()
-}
-
-/// One change to a plan. New items' ids left `null` are given in order
-/// (`goal-1`, `action-1`, …).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum PlanChange {
-    /// Start a draft plan for a person (`patient`: the app's own reference).
-    Create {
-        /// The person.
-        patient: String,
-        /// The template, if any.
-        #[uniffi(default)]
-        template: Option<String>,
-    },
-    /// Record the person's registered GP practice (its ODS code): the one
-    /// practice that receives the plan for direct care without consent.
-    SetRegisteredPractice {
-        /// The practice's ODS code.
-        practice: String,
-    },
-    /// Replace what matters to the person.
-    SetWhatMatters {
-        /// In their words.
-        #[uniffi(default)]
-        items: Vec<String>,
-    },
-    /// Replace their strengths.
-    SetStrengths {
-        /// Strengths.
-        #[uniffi(default)]
-        items: Vec<String>,
-    },
-    /// Add someone to the support network.
-    AddSupportPerson {
-        /// Id, or null for the next `person-N`.
-        #[uniffi(default)]
-        id: Option<String>,
-        /// How the person names them.
-        name: String,
-        /// Relationship.
-        relationship: Relationship,
-        /// Contact role.
-        contact_role: ContactRole,
-        /// How to reach them.
-        #[uniffi(default)]
-        contact: Option<String>,
-    },
-    /// Remove someone from the support network.
-    RemoveSupportPerson {
-        /// Their id.
-        id: String,
-    },
-    /// Add a goal.
-    AddGoal {
-        /// Id, or null for the next `goal-N`.
-        #[uniffi(default)]
-        id: Option<String>,
-        /// The goal in the person's words.
-        description: String,
-        /// Target date.
-        #[uniffi(default)]
-        target: Option<CalendarDate>,
-    },
-    /// Change a goal.
-    UpdateGoal {
-        /// The goal.
-        id: String,
-        /// New lifecycle.
-        #[uniffi(default)]
-        lifecycle: Option<GoalLifecycle>,
-        /// New achievement.
-        #[uniffi(default)]
-        achievement: Option<GoalAchievement>,
-        /// New target.
-        #[uniffi(default)]
-        target: Option<CalendarDate>,
-    },
-    /// Add an action.
-    AddAction {
-        /// Id, or null for the next `action-N`.
-        #[uniffi(default)]
-        id: Option<String>,
-        /// What will be done.
-        what: String,
-        /// Who will do it.
-        owner: Actor,
-        /// By when.
-        #[uniffi(default)]
-        due: Option<CalendarDate>,
-        /// Goals it serves.
-        #[uniffi(default)]
-        goals: Vec<String>,
-    },
-    /// Change an action.
-    UpdateAction {
-        /// The action.
-        id: String,
-        /// New status.
-        #[uniffi(default)]
-        status: Option<ActionStatus>,
-        /// New due date.
-        #[uniffi(default)]
-        due: Option<CalendarDate>,
-        /// New owner.
-        #[uniffi(default)]
-        owner: Option<Actor>,
-    },
-    /// Who in the support network takes part in an action, and whether the
-    /// person agreed everyone they share the plan with may see it.
-    SetActionSharing {
-        /// The action.
-        id: String,
-        /// Support people (ids) who take part.
-        #[uniffi(default)]
-        participants: Vec<String>,
-        /// Shareable with everyone the plan is shared with.
-        #[uniffi(default)]
-        shareable: bool,
-    },
-    /// Record a referral made for an action.
-    LinkReferral {
-        /// The action.
-        action: String,
-        /// The referral's id.
-        referral: String,
-        /// Its SNOMED CT code (3457005 if null).
-        #[uniffi(default)]
-        code: Option<String>,
-    },
-    /// Record an appointment arranged for an action.
-    LinkAppointment {
-        /// The action.
-        action: String,
-        /// The appointment's id.
-        appointment: String,
-    },
-    /// Add a risk and what to do if things get worse.
-    AddRisk {
-        /// Id, or null for the next `risk-N`.
-        #[uniffi(default)]
-        id: Option<String>,
-        /// The risk.
-        description: String,
-        /// What to do.
-        contingency: String,
-    },
-    /// Link a risk to the actions that address it.
-    SetRiskActions {
-        /// The risk.
-        id: String,
-        /// The actions (ids).
-        actions: Vec<String>,
-    },
-    /// Remove a risk.
-    RemoveRisk {
-        /// The risk.
-        id: String,
-    },
-    /// Set or clear the review schedule.
-    SetReviewSchedule {
-        /// The schedule, or null to clear it.
-        #[uniffi(default)]
-        schedule: Option<ReviewSchedule>,
-    },
-    /// Record a review held on the change's (London) date.
-    RecordReview {
-        /// What came of it.
-        outcome: ReviewOutcome,
-        /// Notes.
-        #[uniffi(default)]
-        notes: Option<String>,
-    },
-    /// Record the person's consent to share.
-    RecordConsent {
-        /// Id, or null for the next `consent-N`.
-        #[uniffi(default)]
-        id: Option<String>,
-        /// Who may receive the plan.
-        recipient: Recipient,
-        /// What they may receive.
-        scope: Scope,
-        /// From when (the change's time if null).
-        #[uniffi(default)]
-        start: Option<SystemTime>,
-        /// Until when.
-        #[uniffi(default)]
-        end: Option<SystemTime>,
-    },
-    /// Record that the person withdrew a consent.
-    WithdrawConsent {
-        /// The consent.
-        id: String,
-    },
-    /// Share the plan (checked, and recorded if allowed).
-    Share {
-        /// Who receives it.
-        recipient: Recipient,
-        /// Why.
-        purpose: Purpose,
-    },
-    /// Record an intervention with its SNOMED CT code.
-    RecordActivity {
-        /// A short stable word, e.g. `carer_contacted`.
-        key: String,
-        /// The SNOMED CT concept id.
-        code: String,
-    },
-    /// Move the plan to another FHIR status.
-    ChangeStatus {
-        /// The status.
-        to: PlanStatus,
-    },
-}
-
-impl TryFrom<PlanChange> for core::Change {
-    type Error = CarecoordError;
-    fn try_from(c: PlanChange) -> Result<Self, CarecoordError> {
-        use PlanChange as P;
-        Ok(match c {
-            P::Create { patient, template } => Self::Create {
-                patient: core::PatientRef::new(patient),
-                template,
-            },
-            P::SetRegisteredPractice { practice } => Self::SetRegisteredPractice { practice },
-            P::SetWhatMatters { items } => Self::SetWhatMatters {
-                items: texts(items),
-            },
-            P::SetStrengths { items } => Self::SetStrengths {
-                items: texts(items),
-            },
-            P::AddSupportPerson {
-                id,
-                name,
-                relationship,
-                contact_role,
-                contact,
-            } => Self::AddSupportPerson {
-                id,
-                name: core::Text::new(name),
-                relationship,
-                contact_role,
-                contact: contact.map(core::Text::new),
-            },
-            P::RemoveSupportPerson { id } => Self::RemoveSupportPerson { id },
-            P::AddGoal {
-                id,
-                description,
-                target,
-            } => Self::AddGoal {
-                id,
-                description: core::Text::new(description),
-                target: opt_date(target, "target")?,
-            },
-            P::UpdateGoal {
-                id,
-                lifecycle,
-                achievement,
-                target,
-            } => Self::UpdateGoal {
-                id,
-                lifecycle,
-                achievement,
-                target: opt_date(target, "target")?,
-            },
-            P::AddAction {
-                id,
-                what,
-                owner,
-                due,
-                goals,
-            } => Self::AddAction {
-                id,
-                what: core::Text::new(what),
-                owner,
-                due: opt_date(due, "due")?,
-                goals,
-            },
-            P::UpdateAction {
-                id,
-                status,
-                due,
-                owner,
-            } => Self::UpdateAction {
-                id,
-                status,
-                due: opt_date(due, "due")?,
-                owner,
-            },
-            P::LinkReferral {
-                action,
-                referral,
-                code,
-            } => Self::LinkReferral {
-                action,
-                referral,
-                code,
-            },
-            P::LinkAppointment {
-                action,
-                appointment,
-            } => Self::LinkAppointment {
-                action,
-                appointment,
-            },
-            P::AddRisk {
-                id,
-                description,
-                contingency,
-            } => Self::AddRisk {
-                id,
-                description: core::Text::new(description),
-                contingency: core::Text::new(contingency),
-            },
-            P::SetActionSharing {
-                id,
-                participants,
-                shareable,
-            } => Self::SetActionSharing {
-                id,
-                participants,
-                shareable,
-            },
-            P::SetRiskActions { id, actions } => Self::SetRiskActions { id, actions },
-            P::RemoveRisk { id } => Self::RemoveRisk { id },
-            P::SetReviewSchedule { schedule } => Self::SetReviewSchedule { schedule },
-            P::RecordReview { outcome, notes } => Self::RecordReview {
-                outcome,
-                notes: notes.map(core::Text::new),
-            },
-            P::RecordConsent {
-                id,
-                recipient,
-                scope,
-                start,
-                end,
-            } => Self::RecordConsent {
-                id,
-                recipient,
-                scope,
-                from: start.map(|t| instant(t, "start")).transpose()?,
-                until: end.map(|t| instant(t, "end")).transpose()?,
-            },
-            P::WithdrawConsent { id } => Self::WithdrawConsent { id },
-            P::Share { recipient, purpose } => Self::Share { recipient, purpose },
-            P::RecordActivity { key, code } => Self::RecordActivity { key, code },
-            P::ChangeStatus { to } => Self::ChangeStatus { to },
-        })
-    }
-}
-
-impl From<core::Change> for PlanChange {
-    fn from(c: core::Change) -> Self {
-        use core::Change as C;
-        let text = |t: core::Text| t.as_str().to_owned();
-        match c {
-            C::Create { patient, template } => Self::Create {
-                patient: patient.as_str().to_owned(),
-                template,
-            },
-            C::SetRegisteredPractice { practice } => Self::SetRegisteredPractice { practice },
-            C::SetWhatMatters { items } => Self::SetWhatMatters {
-                items: strs(&items),
-            },
-            C::SetStrengths { items } => Self::SetStrengths {
-                items: strs(&items),
-            },
-            C::AddSupportPerson {
-                id,
-                name,
-                relationship,
-                contact_role,
-                contact,
-            } => Self::AddSupportPerson {
-                id,
-                name: text(name),
-                relationship,
-                contact_role,
-                contact: contact.map(text),
-            },
-            C::RemoveSupportPerson { id } => Self::RemoveSupportPerson { id },
-            C::AddGoal {
-                id,
-                description,
-                target,
-            } => Self::AddGoal {
-                id,
-                description: text(description),
-                target: target.map(Into::into),
-            },
-            C::UpdateGoal {
-                id,
-                lifecycle,
-                achievement,
-                target,
-            } => Self::UpdateGoal {
-                id,
-                lifecycle,
-                achievement,
-                target: target.map(Into::into),
-            },
-            C::AddAction {
-                id,
-                what,
-                owner,
-                due,
-                goals,
-            } => Self::AddAction {
-                id,
-                what: text(what),
-                owner,
-                due: due.map(Into::into),
-                goals,
-            },
-            C::UpdateAction {
-                id,
-                status,
-                due,
-                owner,
-            } => Self::UpdateAction {
-                id,
-                status,
-                due: due.map(Into::into),
-                owner,
-            },
-            C::LinkReferral {
-                action,
-                referral,
-                code,
-            } => Self::LinkReferral {
-                action,
-                referral,
-                code,
-            },
-            C::LinkAppointment {
-                action,
-                appointment,
-            } => Self::LinkAppointment {
-                action,
-                appointment,
-            },
-            C::AddRisk {
-                id,
-                description,
-                contingency,
-            } => Self::AddRisk {
-                id,
-                description: text(description),
-                contingency: text(contingency),
-            },
-            C::SetActionSharing {
-                id,
-                participants,
-                shareable,
-            } => Self::SetActionSharing {
-                id,
-                participants,
-                shareable,
-            },
-            C::SetRiskActions { id, actions } => Self::SetRiskActions { id, actions },
-            C::RemoveRisk { id } => Self::RemoveRisk { id },
-            C::SetReviewSchedule { schedule } => Self::SetReviewSchedule { schedule },
-            C::RecordReview { outcome, notes } => Self::RecordReview {
-                outcome,
-                notes: notes.map(text),
-            },
-            C::RecordConsent {
-                id,
-                recipient,
-                scope,
-                from,
-                until,
-            } => Self::RecordConsent {
-                id,
-                recipient,
-                scope,
-                start: from.map(system_time),
-                end: until.map(system_time),
-            },
-            C::WithdrawConsent { id } => Self::WithdrawConsent { id },
-            C::Share { recipient, purpose } => Self::Share { recipient, purpose },
-            C::RecordActivity { key, code } => Self::RecordActivity { key, code },
-            C::ChangeStatus { to } => Self::ChangeStatus { to },
-        }
-    }
-}
-
-/// One entry of a plan's history.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PlanEvent {
-    /// The version this event made.
-    pub version: u64,
-    /// When.
-    pub at: SystemTime,
-    /// Who.
-    pub actor: Actor,
-    /// Why.
-    pub reason: Option<String>,
-    /// The change, new ids filled in.
-    pub change: PlanChange,
-    /// For a share, what was disclosed.
-    pub disclosure: Option<Disclosure>,
-}
-
-impl From<core::Event> for PlanEvent {
-    fn from(e: core::Event) -> Self {
-        Self {
-            version: e.version,
-            at: system_time(e.at),
-            actor: e.actor,
-            reason: e.reason.map(|r| r.as_str().to_owned()),
-            change: e.change.into(),
-            disclosure: e.disclosure,
-        }
-    }
 }
 
 /// Whether a share is allowed, on what basis, and why.
@@ -768,7 +240,7 @@ fn command(
         actor,
         at: instant(at, "at")?,
         reason: reason.map(core::Text::new),
-        change: change.try_into()?,
+        change,
     })
 }
 
@@ -845,7 +317,7 @@ impl PlanHistory {
 
     /// Every event, oldest first.
     pub fn events(&self) -> Vec<PlanEvent> {
-        self.with(|h| h.events().iter().cloned().map(Into::into).collect())
+        self.with(|h| h.events().to_vec())
     }
 
     /// The plan as it was at `version`.
@@ -983,8 +455,7 @@ impl PlanStore {
         Ok(self
             .0
             .execute(&plan_id, &command)
-            .map_err(carecoord::Error::from)?
-            .into())
+            .map_err(carecoord::Error::from)?)
     }
 
     /// Shares a stored plan: decides, appends the disclosure event and
@@ -1125,14 +596,11 @@ pub fn aggregate_activity(
 /// changes made offline.
 #[uniffi::export]
 pub fn plan_change_from_json(text: String) -> Result<PlanChange, CarecoordError> {
-    Ok(core::Change::from_json(&text)
-        .map_err(carecoord::Error::from)?
-        .into())
+    Ok(core::Change::from_json(&text).map_err(carecoord::Error::from)?)
 }
 
 /// The change as JSON.
 #[uniffi::export]
 pub fn plan_change_to_json(change: PlanChange) -> Result<String, CarecoordError> {
-    let change: core::Change = change.try_into()?;
     Ok(change.to_json().map_err(carecoord::Error::from)?)
 }

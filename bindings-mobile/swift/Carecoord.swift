@@ -5120,115 +5120,6 @@ public func FfiConverterTypePatientConstraints_lower(_ value: PatientConstraints
 
 
 /**
- * One entry of a plan's history.
- */
-public struct PlanEvent: Equatable, Hashable {
-    /**
-     * The version this event made.
-     */
-    public var version: UInt64
-    /**
-     * When.
-     */
-    public var at: Date
-    /**
-     * Who.
-     */
-    public var actor: Actor
-    /**
-     * Why.
-     */
-    public var reason: String?
-    /**
-     * The change, new ids filled in.
-     */
-    public var change: PlanChange
-    /**
-     * For a share, what was disclosed.
-     */
-    public var disclosure: Disclosure?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The version this event made.
-         */version: UInt64, 
-        /**
-         * When.
-         */at: Date, 
-        /**
-         * Who.
-         */actor: Actor, 
-        /**
-         * Why.
-         */reason: String?, 
-        /**
-         * The change, new ids filled in.
-         */change: PlanChange, 
-        /**
-         * For a share, what was disclosed.
-         */disclosure: Disclosure?) {
-        self.version = version
-        self.at = at
-        self.actor = actor
-        self.reason = reason
-        self.change = change
-        self.disclosure = disclosure
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PlanEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePlanEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanEvent {
-        return
-            try PlanEvent(
-                version: FfiConverterUInt64.read(from: &buf), 
-                at: FfiConverterTimestamp.read(from: &buf), 
-                actor: FfiConverterTypeActor.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf), 
-                change: FfiConverterTypePlanChange.read(from: &buf), 
-                disclosure: FfiConverterOptionTypeDisclosure.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PlanEvent, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.version, into: &buf)
-        FfiConverterTimestamp.write(value.at, into: &buf)
-        FfiConverterTypeActor.write(value.actor, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterTypePlanChange.write(value.change, into: &buf)
-        FfiConverterOptionTypeDisclosure.write(value.disclosure, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanEvent_lift(_ buf: RustBuffer) throws -> PlanEvent {
-    return try FfiConverterTypePlanEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanEvent_lower(_ value: PlanEvent) -> RustBuffer {
-    return FfiConverterTypePlanEvent.lower(value)
-}
-
-
-/**
  * The minimum-necessary view of a plan for one recipient: sections not
  * shared are null.
  */
@@ -7719,560 +7610,6 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
- * One change to a plan. New items' ids left `null` are given in order
- * (`goal-1`, `action-1`, …).
- */
-
-public enum PlanChange: Equatable, Hashable {
-    
-    /**
-     * Start a draft plan for a person (`patient`: the app's own reference).
-     */
-    case create(
-        /**
-         * The person.
-         */patient: String, 
-        /**
-         * The template, if any.
-         */template: String? = nil
-    )
-    /**
-     * Record the person's registered GP practice (its ODS code): the one
-     * practice that receives the plan for direct care without consent.
-     */
-    case setRegisteredPractice(
-        /**
-         * The practice's ODS code.
-         */practice: String
-    )
-    /**
-     * Replace what matters to the person.
-     */
-    case setWhatMatters(
-        /**
-         * In their words.
-         */items: [String] = []
-    )
-    /**
-     * Replace their strengths.
-     */
-    case setStrengths(
-        /**
-         * Strengths.
-         */items: [String] = []
-    )
-    /**
-     * Add someone to the support network.
-     */
-    case addSupportPerson(
-        /**
-         * Id, or null for the next `person-N`.
-         */id: String? = nil, 
-        /**
-         * How the person names them.
-         */name: String, 
-        /**
-         * Relationship.
-         */relationship: Relationship, 
-        /**
-         * Contact role.
-         */contactRole: ContactRole, 
-        /**
-         * How to reach them.
-         */contact: String? = nil
-    )
-    /**
-     * Remove someone from the support network.
-     */
-    case removeSupportPerson(
-        /**
-         * Their id.
-         */id: String
-    )
-    /**
-     * Add a goal.
-     */
-    case addGoal(
-        /**
-         * Id, or null for the next `goal-N`.
-         */id: String? = nil, 
-        /**
-         * The goal in the person's words.
-         */description: String, 
-        /**
-         * Target date.
-         */target: CalendarDate? = nil
-    )
-    /**
-     * Change a goal.
-     */
-    case updateGoal(
-        /**
-         * The goal.
-         */id: String, 
-        /**
-         * New lifecycle.
-         */lifecycle: GoalLifecycle? = nil, 
-        /**
-         * New achievement.
-         */achievement: GoalAchievement? = nil, 
-        /**
-         * New target.
-         */target: CalendarDate? = nil
-    )
-    /**
-     * Add an action.
-     */
-    case addAction(
-        /**
-         * Id, or null for the next `action-N`.
-         */id: String? = nil, 
-        /**
-         * What will be done.
-         */what: String, 
-        /**
-         * Who will do it.
-         */owner: Actor, 
-        /**
-         * By when.
-         */due: CalendarDate? = nil, 
-        /**
-         * Goals it serves.
-         */goals: [String] = []
-    )
-    /**
-     * Change an action.
-     */
-    case updateAction(
-        /**
-         * The action.
-         */id: String, 
-        /**
-         * New status.
-         */status: ActionStatus? = nil, 
-        /**
-         * New due date.
-         */due: CalendarDate? = nil, 
-        /**
-         * New owner.
-         */owner: Actor? = nil
-    )
-    /**
-     * Who in the support network takes part in an action, and whether the
-     * person agreed everyone they share the plan with may see it.
-     */
-    case setActionSharing(
-        /**
-         * The action.
-         */id: String, 
-        /**
-         * Support people (ids) who take part.
-         */participants: [String] = [], 
-        /**
-         * Shareable with everyone the plan is shared with.
-         */shareable: Bool = false
-    )
-    /**
-     * Record a referral made for an action.
-     */
-    case linkReferral(
-        /**
-         * The action.
-         */action: String, 
-        /**
-         * The referral's id.
-         */referral: String, 
-        /**
-         * Its SNOMED CT code (3457005 if null).
-         */code: String? = nil
-    )
-    /**
-     * Record an appointment arranged for an action.
-     */
-    case linkAppointment(
-        /**
-         * The action.
-         */action: String, 
-        /**
-         * The appointment's id.
-         */appointment: String
-    )
-    /**
-     * Add a risk and what to do if things get worse.
-     */
-    case addRisk(
-        /**
-         * Id, or null for the next `risk-N`.
-         */id: String? = nil, 
-        /**
-         * The risk.
-         */description: String, 
-        /**
-         * What to do.
-         */contingency: String
-    )
-    /**
-     * Link a risk to the actions that address it.
-     */
-    case setRiskActions(
-        /**
-         * The risk.
-         */id: String, 
-        /**
-         * The actions (ids).
-         */actions: [String]
-    )
-    /**
-     * Remove a risk.
-     */
-    case removeRisk(
-        /**
-         * The risk.
-         */id: String
-    )
-    /**
-     * Set or clear the review schedule.
-     */
-    case setReviewSchedule(
-        /**
-         * The schedule, or null to clear it.
-         */schedule: ReviewSchedule? = nil
-    )
-    /**
-     * Record a review held on the change's (London) date.
-     */
-    case recordReview(
-        /**
-         * What came of it.
-         */outcome: ReviewOutcome, 
-        /**
-         * Notes.
-         */notes: String? = nil
-    )
-    /**
-     * Record the person's consent to share.
-     */
-    case recordConsent(
-        /**
-         * Id, or null for the next `consent-N`.
-         */id: String? = nil, 
-        /**
-         * Who may receive the plan.
-         */recipient: Recipient, 
-        /**
-         * What they may receive.
-         */scope: Scope, 
-        /**
-         * From when (the change's time if null).
-         */start: Date? = nil, 
-        /**
-         * Until when.
-         */end: Date? = nil
-    )
-    /**
-     * Record that the person withdrew a consent.
-     */
-    case withdrawConsent(
-        /**
-         * The consent.
-         */id: String
-    )
-    /**
-     * Share the plan (checked, and recorded if allowed).
-     */
-    case share(
-        /**
-         * Who receives it.
-         */recipient: Recipient, 
-        /**
-         * Why.
-         */purpose: Purpose
-    )
-    /**
-     * Record an intervention with its SNOMED CT code.
-     */
-    case recordActivity(
-        /**
-         * A short stable word, e.g. `carer_contacted`.
-         */key: String, 
-        /**
-         * The SNOMED CT concept id.
-         */code: String
-    )
-    /**
-     * Move the plan to another FHIR status.
-     */
-    case changeStatus(
-        /**
-         * The status.
-         */to: PlanStatus
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension PlanChange: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
-    typealias SwiftType = PlanChange
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanChange {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .create(patient: try FfiConverterString.read(from: &buf), template: try FfiConverterOptionString.read(from: &buf)
-        )
-        
-        case 2: return .setRegisteredPractice(practice: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 3: return .setWhatMatters(items: try FfiConverterSequenceString.read(from: &buf)
-        )
-        
-        case 4: return .setStrengths(items: try FfiConverterSequenceString.read(from: &buf)
-        )
-        
-        case 5: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterString.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionString.read(from: &buf)
-        )
-        
-        case 6: return .removeSupportPerson(id: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 7: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
-        )
-        
-        case 8: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeCalendarDate.read(from: &buf)
-        )
-        
-        case 9: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterString.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
-        )
-        
-        case 10: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeCalendarDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
-        )
-        
-        case 11: return .setActionSharing(id: try FfiConverterString.read(from: &buf), participants: try FfiConverterSequenceString.read(from: &buf), shareable: try FfiConverterBool.read(from: &buf)
-        )
-        
-        case 12: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
-        )
-        
-        case 13: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 14: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterString.read(from: &buf), contingency: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 15: return .setRiskActions(id: try FfiConverterString.read(from: &buf), actions: try FfiConverterSequenceString.read(from: &buf)
-        )
-        
-        case 16: return .removeRisk(id: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 17: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
-        )
-        
-        case 18: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionString.read(from: &buf)
-        )
-        
-        case 19: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTimestamp.read(from: &buf), end: try FfiConverterOptionTimestamp.read(from: &buf)
-        )
-        
-        case 20: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 21: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
-        )
-        
-        case 22: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 23: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: PlanChange, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .create(patient,template):
-            writeInt(&buf, Int32(1))
-            FfiConverterString.write(patient, into: &buf)
-            FfiConverterOptionString.write(template, into: &buf)
-            
-        
-        case let .setRegisteredPractice(practice):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(practice, into: &buf)
-            
-        
-        case let .setWhatMatters(items):
-            writeInt(&buf, Int32(3))
-            FfiConverterSequenceString.write(items, into: &buf)
-            
-        
-        case let .setStrengths(items):
-            writeInt(&buf, Int32(4))
-            FfiConverterSequenceString.write(items, into: &buf)
-            
-        
-        case let .addSupportPerson(id,name,relationship,contactRole,contact):
-            writeInt(&buf, Int32(5))
-            FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterString.write(name, into: &buf)
-            FfiConverterTypeRelationship.write(relationship, into: &buf)
-            FfiConverterTypeContactRole.write(contactRole, into: &buf)
-            FfiConverterOptionString.write(contact, into: &buf)
-            
-        
-        case let .removeSupportPerson(id):
-            writeInt(&buf, Int32(6))
-            FfiConverterString.write(id, into: &buf)
-            
-        
-        case let .addGoal(id,description,target):
-            writeInt(&buf, Int32(7))
-            FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterString.write(description, into: &buf)
-            FfiConverterOptionTypeCalendarDate.write(target, into: &buf)
-            
-        
-        case let .updateGoal(id,lifecycle,achievement,target):
-            writeInt(&buf, Int32(8))
-            FfiConverterString.write(id, into: &buf)
-            FfiConverterOptionTypeGoalLifecycle.write(lifecycle, into: &buf)
-            FfiConverterOptionTypeGoalAchievement.write(achievement, into: &buf)
-            FfiConverterOptionTypeCalendarDate.write(target, into: &buf)
-            
-        
-        case let .addAction(id,what,owner,due,goals):
-            writeInt(&buf, Int32(9))
-            FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterString.write(what, into: &buf)
-            FfiConverterTypeActor.write(owner, into: &buf)
-            FfiConverterOptionTypeCalendarDate.write(due, into: &buf)
-            FfiConverterSequenceString.write(goals, into: &buf)
-            
-        
-        case let .updateAction(id,status,due,owner):
-            writeInt(&buf, Int32(10))
-            FfiConverterString.write(id, into: &buf)
-            FfiConverterOptionTypeActionStatus.write(status, into: &buf)
-            FfiConverterOptionTypeCalendarDate.write(due, into: &buf)
-            FfiConverterOptionTypeActor.write(owner, into: &buf)
-            
-        
-        case let .setActionSharing(id,participants,shareable):
-            writeInt(&buf, Int32(11))
-            FfiConverterString.write(id, into: &buf)
-            FfiConverterSequenceString.write(participants, into: &buf)
-            FfiConverterBool.write(shareable, into: &buf)
-            
-        
-        case let .linkReferral(action,referral,code):
-            writeInt(&buf, Int32(12))
-            FfiConverterString.write(action, into: &buf)
-            FfiConverterString.write(referral, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            
-        
-        case let .linkAppointment(action,appointment):
-            writeInt(&buf, Int32(13))
-            FfiConverterString.write(action, into: &buf)
-            FfiConverterString.write(appointment, into: &buf)
-            
-        
-        case let .addRisk(id,description,contingency):
-            writeInt(&buf, Int32(14))
-            FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterString.write(description, into: &buf)
-            FfiConverterString.write(contingency, into: &buf)
-            
-        
-        case let .setRiskActions(id,actions):
-            writeInt(&buf, Int32(15))
-            FfiConverterString.write(id, into: &buf)
-            FfiConverterSequenceString.write(actions, into: &buf)
-            
-        
-        case let .removeRisk(id):
-            writeInt(&buf, Int32(16))
-            FfiConverterString.write(id, into: &buf)
-            
-        
-        case let .setReviewSchedule(schedule):
-            writeInt(&buf, Int32(17))
-            FfiConverterOptionTypeReviewSchedule.write(schedule, into: &buf)
-            
-        
-        case let .recordReview(outcome,notes):
-            writeInt(&buf, Int32(18))
-            FfiConverterTypeReviewOutcome.write(outcome, into: &buf)
-            FfiConverterOptionString.write(notes, into: &buf)
-            
-        
-        case let .recordConsent(id,recipient,scope,start,end):
-            writeInt(&buf, Int32(19))
-            FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterTypeRecipient.write(recipient, into: &buf)
-            FfiConverterTypeScope.write(scope, into: &buf)
-            FfiConverterOptionTimestamp.write(start, into: &buf)
-            FfiConverterOptionTimestamp.write(end, into: &buf)
-            
-        
-        case let .withdrawConsent(id):
-            writeInt(&buf, Int32(20))
-            FfiConverterString.write(id, into: &buf)
-            
-        
-        case let .share(recipient,purpose):
-            writeInt(&buf, Int32(21))
-            FfiConverterTypeRecipient.write(recipient, into: &buf)
-            FfiConverterTypePurpose.write(purpose, into: &buf)
-            
-        
-        case let .recordActivity(key,code):
-            writeInt(&buf, Int32(22))
-            FfiConverterString.write(key, into: &buf)
-            FfiConverterString.write(code, into: &buf)
-            
-        
-        case let .changeStatus(to):
-            writeInt(&buf, Int32(23))
-            FfiConverterTypePlanStatus.write(to, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanChange_lift(_ buf: RustBuffer) throws -> PlanChange {
-    return try FfiConverterTypePlanChange.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlanChange_lower(_ value: PlanChange) -> RustBuffer {
-    return FfiConverterTypePlanChange.lower(value)
-}
-
-
-
-/**
  * What a resource is.
  */
 
@@ -8961,30 +8298,6 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
-    typealias SwiftType = Date?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTimestamp.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTimestamp.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeRuleSet: FfiConverterRustBuffer {
     typealias SwiftType = RuleSet?
 
@@ -9001,30 +8314,6 @@ fileprivate struct FfiConverterOptionTypeRuleSet: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRuleSet.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeActor: FfiConverterRustBuffer {
-    typealias SwiftType = Actor?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeActor.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeActor.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9073,30 +8362,6 @@ fileprivate struct FfiConverterOptionTypeCarePlan: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCarePlan.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
-    typealias SwiftType = Disclosure?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeDisclosure.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeDisclosure.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9169,102 +8434,6 @@ fileprivate struct FfiConverterOptionTypeOverride: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeOverride.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeActionStatus: FfiConverterRustBuffer {
-    typealias SwiftType = ActionStatus?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeActionStatus.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeActionStatus.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeGoalAchievement: FfiConverterRustBuffer {
-    typealias SwiftType = GoalAchievement?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeGoalAchievement.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeGoalAchievement.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeGoalLifecycle: FfiConverterRustBuffer {
-    typealias SwiftType = GoalLifecycle?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeGoalLifecycle.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeGoalLifecycle.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeReviewSchedule: FfiConverterRustBuffer {
-    typealias SwiftType = ReviewSchedule?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeReviewSchedule.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeReviewSchedule.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9582,6 +8751,31 @@ fileprivate struct FfiConverterSequenceTypePlanAction: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePlanAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanEvent]
+
+    public static func write(_ value: [PlanEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanEvent.read(from: &buf))
         }
         return seq
     }
@@ -10057,31 +9251,6 @@ fileprivate struct FfiConverterSequenceTypeOverrideTrace: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOverrideTrace.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePlanEvent: FfiConverterRustBuffer {
-    typealias SwiftType = [PlanEvent]
-
-    public static func write(_ value: [PlanEvent], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePlanEvent.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanEvent] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PlanEvent]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePlanEvent.read(from: &buf))
         }
         return seq
     }
@@ -10595,10 +9764,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_func_aggregate_activity() != 21290) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_plan_change_from_json() != 162) {
+    if (uniffi_carecoord_mobile_checksum_func_plan_change_from_json() != 17782) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_plan_change_to_json() != 32851) {
+    if (uniffi_carecoord_mobile_checksum_func_plan_change_to_json() != 20196) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_plan_templates() != 4586) {
@@ -10646,10 +9815,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planhistory_can_share() != 27531) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_events() != 5748) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_events() != 8428) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 40525) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_execute() != 679) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_id() != 64279) {
@@ -10679,7 +9848,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planstore_create() != 14038) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 58139) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_execute() != 50036) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planstore_load() != 29505) {

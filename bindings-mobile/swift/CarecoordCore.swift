@@ -1491,6 +1491,115 @@ public func FfiConverterTypePlanConsent_lower(_ value: PlanConsent) -> RustBuffe
 
 
 /**
+ * One entry in a plan's immutable history.
+ */
+public struct PlanEvent: Equatable, Hashable {
+    /**
+     * The plan version this event made (1 for creation).
+     */
+    public var version: UInt64
+    /**
+     * When.
+     */
+    public var at: UtcInstant
+    /**
+     * Who (a role).
+     */
+    public var actor: Actor
+    /**
+     * Why, if a reason was given.
+     */
+    public var reason: Text?
+    /**
+     * What changed (new items' ids always filled in).
+     */
+    public var change: PlanChange
+    /**
+     * For a share, what was disclosed and on what basis.
+     */
+    public var disclosure: Disclosure?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The plan version this event made (1 for creation).
+         */version: UInt64, 
+        /**
+         * When.
+         */at: UtcInstant, 
+        /**
+         * Who (a role).
+         */actor: Actor, 
+        /**
+         * Why, if a reason was given.
+         */reason: Text?, 
+        /**
+         * What changed (new items' ids always filled in).
+         */change: PlanChange, 
+        /**
+         * For a share, what was disclosed and on what basis.
+         */disclosure: Disclosure?) {
+        self.version = version
+        self.at = at
+        self.actor = actor
+        self.reason = reason
+        self.change = change
+        self.disclosure = disclosure
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanEvent {
+        return
+            try PlanEvent(
+                version: FfiConverterUInt64.read(from: &buf), 
+                at: FfiConverterTypeUtcInstant.read(from: &buf), 
+                actor: FfiConverterTypeActor.read(from: &buf), 
+                reason: FfiConverterOptionTypeText.read(from: &buf), 
+                change: FfiConverterTypePlanChange.read(from: &buf), 
+                disclosure: FfiConverterOptionTypeDisclosure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanEvent, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.at, into: &buf)
+        FfiConverterTypeActor.write(value.actor, into: &buf)
+        FfiConverterOptionTypeText.write(value.reason, into: &buf)
+        FfiConverterTypePlanChange.write(value.change, into: &buf)
+        FfiConverterOptionTypeDisclosure.write(value.disclosure, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEvent_lift(_ buf: RustBuffer) throws -> PlanEvent {
+    return try FfiConverterTypePlanEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEvent_lower(_ value: PlanEvent) -> RustBuffer {
+    return FfiConverterTypePlanEvent.lower(value)
+}
+
+
+/**
  * A review of the plan.
  */
 public struct PlanReview: Equatable, Hashable {
@@ -2998,6 +3107,573 @@ public func FfiConverterTypePeriod_lift(_ buf: RustBuffer) throws -> Period {
 #endif
 public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
     return FfiConverterTypePeriod.lower(value)
+}
+
+
+
+/**
+ * One change to a plan. A [`Command`] carries one; so does the [`Event`] it
+ * becomes, with any id the command left out filled in.
+ *
+ * Ids of new items (`id: None`) are given in order within the plan:
+ * `goal-1`, `action-1`, `person-1`, `risk-1`, `consent-1`, …
+ *
+ * Its `Debug` output shows the kind of change and its ids, words and dates,
+ * but never free text, the patient, or text given where an id belongs.
+ */
+
+public enum PlanChange: Equatable, Hashable {
+    
+    /**
+     * Start a draft plan for a person.
+     */
+    case create(
+        /**
+         * The person.
+         */patient: PatientRef, 
+        /**
+         * The template it is started from.
+         */template: String? = nil
+    )
+    /**
+     * Record the person's registered GP practice (its ODS code): the one
+     * practice that receives the plan for direct care without consent.
+     */
+    case setRegisteredPractice(
+        /**
+         * The practice's ODS code.
+         */practice: String
+    )
+    /**
+     * Replace what matters to the person (never empty once the plan is
+     * agreed).
+     */
+    case setWhatMatters(
+        /**
+         * In their words, most important first.
+         */items: [Text] = []
+    )
+    /**
+     * Replace their strengths.
+     */
+    case setStrengths(
+        /**
+         * Their strengths.
+         */items: [Text] = []
+    )
+    /**
+     * Add someone to the support network.
+     */
+    case addSupportPerson(
+        /**
+         * The id to use, or `None` for the next `person-N`.
+         */id: String? = nil, 
+        /**
+         * How the person names them.
+         */name: Text, 
+        /**
+         * How they are related.
+         */relationship: Relationship, 
+        /**
+         * What they are to be contacted as.
+         */contactRole: ContactRole, 
+        /**
+         * How to reach them.
+         */contact: Text? = nil
+    )
+    /**
+     * Remove someone from the support network (their consents end with it).
+     */
+    case removeSupportPerson(
+        /**
+         * Their id.
+         */id: String
+    )
+    /**
+     * Add a goal (lifecycle `proposed` in a draft plan, `active` otherwise).
+     */
+    case addGoal(
+        /**
+         * The id to use, or `None` for the next `goal-N`.
+         */id: String? = nil, 
+        /**
+         * The goal in the person's words.
+         */description: Text, 
+        /**
+         * When it should be reached.
+         */target: NaiveDate? = nil
+    )
+    /**
+     * Change a goal's status or target. Absent fields stay as they are.
+     */
+    case updateGoal(
+        /**
+         * The goal.
+         */id: String, 
+        /**
+         * The new lifecycle status.
+         */lifecycle: GoalLifecycle? = nil, 
+        /**
+         * The new achievement status.
+         */achievement: GoalAchievement? = nil, 
+        /**
+         * The new target date.
+         */target: NaiveDate? = nil
+    )
+    /**
+     * Add an action.
+     */
+    case addAction(
+        /**
+         * The id to use, or `None` for the next `action-N`.
+         */id: String? = nil, 
+        /**
+         * What will be done.
+         */what: Text, 
+        /**
+         * Who will do it.
+         */owner: Actor, 
+        /**
+         * By when.
+         */due: NaiveDate? = nil, 
+        /**
+         * The goals it serves.
+         */goals: [String] = []
+    )
+    /**
+     * Change an action's status, due date or owner. Absent fields stay.
+     */
+    case updateAction(
+        /**
+         * The action.
+         */id: String, 
+        /**
+         * The new status.
+         */status: ActionStatus? = nil, 
+        /**
+         * The new due date.
+         */due: NaiveDate? = nil, 
+        /**
+         * The new owner.
+         */owner: Actor? = nil
+    )
+    /**
+     * Say who in the support network takes part in an action, and whether
+     * the person agreed it may be seen by everyone they share the plan with.
+     * Carers and family see only the actions they take part in or that are
+     * shareable.
+     */
+    case setActionSharing(
+        /**
+         * The action.
+         */id: String, 
+        /**
+         * Support people (ids) who take part.
+         */participants: [String] = [], 
+        /**
+         * Shareable with the whole support network.
+         */shareable: Bool = false
+    )
+    /**
+     * Record that a referral was made for an action.
+     */
+    case linkReferral(
+        /**
+         * The action.
+         */action: String, 
+        /**
+         * The referral's id.
+         */referral: String, 
+        /**
+         * The SNOMED CT code of the referral, for coded activity
+         * (3457005 |Patient referral| if absent).
+         */code: String? = nil
+    )
+    /**
+     * Record that an appointment was arranged for an action.
+     */
+    case linkAppointment(
+        /**
+         * The action.
+         */action: String, 
+        /**
+         * The appointment's id.
+         */appointment: String
+    )
+    /**
+     * Add a risk and what to do if it happens.
+     */
+    case addRisk(
+        /**
+         * The id to use, or `None` for the next `risk-N`.
+         */id: String? = nil, 
+        /**
+         * The risk.
+         */description: Text, 
+        /**
+         * What to do if things get worse.
+         */contingency: Text
+    )
+    /**
+     * Link a risk to the actions that address it: a service sees a risk
+     * only when it owns one of them.
+     */
+    case setRiskActions(
+        /**
+         * The risk.
+         */id: String, 
+        /**
+         * The actions (ids).
+         */actions: [String]
+    )
+    /**
+     * Remove a risk that no longer applies.
+     */
+    case removeRisk(
+        /**
+         * The risk.
+         */id: String
+    )
+    /**
+     * Set or clear when the plan is reviewed.
+     */
+    case setReviewSchedule(
+        /**
+         * The schedule, or `None` to clear it.
+         */schedule: ReviewSchedule? = nil
+    )
+    /**
+     * Record a review held today (Europe/London date of the command).
+     */
+    case recordReview(
+        /**
+         * What came of it.
+         */outcome: ReviewOutcome, 
+        /**
+         * Notes.
+         */notes: Text? = nil
+    )
+    /**
+     * Record the person's consent to share.
+     */
+    case recordConsent(
+        /**
+         * The id to use, or `None` for the next `consent-N`.
+         */id: String? = nil, 
+        /**
+         * Who may receive the plan.
+         */recipient: Recipient, 
+        /**
+         * What they may receive.
+         */scope: Scope, 
+        /**
+         * From when (the command's time if absent).
+         */start: UtcInstant? = nil, 
+        /**
+         * Until when.
+         */end: UtcInstant? = nil
+    )
+    /**
+     * Record that the person withdrew a consent (from the command's time).
+     */
+    case withdrawConsent(
+        /**
+         * The consent.
+         */id: String
+    )
+    /**
+     * Share the plan: checked with [`can_share`](super::can_share) and, if
+     * allowed, recorded as a disclosure. Sharing for safeguarding without
+     * consent needs a reason (the justification).
+     */
+    case share(
+        /**
+         * Who receives it.
+         */recipient: Recipient, 
+        /**
+         * Why.
+         */purpose: Purpose
+    )
+    /**
+     * Record an intervention with its SNOMED CT code (e.g. a carer contacted).
+     */
+    case recordActivity(
+        /**
+         * A short stable word for the intervention, e.g. `carer_contacted`.
+         */key: String, 
+        /**
+         * Its SNOMED CT concept id.
+         */code: String
+    )
+    /**
+     * Move the plan to another FHIR status.
+     */
+    case changeStatus(
+        /**
+         * The status to move to.
+         */to: PlanStatus
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PlanChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
+    typealias SwiftType = PlanChange
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanChange {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .create(patient: try FfiConverterTypePatientRef.read(from: &buf), template: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 2: return .setRegisteredPractice(practice: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .setWhatMatters(items: try FfiConverterSequenceTypeText.read(from: &buf)
+        )
+        
+        case 4: return .setStrengths(items: try FfiConverterSequenceTypeText.read(from: &buf)
+        )
+        
+        case 5: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterTypeText.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionTypeText.read(from: &buf)
+        )
+        
+        case 6: return .removeSupportPerson(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterTypeText.read(from: &buf), target: try FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        )
+        
+        case 8: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        )
+        
+        case 9: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterTypeText.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeNaiveDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 10: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeNaiveDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
+        )
+        
+        case 11: return .setActionSharing(id: try FfiConverterString.read(from: &buf), participants: try FfiConverterSequenceString.read(from: &buf), shareable: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 12: return .linkReferral(action: try FfiConverterString.read(from: &buf), referral: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 13: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 14: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterTypeText.read(from: &buf), contingency: try FfiConverterTypeText.read(from: &buf)
+        )
+        
+        case 15: return .setRiskActions(id: try FfiConverterString.read(from: &buf), actions: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 16: return .removeRisk(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 17: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
+        )
+        
+        case 18: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionTypeText.read(from: &buf)
+        )
+        
+        case 19: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTypeUtcInstant.read(from: &buf), end: try FfiConverterOptionTypeUtcInstant.read(from: &buf)
+        )
+        
+        case 20: return .withdrawConsent(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 21: return .share(recipient: try FfiConverterTypeRecipient.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        )
+        
+        case 22: return .recordActivity(key: try FfiConverterString.read(from: &buf), code: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 23: return .changeStatus(to: try FfiConverterTypePlanStatus.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PlanChange, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .create(patient,template):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypePatientRef.write(patient, into: &buf)
+            FfiConverterOptionString.write(template, into: &buf)
+            
+        
+        case let .setRegisteredPractice(practice):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(practice, into: &buf)
+            
+        
+        case let .setWhatMatters(items):
+            writeInt(&buf, Int32(3))
+            FfiConverterSequenceTypeText.write(items, into: &buf)
+            
+        
+        case let .setStrengths(items):
+            writeInt(&buf, Int32(4))
+            FfiConverterSequenceTypeText.write(items, into: &buf)
+            
+        
+        case let .addSupportPerson(id,name,relationship,contactRole,contact):
+            writeInt(&buf, Int32(5))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterTypeText.write(name, into: &buf)
+            FfiConverterTypeRelationship.write(relationship, into: &buf)
+            FfiConverterTypeContactRole.write(contactRole, into: &buf)
+            FfiConverterOptionTypeText.write(contact, into: &buf)
+            
+        
+        case let .removeSupportPerson(id):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .addGoal(id,description,target):
+            writeInt(&buf, Int32(7))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterTypeText.write(description, into: &buf)
+            FfiConverterOptionTypeNaiveDate.write(target, into: &buf)
+            
+        
+        case let .updateGoal(id,lifecycle,achievement,target):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeGoalLifecycle.write(lifecycle, into: &buf)
+            FfiConverterOptionTypeGoalAchievement.write(achievement, into: &buf)
+            FfiConverterOptionTypeNaiveDate.write(target, into: &buf)
+            
+        
+        case let .addAction(id,what,owner,due,goals):
+            writeInt(&buf, Int32(9))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterTypeText.write(what, into: &buf)
+            FfiConverterTypeActor.write(owner, into: &buf)
+            FfiConverterOptionTypeNaiveDate.write(due, into: &buf)
+            FfiConverterSequenceString.write(goals, into: &buf)
+            
+        
+        case let .updateAction(id,status,due,owner):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterOptionTypeActionStatus.write(status, into: &buf)
+            FfiConverterOptionTypeNaiveDate.write(due, into: &buf)
+            FfiConverterOptionTypeActor.write(owner, into: &buf)
+            
+        
+        case let .setActionSharing(id,participants,shareable):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterSequenceString.write(participants, into: &buf)
+            FfiConverterBool.write(shareable, into: &buf)
+            
+        
+        case let .linkReferral(action,referral,code):
+            writeInt(&buf, Int32(12))
+            FfiConverterString.write(action, into: &buf)
+            FfiConverterString.write(referral, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            
+        
+        case let .linkAppointment(action,appointment):
+            writeInt(&buf, Int32(13))
+            FfiConverterString.write(action, into: &buf)
+            FfiConverterString.write(appointment, into: &buf)
+            
+        
+        case let .addRisk(id,description,contingency):
+            writeInt(&buf, Int32(14))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterTypeText.write(description, into: &buf)
+            FfiConverterTypeText.write(contingency, into: &buf)
+            
+        
+        case let .setRiskActions(id,actions):
+            writeInt(&buf, Int32(15))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterSequenceString.write(actions, into: &buf)
+            
+        
+        case let .removeRisk(id):
+            writeInt(&buf, Int32(16))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .setReviewSchedule(schedule):
+            writeInt(&buf, Int32(17))
+            FfiConverterOptionTypeReviewSchedule.write(schedule, into: &buf)
+            
+        
+        case let .recordReview(outcome,notes):
+            writeInt(&buf, Int32(18))
+            FfiConverterTypeReviewOutcome.write(outcome, into: &buf)
+            FfiConverterOptionTypeText.write(notes, into: &buf)
+            
+        
+        case let .recordConsent(id,recipient,scope,start,end):
+            writeInt(&buf, Int32(19))
+            FfiConverterOptionString.write(id, into: &buf)
+            FfiConverterTypeRecipient.write(recipient, into: &buf)
+            FfiConverterTypeScope.write(scope, into: &buf)
+            FfiConverterOptionTypeUtcInstant.write(start, into: &buf)
+            FfiConverterOptionTypeUtcInstant.write(end, into: &buf)
+            
+        
+        case let .withdrawConsent(id):
+            writeInt(&buf, Int32(20))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .share(recipient,purpose):
+            writeInt(&buf, Int32(21))
+            FfiConverterTypeRecipient.write(recipient, into: &buf)
+            FfiConverterTypePurpose.write(purpose, into: &buf)
+            
+        
+        case let .recordActivity(key,code):
+            writeInt(&buf, Int32(22))
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            
+        
+        case let .changeStatus(to):
+            writeInt(&buf, Int32(23))
+            FfiConverterTypePlanStatus.write(to, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanChange_lift(_ buf: RustBuffer) throws -> PlanChange {
+    return try FfiConverterTypePlanChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanChange_lower(_ value: PlanChange) -> RustBuffer {
+    return FfiConverterTypePlanChange.lower(value)
 }
 
 
@@ -4530,6 +5206,78 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeActor: FfiConverterRustBuffer {
+    typealias SwiftType = Actor?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActor.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActor.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
+    typealias SwiftType = Disclosure?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDisclosure.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDisclosure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeActionStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ActionStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActionStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActionStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeGoalAchievement: FfiConverterRustBuffer {
     typealias SwiftType = GoalAchievement?
 
@@ -4546,6 +5294,30 @@ fileprivate struct FfiConverterOptionTypeGoalAchievement: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeGoalAchievement.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeGoalLifecycle: FfiConverterRustBuffer {
+    typealias SwiftType = GoalLifecycle?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeGoalLifecycle.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeGoalLifecycle.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -21,6 +21,7 @@ use super::model::{
 /// Its `Debug` output shows the kind of change and its ids, words and dates,
 /// but never free text, the patient, or text given where an id belongs.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "PlanChange"))]
 // Deliberately exhaustive: code that replays or mirrors events (the bindings
 // among them) must be revisited when a kind of change is added.
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -31,6 +32,7 @@ pub enum Change {
         patient: PatientRef,
         /// The template it is started from.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         template: Option<String>,
     },
     /// Record the person's registered GP practice (its ODS code): the one
@@ -43,17 +45,20 @@ pub enum Change {
     /// agreed).
     SetWhatMatters {
         /// In their words, most important first.
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         items: Vec<Text>,
     },
     /// Replace their strengths.
     SetStrengths {
         /// Their strengths.
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         items: Vec<Text>,
     },
     /// Add someone to the support network.
     AddSupportPerson {
         /// The id to use, or `None` for the next `person-N`.
         #[serde(default)]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         id: Option<String>,
         /// How the person names them.
         name: Text,
@@ -63,6 +68,7 @@ pub enum Change {
         contact_role: ContactRole,
         /// How to reach them.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         contact: Option<Text>,
     },
     /// Remove someone from the support network (their consents end with it).
@@ -74,11 +80,13 @@ pub enum Change {
     AddGoal {
         /// The id to use, or `None` for the next `goal-N`.
         #[serde(default)]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         id: Option<String>,
         /// The goal in the person's words.
         description: Text,
         /// When it should be reached.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         target: Option<NaiveDate>,
     },
     /// Change a goal's status or target. Absent fields stay as they are.
@@ -87,18 +95,22 @@ pub enum Change {
         id: String,
         /// The new lifecycle status.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         lifecycle: Option<GoalLifecycle>,
         /// The new achievement status.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         achievement: Option<GoalAchievement>,
         /// The new target date.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         target: Option<NaiveDate>,
     },
     /// Add an action.
     AddAction {
         /// The id to use, or `None` for the next `action-N`.
         #[serde(default)]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         id: Option<String>,
         /// What will be done.
         what: Text,
@@ -106,9 +118,11 @@ pub enum Change {
         owner: Owner,
         /// By when.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         due: Option<NaiveDate>,
         /// The goals it serves.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         goals: Vec<String>,
     },
     /// Change an action's status, due date or owner. Absent fields stay.
@@ -117,12 +131,15 @@ pub enum Change {
         id: String,
         /// The new status.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         status: Option<ActionStatus>,
         /// The new due date.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         due: Option<NaiveDate>,
         /// The new owner.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         owner: Option<Owner>,
     },
     /// Say who in the support network takes part in an action, and whether
@@ -134,9 +151,11 @@ pub enum Change {
         id: String,
         /// Support people (ids) who take part.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         participants: Vec<String>,
         /// Shareable with the whole support network.
         #[serde(default)]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         shareable: bool,
     },
     /// Record that a referral was made for an action.
@@ -148,6 +167,7 @@ pub enum Change {
         /// The SNOMED CT code of the referral, for coded activity
         /// (3457005 |Patient referral| if absent).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         code: Option<String>,
     },
     /// Record that an appointment was arranged for an action.
@@ -161,6 +181,7 @@ pub enum Change {
     AddRisk {
         /// The id to use, or `None` for the next `risk-N`.
         #[serde(default)]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         id: Option<String>,
         /// The risk.
         description: Text,
@@ -183,6 +204,7 @@ pub enum Change {
     /// Set or clear when the plan is reviewed.
     SetReviewSchedule {
         /// The schedule, or `None` to clear it.
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         schedule: Option<ReviewSchedule>,
     },
     /// Record a review held today (Europe/London date of the command).
@@ -191,12 +213,14 @@ pub enum Change {
         outcome: ReviewOutcome,
         /// Notes.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         notes: Option<Text>,
     },
     /// Record the person's consent to share.
     RecordConsent {
         /// The id to use, or `None` for the next `consent-N`.
         #[serde(default)]
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
         id: Option<String>,
         /// Who may receive the plan.
         recipient: Recipient,
@@ -204,9 +228,11 @@ pub enum Change {
         scope: Scope,
         /// From when (the command's time if absent).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default, name = "start"))]
         from: Option<DateTime<Utc>>,
         /// Until when.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "uniffi", uniffi(default, name = "end"))]
         until: Option<DateTime<Utc>>,
     },
     /// Record that the person withdrew a consent (from the command's time).
@@ -375,6 +401,7 @@ impl Command {
 /// One entry in a plan's immutable history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "PlanEvent"))]
 pub struct Event {
     /// The plan version this event made (1 for creation).
     pub version: u64,
