@@ -15,25 +15,16 @@ use crate::time::CalendarDate;
 // The plan's values are the core's own types (deriving uniffi behind the
 // core's `uniffi` feature): no copy to keep in step.
 pub use core::{
-    Action as PlanAction, Actor, CarePlan, Change as PlanChange, Event as PlanEvent, Goal, Period,
-    PlanStatus, Purpose, Recipient, Review as PlanReview, ReviewState, Risk, Role, Section,
-    ShareBasis, ShareReason, SupportPerson,
+    Action as PlanAction, ActivityCount, ActivityRecord, Actor, CarePlan, Change as PlanChange,
+    Event as PlanEvent, Goal, Period, PlanStatus, Purpose, Recipient, Review as PlanReview,
+    ReviewStatus, Risk, Section, ShareBasis, ShareReason, SupportPerson,
 };
-
-fn date(d: CalendarDate, field: &'static str) -> Result<chrono::NaiveDate, CarecoordError> {
-    Ok(d.to_date(field)?)
-}
 
 fn instant(
     t: SystemTime,
     field: &'static str,
 ) -> Result<chrono::DateTime<chrono::Utc>, CarecoordError> {
     Ok(convert::instant(t, field)?)
-}
-
-fn system_time(t: chrono::DateTime<chrono::Utc>) -> SystemTime {
-    // Every instant in a plan came in as a `SystemTime` or from the clock.
-    convert::system_time(t).unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 fn strs(items: &[core::Text]) -> Vec<String> {
@@ -141,76 +132,6 @@ impl From<core::PlanView> for PlanView {
             markdown,
         }
     }
-}
-
-/// A plan's review position.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ReviewStatus {
-    /// Plan id.
-    pub plan_id: String,
-    /// Where it stands.
-    pub state: ReviewState,
-    /// Next review date.
-    pub due: Option<CalendarDate>,
-    /// Working days overdue.
-    pub working_days_overdue: i64,
-}
-
-impl From<core::ReviewStatus> for ReviewStatus {
-    fn from(s: core::ReviewStatus) -> Self {
-        Self {
-            plan_id: s.plan_id,
-            state: s.state,
-            due: s.due.map(Into::into),
-            working_days_overdue: s.working_days_overdue,
-        }
-    }
-}
-
-/// One coded intervention.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ActivityRecord {
-    /// Plan id.
-    pub plan_id: String,
-    /// Version.
-    pub version: u64,
-    /// When.
-    pub at: SystemTime,
-    /// London date.
-    pub date: CalendarDate,
-    /// Stable word, e.g. `plan_reviewed`.
-    pub key: String,
-    /// SNOMED CT concept id.
-    pub code: String,
-    /// Who (role).
-    pub actor: Role,
-}
-
-impl From<core::ActivityRecord> for ActivityRecord {
-    fn from(r: core::ActivityRecord) -> Self {
-        Self {
-            plan_id: r.plan_id,
-            version: r.version,
-            at: system_time(r.at),
-            date: r.date.into(),
-            key: r.key,
-            code: r.code,
-            actor: r.actor,
-        }
-    }
-}
-
-/// How many interventions with one code fell in one period.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ActivityCount {
-    /// First day of the period.
-    pub period_start: CalendarDate,
-    /// SNOMED CT concept id.
-    pub code: String,
-    /// Stable word.
-    pub key: String,
-    /// How many.
-    pub count: u64,
 }
 
 /// A built-in template.
@@ -393,14 +314,12 @@ impl PlanHistory {
     ) -> Result<ReviewStatus, CarecoordError> {
         let plan = self.plan_or_err()?;
         let at = instant(at, "at")?;
-        Ok(core::review_status(&plan, at, soon_working_days)
-            .map_err(carecoord::Error::from)?
-            .into())
+        Ok(core::review_status(&plan, at, soon_working_days).map_err(carecoord::Error::from)?)
     }
 
     /// Every coded intervention in the history.
     pub fn activity(&self) -> Vec<ActivityRecord> {
-        self.with(|h| core::activity(h).into_iter().map(Into::into).collect())
+        self.with(|h| core::activity(h).into_iter().collect())
     }
 }
 
@@ -524,7 +443,6 @@ impl PlanStore {
             .reviews_due(at, soon_working_days)
             .map_err(carecoord::Error::from)?
             .into_iter()
-            .map(Into::into)
             .collect())
     }
 }
@@ -563,33 +481,8 @@ pub fn preview_template(
 
 /// Counts interventions by period, code and key.
 #[uniffi::export]
-pub fn aggregate_activity(
-    records: Vec<ActivityRecord>,
-    period: Period,
-) -> Result<Vec<ActivityCount>, CarecoordError> {
-    let records = records
-        .into_iter()
-        .map(|r| {
-            Ok(core::ActivityRecord {
-                plan_id: r.plan_id,
-                version: r.version,
-                at: instant(r.at, "at")?,
-                date: date(r.date, "date")?,
-                key: r.key,
-                code: r.code,
-                actor: r.actor,
-            })
-        })
-        .collect::<Result<Vec<_>, CarecoordError>>()?;
-    Ok(core::aggregate(&records, period)
-        .into_iter()
-        .map(|c| ActivityCount {
-            period_start: c.period_start.into(),
-            code: c.code,
-            key: c.key,
-            count: c.count,
-        })
-        .collect())
+pub fn aggregate_activity(records: Vec<ActivityRecord>, period: Period) -> Vec<ActivityCount> {
+    core::aggregate(&records, period)
 }
 
 /// Reads a change from JSON (`{"type":"add_goal",…}`), e.g. from a queue of

@@ -2825,214 +2825,6 @@ public func FfiConverterTypeWorkingCalendar_lower(_ value: WorkingCalendar) -> U
 
 
 /**
- * How many interventions with one code fell in one period.
- */
-public struct ActivityCount: Equatable, Hashable {
-    /**
-     * First day of the period.
-     */
-    public var periodStart: CalendarDate
-    /**
-     * SNOMED CT concept id.
-     */
-    public var code: String
-    /**
-     * Stable word.
-     */
-    public var key: String
-    /**
-     * How many.
-     */
-    public var count: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * First day of the period.
-         */periodStart: CalendarDate, 
-        /**
-         * SNOMED CT concept id.
-         */code: String, 
-        /**
-         * Stable word.
-         */key: String, 
-        /**
-         * How many.
-         */count: UInt64) {
-        self.periodStart = periodStart
-        self.code = code
-        self.key = key
-        self.count = count
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ActivityCount: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActivityCount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityCount {
-        return
-            try ActivityCount(
-                periodStart: FfiConverterTypeCalendarDate.read(from: &buf), 
-                code: FfiConverterString.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf), 
-                count: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ActivityCount, into buf: inout [UInt8]) {
-        FfiConverterTypeCalendarDate.write(value.periodStart, into: &buf)
-        FfiConverterString.write(value.code, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
-        FfiConverterUInt64.write(value.count, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityCount_lift(_ buf: RustBuffer) throws -> ActivityCount {
-    return try FfiConverterTypeActivityCount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityCount_lower(_ value: ActivityCount) -> RustBuffer {
-    return FfiConverterTypeActivityCount.lower(value)
-}
-
-
-/**
- * One coded intervention.
- */
-public struct ActivityRecord: Equatable, Hashable {
-    /**
-     * Plan id.
-     */
-    public var planId: String
-    /**
-     * Version.
-     */
-    public var version: UInt64
-    /**
-     * When.
-     */
-    public var at: Date
-    /**
-     * London date.
-     */
-    public var date: CalendarDate
-    /**
-     * Stable word, e.g. `plan_reviewed`.
-     */
-    public var key: String
-    /**
-     * SNOMED CT concept id.
-     */
-    public var code: String
-    /**
-     * Who (role).
-     */
-    public var actor: Role
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Plan id.
-         */planId: String, 
-        /**
-         * Version.
-         */version: UInt64, 
-        /**
-         * When.
-         */at: Date, 
-        /**
-         * London date.
-         */date: CalendarDate, 
-        /**
-         * Stable word, e.g. `plan_reviewed`.
-         */key: String, 
-        /**
-         * SNOMED CT concept id.
-         */code: String, 
-        /**
-         * Who (role).
-         */actor: Role) {
-        self.planId = planId
-        self.version = version
-        self.at = at
-        self.date = date
-        self.key = key
-        self.code = code
-        self.actor = actor
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ActivityRecord: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActivityRecord: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityRecord {
-        return
-            try ActivityRecord(
-                planId: FfiConverterString.read(from: &buf), 
-                version: FfiConverterUInt64.read(from: &buf), 
-                at: FfiConverterTimestamp.read(from: &buf), 
-                date: FfiConverterTypeCalendarDate.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf), 
-                code: FfiConverterString.read(from: &buf), 
-                actor: FfiConverterTypeRole.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ActivityRecord, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.planId, into: &buf)
-        FfiConverterUInt64.write(value.version, into: &buf)
-        FfiConverterTimestamp.write(value.at, into: &buf)
-        FfiConverterTypeCalendarDate.write(value.date, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
-        FfiConverterString.write(value.code, into: &buf)
-        FfiConverterTypeRole.write(value.actor, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityRecord_lift(_ buf: RustBuffer) throws -> ActivityRecord {
-    return try FfiConverterTypeActivityRecord.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityRecord_lower(_ value: ActivityRecord) -> RustBuffer {
-    return FfiConverterTypeActivityRecord.lower(value)
-}
-
-
-/**
  * One appointment. `patient` is an opaque reference, never an NHS number.
  */
 public struct Appointment: Equatable, Hashable {
@@ -5664,95 +5456,6 @@ public func FfiConverterTypeReferral_lift(_ buf: RustBuffer) throws -> Referral 
 #endif
 public func FfiConverterTypeReferral_lower(_ value: Referral) -> RustBuffer {
     return FfiConverterTypeReferral.lower(value)
-}
-
-
-/**
- * A plan's review position.
- */
-public struct ReviewStatus: Equatable, Hashable {
-    /**
-     * Plan id.
-     */
-    public var planId: String
-    /**
-     * Where it stands.
-     */
-    public var state: ReviewState
-    /**
-     * Next review date.
-     */
-    public var due: CalendarDate?
-    /**
-     * Working days overdue.
-     */
-    public var workingDaysOverdue: Int64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Plan id.
-         */planId: String, 
-        /**
-         * Where it stands.
-         */state: ReviewState, 
-        /**
-         * Next review date.
-         */due: CalendarDate?, 
-        /**
-         * Working days overdue.
-         */workingDaysOverdue: Int64) {
-        self.planId = planId
-        self.state = state
-        self.due = due
-        self.workingDaysOverdue = workingDaysOverdue
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ReviewStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeReviewStatus: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewStatus {
-        return
-            try ReviewStatus(
-                planId: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeReviewState.read(from: &buf), 
-                due: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                workingDaysOverdue: FfiConverterInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ReviewStatus, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.planId, into: &buf)
-        FfiConverterTypeReviewState.write(value.state, into: &buf)
-        FfiConverterOptionTypeCalendarDate.write(value.due, into: &buf)
-        FfiConverterInt64.write(value.workingDaysOverdue, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReviewStatus_lift(_ buf: RustBuffer) throws -> ReviewStatus {
-    return try FfiConverterTypeReviewStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReviewStatus_lower(_ value: ReviewStatus) -> RustBuffer {
-    return FfiConverterTypeReviewStatus.lower(value)
 }
 
 
@@ -8659,6 +8362,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeActivityCount: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityCount]
+
+    public static func write(_ value: [ActivityCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivityRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivityRecord]
+
+    public static func write(_ value: [ActivityRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivityRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivityRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivityRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCalendarDate: FfiConverterRustBuffer {
     typealias SwiftType = [CalendarDate]
 
@@ -8809,6 +8562,31 @@ fileprivate struct FfiConverterSequenceTypePlanReview: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeReviewStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [ReviewStatus]
+
+    public static func write(_ value: [ReviewStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReviewStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReviewStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReviewStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReviewStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
     typealias SwiftType = [Risk]
 
@@ -8851,56 +8629,6 @@ fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSupportPerson.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeActivityCount: FfiConverterRustBuffer {
-    typealias SwiftType = [ActivityCount]
-
-    public static func write(_ value: [ActivityCount], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeActivityCount.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityCount] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ActivityCount]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeActivityCount.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeActivityRecord: FfiConverterRustBuffer {
-    typealias SwiftType = [ActivityRecord]
-
-    public static func write(_ value: [ActivityRecord], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeActivityRecord.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivityRecord] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ActivityRecord]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeActivityRecord.read(from: &buf))
         }
         return seq
     }
@@ -9284,31 +9012,6 @@ fileprivate struct FfiConverterSequenceTypeReason: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeReviewStatus: FfiConverterRustBuffer {
-    typealias SwiftType = [ReviewStatus]
-
-    public static func write(_ value: [ReviewStatus], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeReviewStatus.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReviewStatus] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ReviewStatus]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeReviewStatus.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeRuleImpact: FfiConverterRustBuffer {
     typealias SwiftType = [RuleImpact]
 
@@ -9559,8 +9262,8 @@ fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustB
 /**
  * Counts interventions by period, code and key.
  */
-public func aggregateActivity(records: [ActivityRecord], period: Period)throws  -> [ActivityCount]  {
-    return try  FfiConverterSequenceTypeActivityCount.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+public func aggregateActivity(records: [ActivityRecord], period: Period) -> [ActivityCount]  {
+    return try!  FfiConverterSequenceTypeActivityCount.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_func_aggregate_activity(
         FfiConverterSequenceTypeActivityRecord.lower(records),
@@ -9761,7 +9464,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_aggregate_activity() != 21290) {
+    if (uniffi_carecoord_mobile_checksum_func_aggregate_activity() != 64489) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_plan_change_from_json() != 17782) {
@@ -9809,7 +9512,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_func_to_london() != 47585) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_activity() != 26661) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_activity() != 33652) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_can_share() != 27531) {
@@ -9833,7 +9536,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planhistory_plan_at() != 32176) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planhistory_review_status() != 18566) {
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_review_status() != 39676) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_share() != 49775) {
@@ -9860,7 +9563,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planstore_plans() != 53830) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_planstore_reviews_due() != 54751) {
+    if (uniffi_carecoord_mobile_checksum_method_planstore_reviews_due() != 59627) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_planstore_share() != 23334) {

@@ -513,6 +513,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -621,6 +637,214 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
         writeInt(&buf, sign * seconds)
         writeInt(&buf, nanoseconds)
     }
+}
+
+
+/**
+ * How many interventions with one code fell in one period.
+ */
+public struct ActivityCount: Equatable, Hashable {
+    /**
+     * The first day of the period.
+     */
+    public var periodStart: NaiveDate
+    /**
+     * The SNOMED CT concept id.
+     */
+    public var code: String
+    /**
+     * The intervention's stable word.
+     */
+    public var key: String
+    /**
+     * How many.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first day of the period.
+         */periodStart: NaiveDate, 
+        /**
+         * The SNOMED CT concept id.
+         */code: String, 
+        /**
+         * The intervention's stable word.
+         */key: String, 
+        /**
+         * How many.
+         */count: UInt64) {
+        self.periodStart = periodStart
+        self.code = code
+        self.key = key
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityCount {
+        return
+            try ActivityCount(
+                periodStart: FfiConverterTypeNaiveDate.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityCount, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.periodStart, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityCount_lift(_ buf: RustBuffer) throws -> ActivityCount {
+    return try FfiConverterTypeActivityCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityCount_lower(_ value: ActivityCount) -> RustBuffer {
+    return FfiConverterTypeActivityCount.lower(value)
+}
+
+
+/**
+ * One coded intervention.
+ */
+public struct ActivityRecord: Equatable, Hashable {
+    /**
+     * The plan's id.
+     */
+    public var planId: String
+    /**
+     * The plan version the event made.
+     */
+    public var version: UInt64
+    /**
+     * When.
+     */
+    public var at: UtcInstant
+    /**
+     * The Europe/London date.
+     */
+    public var date: NaiveDate
+    /**
+     * The intervention's stable word, e.g. `plan_reviewed`.
+     */
+    public var key: String
+    /**
+     * Its SNOMED CT concept id.
+     */
+    public var code: String
+    /**
+     * Who did it (a role).
+     */
+    public var actor: Role
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The plan's id.
+         */planId: String, 
+        /**
+         * The plan version the event made.
+         */version: UInt64, 
+        /**
+         * When.
+         */at: UtcInstant, 
+        /**
+         * The Europe/London date.
+         */date: NaiveDate, 
+        /**
+         * The intervention's stable word, e.g. `plan_reviewed`.
+         */key: String, 
+        /**
+         * Its SNOMED CT concept id.
+         */code: String, 
+        /**
+         * Who did it (a role).
+         */actor: Role) {
+        self.planId = planId
+        self.version = version
+        self.at = at
+        self.date = date
+        self.key = key
+        self.code = code
+        self.actor = actor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityRecord {
+        return
+            try ActivityRecord(
+                planId: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                at: FfiConverterTypeUtcInstant.read(from: &buf), 
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                actor: FfiConverterTypeRole.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.planId, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.at, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeRole.write(value.actor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityRecord_lift(_ buf: RustBuffer) throws -> ActivityRecord {
+    return try FfiConverterTypeActivityRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityRecord_lower(_ value: ActivityRecord) -> RustBuffer {
+    return FfiConverterTypeActivityRecord.lower(value)
 }
 
 
@@ -1764,6 +1988,95 @@ public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipien
 #endif
 public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
     return FfiConverterTypeRecipient.lower(value)
+}
+
+
+/**
+ * A plan's review position on a day.
+ */
+public struct ReviewStatus: Equatable, Hashable {
+    /**
+     * The plan's id.
+     */
+    public var planId: String
+    /**
+     * Where it stands.
+     */
+    public var state: ReviewState
+    /**
+     * The next review date, if one is scheduled.
+     */
+    public var due: NaiveDate?
+    /**
+     * Working days past the due date (0 unless overdue).
+     */
+    public var workingDaysOverdue: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The plan's id.
+         */planId: String, 
+        /**
+         * Where it stands.
+         */state: ReviewState, 
+        /**
+         * The next review date, if one is scheduled.
+         */due: NaiveDate?, 
+        /**
+         * Working days past the due date (0 unless overdue).
+         */workingDaysOverdue: Int64) {
+        self.planId = planId
+        self.state = state
+        self.due = due
+        self.workingDaysOverdue = workingDaysOverdue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReviewStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewStatus {
+        return
+            try ReviewStatus(
+                planId: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeReviewState.read(from: &buf), 
+                due: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                workingDaysOverdue: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReviewStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.planId, into: &buf)
+        FfiConverterTypeReviewState.write(value.state, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.due, into: &buf)
+        FfiConverterInt64.write(value.workingDaysOverdue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewStatus_lift(_ buf: RustBuffer) throws -> ReviewStatus {
+    return try FfiConverterTypeReviewStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewStatus_lower(_ value: ReviewStatus) -> RustBuffer {
+    return FfiConverterTypeReviewStatus.lower(value)
 }
 
 

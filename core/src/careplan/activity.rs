@@ -31,6 +31,7 @@ pub const PATIENT_REFERRAL: &str = "3457005";
 
 /// One coded intervention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ActivityRecord {
     /// The plan's id.
     pub plan_id: String,
@@ -122,6 +123,7 @@ impl Period {
 
 /// How many interventions with one code fell in one period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ActivityCount {
     /// The first day of the period.
     pub period_start: NaiveDate,

@@ -71,6 +71,7 @@ vocabulary! {
 
 /// A plan's review position on a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReviewStatus {
     /// The plan's id.
     pub plan_id: String,
