@@ -10,133 +10,9 @@ use crate::convert;
 use crate::error::CarecoordError;
 use crate::time::CalendarDate;
 
-/// FHIR Appointment status; only proposed, pending, booked, arrived and
-/// checked-in occupy time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum AppointmentStatus {
-    /// Proposed.
-    Proposed,
-    /// Pending.
-    Pending,
-    /// Booked.
-    Booked,
-    /// Arrived.
-    Arrived,
-    /// Checked in.
-    CheckedIn,
-    /// Took place.
-    Fulfilled,
-    /// Cancelled.
-    Cancelled,
-    /// Did not attend.
-    Noshow,
-    /// Entered in error.
-    EnteredInError,
-    /// On a waiting list.
-    Waitlist,
-}
-
-impl From<AppointmentStatus> for core::Status {
-    fn from(s: AppointmentStatus) -> Self {
-        match s {
-            AppointmentStatus::Proposed => Self::Proposed,
-            AppointmentStatus::Pending => Self::Pending,
-            AppointmentStatus::Booked => Self::Booked,
-            AppointmentStatus::Arrived => Self::Arrived,
-            AppointmentStatus::CheckedIn => Self::CheckedIn,
-            AppointmentStatus::Fulfilled => Self::Fulfilled,
-            AppointmentStatus::Cancelled => Self::Cancelled,
-            AppointmentStatus::Noshow => Self::Noshow,
-            AppointmentStatus::EnteredInError => Self::EnteredInError,
-            AppointmentStatus::Waitlist => Self::Waitlist,
-        }
-    }
-}
-
-/// How the person gets there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum TravelMode {
-    /// On foot.
-    Walk,
-    /// Bus, tram or train.
-    PublicTransport,
-    /// By car.
-    Car,
-    /// Non-emergency patient transport.
-    PatientTransport,
-}
-
-impl From<TravelMode> for core::TravelMode {
-    fn from(m: TravelMode) -> Self {
-        match m {
-            TravelMode::Walk => Self::Walk,
-            TravelMode::PublicTransport => Self::PublicTransport,
-            TravelMode::Car => Self::Car,
-            TravelMode::PatientTransport => Self::PatientTransport,
-        }
-    }
-}
-
-/// What a resource is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ResourceKind {
-    /// A clinician or other member of staff.
-    Clinician,
-    /// A room.
-    Room,
-    /// Equipment.
-    Equipment,
-}
-
-impl From<ResourceKind> for core::ResourceKind {
-    fn from(k: ResourceKind) -> Self {
-        match k {
-            ResourceKind::Clinician => Self::Clinician,
-            ResourceKind::Room => Self::Room,
-            ResourceKind::Equipment => Self::Equipment,
-        }
-    }
-}
-
-/// One appointment. `patient` is an opaque reference, never an NHS number.
-#[derive(Clone, PartialEq, uniffi::Record)]
-pub struct Appointment {
-    /// Its id.
-    pub id: String,
-    /// An opaque reference to the patient.
-    pub patient: String,
-    /// Resource ids (clinicians, rooms, equipment).
-    pub resources: Vec<String>,
-    /// Location id, if it happens somewhere.
-    pub location: Option<String>,
-    /// Start (an instant).
-    pub start: SystemTime,
-    /// End (an instant), after `start`; intervals are half-open.
-    pub end: SystemTime,
-    /// FHIR status.
-    pub status: AppointmentStatus,
-    /// The kind of service.
-    pub service_type: Option<String>,
-    /// How the person gets there (`null`: public transport).
-    pub travel_mode: Option<TravelMode>,
-}
-
-impl TryFrom<Appointment> for core::Appointment {
-    type Error = CarecoordError;
-    fn try_from(a: Appointment) -> Result<Self, CarecoordError> {
-        Ok(Self {
-            start: convert::instant(a.start, "start")?,
-            end: convert::instant(a.end, "end")?,
-            id: a.id,
-            patient: a.patient,
-            resources: a.resources,
-            location: a.location,
-            status: a.status.into(),
-            service_type: a.service_type,
-            travel_mode: a.travel_mode.map(Into::into),
-        })
-    }
-}
+// The diary's values are the core's own types (deriving uniffi behind the
+// core's `uniffi` feature).
+pub use core::{Appointment, Conflict, ConflictKind, ResourceKind, Severity};
 
 /// One opening window in Europe/London wall time.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -177,87 +53,6 @@ impl TryFrom<OpeningHours> for core::OpeningHours {
             out.closures.insert(d.to_date("closures")?);
         }
         Ok(out)
-    }
-}
-
-/// The kind of clash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ConflictKind {
-    /// The patient is already booked.
-    PatientOverlap,
-    /// A resource is over its capacity.
-    ResourceOverlap,
-    /// Too little time to travel.
-    Travel,
-    /// Outside opening hours or a one-off closure.
-    OutsideOpeningHours,
-    /// A bank holiday when closed.
-    BankHoliday,
-    /// Against the person's own constraints.
-    PatientConstraint,
-    /// The carer who must attend is not free.
-    Carer,
-    /// Not within the required days of the appointment it depends on.
-    Sequencing,
-}
-
-impl From<core::ConflictKind> for ConflictKind {
-    fn from(k: core::ConflictKind) -> Self {
-        match k {
-            core::ConflictKind::PatientOverlap => Self::PatientOverlap,
-            core::ConflictKind::ResourceOverlap => Self::ResourceOverlap,
-            core::ConflictKind::Travel => Self::Travel,
-            core::ConflictKind::OutsideOpeningHours => Self::OutsideOpeningHours,
-            core::ConflictKind::BankHoliday => Self::BankHoliday,
-            core::ConflictKind::PatientConstraint => Self::PatientConstraint,
-            core::ConflictKind::Carer => Self::Carer,
-            core::ConflictKind::Sequencing => Self::Sequencing,
-        }
-    }
-}
-
-/// Whether a clash stops a booking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Severity {
-    /// May proceed.
-    Warn,
-    /// Proceeds only with a recorded reason.
-    Block,
-}
-
-impl From<core::Severity> for Severity {
-    fn from(s: core::Severity) -> Self {
-        match s {
-            core::Severity::Warn => Self::Warn,
-            core::Severity::Block => Self::Block,
-        }
-    }
-}
-
-/// One clash found by `Diary.check`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Conflict {
-    /// What kind.
-    pub kind: ConflictKind,
-    /// Whether it blocks.
-    pub severity: Severity,
-    /// The other appointments, by id.
-    pub others: Vec<String>,
-    /// The resource, for a resource overlap.
-    pub resource: Option<String>,
-    /// What and when, in London local time.
-    pub detail: String,
-}
-
-impl From<core::Conflict> for Conflict {
-    fn from(c: core::Conflict) -> Self {
-        Self {
-            kind: c.kind.into(),
-            severity: c.severity.into(),
-            others: c.with,
-            resource: c.resource,
-            detail: c.detail,
-        }
     }
 }
 
@@ -433,19 +228,13 @@ impl Diary {
         kind: ResourceKind,
         capacity: u32,
     ) -> Result<(), CarecoordError> {
-        self.with(|d| {
-            d.add_resource(core::Resource {
-                id,
-                kind: kind.into(),
-                capacity,
-            })
-        })?;
+        self.with(|d| d.add_resource(core::Resource { id, kind, capacity }))?;
         Ok(())
     }
 
     /// Adds an appointment without checking it.
     pub fn add(&self, appointment: Appointment) -> Result<(), CarecoordError> {
-        let a = core::Appointment::try_from(appointment)?;
+        let a = appointment;
         self.with(|d| d.add(a))?;
         Ok(())
     }
@@ -508,14 +297,14 @@ impl Diary {
         appointment: Appointment,
         override_: Option<Override>,
     ) -> Result<Booking, CarecoordError> {
-        let a = core::Appointment::try_from(appointment)?;
+        let a = appointment;
         let o = override_.map(|o| core::Override {
             by_role: o.by_role,
             reason: o.reason,
         });
         let b = self.with(|d| d.book(a, o))?;
         Ok(Booking {
-            conflicts: b.conflicts.into_iter().map(Conflict::from).collect(),
+            conflicts: b.conflicts.into_iter().collect(),
             overridden: b.overridden.map(|o| Override {
                 by_role: o.by_role,
                 reason: o.reason,
@@ -533,7 +322,7 @@ impl Diary {
         exdates: Vec<CalendarDate>,
         horizon: Option<CalendarDate>,
     ) -> Result<Vec<Occurrence>, CarecoordError> {
-        let a = core::Appointment::try_from(appointment)?;
+        let a = appointment;
         let rule = core::Recurrence::parse(&rrule).map_err(|e| core::AppointmentError {
             appointment: Some(a.id.clone()),
             ..e
@@ -551,7 +340,7 @@ impl Diary {
                     start: time(o.appointment.start)?,
                     end: time(o.appointment.end)?,
                     id: o.appointment.id,
-                    conflicts: o.conflicts.into_iter().map(Conflict::from).collect(),
+                    conflicts: o.conflicts.into_iter().collect(),
                 })
             })
             .collect()
@@ -574,7 +363,7 @@ impl Diary {
         earliest: String,
         latest: String,
     ) -> Result<Vec<Slot>, CarecoordError> {
-        let a = core::Appointment::try_from(appointment)?;
+        let a = appointment;
         let after = convert::instant(after, "after")?;
         let window = (
             carecoord::time::parse_wall_clock(&earliest, "earliest")?,
@@ -587,7 +376,7 @@ impl Diary {
                 Ok(Slot {
                     start: time(s.start)?,
                     end: time(s.end)?,
-                    warnings: s.warnings.into_iter().map(Conflict::from).collect(),
+                    warnings: s.warnings.into_iter().collect(),
                 })
             })
             .collect()
@@ -611,9 +400,9 @@ impl Diary {
 
     /// Every clash the appointment would have with the diary.
     pub fn check(&self, appointment: Appointment) -> Result<Vec<Conflict>, CarecoordError> {
-        let a = core::Appointment::try_from(appointment)?;
+        let a = appointment;
         let found = self.with(|d| d.check(&a))?;
-        Ok(found.into_iter().map(Conflict::from).collect())
+        Ok(found.into_iter().collect())
     }
 
     /// Every clash in the diary, by kind then appointment order; more than
@@ -625,8 +414,8 @@ impl Diary {
             .map_err(carecoord::Error::from)?
             .into_iter()
             .map(|c| ConflictPair {
-                kind: c.kind.into(),
-                severity: c.severity.into(),
+                kind: c.kind,
+                severity: c.severity,
                 a: c.a,
                 b: c.b,
                 resource: c.resource,

@@ -2825,145 +2825,6 @@ public func FfiConverterTypeWorkingCalendar_lower(_ value: WorkingCalendar) -> U
 
 
 /**
- * One appointment. `patient` is an opaque reference, never an NHS number.
- */
-public struct Appointment: Equatable, Hashable {
-    /**
-     * Its id.
-     */
-    public var id: String
-    /**
-     * An opaque reference to the patient.
-     */
-    public var patient: String
-    /**
-     * Resource ids (clinicians, rooms, equipment).
-     */
-    public var resources: [String]
-    /**
-     * Location id, if it happens somewhere.
-     */
-    public var location: String?
-    /**
-     * Start (an instant).
-     */
-    public var start: Date
-    /**
-     * End (an instant), after `start`; intervals are half-open.
-     */
-    public var end: Date
-    /**
-     * FHIR status.
-     */
-    public var status: AppointmentStatus
-    /**
-     * The kind of service.
-     */
-    public var serviceType: String?
-    /**
-     * How the person gets there (`null`: public transport).
-     */
-    public var travelMode: TravelMode?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Its id.
-         */id: String, 
-        /**
-         * An opaque reference to the patient.
-         */patient: String, 
-        /**
-         * Resource ids (clinicians, rooms, equipment).
-         */resources: [String], 
-        /**
-         * Location id, if it happens somewhere.
-         */location: String?, 
-        /**
-         * Start (an instant).
-         */start: Date, 
-        /**
-         * End (an instant), after `start`; intervals are half-open.
-         */end: Date, 
-        /**
-         * FHIR status.
-         */status: AppointmentStatus, 
-        /**
-         * The kind of service.
-         */serviceType: String?, 
-        /**
-         * How the person gets there (`null`: public transport).
-         */travelMode: TravelMode?) {
-        self.id = id
-        self.patient = patient
-        self.resources = resources
-        self.location = location
-        self.start = start
-        self.end = end
-        self.status = status
-        self.serviceType = serviceType
-        self.travelMode = travelMode
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Appointment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAppointment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Appointment {
-        return
-            try Appointment(
-                id: FfiConverterString.read(from: &buf), 
-                patient: FfiConverterString.read(from: &buf), 
-                resources: FfiConverterSequenceString.read(from: &buf), 
-                location: FfiConverterOptionString.read(from: &buf), 
-                start: FfiConverterTimestamp.read(from: &buf), 
-                end: FfiConverterTimestamp.read(from: &buf), 
-                status: FfiConverterTypeAppointmentStatus.read(from: &buf), 
-                serviceType: FfiConverterOptionString.read(from: &buf), 
-                travelMode: FfiConverterOptionTypeTravelMode.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Appointment, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.patient, into: &buf)
-        FfiConverterSequenceString.write(value.resources, into: &buf)
-        FfiConverterOptionString.write(value.location, into: &buf)
-        FfiConverterTimestamp.write(value.start, into: &buf)
-        FfiConverterTimestamp.write(value.end, into: &buf)
-        FfiConverterTypeAppointmentStatus.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.serviceType, into: &buf)
-        FfiConverterOptionTypeTravelMode.write(value.travelMode, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAppointment_lift(_ buf: RustBuffer) throws -> Appointment {
-    return try FfiConverterTypeAppointment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAppointment_lower(_ value: Appointment) -> RustBuffer {
-    return FfiConverterTypeAppointment.lower(value)
-}
-
-
-/**
  * How one band of a rule went.
  */
 public struct BandTrace: Equatable, Hashable {
@@ -3454,105 +3315,6 @@ public func FfiConverterTypeCheckValue_lift(_ buf: RustBuffer) throws -> CheckVa
 #endif
 public func FfiConverterTypeCheckValue_lower(_ value: CheckValue) -> RustBuffer {
     return FfiConverterTypeCheckValue.lower(value)
-}
-
-
-/**
- * One clash found by `Diary.check`.
- */
-public struct Conflict: Equatable, Hashable {
-    /**
-     * What kind.
-     */
-    public var kind: ConflictKind
-    /**
-     * Whether it blocks.
-     */
-    public var severity: Severity
-    /**
-     * The other appointments, by id.
-     */
-    public var others: [String]
-    /**
-     * The resource, for a resource overlap.
-     */
-    public var resource: String?
-    /**
-     * What and when, in London local time.
-     */
-    public var detail: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What kind.
-         */kind: ConflictKind, 
-        /**
-         * Whether it blocks.
-         */severity: Severity, 
-        /**
-         * The other appointments, by id.
-         */others: [String], 
-        /**
-         * The resource, for a resource overlap.
-         */resource: String?, 
-        /**
-         * What and when, in London local time.
-         */detail: String) {
-        self.kind = kind
-        self.severity = severity
-        self.others = others
-        self.resource = resource
-        self.detail = detail
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Conflict: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeConflict: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Conflict {
-        return
-            try Conflict(
-                kind: FfiConverterTypeConflictKind.read(from: &buf), 
-                severity: FfiConverterTypeSeverity.read(from: &buf), 
-                others: FfiConverterSequenceString.read(from: &buf), 
-                resource: FfiConverterOptionString.read(from: &buf), 
-                detail: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Conflict, into buf: inout [UInt8]) {
-        FfiConverterTypeConflictKind.write(value.kind, into: &buf)
-        FfiConverterTypeSeverity.write(value.severity, into: &buf)
-        FfiConverterSequenceString.write(value.others, into: &buf)
-        FfiConverterOptionString.write(value.resource, into: &buf)
-        FfiConverterString.write(value.detail, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConflict_lift(_ buf: RustBuffer) throws -> Conflict {
-    return try FfiConverterTypeConflict.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConflict_lower(_ value: Conflict) -> RustBuffer {
-    return FfiConverterTypeConflict.lower(value)
 }
 
 
@@ -6380,297 +6142,6 @@ public func FfiConverterTypeTimePeriod_lower(_ value: TimePeriod) -> RustBuffer 
 
 
 /**
- * FHIR Appointment status; only proposed, pending, booked, arrived and
- * checked-in occupy time.
- */
-
-public enum AppointmentStatus: Equatable, Hashable {
-    
-    /**
-     * Proposed.
-     */
-    case proposed
-    /**
-     * Pending.
-     */
-    case pending
-    /**
-     * Booked.
-     */
-    case booked
-    /**
-     * Arrived.
-     */
-    case arrived
-    /**
-     * Checked in.
-     */
-    case checkedIn
-    /**
-     * Took place.
-     */
-    case fulfilled
-    /**
-     * Cancelled.
-     */
-    case cancelled
-    /**
-     * Did not attend.
-     */
-    case noshow
-    /**
-     * Entered in error.
-     */
-    case enteredInError
-    /**
-     * On a waiting list.
-     */
-    case waitlist
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension AppointmentStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAppointmentStatus: FfiConverterRustBuffer {
-    typealias SwiftType = AppointmentStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppointmentStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .proposed
-        
-        case 2: return .pending
-        
-        case 3: return .booked
-        
-        case 4: return .arrived
-        
-        case 5: return .checkedIn
-        
-        case 6: return .fulfilled
-        
-        case 7: return .cancelled
-        
-        case 8: return .noshow
-        
-        case 9: return .enteredInError
-        
-        case 10: return .waitlist
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: AppointmentStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .proposed:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .pending:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .booked:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .arrived:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .checkedIn:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .fulfilled:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .cancelled:
-            writeInt(&buf, Int32(7))
-        
-        
-        case .noshow:
-            writeInt(&buf, Int32(8))
-        
-        
-        case .enteredInError:
-            writeInt(&buf, Int32(9))
-        
-        
-        case .waitlist:
-            writeInt(&buf, Int32(10))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAppointmentStatus_lift(_ buf: RustBuffer) throws -> AppointmentStatus {
-    return try FfiConverterTypeAppointmentStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAppointmentStatus_lower(_ value: AppointmentStatus) -> RustBuffer {
-    return FfiConverterTypeAppointmentStatus.lower(value)
-}
-
-
-
-/**
- * The kind of clash.
- */
-
-public enum ConflictKind: Equatable, Hashable {
-    
-    /**
-     * The patient is already booked.
-     */
-    case patientOverlap
-    /**
-     * A resource is over its capacity.
-     */
-    case resourceOverlap
-    /**
-     * Too little time to travel.
-     */
-    case travel
-    /**
-     * Outside opening hours or a one-off closure.
-     */
-    case outsideOpeningHours
-    /**
-     * A bank holiday when closed.
-     */
-    case bankHoliday
-    /**
-     * Against the person's own constraints.
-     */
-    case patientConstraint
-    /**
-     * The carer who must attend is not free.
-     */
-    case carer
-    /**
-     * Not within the required days of the appointment it depends on.
-     */
-    case sequencing
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ConflictKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeConflictKind: FfiConverterRustBuffer {
-    typealias SwiftType = ConflictKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConflictKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .patientOverlap
-        
-        case 2: return .resourceOverlap
-        
-        case 3: return .travel
-        
-        case 4: return .outsideOpeningHours
-        
-        case 5: return .bankHoliday
-        
-        case 6: return .patientConstraint
-        
-        case 7: return .carer
-        
-        case 8: return .sequencing
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ConflictKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .patientOverlap:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .resourceOverlap:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .travel:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .outsideOpeningHours:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .bankHoliday:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .patientConstraint:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .carer:
-            writeInt(&buf, Int32(7))
-        
-        
-        case .sequencing:
-            writeInt(&buf, Int32(8))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConflictKind_lift(_ buf: RustBuffer) throws -> ConflictKind {
-    return try FfiConverterTypeConflictKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConflictKind_lower(_ value: ConflictKind) -> RustBuffer {
-    return FfiConverterTypeConflictKind.lower(value)
-}
-
-
-
-/**
  * The person's consent to the referral.
  */
 
@@ -7313,91 +6784,6 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
- * What a resource is.
- */
-
-public enum ResourceKind: Equatable, Hashable {
-    
-    /**
-     * A clinician or other member of staff.
-     */
-    case clinician
-    /**
-     * A room.
-     */
-    case room
-    /**
-     * Equipment.
-     */
-    case equipment
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ResourceKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeResourceKind: FfiConverterRustBuffer {
-    typealias SwiftType = ResourceKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResourceKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .clinician
-        
-        case 2: return .room
-        
-        case 3: return .equipment
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ResourceKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .clinician:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .room:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .equipment:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeResourceKind_lift(_ buf: RustBuffer) throws -> ResourceKind {
-    return try FfiConverterTypeResourceKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeResourceKind_lower(_ value: ResourceKind) -> RustBuffer {
-    return FfiConverterTypeResourceKind.lower(value)
-}
-
-
-
-/**
  * How a match was reached.
  */
 
@@ -7478,81 +6864,6 @@ public func FfiConverterTypeRouteKind_lift(_ buf: RustBuffer) throws -> RouteKin
 #endif
 public func FfiConverterTypeRouteKind_lower(_ value: RouteKind) -> RustBuffer {
     return FfiConverterTypeRouteKind.lower(value)
-}
-
-
-
-/**
- * Whether a clash stops a booking.
- */
-
-public enum Severity: Equatable, Hashable {
-    
-    /**
-     * May proceed.
-     */
-    case warn
-    /**
-     * Proceeds only with a recorded reason.
-     */
-    case block
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Severity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSeverity: FfiConverterRustBuffer {
-    typealias SwiftType = Severity
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Severity {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .warn
-        
-        case 2: return .block
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Severity, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .warn:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .block:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity {
-    return try FfiConverterTypeSeverity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
-    return FfiConverterTypeSeverity.lower(value)
 }
 
 
@@ -7648,101 +6959,6 @@ public func FfiConverterTypeSex_lift(_ buf: RustBuffer) throws -> Sex {
 #endif
 public func FfiConverterTypeSex_lower(_ value: Sex) -> RustBuffer {
     return FfiConverterTypeSex.lower(value)
-}
-
-
-
-/**
- * How the person gets there.
- */
-
-public enum TravelMode: Equatable, Hashable {
-    
-    /**
-     * On foot.
-     */
-    case walk
-    /**
-     * Bus, tram or train.
-     */
-    case publicTransport
-    /**
-     * By car.
-     */
-    case car
-    /**
-     * Non-emergency patient transport.
-     */
-    case patientTransport
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TravelMode: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTravelMode: FfiConverterRustBuffer {
-    typealias SwiftType = TravelMode
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TravelMode {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .walk
-        
-        case 2: return .publicTransport
-        
-        case 3: return .car
-        
-        case 4: return .patientTransport
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TravelMode, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .walk:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .publicTransport:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .car:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .patientTransport:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTravelMode_lift(_ buf: RustBuffer) throws -> TravelMode {
-    return try FfiConverterTypeTravelMode.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTravelMode_lower(_ value: TravelMode) -> RustBuffer {
-    return FfiConverterTypeTravelMode.lower(value)
 }
 
 
@@ -8169,30 +7385,6 @@ fileprivate struct FfiConverterOptionTypeShareBasis: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
-    typealias SwiftType = TravelMode?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeTravelMode.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeTravelMode.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]?
 
@@ -8454,6 +7646,31 @@ fileprivate struct FfiConverterSequenceTypeCarePlan: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCarePlan.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
+    typealias SwiftType = [Conflict]
+
+    public static func write(_ value: [Conflict], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConflict.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Conflict] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Conflict]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConflict.read(from: &buf))
         }
         return seq
     }
@@ -8754,31 +7971,6 @@ fileprivate struct FfiConverterSequenceTypeCheckValue: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCheckValue.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
-    typealias SwiftType = [Conflict]
-
-    public static func write(_ value: [Conflict], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeConflict.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Conflict] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Conflict]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeConflict.read(from: &buf))
         }
         return seq
     }
@@ -9599,28 +8791,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_ruleset_version() != 57279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add() != 45142) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add() != 26500) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_add_location() != 33477) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 12222) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 55530) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule() != 26581) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 39301) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 42140) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_bundles() != 14810) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_check() != 5682) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_check() != 28470) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 1341) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 46103) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 64451) {
@@ -9635,7 +8827,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_size() != 37055) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 53210) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 54584) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_digits() != 54389) {

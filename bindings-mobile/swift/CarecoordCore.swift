@@ -919,6 +919,148 @@ public func FfiConverterTypeActor_lower(_ value: Actor) -> RustBuffer {
 
 
 /**
+ * One appointment. The patient is an opaque reference (never an NHS number
+ * or a name); nothing here is printed by `Debug` except ids and status.
+ */
+public struct Appointment: Equatable, Hashable {
+    /**
+     * Its id, unique in a diary.
+     */
+    public var id: String
+    /**
+     * An opaque reference to the patient.
+     */
+    public var patient: String
+    /**
+     * The resources it uses (clinicians, rooms, equipment), by id.
+     */
+    public var resources: [String]
+    /**
+     * Where it takes place, by location id (`None`: remote or at home).
+     */
+    public var location: String?
+    /**
+     * When it starts (UTC).
+     */
+    public var start: UtcInstant
+    /**
+     * When it ends (UTC); after `start`. Intervals are half-open: one ending
+     * at 10:00 and another starting at 10:00 do not clash.
+     */
+    public var end: UtcInstant
+    /**
+     * Its FHIR status.
+     */
+    public var status: AppointmentStatus
+    /**
+     * The kind of service (e.g. `blood_test`, `medication_review`).
+     */
+    public var serviceType: String?
+    /**
+     * How the person gets there (`None`: the diary's default mode).
+     */
+    public var travelMode: TravelMode?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id, unique in a diary.
+         */id: String, 
+        /**
+         * An opaque reference to the patient.
+         */patient: String, 
+        /**
+         * The resources it uses (clinicians, rooms, equipment), by id.
+         */resources: [String], 
+        /**
+         * Where it takes place, by location id (`None`: remote or at home).
+         */location: String?, 
+        /**
+         * When it starts (UTC).
+         */start: UtcInstant, 
+        /**
+         * When it ends (UTC); after `start`. Intervals are half-open: one ending
+         * at 10:00 and another starting at 10:00 do not clash.
+         */end: UtcInstant, 
+        /**
+         * Its FHIR status.
+         */status: AppointmentStatus, 
+        /**
+         * The kind of service (e.g. `blood_test`, `medication_review`).
+         */serviceType: String?, 
+        /**
+         * How the person gets there (`None`: the diary's default mode).
+         */travelMode: TravelMode?) {
+        self.id = id
+        self.patient = patient
+        self.resources = resources
+        self.location = location
+        self.start = start
+        self.end = end
+        self.status = status
+        self.serviceType = serviceType
+        self.travelMode = travelMode
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Appointment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppointment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Appointment {
+        return
+            try Appointment(
+                id: FfiConverterString.read(from: &buf), 
+                patient: FfiConverterString.read(from: &buf), 
+                resources: FfiConverterSequenceString.read(from: &buf), 
+                location: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterTypeUtcInstant.read(from: &buf), 
+                end: FfiConverterTypeUtcInstant.read(from: &buf), 
+                status: FfiConverterTypeAppointmentStatus.read(from: &buf), 
+                serviceType: FfiConverterOptionString.read(from: &buf), 
+                travelMode: FfiConverterOptionTypeTravelMode.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Appointment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.patient, into: &buf)
+        FfiConverterSequenceString.write(value.resources, into: &buf)
+        FfiConverterOptionString.write(value.location, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.start, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.end, into: &buf)
+        FfiConverterTypeAppointmentStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.serviceType, into: &buf)
+        FfiConverterOptionTypeTravelMode.write(value.travelMode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointment_lift(_ buf: RustBuffer) throws -> Appointment {
+    return try FfiConverterTypeAppointment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointment_lower(_ value: Appointment) -> RustBuffer {
+    return FfiConverterTypeAppointment.lower(value)
+}
+
+
+/**
  * A calendar date. Built from any three numbers; an impossible date (30
  * February) is refused with `InvalidDate` where it is used.
  */
@@ -1239,6 +1381,105 @@ public func FfiConverterTypeCarePlan_lift(_ buf: RustBuffer) throws -> CarePlan 
 #endif
 public func FfiConverterTypeCarePlan_lower(_ value: CarePlan) -> RustBuffer {
     return FfiConverterTypeCarePlan.lower(value)
+}
+
+
+/**
+ * One clash found by a check.
+ */
+public struct Conflict: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: ConflictKind
+    /**
+     * Whether it blocks.
+     */
+    public var severity: Severity
+    /**
+     * The other appointments involved, by id (empty for opening hours).
+     */
+    public var others: [String]
+    /**
+     * The resource, for a resource overlap.
+     */
+    public var resource: String?
+    /**
+     * What and when, in Europe/London local time; no patient data.
+     */
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: ConflictKind, 
+        /**
+         * Whether it blocks.
+         */severity: Severity, 
+        /**
+         * The other appointments involved, by id (empty for opening hours).
+         */others: [String], 
+        /**
+         * The resource, for a resource overlap.
+         */resource: String?, 
+        /**
+         * What and when, in Europe/London local time; no patient data.
+         */detail: String) {
+        self.kind = kind
+        self.severity = severity
+        self.others = others
+        self.resource = resource
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Conflict: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConflict: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Conflict {
+        return
+            try Conflict(
+                kind: FfiConverterTypeConflictKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                others: FfiConverterSequenceString.read(from: &buf), 
+                resource: FfiConverterOptionString.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Conflict, into buf: inout [UInt8]) {
+        FfiConverterTypeConflictKind.write(value.kind, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterSequenceString.write(value.others, into: &buf)
+        FfiConverterOptionString.write(value.resource, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflict_lift(_ buf: RustBuffer) throws -> Conflict {
+    return try FfiConverterTypeConflict.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflict_lower(_ value: Conflict) -> RustBuffer {
+    return FfiConverterTypeConflict.lower(value)
 }
 
 
@@ -2416,6 +2657,162 @@ public func FfiConverterTypeActionStatus_lower(_ value: ActionStatus) -> RustBuf
 
 
 /**
+ * FHIR Appointment status. Only proposed, pending, booked, arrived and
+ * checked-in occupy time; the others never clash with anything.
+ */
+
+public enum AppointmentStatus: Equatable, Hashable {
+    
+    /**
+     * Proposed, not yet confirmed.
+     */
+    case proposed
+    /**
+     * Pending confirmation.
+     */
+    case pending
+    /**
+     * Booked.
+     */
+    case booked
+    /**
+     * The patient has arrived.
+     */
+    case arrived
+    /**
+     * The patient has checked in.
+     */
+    case checkedIn
+    /**
+     * It took place.
+     */
+    case fulfilled
+    /**
+     * Cancelled.
+     */
+    case cancelled
+    /**
+     * The patient did not attend.
+     */
+    case noshow
+    /**
+     * Entered in error.
+     */
+    case enteredInError
+    /**
+     * On a waiting list, not yet given a time.
+     */
+    case waitlist
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AppointmentStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppointmentStatus: FfiConverterRustBuffer {
+    typealias SwiftType = AppointmentStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppointmentStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .proposed
+        
+        case 2: return .pending
+        
+        case 3: return .booked
+        
+        case 4: return .arrived
+        
+        case 5: return .checkedIn
+        
+        case 6: return .fulfilled
+        
+        case 7: return .cancelled
+        
+        case 8: return .noshow
+        
+        case 9: return .enteredInError
+        
+        case 10: return .waitlist
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AppointmentStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .proposed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .booked:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .arrived:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .checkedIn:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .fulfilled:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .noshow:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .enteredInError:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .waitlist:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointmentStatus_lift(_ buf: RustBuffer) throws -> AppointmentStatus {
+    return try FfiConverterTypeAppointmentStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppointmentStatus_lower(_ value: AppointmentStatus) -> RustBuffer {
+    return FfiConverterTypeAppointmentStatus.lower(value)
+}
+
+
+
+/**
  * Every error carecoord raises. Each variant carries the stable `code`
  * (e.g. `time.invalid_date`, listed by `errorCatalogue()`) and a `detail`
  * message that says what was wrong and never holds patient data.
@@ -2922,6 +3319,142 @@ public func FfiConverterTypeCarecoordError_lift(_ buf: RustBuffer) throws -> Car
 public func FfiConverterTypeCarecoordError_lower(_ value: CarecoordError) -> RustBuffer {
     return FfiConverterTypeCarecoordError.lower(value)
 }
+
+
+/**
+ * The kind of clash.
+ */
+
+public enum ConflictKind: Equatable, Hashable {
+    
+    /**
+     * The patient has another appointment at the same time.
+     */
+    case patientOverlap
+    /**
+     * A clinician, room or equipment is booked beyond its capacity.
+     */
+    case resourceOverlap
+    /**
+     * Not enough time to travel from the previous appointment, or to the next.
+     */
+    case travel
+    /**
+     * Outside the location's opening hours (or a one-off closure).
+     */
+    case outsideOpeningHours
+    /**
+     * On a bank holiday when the location is closed.
+     */
+    case bankHoliday
+    /**
+     * Against the person's own constraints (too many that day, unavailable,
+     * outside their preferred times).
+     */
+    case patientConstraint
+    /**
+     * The carer who must attend is not free.
+     */
+    case carer
+    /**
+     * Not within the required days of the appointment it depends on.
+     */
+    case sequencing
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ConflictKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConflictKind: FfiConverterRustBuffer {
+    typealias SwiftType = ConflictKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConflictKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .patientOverlap
+        
+        case 2: return .resourceOverlap
+        
+        case 3: return .travel
+        
+        case 4: return .outsideOpeningHours
+        
+        case 5: return .bankHoliday
+        
+        case 6: return .patientConstraint
+        
+        case 7: return .carer
+        
+        case 8: return .sequencing
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConflictKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .patientOverlap:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .resourceOverlap:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .travel:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .outsideOpeningHours:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .bankHoliday:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .patientConstraint:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .carer:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .sequencing:
+            writeInt(&buf, Int32(8))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictKind_lift(_ buf: RustBuffer) throws -> ConflictKind {
+    return try FfiConverterTypeConflictKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictKind_lower(_ value: ConflictKind) -> RustBuffer {
+    return FfiConverterTypeConflictKind.lower(value)
+}
+
 
 
 /**
@@ -4426,6 +4959,91 @@ public func FfiConverterTypeRelationship_lower(_ value: Relationship) -> RustBuf
 
 
 /**
+ * What a resource is.
+ */
+
+public enum ResourceKind: Equatable, Hashable {
+    
+    /**
+     * A clinician or other member of staff.
+     */
+    case clinician
+    /**
+     * A room.
+     */
+    case room
+    /**
+     * A piece of equipment.
+     */
+    case equipment
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ResourceKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResourceKind: FfiConverterRustBuffer {
+    typealias SwiftType = ResourceKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResourceKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clinician
+        
+        case 2: return .room
+        
+        case 3: return .equipment
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ResourceKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clinician:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .room:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .equipment:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResourceKind_lift(_ buf: RustBuffer) throws -> ResourceKind {
+    return try FfiConverterTypeResourceKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResourceKind_lower(_ value: ResourceKind) -> RustBuffer {
+    return FfiConverterTypeResourceKind.lower(value)
+}
+
+
+
+/**
  * What came of a review.
  */
 
@@ -5179,6 +5797,81 @@ public func FfiConverterTypeSection_lower(_ value: Section) -> RustBuffer {
 
 
 /**
+ * Whether a clash stops a booking.
+ */
+
+public enum Severity: Equatable, Hashable {
+    
+    /**
+     * May proceed; shown to the person booking.
+     */
+    case warn
+    /**
+     * May proceed only with a recorded reason (who and why).
+     */
+    case block
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Severity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSeverity: FfiConverterRustBuffer {
+    typealias SwiftType = Severity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Severity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .warn
+        
+        case 2: return .block
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Severity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .block:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity {
+    return try FfiConverterTypeSeverity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
+    return FfiConverterTypeSeverity.lower(value)
+}
+
+
+
+/**
  * The lawful basis a share rested on.
  */
 
@@ -5468,6 +6161,101 @@ public func FfiConverterTypeShareReason_lower(_ value: ShareReason) -> RustBuffe
 }
 
 
+
+/**
+ * How the person gets to an appointment.
+ */
+
+public enum TravelMode: Equatable, Hashable {
+    
+    /**
+     * On foot (or with a walking aid).
+     */
+    case walk
+    /**
+     * Bus, tram or train.
+     */
+    case publicTransport
+    /**
+     * By car, driven by the person or someone else.
+     */
+    case car
+    /**
+     * Non-emergency patient transport (collected with others).
+     */
+    case patientTransport
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TravelMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTravelMode: FfiConverterRustBuffer {
+    typealias SwiftType = TravelMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TravelMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .walk
+        
+        case 2: return .publicTransport
+        
+        case 3: return .car
+        
+        case 4: return .patientTransport
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TravelMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .walk:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .publicTransport:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .car:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .patientTransport:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTravelMode_lift(_ buf: RustBuffer) throws -> TravelMode {
+    return try FfiConverterTypeTravelMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTravelMode_lower(_ value: TravelMode) -> RustBuffer {
+    return FfiConverterTypeTravelMode.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -5655,6 +6443,30 @@ fileprivate struct FfiConverterOptionTypeReviewSchedule: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeReviewSchedule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
+    typealias SwiftType = TravelMode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTravelMode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTravelMode.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -9,6 +9,7 @@ use crate::time::to_london;
 
 /// The kind of clash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ConflictKind {
     /// The patient has another appointment at the same time.
     PatientOverlap,
@@ -49,6 +50,7 @@ impl ConflictKind {
 
 /// Whether a clash stops a booking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Severity {
     /// May proceed; shown to the person booking.
     Warn,
@@ -68,12 +70,14 @@ impl Severity {
 
 /// One clash found by a check.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Conflict {
     /// What kind.
     pub kind: ConflictKind,
     /// Whether it blocks.
     pub severity: Severity,
     /// The other appointments involved, by id (empty for opening hours).
+    #[cfg_attr(feature = "uniffi", uniffi(name = "others"))]
     pub with: Vec<String>,
     /// The resource, for a resource overlap.
     pub resource: Option<String>,

@@ -10,6 +10,11 @@ use super::error::{AppointmentError, AppointmentErrorKind as K};
 /// FHIR Appointment status. Only proposed, pending, booked, arrived and
 /// checked-in occupy time; the others never clash with anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "AppointmentStatus")
+)]
 pub enum Status {
     /// Proposed, not yet confirmed.
     Proposed,
@@ -128,6 +133,7 @@ impl Status {
 
 /// How the person gets to an appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum TravelMode {
     /// On foot (or with a walking aid).
     Walk,
@@ -176,6 +182,7 @@ impl FromStr for TravelMode {
 
 /// What a resource is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ResourceKind {
     /// A clinician or other member of staff.
     Clinician,
@@ -236,6 +243,7 @@ pub struct Resource {
 /// One appointment. The patient is an opaque reference (never an NHS number
 /// or a name); nothing here is printed by `Debug` except ids and status.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Appointment {
     /// Its id, unique in a diary.
     pub id: String,
