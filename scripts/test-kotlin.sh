@@ -26,6 +26,17 @@ if ! diff -r -q "$OUT/swift" "$ROOT/bindings-mobile/swift" >/dev/null 2>&1; then
     exit 1
 fi
 
+# No public Swift name may shadow a Foundation or SwiftUI type an app uses
+# beside ours (issue 16: `Bundle`, `Section` and `Text` once did).
+CLASHES="Bundle Calendar Color Data Date Decimal Error Form Group Image Label Link List Locale Menu Notification Operation Picker Process Progress Section Stepper Table Text Timer Toggle URL UUID View"
+found=$(grep -hoE "^(public|open) (struct|enum|class|typealias|protocol) [A-Za-z]+" "$ROOT"/bindings-mobile/swift/*.swift | awk '{print $3}' | sort -u)
+for name in $CLASHES; do
+    if printf '%s\n' "$found" | grep -qx "$name"; then
+        echo "bindings-mobile/swift declares $name, which shadows Foundation or SwiftUI: rename it for uniffi" >&2
+        exit 1
+    fi
+done
+
 CLASSES="$TARGET/kotlin-tests/classes"
 rm -rf "$CLASSES" && mkdir -p "$CLASSES"
 JARS=/usr/share/java

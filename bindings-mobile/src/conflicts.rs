@@ -12,7 +12,10 @@ use crate::time::CalendarDate;
 
 // The diary's values are the core's own types (deriving uniffi behind the
 // core's `uniffi` feature).
-pub use core::{Appointment, Conflict, ConflictKind, ResourceKind, Severity};
+use carecoord::argument::ArgumentError;
+pub use core::{
+    Appointment, Booking, Conflict, ConflictPair, Override, ResourceKind, SequenceRule, Slot,
+};
 
 /// One opening window in Europe/London wall time.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -56,21 +59,6 @@ impl TryFrom<OpeningHours> for core::OpeningHours {
     }
 }
 
-/// One clash found by `Diary.findAll`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ConflictPair {
-    /// What kind.
-    pub kind: ConflictKind,
-    /// Whether it blocks.
-    pub severity: Severity,
-    /// The earlier appointment.
-    pub a: String,
-    /// The later one (`null` for opening hours and bank holidays).
-    pub b: Option<String>,
-    /// The resource, for a resource overlap.
-    pub resource: Option<String>,
-}
-
 /// A period of time (two instants).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TimePeriod {
@@ -95,37 +83,6 @@ pub struct PatientConstraints {
     pub needs_patient_transport: bool,
 }
 
-/// "`then` at least `minDays` and at most `maxDays` days after `first`".
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SequenceRule {
-    /// The service type that must come first.
-    pub first: String,
-    /// The service type that depends on it.
-    pub then: String,
-    /// Fewest days between them.
-    pub min_days: u32,
-    /// Most days between them.
-    pub max_days: u32,
-}
-
-/// Who overrode blocking conflicts, and why.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Override {
-    /// A role, not a name.
-    pub by_role: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// A booking made by `Diary.book`.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Booking {
-    /// The conflicts it was booked with.
-    pub conflicts: Vec<Conflict>,
-    /// The override that allowed blocking ones.
-    pub overridden: Option<Override>,
-}
-
 /// One occurrence of a recurring appointment, and its clashes.
 #[derive(Clone, PartialEq, uniffi::Record)]
 pub struct Occurrence {
@@ -139,20 +96,9 @@ pub struct Occurrence {
     pub conflicts: Vec<Conflict>,
 }
 
-/// A time at which an appointment could be booked.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Slot {
-    /// Start.
-    pub start: SystemTime,
-    /// End.
-    pub end: SystemTime,
-    /// Warnings it would carry.
-    pub warnings: Vec<Conflict>,
-}
-
 /// A suggestion to move one appointment next to another nearby.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Bundle {
+pub struct SameDayBundle {
     /// The appointment that stays.
     pub keep: String,
     /// The appointment to move.
@@ -278,15 +224,7 @@ impl Diary {
 
     /// Adds a sequencing rule.
     pub fn add_sequence_rule(&self, rule: SequenceRule) -> Result<(), CarecoordError> {
-        self.with(|d| {
-            d.add_sequence_rule(core::SequenceRule {
-                first: rule.first,
-                then: rule.then,
-                min_days: rule.min_days,
-                max_days: rule.max_days,
-            })
-        })?;
-        Ok(())
+        Ok(self.with(|d| d.add_sequence_rule(rule))?)
     }
 
     /// Checks the appointment and adds it when nothing blocks it, or when an
@@ -297,19 +235,7 @@ impl Diary {
         appointment: Appointment,
         override_: Option<Override>,
     ) -> Result<Booking, CarecoordError> {
-        let a = appointment;
-        let o = override_.map(|o| core::Override {
-            by_role: o.by_role,
-            reason: o.reason,
-        });
-        let b = self.with(|d| d.book(a, o))?;
-        Ok(Booking {
-            conflicts: b.conflicts.into_iter().collect(),
-            overridden: b.overridden.map(|o| Override {
-                by_role: o.by_role,
-                reason: o.reason,
-            }),
-        })
+        Ok(self.with(|d| d.book(appointment, override_))?)
     }
 
     /// Repeats the appointment by an RFC 5545 `rrule` in London wall time,
@@ -356,38 +282,31 @@ impl Diary {
     pub fn suggest(
         &self,
         appointment: Appointment,
-        after: SystemTime,
+        after: chrono::DateTime<chrono::Utc>,
         n: u32,
         step_minutes: u32,
         days: u32,
         earliest: String,
         latest: String,
     ) -> Result<Vec<Slot>, CarecoordError> {
-        let a = appointment;
-        let after = convert::instant(after, "after")?;
         let window = (
             carecoord::time::parse_wall_clock(&earliest, "earliest")?,
             carecoord::time::parse_wall_clock(&latest, "latest")?,
         );
-        let slots = self.with(|d| d.suggest(&a, after, n as usize, step_minutes, days, window))?;
-        slots
-            .into_iter()
-            .map(|s| {
-                Ok(Slot {
-                    start: time(s.start)?,
-                    end: time(s.end)?,
-                    warnings: s.warnings.into_iter().collect(),
-                })
-            })
-            .collect()
+        let n = usize::try_from(n).map_err(|_| ArgumentError::out_of_range(0, u32::MAX.into()))?;
+        Ok(self.with(|d| d.suggest(&appointment, after, n, step_minutes, days, window))?)
     }
 
     /// Same-day bundling for one person (places within `maxKm`).
-    pub fn bundles(&self, patient: String, max_km: f64) -> Result<Vec<Bundle>, CarecoordError> {
+    pub fn bundles(
+        &self,
+        patient: String,
+        max_km: f64,
+    ) -> Result<Vec<SameDayBundle>, CarecoordError> {
         self.with(|d| d.bundles(&patient, max_km))
             .into_iter()
             .map(|b| {
-                Ok(Bundle {
+                Ok(SameDayBundle {
                     start: time(b.to.start)?,
                     end: time(b.to.end)?,
                     keep: b.keep,
@@ -409,18 +328,7 @@ impl Diary {
     /// the library's limit throws `InvalidAppointment`
     /// (`appointment.too_many_conflicts`).
     pub fn find_all(&self) -> Result<Vec<ConflictPair>, CarecoordError> {
-        Ok(self
-            .with(|d| d.find_all())
-            .map_err(carecoord::Error::from)?
-            .into_iter()
-            .map(|c| ConflictPair {
-                kind: c.kind,
-                severity: c.severity,
-                a: c.a,
-                b: c.b,
-                resource: c.resource,
-            })
-            .collect())
+        Ok(self.with(|d| d.find_all())?)
     }
 
     /// How many appointments it holds.

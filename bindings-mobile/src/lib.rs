@@ -10,6 +10,13 @@
 
 uniffi::setup_scaffolding!();
 
+// chrono's dates and instants cross as the core defines them (`carecoord::ffi`):
+// a `CalendarDate` record and a `SystemTime`, refused with a typed error when
+// they cannot be used.
+use carecoord::ffi::{IsoDate, UtcInstant};
+uniffi::use_remote_type!(carecoord::UtcInstant);
+uniffi::use_remote_type!(carecoord::IsoDate);
+
 mod careplan;
 mod caseload;
 mod conflicts;

@@ -710,7 +710,7 @@ public protocol DiaryProtocol: AnyObject, Sendable {
     /**
      * Same-day bundling for one person (places within `maxKm`).
      */
-    func bundles(patient: String, maxKm: Double) throws  -> [Bundle]
+    func bundles(patient: String, maxKm: Double) throws  -> [SameDayBundle]
     
     /**
      * Every clash the appointment would have with the diary.
@@ -751,7 +751,7 @@ public protocol DiaryProtocol: AnyObject, Sendable {
      * `stepMinutes` between `earliest` and `latest` (London, `HH:MM`) for up
      * to `days` days.
      */
-    func suggest(appointment: Appointment, after: Date, n: UInt32, stepMinutes: UInt32, days: UInt32, earliest: String, latest: String) throws  -> [Slot]
+    func suggest(appointment: Appointment, after: UtcInstant, n: UInt32, stepMinutes: UInt32, days: UInt32, earliest: String, latest: String) throws  -> [Slot]
     
 }
 /**
@@ -898,8 +898,8 @@ open func book(appointment: Appointment, override: Override?)throws  -> Booking 
     /**
      * Same-day bundling for one person (places within `maxKm`).
      */
-open func bundles(patient: String, maxKm: Double)throws  -> [Bundle]  {
-    return try  FfiConverterSequenceTypeBundle.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+open func bundles(patient: String, maxKm: Double)throws  -> [SameDayBundle]  {
+    return try  FfiConverterSequenceTypeSameDayBundle.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_diary_bundles(
             self.uniffiCloneHandle(),
@@ -996,13 +996,13 @@ open func size() -> UInt64  {
      * `stepMinutes` between `earliest` and `latest` (London, `HH:MM`) for up
      * to `days` days.
      */
-open func suggest(appointment: Appointment, after: Date, n: UInt32, stepMinutes: UInt32, days: UInt32, earliest: String, latest: String)throws  -> [Slot]  {
+open func suggest(appointment: Appointment, after: UtcInstant, n: UInt32, stepMinutes: UInt32, days: UInt32, earliest: String, latest: String)throws  -> [Slot]  {
     return try  FfiConverterSequenceTypeSlot.lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_diary_suggest(
             self.uniffiCloneHandle(),
         FfiConverterTypeAppointment_lower(appointment),
-        FfiConverterTimestamp.lower(after),
+        FfiConverterTypeUtcInstant_lower(after),
         FfiConverterUInt32.lower(n),
         FfiConverterUInt32.lower(stepMinutes),
         FfiConverterUInt32.lower(days),
@@ -3003,174 +3003,6 @@ public func FfiConverterTypeBankHoliday_lower(_ value: BankHoliday) -> RustBuffe
 
 
 /**
- * A booking made by `Diary.book`.
- */
-public struct Booking: Equatable, Hashable {
-    /**
-     * The conflicts it was booked with.
-     */
-    public var conflicts: [Conflict]
-    /**
-     * The override that allowed blocking ones.
-     */
-    public var overridden: Override?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The conflicts it was booked with.
-         */conflicts: [Conflict], 
-        /**
-         * The override that allowed blocking ones.
-         */overridden: Override?) {
-        self.conflicts = conflicts
-        self.overridden = overridden
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Booking: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBooking: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Booking {
-        return
-            try Booking(
-                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
-                overridden: FfiConverterOptionTypeOverride.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Booking, into buf: inout [UInt8]) {
-        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
-        FfiConverterOptionTypeOverride.write(value.overridden, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBooking_lift(_ buf: RustBuffer) throws -> Booking {
-    return try FfiConverterTypeBooking.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBooking_lower(_ value: Booking) -> RustBuffer {
-    return FfiConverterTypeBooking.lower(value)
-}
-
-
-/**
- * A suggestion to move one appointment next to another nearby.
- */
-public struct Bundle: Equatable, Hashable {
-    /**
-     * The appointment that stays.
-     */
-    public var keep: String
-    /**
-     * The appointment to move.
-     */
-    public var moveId: String
-    /**
-     * Its new start.
-     */
-    public var start: Date
-    /**
-     * Its new end.
-     */
-    public var end: Date
-    /**
-     * Distance between the places, km.
-     */
-    public var km: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The appointment that stays.
-         */keep: String, 
-        /**
-         * The appointment to move.
-         */moveId: String, 
-        /**
-         * Its new start.
-         */start: Date, 
-        /**
-         * Its new end.
-         */end: Date, 
-        /**
-         * Distance between the places, km.
-         */km: Double) {
-        self.keep = keep
-        self.moveId = moveId
-        self.start = start
-        self.end = end
-        self.km = km
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Bundle: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBundle: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bundle {
-        return
-            try Bundle(
-                keep: FfiConverterString.read(from: &buf), 
-                moveId: FfiConverterString.read(from: &buf), 
-                start: FfiConverterTimestamp.read(from: &buf), 
-                end: FfiConverterTimestamp.read(from: &buf), 
-                km: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Bundle, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.keep, into: &buf)
-        FfiConverterString.write(value.moveId, into: &buf)
-        FfiConverterTimestamp.write(value.start, into: &buf)
-        FfiConverterTimestamp.write(value.end, into: &buf)
-        FfiConverterDouble.write(value.km, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBundle_lift(_ buf: RustBuffer) throws -> Bundle {
-    return try FfiConverterTypeBundle.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBundle_lower(_ value: Bundle) -> RustBuffer {
-    return FfiConverterTypeBundle.lower(value)
-}
-
-
-/**
  * One elementary test inside a condition.
  */
 public struct Check: Equatable, Hashable {
@@ -3315,105 +3147,6 @@ public func FfiConverterTypeCheckValue_lift(_ buf: RustBuffer) throws -> CheckVa
 #endif
 public func FfiConverterTypeCheckValue_lower(_ value: CheckValue) -> RustBuffer {
     return FfiConverterTypeCheckValue.lower(value)
-}
-
-
-/**
- * One clash found by `Diary.findAll`.
- */
-public struct ConflictPair: Equatable, Hashable {
-    /**
-     * What kind.
-     */
-    public var kind: ConflictKind
-    /**
-     * Whether it blocks.
-     */
-    public var severity: Severity
-    /**
-     * The earlier appointment.
-     */
-    public var a: String
-    /**
-     * The later one (`null` for opening hours and bank holidays).
-     */
-    public var b: String?
-    /**
-     * The resource, for a resource overlap.
-     */
-    public var resource: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What kind.
-         */kind: ConflictKind, 
-        /**
-         * Whether it blocks.
-         */severity: Severity, 
-        /**
-         * The earlier appointment.
-         */a: String, 
-        /**
-         * The later one (`null` for opening hours and bank holidays).
-         */b: String?, 
-        /**
-         * The resource, for a resource overlap.
-         */resource: String?) {
-        self.kind = kind
-        self.severity = severity
-        self.a = a
-        self.b = b
-        self.resource = resource
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ConflictPair: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeConflictPair: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConflictPair {
-        return
-            try ConflictPair(
-                kind: FfiConverterTypeConflictKind.read(from: &buf), 
-                severity: FfiConverterTypeSeverity.read(from: &buf), 
-                a: FfiConverterString.read(from: &buf), 
-                b: FfiConverterOptionString.read(from: &buf), 
-                resource: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ConflictPair, into buf: inout [UInt8]) {
-        FfiConverterTypeConflictKind.write(value.kind, into: &buf)
-        FfiConverterTypeSeverity.write(value.severity, into: &buf)
-        FfiConverterString.write(value.a, into: &buf)
-        FfiConverterOptionString.write(value.b, into: &buf)
-        FfiConverterOptionString.write(value.resource, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConflictPair_lift(_ buf: RustBuffer) throws -> ConflictPair {
-    return try FfiConverterTypeConflictPair.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConflictPair_lower(_ value: ConflictPair) -> RustBuffer {
-    return FfiConverterTypeConflictPair.lower(value)
 }
 
 
@@ -4417,75 +4150,6 @@ public func FfiConverterTypeOpeningWindow_lower(_ value: OpeningWindow) -> RustB
 
 
 /**
- * Who overrode blocking conflicts, and why.
- */
-public struct Override: Equatable, Hashable {
-    /**
-     * A role, not a name.
-     */
-    public var byRole: String
-    /**
-     * Why.
-     */
-    public var reason: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * A role, not a name.
-         */byRole: String, 
-        /**
-         * Why.
-         */reason: String) {
-        self.byRole = byRole
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Override: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOverride: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Override {
-        return
-            try Override(
-                byRole: FfiConverterString.read(from: &buf), 
-                reason: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Override, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.byRole, into: &buf)
-        FfiConverterString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOverride_lift(_ buf: RustBuffer) throws -> Override {
-    return try FfiConverterTypeOverride.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOverride_lower(_ value: Override) -> RustBuffer {
-    return FfiConverterTypeOverride.lower(value)
-}
-
-
-/**
  * How one override went.
  */
 public struct OverrideTrace: Equatable, Hashable {
@@ -4705,7 +4369,7 @@ public struct PlanView: Equatable, Hashable {
     /**
      * The sections present.
      */
-    public var sections: [Section]
+    public var sections: [PlanSection]
     /**
      * What matters.
      */
@@ -4770,7 +4434,7 @@ public struct PlanView: Equatable, Hashable {
          */basis: ShareBasis, 
         /**
          * The sections present.
-         */sections: [Section], 
+         */sections: [PlanSection], 
         /**
          * What matters.
          */whatMatters: [String]?, 
@@ -4842,7 +4506,7 @@ public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
                 recipient: FfiConverterTypeRecipient.read(from: &buf), 
                 purpose: FfiConverterTypePurpose.read(from: &buf), 
                 basis: FfiConverterTypeShareBasis.read(from: &buf), 
-                sections: FfiConverterSequenceTypeSection.read(from: &buf), 
+                sections: FfiConverterSequenceTypePlanSection.read(from: &buf), 
                 whatMatters: FfiConverterOptionSequenceString.read(from: &buf), 
                 strengths: FfiConverterOptionSequenceString.read(from: &buf), 
                 supportNetwork: FfiConverterOptionSequenceTypeSupportPerson.read(from: &buf), 
@@ -4863,7 +4527,7 @@ public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
         FfiConverterTypeRecipient.write(value.recipient, into: &buf)
         FfiConverterTypePurpose.write(value.purpose, into: &buf)
         FfiConverterTypeShareBasis.write(value.basis, into: &buf)
-        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+        FfiConverterSequenceTypePlanSection.write(value.sections, into: &buf)
         FfiConverterOptionSequenceString.write(value.whatMatters, into: &buf)
         FfiConverterOptionSequenceString.write(value.strengths, into: &buf)
         FfiConverterOptionSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
@@ -5539,45 +5203,53 @@ public func FfiConverterTypeRuleTrace_lower(_ value: RuleTrace) -> RustBuffer {
 
 
 /**
- * "`then` at least `minDays` and at most `maxDays` days after `first`".
+ * A suggestion to move one appointment next to another nearby.
  */
-public struct SequenceRule: Equatable, Hashable {
+public struct SameDayBundle: Equatable, Hashable {
     /**
-     * The service type that must come first.
+     * The appointment that stays.
      */
-    public var first: String
+    public var keep: String
     /**
-     * The service type that depends on it.
+     * The appointment to move.
      */
-    public var then: String
+    public var moveId: String
     /**
-     * Fewest days between them.
+     * Its new start.
      */
-    public var minDays: UInt32
+    public var start: Date
     /**
-     * Most days between them.
+     * Its new end.
      */
-    public var maxDays: UInt32
+    public var end: Date
+    /**
+     * Distance between the places, km.
+     */
+    public var km: Double
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * The service type that must come first.
-         */first: String, 
+         * The appointment that stays.
+         */keep: String, 
         /**
-         * The service type that depends on it.
-         */then: String, 
+         * The appointment to move.
+         */moveId: String, 
         /**
-         * Fewest days between them.
-         */minDays: UInt32, 
+         * Its new start.
+         */start: Date, 
         /**
-         * Most days between them.
-         */maxDays: UInt32) {
-        self.first = first
-        self.then = then
-        self.minDays = minDays
-        self.maxDays = maxDays
+         * Its new end.
+         */end: Date, 
+        /**
+         * Distance between the places, km.
+         */km: Double) {
+        self.keep = keep
+        self.moveId = moveId
+        self.start = start
+        self.end = end
+        self.km = km
     }
 
     
@@ -5586,28 +5258,30 @@ public struct SequenceRule: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension SequenceRule: Sendable {}
+extension SameDayBundle: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeSequenceRule: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SequenceRule {
+public struct FfiConverterTypeSameDayBundle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SameDayBundle {
         return
-            try SequenceRule(
-                first: FfiConverterString.read(from: &buf), 
-                then: FfiConverterString.read(from: &buf), 
-                minDays: FfiConverterUInt32.read(from: &buf), 
-                maxDays: FfiConverterUInt32.read(from: &buf)
+            try SameDayBundle(
+                keep: FfiConverterString.read(from: &buf), 
+                moveId: FfiConverterString.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
+                km: FfiConverterDouble.read(from: &buf)
         )
     }
 
-    public static func write(_ value: SequenceRule, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.first, into: &buf)
-        FfiConverterString.write(value.then, into: &buf)
-        FfiConverterUInt32.write(value.minDays, into: &buf)
-        FfiConverterUInt32.write(value.maxDays, into: &buf)
+    public static func write(_ value: SameDayBundle, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.keep, into: &buf)
+        FfiConverterString.write(value.moveId, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
+        FfiConverterDouble.write(value.km, into: &buf)
     }
 }
 
@@ -5615,15 +5289,15 @@ public struct FfiConverterTypeSequenceRule: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSequenceRule_lift(_ buf: RustBuffer) throws -> SequenceRule {
-    return try FfiConverterTypeSequenceRule.lift(buf)
+public func FfiConverterTypeSameDayBundle_lift(_ buf: RustBuffer) throws -> SameDayBundle {
+    return try FfiConverterTypeSameDayBundle.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSequenceRule_lower(_ value: SequenceRule) -> RustBuffer {
-    return FfiConverterTypeSequenceRule.lower(value)
+public func FfiConverterTypeSameDayBundle_lower(_ value: SameDayBundle) -> RustBuffer {
+    return FfiConverterTypeSameDayBundle.lower(value)
 }
 
 
@@ -5654,7 +5328,7 @@ public struct ShareDecision: Equatable, Hashable {
     /**
      * Sections that may be shared.
      */
-    public var sections: [Section]
+    public var sections: [PlanSection]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5676,7 +5350,7 @@ public struct ShareDecision: Equatable, Hashable {
          */consent: String?, 
         /**
          * Sections that may be shared.
-         */sections: [Section]) {
+         */sections: [PlanSection]) {
         self.allowed = allowed
         self.reason = reason
         self.message = message
@@ -5706,7 +5380,7 @@ public struct FfiConverterTypeShareDecision: FfiConverterRustBuffer {
                 message: FfiConverterString.read(from: &buf), 
                 basis: FfiConverterOptionTypeShareBasis.read(from: &buf), 
                 consent: FfiConverterOptionString.read(from: &buf), 
-                sections: FfiConverterSequenceTypeSection.read(from: &buf)
+                sections: FfiConverterSequenceTypePlanSection.read(from: &buf)
         )
     }
 
@@ -5716,7 +5390,7 @@ public struct FfiConverterTypeShareDecision: FfiConverterRustBuffer {
         FfiConverterString.write(value.message, into: &buf)
         FfiConverterOptionTypeShareBasis.write(value.basis, into: &buf)
         FfiConverterOptionString.write(value.consent, into: &buf)
-        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+        FfiConverterSequenceTypePlanSection.write(value.sections, into: &buf)
     }
 }
 
@@ -5733,85 +5407,6 @@ public func FfiConverterTypeShareDecision_lift(_ buf: RustBuffer) throws -> Shar
 #endif
 public func FfiConverterTypeShareDecision_lower(_ value: ShareDecision) -> RustBuffer {
     return FfiConverterTypeShareDecision.lower(value)
-}
-
-
-/**
- * A time at which an appointment could be booked.
- */
-public struct Slot: Equatable, Hashable {
-    /**
-     * Start.
-     */
-    public var start: Date
-    /**
-     * End.
-     */
-    public var end: Date
-    /**
-     * Warnings it would carry.
-     */
-    public var warnings: [Conflict]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Start.
-         */start: Date, 
-        /**
-         * End.
-         */end: Date, 
-        /**
-         * Warnings it would carry.
-         */warnings: [Conflict]) {
-        self.start = start
-        self.end = end
-        self.warnings = warnings
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Slot: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSlot: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Slot {
-        return
-            try Slot(
-                start: FfiConverterTimestamp.read(from: &buf), 
-                end: FfiConverterTimestamp.read(from: &buf), 
-                warnings: FfiConverterSequenceTypeConflict.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Slot, into buf: inout [UInt8]) {
-        FfiConverterTimestamp.write(value.start, into: &buf)
-        FfiConverterTimestamp.write(value.end, into: &buf)
-        FfiConverterSequenceTypeConflict.write(value.warnings, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSlot_lift(_ buf: RustBuffer) throws -> Slot {
-    return try FfiConverterTypeSlot.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSlot_lower(_ value: Slot) -> RustBuffer {
-    return FfiConverterTypeSlot.lower(value)
 }
 
 
@@ -7289,6 +6884,30 @@ fileprivate struct FfiConverterOptionTypeCarePlan: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOverride: FfiConverterRustBuffer {
+    typealias SwiftType = Override?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOverride.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOverride.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeBankHoliday: FfiConverterRustBuffer {
     typealias SwiftType = BankHoliday?
 
@@ -7329,30 +6948,6 @@ fileprivate struct FfiConverterOptionTypeOpeningHours: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeOpeningHours.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeOverride: FfiConverterRustBuffer {
-    typealias SwiftType = Override?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeOverride.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeOverride.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7679,6 +7274,31 @@ fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeConflictPair: FfiConverterRustBuffer {
+    typealias SwiftType = [ConflictPair]
+
+    public static func write(_ value: [ConflictPair], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConflictPair.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConflictPair] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConflictPair]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConflictPair.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGoal: FfiConverterRustBuffer {
     typealias SwiftType = [Goal]
 
@@ -7829,6 +7449,31 @@ fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSlot: FfiConverterRustBuffer {
+    typealias SwiftType = [Slot]
+
+    public static func write(_ value: [Slot], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSlot.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Slot] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Slot]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSlot.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer {
     typealias SwiftType = [SupportPerson]
 
@@ -7904,31 +7549,6 @@ fileprivate struct FfiConverterSequenceTypeBankHoliday: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeBundle: FfiConverterRustBuffer {
-    typealias SwiftType = [Bundle]
-
-    public static func write(_ value: [Bundle], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeBundle.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Bundle] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Bundle]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeBundle.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeCheck: FfiConverterRustBuffer {
     typealias SwiftType = [Check]
 
@@ -7971,31 +7591,6 @@ fileprivate struct FfiConverterSequenceTypeCheckValue: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCheckValue.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeConflictPair: FfiConverterRustBuffer {
-    typealias SwiftType = [ConflictPair]
-
-    public static func write(_ value: [ConflictPair], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeConflictPair.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConflictPair] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ConflictPair]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeConflictPair.read(from: &buf))
         }
         return seq
     }
@@ -8254,23 +7849,23 @@ fileprivate struct FfiConverterSequenceTypeRuleTrace: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeSlot: FfiConverterRustBuffer {
-    typealias SwiftType = [Slot]
+fileprivate struct FfiConverterSequenceTypeSameDayBundle: FfiConverterRustBuffer {
+    typealias SwiftType = [SameDayBundle]
 
-    public static func write(_ value: [Slot], into buf: inout [UInt8]) {
+    public static func write(_ value: [SameDayBundle], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeSlot.write(item, into: &buf)
+            FfiConverterTypeSameDayBundle.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Slot] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SameDayBundle] {
         let len: Int32 = try readInt(&buf)
-        var seq = [Slot]()
+        var seq = [SameDayBundle]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSlot.read(from: &buf))
+            seq.append(try FfiConverterTypeSameDayBundle.read(from: &buf))
         }
         return seq
     }
@@ -8379,23 +7974,23 @@ fileprivate struct FfiConverterSequenceTypeTimePeriod: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeSection: FfiConverterRustBuffer {
-    typealias SwiftType = [Section]
+fileprivate struct FfiConverterSequenceTypePlanSection: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanSection]
 
-    public static func write(_ value: [Section], into buf: inout [UInt8]) {
+    public static func write(_ value: [PlanSection], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeSection.write(item, into: &buf)
+            FfiConverterTypePlanSection.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Section] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanSection] {
         let len: Int32 = try readInt(&buf)
-        var seq = [Section]()
+        var seq = [PlanSection]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSection.read(from: &buf))
+            seq.append(try FfiConverterTypePlanSection.read(from: &buf))
         }
         return seq
     }
@@ -8800,13 +8395,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_add_resource() != 55530) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule() != 26581) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_add_sequence_rule() != 27364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 42140) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_book() != 64754) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_bundles() != 14810) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_bundles() != 6292) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_check() != 28470) {
@@ -8815,7 +8410,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_check_series() != 46103) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 64451) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_find_all() != 53467) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_diary_remove() != 29743) {
@@ -8827,7 +8422,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_diary_size() != 37055) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 54584) {
+    if (uniffi_carecoord_mobile_checksum_method_diary_suggest() != 44094) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_nhsnumber_digits() != 54389) {

@@ -647,7 +647,7 @@ public struct ActivityCount: Equatable, Hashable {
     /**
      * The first day of the period.
      */
-    public var periodStart: NaiveDate
+    public var periodStart: IsoDate
     /**
      * The SNOMED CT concept id.
      */
@@ -666,7 +666,7 @@ public struct ActivityCount: Equatable, Hashable {
     public init(
         /**
          * The first day of the period.
-         */periodStart: NaiveDate, 
+         */periodStart: IsoDate, 
         /**
          * The SNOMED CT concept id.
          */code: String, 
@@ -698,7 +698,7 @@ public struct FfiConverterTypeActivityCount: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityCount {
         return
             try ActivityCount(
-                periodStart: FfiConverterTypeNaiveDate.read(from: &buf), 
+                periodStart: FfiConverterTypeIsoDate.read(from: &buf), 
                 code: FfiConverterString.read(from: &buf), 
                 key: FfiConverterString.read(from: &buf), 
                 count: FfiConverterUInt64.read(from: &buf)
@@ -706,7 +706,7 @@ public struct FfiConverterTypeActivityCount: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ActivityCount, into buf: inout [UInt8]) {
-        FfiConverterTypeNaiveDate.write(value.periodStart, into: &buf)
+        FfiConverterTypeIsoDate.write(value.periodStart, into: &buf)
         FfiConverterString.write(value.code, into: &buf)
         FfiConverterString.write(value.key, into: &buf)
         FfiConverterUInt64.write(value.count, into: &buf)
@@ -748,7 +748,7 @@ public struct ActivityRecord: Equatable, Hashable {
     /**
      * The Europe/London date.
      */
-    public var date: NaiveDate
+    public var date: IsoDate
     /**
      * The intervention's stable word, e.g. `plan_reviewed`.
      */
@@ -776,7 +776,7 @@ public struct ActivityRecord: Equatable, Hashable {
          */at: UtcInstant, 
         /**
          * The Europe/London date.
-         */date: NaiveDate, 
+         */date: IsoDate, 
         /**
          * The intervention's stable word, e.g. `plan_reviewed`.
          */key: String, 
@@ -814,7 +814,7 @@ public struct FfiConverterTypeActivityRecord: FfiConverterRustBuffer {
                 planId: FfiConverterString.read(from: &buf), 
                 version: FfiConverterUInt64.read(from: &buf), 
                 at: FfiConverterTypeUtcInstant.read(from: &buf), 
-                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                date: FfiConverterTypeIsoDate.read(from: &buf), 
                 key: FfiConverterString.read(from: &buf), 
                 code: FfiConverterString.read(from: &buf), 
                 actor: FfiConverterTypeRole.read(from: &buf)
@@ -825,7 +825,7 @@ public struct FfiConverterTypeActivityRecord: FfiConverterRustBuffer {
         FfiConverterString.write(value.planId, into: &buf)
         FfiConverterUInt64.write(value.version, into: &buf)
         FfiConverterTypeUtcInstant.write(value.at, into: &buf)
-        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeIsoDate.write(value.date, into: &buf)
         FfiConverterString.write(value.key, into: &buf)
         FfiConverterString.write(value.code, into: &buf)
         FfiConverterTypeRole.write(value.actor, into: &buf)
@@ -1061,6 +1061,77 @@ public func FfiConverterTypeAppointment_lower(_ value: Appointment) -> RustBuffe
 
 
 /**
+ * The result of [`Diary::book`](super::Diary::book): the appointment is in
+ * the diary; these are the conflicts it was booked with, and the override
+ * that allowed any blocking ones.
+ */
+public struct Booking: Equatable, Hashable {
+    /**
+     * Every conflict found (warnings, and blocks if overridden).
+     */
+    public var conflicts: [Conflict]
+    /**
+     * The override, when blocking conflicts were booked over.
+     */
+    public var overridden: Override?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Every conflict found (warnings, and blocks if overridden).
+         */conflicts: [Conflict], 
+        /**
+         * The override, when blocking conflicts were booked over.
+         */overridden: Override?) {
+        self.conflicts = conflicts
+        self.overridden = overridden
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Booking: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBooking: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Booking {
+        return
+            try Booking(
+                conflicts: FfiConverterSequenceTypeConflict.read(from: &buf), 
+                overridden: FfiConverterOptionTypeOverride.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Booking, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeConflict.write(value.conflicts, into: &buf)
+        FfiConverterOptionTypeOverride.write(value.overridden, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBooking_lift(_ buf: RustBuffer) throws -> Booking {
+    return try FfiConverterTypeBooking.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBooking_lower(_ value: Booking) -> RustBuffer {
+    return FfiConverterTypeBooking.lower(value)
+}
+
+
+/**
  * A calendar date. Built from any three numbers; an impossible date (30
  * February) is refused with `InvalidDate` where it is used.
  */
@@ -1154,7 +1225,7 @@ public struct CarePlan: Equatable, Hashable {
     /**
      * The person the plan is for.
      */
-    public var patient: PatientRef
+    public var patient: PatientReference
     /**
      * The number of events applied (1 after creation).
      */
@@ -1187,11 +1258,11 @@ public struct CarePlan: Equatable, Hashable {
     /**
      * What matters to the person, in their words.
      */
-    public var whatMatters: [Text]
+    public var whatMatters: [FreeText]
     /**
      * Their strengths.
      */
-    public var strengths: [Text]
+    public var strengths: [FreeText]
     /**
      * Carers, next of kin and other support.
      */
@@ -1233,7 +1304,7 @@ public struct CarePlan: Equatable, Hashable {
          */id: String, 
         /**
          * The person the plan is for.
-         */patient: PatientRef, 
+         */patient: PatientReference, 
         /**
          * The number of events applied (1 after creation).
          */version: UInt64, 
@@ -1258,10 +1329,10 @@ public struct CarePlan: Equatable, Hashable {
          */agreed: UtcInstant?, 
         /**
          * What matters to the person, in their words.
-         */whatMatters: [Text], 
+         */whatMatters: [FreeText], 
         /**
          * Their strengths.
-         */strengths: [Text], 
+         */strengths: [FreeText], 
         /**
          * Carers, next of kin and other support.
          */supportNetwork: [SupportPerson], 
@@ -1324,7 +1395,7 @@ public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
         return
             try CarePlan(
                 id: FfiConverterString.read(from: &buf), 
-                patient: FfiConverterTypePatientRef.read(from: &buf), 
+                patient: FfiConverterTypePatientReference.read(from: &buf), 
                 version: FfiConverterUInt64.read(from: &buf), 
                 status: FfiConverterTypePlanStatus.read(from: &buf), 
                 template: FfiConverterOptionString.read(from: &buf), 
@@ -1332,8 +1403,8 @@ public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
                 created: FfiConverterTypeUtcInstant.read(from: &buf), 
                 updated: FfiConverterTypeUtcInstant.read(from: &buf), 
                 agreed: FfiConverterOptionTypeUtcInstant.read(from: &buf), 
-                whatMatters: FfiConverterSequenceTypeText.read(from: &buf), 
-                strengths: FfiConverterSequenceTypeText.read(from: &buf), 
+                whatMatters: FfiConverterSequenceTypeFreeText.read(from: &buf), 
+                strengths: FfiConverterSequenceTypeFreeText.read(from: &buf), 
                 supportNetwork: FfiConverterSequenceTypeSupportPerson.read(from: &buf), 
                 goals: FfiConverterSequenceTypeGoal.read(from: &buf), 
                 actions: FfiConverterSequenceTypePlanAction.read(from: &buf), 
@@ -1347,7 +1418,7 @@ public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
 
     public static func write(_ value: CarePlan, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypePatientRef.write(value.patient, into: &buf)
+        FfiConverterTypePatientReference.write(value.patient, into: &buf)
         FfiConverterUInt64.write(value.version, into: &buf)
         FfiConverterTypePlanStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.template, into: &buf)
@@ -1355,8 +1426,8 @@ public struct FfiConverterTypeCarePlan: FfiConverterRustBuffer {
         FfiConverterTypeUtcInstant.write(value.created, into: &buf)
         FfiConverterTypeUtcInstant.write(value.updated, into: &buf)
         FfiConverterOptionTypeUtcInstant.write(value.agreed, into: &buf)
-        FfiConverterSequenceTypeText.write(value.whatMatters, into: &buf)
-        FfiConverterSequenceTypeText.write(value.strengths, into: &buf)
+        FfiConverterSequenceTypeFreeText.write(value.whatMatters, into: &buf)
+        FfiConverterSequenceTypeFreeText.write(value.strengths, into: &buf)
         FfiConverterSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
         FfiConverterSequenceTypeGoal.write(value.goals, into: &buf)
         FfiConverterSequenceTypePlanAction.write(value.actions, into: &buf)
@@ -1484,6 +1555,106 @@ public func FfiConverterTypeConflict_lower(_ value: Conflict) -> RustBuffer {
 
 
 /**
+ * One clash found by [`Diary::find_all`]: between appointments `a` and `b`
+ * (`a` first in start, end, id order), or of `a` alone (opening hours).
+ */
+public struct ConflictPair: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: ConflictKind
+    /**
+     * Whether it blocks.
+     */
+    public var severity: Severity
+    /**
+     * The earlier appointment's id.
+     */
+    public var a: String
+    /**
+     * The later appointment's id (`None` for opening hours and bank holidays).
+     */
+    public var b: String?
+    /**
+     * The resource, for a resource overlap.
+     */
+    public var resource: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: ConflictKind, 
+        /**
+         * Whether it blocks.
+         */severity: Severity, 
+        /**
+         * The earlier appointment's id.
+         */a: String, 
+        /**
+         * The later appointment's id (`None` for opening hours and bank holidays).
+         */b: String?, 
+        /**
+         * The resource, for a resource overlap.
+         */resource: String?) {
+        self.kind = kind
+        self.severity = severity
+        self.a = a
+        self.b = b
+        self.resource = resource
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConflictPair: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConflictPair: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConflictPair {
+        return
+            try ConflictPair(
+                kind: FfiConverterTypeConflictKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                a: FfiConverterString.read(from: &buf), 
+                b: FfiConverterOptionString.read(from: &buf), 
+                resource: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConflictPair, into buf: inout [UInt8]) {
+        FfiConverterTypeConflictKind.write(value.kind, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.a, into: &buf)
+        FfiConverterOptionString.write(value.b, into: &buf)
+        FfiConverterOptionString.write(value.resource, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictPair_lift(_ buf: RustBuffer) throws -> ConflictPair {
+    return try FfiConverterTypeConflictPair.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConflictPair_lower(_ value: ConflictPair) -> RustBuffer {
+    return FfiConverterTypeConflictPair.lower(value)
+}
+
+
+/**
  * A record that information was shared: part of the plan's history.
  */
 public struct Disclosure: Equatable, Hashable {
@@ -1506,7 +1677,7 @@ public struct Disclosure: Equatable, Hashable {
     /**
      * The sections shared.
      */
-    public var sections: [Section]
+    public var sections: [PlanSection]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1525,7 +1696,7 @@ public struct Disclosure: Equatable, Hashable {
          */consent: String?, 
         /**
          * The sections shared.
-         */sections: [Section]) {
+         */sections: [PlanSection]) {
         self.recipient = recipient
         self.purpose = purpose
         self.basis = basis
@@ -1553,7 +1724,7 @@ public struct FfiConverterTypeDisclosure: FfiConverterRustBuffer {
                 purpose: FfiConverterTypePurpose.read(from: &buf), 
                 basis: FfiConverterTypeShareBasis.read(from: &buf), 
                 consent: FfiConverterOptionString.read(from: &buf), 
-                sections: FfiConverterSequenceTypeSection.read(from: &buf)
+                sections: FfiConverterSequenceTypePlanSection.read(from: &buf)
         )
     }
 
@@ -1562,7 +1733,7 @@ public struct FfiConverterTypeDisclosure: FfiConverterRustBuffer {
         FfiConverterTypePurpose.write(value.purpose, into: &buf)
         FfiConverterTypeShareBasis.write(value.basis, into: &buf)
         FfiConverterOptionString.write(value.consent, into: &buf)
-        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+        FfiConverterSequenceTypePlanSection.write(value.sections, into: &buf)
     }
 }
 
@@ -1593,11 +1764,11 @@ public struct Goal: Equatable, Hashable {
     /**
      * The goal in the person's words.
      */
-    public var description: Text
+    public var description: FreeText
     /**
      * When it should be reached.
      */
-    public var target: NaiveDate?
+    public var target: IsoDate?
     /**
      * FHIR lifecycle status.
      */
@@ -1615,10 +1786,10 @@ public struct Goal: Equatable, Hashable {
          */id: String, 
         /**
          * The goal in the person's words.
-         */description: Text, 
+         */description: FreeText, 
         /**
          * When it should be reached.
-         */target: NaiveDate?, 
+         */target: IsoDate?, 
         /**
          * FHIR lifecycle status.
          */lifecycle: GoalLifecycle, 
@@ -1649,8 +1820,8 @@ public struct FfiConverterTypeGoal: FfiConverterRustBuffer {
         return
             try Goal(
                 id: FfiConverterString.read(from: &buf), 
-                description: FfiConverterTypeText.read(from: &buf), 
-                target: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                description: FfiConverterTypeFreeText.read(from: &buf), 
+                target: FfiConverterOptionTypeIsoDate.read(from: &buf), 
                 lifecycle: FfiConverterTypeGoalLifecycle.read(from: &buf), 
                 achievement: FfiConverterOptionTypeGoalAchievement.read(from: &buf)
         )
@@ -1658,8 +1829,8 @@ public struct FfiConverterTypeGoal: FfiConverterRustBuffer {
 
     public static func write(_ value: Goal, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeText.write(value.description, into: &buf)
-        FfiConverterOptionTypeNaiveDate.write(value.target, into: &buf)
+        FfiConverterTypeFreeText.write(value.description, into: &buf)
+        FfiConverterOptionTypeIsoDate.write(value.target, into: &buf)
         FfiConverterTypeGoalLifecycle.write(value.lifecycle, into: &buf)
         FfiConverterOptionTypeGoalAchievement.write(value.achievement, into: &buf)
     }
@@ -1682,6 +1853,76 @@ public func FfiConverterTypeGoal_lower(_ value: Goal) -> RustBuffer {
 
 
 /**
+ * Who overrode a blocking conflict and why. The reason is free text, so
+ * `Debug` does not print it.
+ */
+public struct Override: Equatable, Hashable {
+    /**
+     * The role of the person who decided (e.g. `care_coordinator`), not a name.
+     */
+    public var byRole: String
+    /**
+     * Why the booking proceeds despite the conflict.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The role of the person who decided (e.g. `care_coordinator`), not a name.
+         */byRole: String, 
+        /**
+         * Why the booking proceeds despite the conflict.
+         */reason: String) {
+        self.byRole = byRole
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Override: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOverride: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Override {
+        return
+            try Override(
+                byRole: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Override, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.byRole, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverride_lift(_ buf: RustBuffer) throws -> Override {
+    return try FfiConverterTypeOverride.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverride_lower(_ value: Override) -> RustBuffer {
+    return FfiConverterTypeOverride.lower(value)
+}
+
+
+/**
  * An action: what will be done, by whom, by when.
  */
 public struct PlanAction: Equatable, Hashable {
@@ -1692,7 +1933,7 @@ public struct PlanAction: Equatable, Hashable {
     /**
      * What will be done.
      */
-    public var what: Text
+    public var what: FreeText
     /**
      * Who will do it.
      */
@@ -1700,7 +1941,7 @@ public struct PlanAction: Equatable, Hashable {
     /**
      * By when.
      */
-    public var due: NaiveDate?
+    public var due: IsoDate?
     /**
      * Its status.
      */
@@ -1737,13 +1978,13 @@ public struct PlanAction: Equatable, Hashable {
          */id: String, 
         /**
          * What will be done.
-         */what: Text, 
+         */what: FreeText, 
         /**
          * Who will do it.
          */owner: Actor, 
         /**
          * By when.
-         */due: NaiveDate?, 
+         */due: IsoDate?, 
         /**
          * Its status.
          */status: ActionStatus, 
@@ -1794,9 +2035,9 @@ public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
         return
             try PlanAction(
                 id: FfiConverterString.read(from: &buf), 
-                what: FfiConverterTypeText.read(from: &buf), 
+                what: FfiConverterTypeFreeText.read(from: &buf), 
                 owner: FfiConverterTypeActor.read(from: &buf), 
-                due: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                due: FfiConverterOptionTypeIsoDate.read(from: &buf), 
                 status: FfiConverterTypeActionStatus.read(from: &buf), 
                 goals: FfiConverterSequenceString.read(from: &buf), 
                 referrals: FfiConverterSequenceString.read(from: &buf), 
@@ -1808,9 +2049,9 @@ public struct FfiConverterTypePlanAction: FfiConverterRustBuffer {
 
     public static func write(_ value: PlanAction, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeText.write(value.what, into: &buf)
+        FfiConverterTypeFreeText.write(value.what, into: &buf)
         FfiConverterTypeActor.write(value.owner, into: &buf)
-        FfiConverterOptionTypeNaiveDate.write(value.due, into: &buf)
+        FfiConverterOptionTypeIsoDate.write(value.due, into: &buf)
         FfiConverterTypeActionStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.goals, into: &buf)
         FfiConverterSequenceString.write(value.referrals, into: &buf)
@@ -1974,7 +2215,7 @@ public struct PlanEvent: Equatable, Hashable {
     /**
      * Why, if a reason was given.
      */
-    public var reason: Text?
+    public var reason: FreeText?
     /**
      * What changed (new items' ids always filled in).
      */
@@ -1998,7 +2239,7 @@ public struct PlanEvent: Equatable, Hashable {
          */actor: Actor, 
         /**
          * Why, if a reason was given.
-         */reason: Text?, 
+         */reason: FreeText?, 
         /**
          * What changed (new items' ids always filled in).
          */change: PlanChange, 
@@ -2032,7 +2273,7 @@ public struct FfiConverterTypePlanEvent: FfiConverterRustBuffer {
                 version: FfiConverterUInt64.read(from: &buf), 
                 at: FfiConverterTypeUtcInstant.read(from: &buf), 
                 actor: FfiConverterTypeActor.read(from: &buf), 
-                reason: FfiConverterOptionTypeText.read(from: &buf), 
+                reason: FfiConverterOptionTypeFreeText.read(from: &buf), 
                 change: FfiConverterTypePlanChange.read(from: &buf), 
                 disclosure: FfiConverterOptionTypeDisclosure.read(from: &buf)
         )
@@ -2042,7 +2283,7 @@ public struct FfiConverterTypePlanEvent: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.version, into: &buf)
         FfiConverterTypeUtcInstant.write(value.at, into: &buf)
         FfiConverterTypeActor.write(value.actor, into: &buf)
-        FfiConverterOptionTypeText.write(value.reason, into: &buf)
+        FfiConverterOptionTypeFreeText.write(value.reason, into: &buf)
         FfiConverterTypePlanChange.write(value.change, into: &buf)
         FfiConverterOptionTypeDisclosure.write(value.disclosure, into: &buf)
     }
@@ -2075,7 +2316,7 @@ public struct PlanReview: Equatable, Hashable {
     /**
      * The Europe/London date of the review.
      */
-    public var date: NaiveDate
+    public var date: IsoDate
     /**
      * What came of it.
      */
@@ -2087,7 +2328,7 @@ public struct PlanReview: Equatable, Hashable {
     /**
      * Notes.
      */
-    public var notes: Text?
+    public var notes: FreeText?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2097,7 +2338,7 @@ public struct PlanReview: Equatable, Hashable {
          */at: UtcInstant, 
         /**
          * The Europe/London date of the review.
-         */date: NaiveDate, 
+         */date: IsoDate, 
         /**
          * What came of it.
          */outcome: ReviewOutcome, 
@@ -2106,7 +2347,7 @@ public struct PlanReview: Equatable, Hashable {
          */by: Role, 
         /**
          * Notes.
-         */notes: Text?) {
+         */notes: FreeText?) {
         self.at = at
         self.date = date
         self.outcome = outcome
@@ -2131,19 +2372,19 @@ public struct FfiConverterTypePlanReview: FfiConverterRustBuffer {
         return
             try PlanReview(
                 at: FfiConverterTypeUtcInstant.read(from: &buf), 
-                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                date: FfiConverterTypeIsoDate.read(from: &buf), 
                 outcome: FfiConverterTypeReviewOutcome.read(from: &buf), 
                 by: FfiConverterTypeRole.read(from: &buf), 
-                notes: FfiConverterOptionTypeText.read(from: &buf)
+                notes: FfiConverterOptionTypeFreeText.read(from: &buf)
         )
     }
 
     public static func write(_ value: PlanReview, into buf: inout [UInt8]) {
         FfiConverterTypeUtcInstant.write(value.at, into: &buf)
-        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeIsoDate.write(value.date, into: &buf)
         FfiConverterTypeReviewOutcome.write(value.outcome, into: &buf)
         FfiConverterTypeRole.write(value.by, into: &buf)
-        FfiConverterOptionTypeText.write(value.notes, into: &buf)
+        FfiConverterOptionTypeFreeText.write(value.notes, into: &buf)
     }
 }
 
@@ -2247,7 +2488,7 @@ public struct ReviewStatus: Equatable, Hashable {
     /**
      * The next review date, if one is scheduled.
      */
-    public var due: NaiveDate?
+    public var due: IsoDate?
     /**
      * Working days past the due date (0 unless overdue).
      */
@@ -2264,7 +2505,7 @@ public struct ReviewStatus: Equatable, Hashable {
          */state: ReviewState, 
         /**
          * The next review date, if one is scheduled.
-         */due: NaiveDate?, 
+         */due: IsoDate?, 
         /**
          * Working days past the due date (0 unless overdue).
          */workingDaysOverdue: Int64) {
@@ -2292,7 +2533,7 @@ public struct FfiConverterTypeReviewStatus: FfiConverterRustBuffer {
             try ReviewStatus(
                 planId: FfiConverterString.read(from: &buf), 
                 state: FfiConverterTypeReviewState.read(from: &buf), 
-                due: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                due: FfiConverterOptionTypeIsoDate.read(from: &buf), 
                 workingDaysOverdue: FfiConverterInt64.read(from: &buf)
         )
     }
@@ -2300,7 +2541,7 @@ public struct FfiConverterTypeReviewStatus: FfiConverterRustBuffer {
     public static func write(_ value: ReviewStatus, into buf: inout [UInt8]) {
         FfiConverterString.write(value.planId, into: &buf)
         FfiConverterTypeReviewState.write(value.state, into: &buf)
-        FfiConverterOptionTypeNaiveDate.write(value.due, into: &buf)
+        FfiConverterOptionTypeIsoDate.write(value.due, into: &buf)
         FfiConverterInt64.write(value.workingDaysOverdue, into: &buf)
     }
 }
@@ -2332,11 +2573,11 @@ public struct Risk: Equatable, Hashable {
     /**
      * The risk.
      */
-    public var description: Text
+    public var description: FreeText
     /**
      * What to do if it happens.
      */
-    public var contingency: Text
+    public var contingency: FreeText
     /**
      * The actions that address it (action ids): a service sees a risk only
      * when it owns one of them.
@@ -2351,10 +2592,10 @@ public struct Risk: Equatable, Hashable {
          */id: String, 
         /**
          * The risk.
-         */description: Text, 
+         */description: FreeText, 
         /**
          * What to do if it happens.
-         */contingency: Text, 
+         */contingency: FreeText, 
         /**
          * The actions that address it (action ids): a service sees a risk only
          * when it owns one of them.
@@ -2382,16 +2623,16 @@ public struct FfiConverterTypeRisk: FfiConverterRustBuffer {
         return
             try Risk(
                 id: FfiConverterString.read(from: &buf), 
-                description: FfiConverterTypeText.read(from: &buf), 
-                contingency: FfiConverterTypeText.read(from: &buf), 
+                description: FfiConverterTypeFreeText.read(from: &buf), 
+                contingency: FfiConverterTypeFreeText.read(from: &buf), 
                 actions: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Risk, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeText.write(value.description, into: &buf)
-        FfiConverterTypeText.write(value.contingency, into: &buf)
+        FfiConverterTypeFreeText.write(value.description, into: &buf)
+        FfiConverterTypeFreeText.write(value.contingency, into: &buf)
         FfiConverterSequenceString.write(value.actions, into: &buf)
     }
 }
@@ -2413,6 +2654,176 @@ public func FfiConverterTypeRisk_lower(_ value: Risk) -> RustBuffer {
 
 
 /**
+ * "`then` at least `min_days` and at most `max_days` days after `first`",
+ * by service type, in Europe/London dates: e.g. a blood test 2–14 days
+ * before a medication review.
+ */
+public struct SequenceRule: Equatable, Hashable {
+    /**
+     * The service type that must come first (e.g. `blood_test`).
+     */
+    public var first: String
+    /**
+     * The service type that depends on it (e.g. `medication_review`).
+     */
+    public var then: String
+    /**
+     * Fewest days between them.
+     */
+    public var minDays: UInt32
+    /**
+     * Most days between them.
+     */
+    public var maxDays: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The service type that must come first (e.g. `blood_test`).
+         */first: String, 
+        /**
+         * The service type that depends on it (e.g. `medication_review`).
+         */then: String, 
+        /**
+         * Fewest days between them.
+         */minDays: UInt32, 
+        /**
+         * Most days between them.
+         */maxDays: UInt32) {
+        self.first = first
+        self.then = then
+        self.minDays = minDays
+        self.maxDays = maxDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SequenceRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSequenceRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SequenceRule {
+        return
+            try SequenceRule(
+                first: FfiConverterString.read(from: &buf), 
+                then: FfiConverterString.read(from: &buf), 
+                minDays: FfiConverterUInt32.read(from: &buf), 
+                maxDays: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SequenceRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.first, into: &buf)
+        FfiConverterString.write(value.then, into: &buf)
+        FfiConverterUInt32.write(value.minDays, into: &buf)
+        FfiConverterUInt32.write(value.maxDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSequenceRule_lift(_ buf: RustBuffer) throws -> SequenceRule {
+    return try FfiConverterTypeSequenceRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSequenceRule_lower(_ value: SequenceRule) -> RustBuffer {
+    return FfiConverterTypeSequenceRule.lower(value)
+}
+
+
+/**
+ * A time at which an appointment could be booked.
+ */
+public struct Slot: Equatable, Hashable {
+    /**
+     * Start.
+     */
+    public var start: UtcInstant
+    /**
+     * End (the template's length after `start`).
+     */
+    public var end: UtcInstant
+    /**
+     * Warnings it would carry (never a blocking conflict).
+     */
+    public var warnings: [Conflict]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start.
+         */start: UtcInstant, 
+        /**
+         * End (the template's length after `start`).
+         */end: UtcInstant, 
+        /**
+         * Warnings it would carry (never a blocking conflict).
+         */warnings: [Conflict]) {
+        self.start = start
+        self.end = end
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Slot: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlot: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Slot {
+        return
+            try Slot(
+                start: FfiConverterTypeUtcInstant.read(from: &buf), 
+                end: FfiConverterTypeUtcInstant.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeConflict.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Slot, into buf: inout [UInt8]) {
+        FfiConverterTypeUtcInstant.write(value.start, into: &buf)
+        FfiConverterTypeUtcInstant.write(value.end, into: &buf)
+        FfiConverterSequenceTypeConflict.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlot_lift(_ buf: RustBuffer) throws -> Slot {
+    return try FfiConverterTypeSlot.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlot_lower(_ value: Slot) -> RustBuffer {
+    return FfiConverterTypeSlot.lower(value)
+}
+
+
+/**
  * Someone in the person's support network.
  */
 public struct SupportPerson: Equatable, Hashable {
@@ -2423,7 +2834,7 @@ public struct SupportPerson: Equatable, Hashable {
     /**
      * How the person names them.
      */
-    public var name: Text
+    public var name: FreeText
     /**
      * How they are related.
      */
@@ -2435,7 +2846,7 @@ public struct SupportPerson: Equatable, Hashable {
     /**
      * How to reach them.
      */
-    public var contact: Text?
+    public var contact: FreeText?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2445,7 +2856,7 @@ public struct SupportPerson: Equatable, Hashable {
          */id: String, 
         /**
          * How the person names them.
-         */name: Text, 
+         */name: FreeText, 
         /**
          * How they are related.
          */relationship: Relationship, 
@@ -2454,7 +2865,7 @@ public struct SupportPerson: Equatable, Hashable {
          */contactRole: ContactRole, 
         /**
          * How to reach them.
-         */contact: Text?) {
+         */contact: FreeText?) {
         self.id = id
         self.name = name
         self.relationship = relationship
@@ -2479,19 +2890,19 @@ public struct FfiConverterTypeSupportPerson: FfiConverterRustBuffer {
         return
             try SupportPerson(
                 id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterTypeText.read(from: &buf), 
+                name: FfiConverterTypeFreeText.read(from: &buf), 
                 relationship: FfiConverterTypeRelationship.read(from: &buf), 
                 contactRole: FfiConverterTypeContactRole.read(from: &buf), 
-                contact: FfiConverterOptionTypeText.read(from: &buf)
+                contact: FfiConverterOptionTypeFreeText.read(from: &buf)
         )
     }
 
     public static func write(_ value: SupportPerson, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeText.write(value.name, into: &buf)
+        FfiConverterTypeFreeText.write(value.name, into: &buf)
         FfiConverterTypeRelationship.write(value.relationship, into: &buf)
         FfiConverterTypeContactRole.write(value.contactRole, into: &buf)
-        FfiConverterOptionTypeText.write(value.contact, into: &buf)
+        FfiConverterOptionTypeFreeText.write(value.contact, into: &buf)
     }
 }
 
@@ -3976,7 +4387,7 @@ public enum PlanChange: Equatable, Hashable {
     case create(
         /**
          * The person.
-         */patient: PatientRef, 
+         */patient: PatientReference, 
         /**
          * The template it is started from.
          */template: String? = nil
@@ -3997,7 +4408,7 @@ public enum PlanChange: Equatable, Hashable {
     case setWhatMatters(
         /**
          * In their words, most important first.
-         */items: [Text] = []
+         */items: [FreeText] = []
     )
     /**
      * Replace their strengths.
@@ -4005,7 +4416,7 @@ public enum PlanChange: Equatable, Hashable {
     case setStrengths(
         /**
          * Their strengths.
-         */items: [Text] = []
+         */items: [FreeText] = []
     )
     /**
      * Add someone to the support network.
@@ -4016,7 +4427,7 @@ public enum PlanChange: Equatable, Hashable {
          */id: String? = nil, 
         /**
          * How the person names them.
-         */name: Text, 
+         */name: FreeText, 
         /**
          * How they are related.
          */relationship: Relationship, 
@@ -4025,7 +4436,7 @@ public enum PlanChange: Equatable, Hashable {
          */contactRole: ContactRole, 
         /**
          * How to reach them.
-         */contact: Text? = nil
+         */contact: FreeText? = nil
     )
     /**
      * Remove someone from the support network (their consents end with it).
@@ -4044,10 +4455,10 @@ public enum PlanChange: Equatable, Hashable {
          */id: String? = nil, 
         /**
          * The goal in the person's words.
-         */description: Text, 
+         */description: FreeText, 
         /**
          * When it should be reached.
-         */target: NaiveDate? = nil
+         */target: IsoDate? = nil
     )
     /**
      * Change a goal's status or target. Absent fields stay as they are.
@@ -4064,7 +4475,7 @@ public enum PlanChange: Equatable, Hashable {
          */achievement: GoalAchievement? = nil, 
         /**
          * The new target date.
-         */target: NaiveDate? = nil
+         */target: IsoDate? = nil
     )
     /**
      * Add an action.
@@ -4075,13 +4486,13 @@ public enum PlanChange: Equatable, Hashable {
          */id: String? = nil, 
         /**
          * What will be done.
-         */what: Text, 
+         */what: FreeText, 
         /**
          * Who will do it.
          */owner: Actor, 
         /**
          * By when.
-         */due: NaiveDate? = nil, 
+         */due: IsoDate? = nil, 
         /**
          * The goals it serves.
          */goals: [String] = []
@@ -4098,7 +4509,7 @@ public enum PlanChange: Equatable, Hashable {
          */status: ActionStatus? = nil, 
         /**
          * The new due date.
-         */due: NaiveDate? = nil, 
+         */due: IsoDate? = nil, 
         /**
          * The new owner.
          */owner: Actor? = nil
@@ -4155,10 +4566,10 @@ public enum PlanChange: Equatable, Hashable {
          */id: String? = nil, 
         /**
          * The risk.
-         */description: Text, 
+         */description: FreeText, 
         /**
          * What to do if things get worse.
-         */contingency: Text
+         */contingency: FreeText
     )
     /**
      * Link a risk to the actions that address it: a service sees a risk
@@ -4197,7 +4608,7 @@ public enum PlanChange: Equatable, Hashable {
          */outcome: ReviewOutcome, 
         /**
          * Notes.
-         */notes: Text? = nil
+         */notes: FreeText? = nil
     )
     /**
      * Record the person's consent to share.
@@ -4280,34 +4691,34 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .create(patient: try FfiConverterTypePatientRef.read(from: &buf), template: try FfiConverterOptionString.read(from: &buf)
+        case 1: return .create(patient: try FfiConverterTypePatientReference.read(from: &buf), template: try FfiConverterOptionString.read(from: &buf)
         )
         
         case 2: return .setRegisteredPractice(practice: try FfiConverterString.read(from: &buf)
         )
         
-        case 3: return .setWhatMatters(items: try FfiConverterSequenceTypeText.read(from: &buf)
+        case 3: return .setWhatMatters(items: try FfiConverterSequenceTypeFreeText.read(from: &buf)
         )
         
-        case 4: return .setStrengths(items: try FfiConverterSequenceTypeText.read(from: &buf)
+        case 4: return .setStrengths(items: try FfiConverterSequenceTypeFreeText.read(from: &buf)
         )
         
-        case 5: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterTypeText.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionTypeText.read(from: &buf)
+        case 5: return .addSupportPerson(id: try FfiConverterOptionString.read(from: &buf), name: try FfiConverterTypeFreeText.read(from: &buf), relationship: try FfiConverterTypeRelationship.read(from: &buf), contactRole: try FfiConverterTypeContactRole.read(from: &buf), contact: try FfiConverterOptionTypeFreeText.read(from: &buf)
         )
         
         case 6: return .removeSupportPerson(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterTypeText.read(from: &buf), target: try FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        case 7: return .addGoal(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterTypeFreeText.read(from: &buf), target: try FfiConverterOptionTypeIsoDate.read(from: &buf)
         )
         
-        case 8: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        case 8: return .updateGoal(id: try FfiConverterString.read(from: &buf), lifecycle: try FfiConverterOptionTypeGoalLifecycle.read(from: &buf), achievement: try FfiConverterOptionTypeGoalAchievement.read(from: &buf), target: try FfiConverterOptionTypeIsoDate.read(from: &buf)
         )
         
-        case 9: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterTypeText.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeNaiveDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
+        case 9: return .addAction(id: try FfiConverterOptionString.read(from: &buf), what: try FfiConverterTypeFreeText.read(from: &buf), owner: try FfiConverterTypeActor.read(from: &buf), due: try FfiConverterOptionTypeIsoDate.read(from: &buf), goals: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 10: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeNaiveDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
+        case 10: return .updateAction(id: try FfiConverterString.read(from: &buf), status: try FfiConverterOptionTypeActionStatus.read(from: &buf), due: try FfiConverterOptionTypeIsoDate.read(from: &buf), owner: try FfiConverterOptionTypeActor.read(from: &buf)
         )
         
         case 11: return .setActionSharing(id: try FfiConverterString.read(from: &buf), participants: try FfiConverterSequenceString.read(from: &buf), shareable: try FfiConverterBool.read(from: &buf)
@@ -4319,7 +4730,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case 13: return .linkAppointment(action: try FfiConverterString.read(from: &buf), appointment: try FfiConverterString.read(from: &buf)
         )
         
-        case 14: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterTypeText.read(from: &buf), contingency: try FfiConverterTypeText.read(from: &buf)
+        case 14: return .addRisk(id: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterTypeFreeText.read(from: &buf), contingency: try FfiConverterTypeFreeText.read(from: &buf)
         )
         
         case 15: return .setRiskActions(id: try FfiConverterString.read(from: &buf), actions: try FfiConverterSequenceString.read(from: &buf)
@@ -4331,7 +4742,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case 17: return .setReviewSchedule(schedule: try FfiConverterOptionTypeReviewSchedule.read(from: &buf)
         )
         
-        case 18: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionTypeText.read(from: &buf)
+        case 18: return .recordReview(outcome: try FfiConverterTypeReviewOutcome.read(from: &buf), notes: try FfiConverterOptionTypeFreeText.read(from: &buf)
         )
         
         case 19: return .recordConsent(id: try FfiConverterOptionString.read(from: &buf), recipient: try FfiConverterTypeRecipient.read(from: &buf), scope: try FfiConverterTypeScope.read(from: &buf), start: try FfiConverterOptionTypeUtcInstant.read(from: &buf), end: try FfiConverterOptionTypeUtcInstant.read(from: &buf)
@@ -4359,7 +4770,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         
         case let .create(patient,template):
             writeInt(&buf, Int32(1))
-            FfiConverterTypePatientRef.write(patient, into: &buf)
+            FfiConverterTypePatientReference.write(patient, into: &buf)
             FfiConverterOptionString.write(template, into: &buf)
             
         
@@ -4370,21 +4781,21 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         
         case let .setWhatMatters(items):
             writeInt(&buf, Int32(3))
-            FfiConverterSequenceTypeText.write(items, into: &buf)
+            FfiConverterSequenceTypeFreeText.write(items, into: &buf)
             
         
         case let .setStrengths(items):
             writeInt(&buf, Int32(4))
-            FfiConverterSequenceTypeText.write(items, into: &buf)
+            FfiConverterSequenceTypeFreeText.write(items, into: &buf)
             
         
         case let .addSupportPerson(id,name,relationship,contactRole,contact):
             writeInt(&buf, Int32(5))
             FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterTypeText.write(name, into: &buf)
+            FfiConverterTypeFreeText.write(name, into: &buf)
             FfiConverterTypeRelationship.write(relationship, into: &buf)
             FfiConverterTypeContactRole.write(contactRole, into: &buf)
-            FfiConverterOptionTypeText.write(contact, into: &buf)
+            FfiConverterOptionTypeFreeText.write(contact, into: &buf)
             
         
         case let .removeSupportPerson(id):
@@ -4395,8 +4806,8 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case let .addGoal(id,description,target):
             writeInt(&buf, Int32(7))
             FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterTypeText.write(description, into: &buf)
-            FfiConverterOptionTypeNaiveDate.write(target, into: &buf)
+            FfiConverterTypeFreeText.write(description, into: &buf)
+            FfiConverterOptionTypeIsoDate.write(target, into: &buf)
             
         
         case let .updateGoal(id,lifecycle,achievement,target):
@@ -4404,15 +4815,15 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             FfiConverterString.write(id, into: &buf)
             FfiConverterOptionTypeGoalLifecycle.write(lifecycle, into: &buf)
             FfiConverterOptionTypeGoalAchievement.write(achievement, into: &buf)
-            FfiConverterOptionTypeNaiveDate.write(target, into: &buf)
+            FfiConverterOptionTypeIsoDate.write(target, into: &buf)
             
         
         case let .addAction(id,what,owner,due,goals):
             writeInt(&buf, Int32(9))
             FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterTypeText.write(what, into: &buf)
+            FfiConverterTypeFreeText.write(what, into: &buf)
             FfiConverterTypeActor.write(owner, into: &buf)
-            FfiConverterOptionTypeNaiveDate.write(due, into: &buf)
+            FfiConverterOptionTypeIsoDate.write(due, into: &buf)
             FfiConverterSequenceString.write(goals, into: &buf)
             
         
@@ -4420,7 +4831,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
             FfiConverterString.write(id, into: &buf)
             FfiConverterOptionTypeActionStatus.write(status, into: &buf)
-            FfiConverterOptionTypeNaiveDate.write(due, into: &buf)
+            FfiConverterOptionTypeIsoDate.write(due, into: &buf)
             FfiConverterOptionTypeActor.write(owner, into: &buf)
             
         
@@ -4447,8 +4858,8 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case let .addRisk(id,description,contingency):
             writeInt(&buf, Int32(14))
             FfiConverterOptionString.write(id, into: &buf)
-            FfiConverterTypeText.write(description, into: &buf)
-            FfiConverterTypeText.write(contingency, into: &buf)
+            FfiConverterTypeFreeText.write(description, into: &buf)
+            FfiConverterTypeFreeText.write(contingency, into: &buf)
             
         
         case let .setRiskActions(id,actions):
@@ -4470,7 +4881,7 @@ public struct FfiConverterTypePlanChange: FfiConverterRustBuffer {
         case let .recordReview(outcome,notes):
             writeInt(&buf, Int32(18))
             FfiConverterTypeReviewOutcome.write(outcome, into: &buf)
-            FfiConverterOptionTypeText.write(notes, into: &buf)
+            FfiConverterOptionTypeFreeText.write(notes, into: &buf)
             
         
         case let .recordConsent(id,recipient,scope,start,end):
@@ -4520,6 +4931,161 @@ public func FfiConverterTypePlanChange_lift(_ buf: RustBuffer) throws -> PlanCha
 #endif
 public func FfiConverterTypePlanChange_lower(_ value: PlanChange) -> RustBuffer {
     return FfiConverterTypePlanChange.lower(value)
+}
+
+
+
+/**
+ * A part of a plan that can be shared.
+ */
+
+public enum PlanSection: Equatable, Hashable {
+    
+    /**
+     * What matters to the person.
+     */
+    case whatMatters
+    /**
+     * Strengths.
+     */
+    case strengths
+    /**
+     * The support network and contact details.
+     */
+    case supportNetwork
+    /**
+     * Goals.
+     */
+    case goals
+    /**
+     * Actions (what, who, when, status).
+     */
+    case actions
+    /**
+     * Which referrals and appointments serve each action.
+     */
+    case links
+    /**
+     * Risks (clinical).
+     */
+    case risks
+    /**
+     * What to do if things get worse.
+     */
+    case contingency
+    /**
+     * Review history and outcomes (clinical).
+     */
+    case reviews
+    /**
+     * The next review date.
+     */
+    case nextReview
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PlanSection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanSection: FfiConverterRustBuffer {
+    typealias SwiftType = PlanSection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanSection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .whatMatters
+        
+        case 2: return .strengths
+        
+        case 3: return .supportNetwork
+        
+        case 4: return .goals
+        
+        case 5: return .actions
+        
+        case 6: return .links
+        
+        case 7: return .risks
+        
+        case 8: return .contingency
+        
+        case 9: return .reviews
+        
+        case 10: return .nextReview
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PlanSection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .whatMatters:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .strengths:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .supportNetwork:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .goals:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .actions:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .links:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .risks:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .contingency:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .reviews:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .nextReview:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanSection_lift(_ buf: RustBuffer) throws -> PlanSection {
+    return try FfiConverterTypePlanSection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanSection_lower(_ value: PlanSection) -> RustBuffer {
+    return FfiConverterTypePlanSection.lower(value)
 }
 
 
@@ -5153,7 +5719,7 @@ public enum ReviewSchedule: Equatable, Hashable {
     /**
      * On a set date.
      */
-    case on(date: NaiveDate
+    case on(date: IsoDate
     )
 
 
@@ -5179,7 +5745,7 @@ public struct FfiConverterTypeReviewSchedule: FfiConverterRustBuffer {
         case 1: return .everyWeeks(weeks: try FfiConverterUInt32.read(from: &buf)
         )
         
-        case 2: return .on(date: try FfiConverterTypeNaiveDate.read(from: &buf)
+        case 2: return .on(date: try FfiConverterTypeIsoDate.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -5197,7 +5763,7 @@ public struct FfiConverterTypeReviewSchedule: FfiConverterRustBuffer {
         
         case let .on(date):
             writeInt(&buf, Int32(2))
-            FfiConverterTypeNaiveDate.write(date, into: &buf)
+            FfiConverterTypeIsoDate.write(date, into: &buf)
             
         }
     }
@@ -5570,7 +6136,7 @@ public enum Scope: Equatable, Hashable {
     /**
      * Named sections.
      */
-    case sections(sections: [Section]
+    case sections(sections: [PlanSection]
     )
 
 
@@ -5597,7 +6163,7 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
         
         case 2: return .summary
         
-        case 3: return .sections(sections: try FfiConverterSequenceTypeSection.read(from: &buf)
+        case 3: return .sections(sections: try FfiConverterSequenceTypePlanSection.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -5618,7 +6184,7 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
         
         case let .sections(sections):
             writeInt(&buf, Int32(3))
-            FfiConverterSequenceTypeSection.write(sections, into: &buf)
+            FfiConverterSequenceTypePlanSection.write(sections, into: &buf)
             
         }
     }
@@ -5637,161 +6203,6 @@ public func FfiConverterTypeScope_lift(_ buf: RustBuffer) throws -> Scope {
 #endif
 public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
     return FfiConverterTypeScope.lower(value)
-}
-
-
-
-/**
- * A part of a plan that can be shared.
- */
-
-public enum Section: Equatable, Hashable {
-    
-    /**
-     * What matters to the person.
-     */
-    case whatMatters
-    /**
-     * Strengths.
-     */
-    case strengths
-    /**
-     * The support network and contact details.
-     */
-    case supportNetwork
-    /**
-     * Goals.
-     */
-    case goals
-    /**
-     * Actions (what, who, when, status).
-     */
-    case actions
-    /**
-     * Which referrals and appointments serve each action.
-     */
-    case links
-    /**
-     * Risks (clinical).
-     */
-    case risks
-    /**
-     * What to do if things get worse.
-     */
-    case contingency
-    /**
-     * Review history and outcomes (clinical).
-     */
-    case reviews
-    /**
-     * The next review date.
-     */
-    case nextReview
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Section: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSection: FfiConverterRustBuffer {
-    typealias SwiftType = Section
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Section {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .whatMatters
-        
-        case 2: return .strengths
-        
-        case 3: return .supportNetwork
-        
-        case 4: return .goals
-        
-        case 5: return .actions
-        
-        case 6: return .links
-        
-        case 7: return .risks
-        
-        case 8: return .contingency
-        
-        case 9: return .reviews
-        
-        case 10: return .nextReview
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Section, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .whatMatters:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .strengths:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .supportNetwork:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .goals:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .actions:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .links:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .risks:
-            writeInt(&buf, Int32(7))
-        
-        
-        case .contingency:
-            writeInt(&buf, Int32(8))
-        
-        
-        case .reviews:
-            writeInt(&buf, Int32(9))
-        
-        
-        case .nextReview:
-            writeInt(&buf, Int32(10))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSection_lift(_ buf: RustBuffer) throws -> Section {
-    return try FfiConverterTypeSection.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSection_lower(_ value: Section) -> RustBuffer {
-    return FfiConverterTypeSection.lower(value)
 }
 
 
@@ -6355,6 +6766,30 @@ fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOverride: FfiConverterRustBuffer {
+    typealias SwiftType = Override?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOverride.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOverride.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeActionStatus: FfiConverterRustBuffer {
     typealias SwiftType = ActionStatus?
 
@@ -6475,8 +6910,8 @@ fileprivate struct FfiConverterOptionTypeTravelMode: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
-    typealias SwiftType = NaiveDate?
+fileprivate struct FfiConverterOptionTypeFreeText: FfiConverterRustBuffer {
+    typealias SwiftType = FreeText?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -6484,13 +6919,13 @@ fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeNaiveDate.write(value, into: &buf)
+        FfiConverterTypeFreeText.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeNaiveDate.read(from: &buf)
+        case 1: return try FfiConverterTypeFreeText.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6499,8 +6934,8 @@ fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeText: FfiConverterRustBuffer {
-    typealias SwiftType = Text?
+fileprivate struct FfiConverterOptionTypeIsoDate: FfiConverterRustBuffer {
+    typealias SwiftType = IsoDate?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -6508,13 +6943,13 @@ fileprivate struct FfiConverterOptionTypeText: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeText.write(value, into: &buf)
+        FfiConverterTypeIsoDate.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeText.read(from: &buf)
+        case 1: return try FfiConverterTypeIsoDate.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6564,6 +6999,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
+    typealias SwiftType = [Conflict]
+
+    public static func write(_ value: [Conflict], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConflict.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Conflict] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Conflict]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConflict.read(from: &buf))
         }
         return seq
     }
@@ -6747,23 +7207,23 @@ fileprivate struct FfiConverterSequenceTypeSupportPerson: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeSection: FfiConverterRustBuffer {
-    typealias SwiftType = [Section]
+fileprivate struct FfiConverterSequenceTypePlanSection: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanSection]
 
-    public static func write(_ value: [Section], into buf: inout [UInt8]) {
+    public static func write(_ value: [PlanSection], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeSection.write(item, into: &buf)
+            FfiConverterTypePlanSection.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Section] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanSection] {
         let len: Int32 = try readInt(&buf)
-        var seq = [Section]()
+        var seq = [PlanSection]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSection.read(from: &buf))
+            seq.append(try FfiConverterTypePlanSection.read(from: &buf))
         }
         return seq
     }
@@ -6772,48 +7232,88 @@ fileprivate struct FfiConverterSequenceTypeSection: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeText: FfiConverterRustBuffer {
-    typealias SwiftType = [Text]
+fileprivate struct FfiConverterSequenceTypeFreeText: FfiConverterRustBuffer {
+    typealias SwiftType = [FreeText]
 
-    public static func write(_ value: [Text], into buf: inout [UInt8]) {
+    public static func write(_ value: [FreeText], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeText.write(item, into: &buf)
+            FfiConverterTypeFreeText.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Text] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FreeText] {
         let len: Int32 = try readInt(&buf)
-        var seq = [Text]()
+        var seq = [FreeText]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeText.read(from: &buf))
+            seq.append(try FfiConverterTypeFreeText.read(from: &buf))
         }
         return seq
     }
 }
 
 
-public typealias NaiveDate = CalendarDate
+public typealias FreeText = String
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeNaiveDate: FfiConverter {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NaiveDate {
+public struct FfiConverterTypeFreeText: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FreeText {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: FreeText, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> FreeText {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: FreeText) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreeText_lift(_ value: RustBuffer) throws -> FreeText {
+    return try FfiConverterTypeFreeText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreeText_lower(_ value: FreeText) -> RustBuffer {
+    return FfiConverterTypeFreeText.lower(value)
+}
+
+
+
+public typealias IsoDate = CalendarDate
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIsoDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IsoDate {
         return try FfiConverterTypeCalendarDate.read(from: &buf)
     }
 
-    public static func write(_ value: NaiveDate, into buf: inout [UInt8]) {
+    public static func write(_ value: IsoDate, into buf: inout [UInt8]) {
         return FfiConverterTypeCalendarDate.write(value, into: &buf)
     }
 
-    public static func lift(_ value: RustBuffer) throws -> NaiveDate {
+    public static func lift(_ value: RustBuffer) throws -> IsoDate {
         return try FfiConverterTypeCalendarDate_lift(value)
     }
 
-    public static func lower(_ value: NaiveDate) -> RustBuffer {
+    public static func lower(_ value: IsoDate) -> RustBuffer {
         return FfiConverterTypeCalendarDate_lower(value)
     }
 }
@@ -6822,38 +7322,38 @@ public struct FfiConverterTypeNaiveDate: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeNaiveDate_lift(_ value: RustBuffer) throws -> NaiveDate {
-    return try FfiConverterTypeNaiveDate.lift(value)
+public func FfiConverterTypeIsoDate_lift(_ value: RustBuffer) throws -> IsoDate {
+    return try FfiConverterTypeIsoDate.lift(value)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeNaiveDate_lower(_ value: NaiveDate) -> RustBuffer {
-    return FfiConverterTypeNaiveDate.lower(value)
+public func FfiConverterTypeIsoDate_lower(_ value: IsoDate) -> RustBuffer {
+    return FfiConverterTypeIsoDate.lower(value)
 }
 
 
 
-public typealias PatientRef = String
+public typealias PatientReference = String
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypePatientRef: FfiConverter {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatientRef {
+public struct FfiConverterTypePatientReference: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatientReference {
         return try FfiConverterString.read(from: &buf)
     }
 
-    public static func write(_ value: PatientRef, into buf: inout [UInt8]) {
+    public static func write(_ value: PatientReference, into buf: inout [UInt8]) {
         return FfiConverterString.write(value, into: &buf)
     }
 
-    public static func lift(_ value: RustBuffer) throws -> PatientRef {
+    public static func lift(_ value: RustBuffer) throws -> PatientReference {
         return try FfiConverterString.lift(value)
     }
 
-    public static func lower(_ value: PatientRef) -> RustBuffer {
+    public static func lower(_ value: PatientReference) -> RustBuffer {
         return FfiConverterString.lower(value)
     }
 }
@@ -6862,55 +7362,15 @@ public struct FfiConverterTypePatientRef: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypePatientRef_lift(_ value: RustBuffer) throws -> PatientRef {
-    return try FfiConverterTypePatientRef.lift(value)
+public func FfiConverterTypePatientReference_lift(_ value: RustBuffer) throws -> PatientReference {
+    return try FfiConverterTypePatientReference.lift(value)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypePatientRef_lower(_ value: PatientRef) -> RustBuffer {
-    return FfiConverterTypePatientRef.lower(value)
-}
-
-
-
-public typealias Text = String
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeText: FfiConverter {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Text {
-        return try FfiConverterString.read(from: &buf)
-    }
-
-    public static func write(_ value: Text, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
-    }
-
-    public static func lift(_ value: RustBuffer) throws -> Text {
-        return try FfiConverterString.lift(value)
-    }
-
-    public static func lower(_ value: Text) -> RustBuffer {
-        return FfiConverterString.lower(value)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeText_lift(_ value: RustBuffer) throws -> Text {
-    return try FfiConverterTypeText.lift(value)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeText_lower(_ value: Text) -> RustBuffer {
-    return FfiConverterTypeText.lower(value)
+public func FfiConverterTypePatientReference_lower(_ value: PatientReference) -> RustBuffer {
+    return FfiConverterTypePatientReference.lower(value)
 }
 
 

@@ -56,7 +56,11 @@ fn refused(e: impl Into<Error>) -> uniffi::deps::anyhow::Error {
     uniffi::deps::anyhow::Error::new(CarecoordError::from(e.into()))
 }
 
-uniffi::custom_type!(NaiveDate, CalendarDate, {
+/// A calendar date: chrono's `NaiveDate`, named for uniffi. Kotlin and Swift
+/// see a [`CalendarDate`] record.
+pub type IsoDate = NaiveDate;
+
+uniffi::custom_type!(IsoDate, CalendarDate, {
     remote,
     lower: |d| CalendarDate::from(d),
     try_lift: |c| c.to_date("date").map_err(refused),
@@ -74,12 +78,20 @@ uniffi::custom_type!(UtcInstant, SystemTime, {
     try_lift: |t| instant(t, "instant").map_err(refused),
 });
 
-uniffi::custom_type!(PatientRef, String, {
+/// An opaque reference to the patient ([`PatientRef`]); a string across the
+/// boundary.
+pub type PatientReference = PatientRef;
+
+uniffi::custom_type!(PatientReference, String, {
     lower: |p| p.as_str().to_owned(),
     try_lift: |s| Ok(PatientRef::new(s)),
 });
 
-uniffi::custom_type!(Text, String, {
+/// Free text a person wrote ([`Text`]), named for uniffi so that it cannot
+/// shadow SwiftUI's `Text`. Kotlin and Swift see a string.
+pub type FreeText = Text;
+
+uniffi::custom_type!(FreeText, String, {
     lower: |t| t.as_str().to_owned(),
     try_lift: |s| Ok(Text::new(s)),
 });

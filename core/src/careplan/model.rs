@@ -83,9 +83,9 @@ macro_rules! vocabulary {
             $($(#[$vmeta:meta])* $variant:ident = $key:literal),+ $(,)?
         }
     ) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[cfg_attr(feature = "uniffi", derive(::uniffi::Enum))]
+        $(#[$meta])*
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $key)] $variant),+
         }
@@ -553,6 +553,7 @@ impl Recipient {
 
 vocabulary! {
     /// A part of a plan that can be shared.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "PlanSection"))]
     Section, "section" {
         /// What matters to the person.
         WhatMatters = "what_matters",

@@ -30,6 +30,7 @@ pub struct PatientConstraints {
 /// by service type, in Europe/London dates: e.g. a blood test 2–14 days
 /// before a medication review.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SequenceRule {
     /// The service type that must come first (e.g. `blood_test`).
     pub first: String,
@@ -44,6 +45,7 @@ pub struct SequenceRule {
 /// Who overrode a blocking conflict and why. The reason is free text, so
 /// `Debug` does not print it.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Override {
     /// The role of the person who decided (e.g. `care_coordinator`), not a name.
     pub by_role: String,
@@ -64,6 +66,7 @@ impl fmt::Debug for Override {
 /// the diary; these are the conflicts it was booked with, and the override
 /// that allowed any blocking ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Booking {
     /// Every conflict found (warnings, and blocks if overridden).
     pub conflicts: Vec<super::Conflict>,

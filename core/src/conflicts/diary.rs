@@ -581,6 +581,7 @@ pub(crate) fn over_capacity<'a>(x: &Key, others: &[&'a Key], capacity: u32) -> V
 /// One clash found by [`Diary::find_all`]: between appointments `a` and `b`
 /// (`a` first in start, end, id order), or of `a` alone (opening hours).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ConflictPair {
     /// What kind.
     pub kind: ConflictKind,
@@ -1016,6 +1017,7 @@ impl Diary {
 
 /// A time at which an appointment could be booked.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Slot {
     /// Start.
     pub start: DateTime<Utc>,
