@@ -13,74 +13,7 @@ use crate::convert;
 use crate::error::CarecoordError;
 use crate::time::CalendarDate;
 
-/// Sex as recorded for eligibility (FHIR administrative gender).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Sex {
-    /// Female.
-    Female,
-    /// Male.
-    Male,
-    /// Other.
-    Other,
-    /// Not known.
-    Unknown,
-}
-
-impl From<Sex> for core::Sex {
-    fn from(s: Sex) -> Self {
-        match s {
-            Sex::Female => Self::Female,
-            Sex::Male => Self::Male,
-            Sex::Other => Self::Other,
-            Sex::Unknown => Self::Unknown,
-        }
-    }
-}
-
-/// How soon a referral must be acted on (FHIR request priority).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Urgency {
-    /// Normal priority.
-    Routine,
-    /// Sooner than routine: the service must be open that day.
-    Urgent,
-    /// As soon as possible.
-    Asap,
-    /// Immediately.
-    Stat,
-}
-
-impl From<Urgency> for core::Urgency {
-    fn from(u: Urgency) -> Self {
-        match u {
-            Urgency::Routine => Self::Routine,
-            Urgency::Urgent => Self::Urgent,
-            Urgency::Asap => Self::Asap,
-            Urgency::Stat => Self::Stat,
-        }
-    }
-}
-
-/// The person's consent to the referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Consent {
-    /// The person agreed.
-    Given,
-    /// The person declined.
-    Refused,
-    /// Not yet asked.
-    NotAsked,
-}
-
-impl From<Consent> for core::Consent {
-    fn from(c: Consent) -> Self {
-        match c {
-            Consent::Given => Self::Given,
-            Consent::Refused => Self::Refused,
-            Consent::NotAsked => Self::NotAsked,
-        }
-    }
-}
+pub use core::{Consent, ConsentBasis, Outcome, RouteKind, Sex, Urgency};
 
 /// A referral to route: the minimum eligibility needs (no name, NHS number,
 /// date of birth or full postcode). No `Debug`: it holds the district.
@@ -123,85 +56,16 @@ impl TryFrom<Referral> for core::Referral {
         Ok(Self {
             id: r.id,
             age: r.age,
-            sex: r.sex.into(),
+            sex: r.sex,
             district: r.district,
             pcn: r.pcn,
             practice: r.practice,
             needs: r.needs,
-            urgency: r.urgency.into(),
-            consent: r.consent.into(),
+            urgency: r.urgency,
+            consent: r.consent,
             at: convert::instant(r.at, "at")?,
             extra,
         })
-    }
-}
-
-/// The overall result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Outcome {
-    /// Safeguarding or a red flag: escalate now.
-    Escalated,
-    /// Eligible services, ranked.
-    Routed,
-    /// Nothing eligible without the person's consent.
-    NeedsConsent,
-    /// Nothing eligible: an unmet need, kept for monitoring.
-    Unmet,
-}
-
-impl From<core::Outcome> for Outcome {
-    fn from(o: core::Outcome) -> Self {
-        match o {
-            core::Outcome::Escalated => Self::Escalated,
-            core::Outcome::Routed => Self::Routed,
-            core::Outcome::NeedsConsent => Self::NeedsConsent,
-            core::Outcome::Unmet => Self::Unmet,
-        }
-    }
-}
-
-/// How a match was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum RouteKind {
-    /// The named safeguarding lead.
-    Safeguarding,
-    /// The escalation route for a clinical red flag.
-    RedFlag,
-    /// An eligible ordinary service.
-    Service,
-}
-
-impl From<core::RouteKind> for RouteKind {
-    fn from(k: core::RouteKind) -> Self {
-        match k {
-            core::RouteKind::Safeguarding => Self::Safeguarding,
-            core::RouteKind::RedFlag => Self::RedFlag,
-            core::RouteKind::Service => Self::Service,
-        }
-    }
-}
-
-/// The basis on which information goes with the referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ConsentBasis {
-    /// The person consented.
-    Consent,
-    /// The service does not require consent.
-    NotRequired,
-    /// Safeguarding, shared without consent: record the justification.
-    SafeguardingWithoutConsent,
-    /// A red flag returned to the person's own GP for direct care.
-    DirectCare,
-}
-
-impl From<core::ConsentBasis> for ConsentBasis {
-    fn from(b: core::ConsentBasis) -> Self {
-        match b {
-            core::ConsentBasis::Consent => Self::Consent,
-            core::ConsentBasis::NotRequired => Self::NotRequired,
-            core::ConsentBasis::SafeguardingWithoutConsent => Self::SafeguardingWithoutConsent,
-            core::ConsentBasis::DirectCare => Self::DirectCare,
-        }
     }
 }
 
@@ -242,14 +106,14 @@ impl From<core::Match> for Match {
             rank: m.rank,
             service_id: m.service_id.to_string(),
             service_name: m.service_name.to_string(),
-            route: m.route.into(),
+            route: m.route,
             matched_needs: m.matched_needs.iter().map(|n| n.to_string()).collect(),
             referral_code: m.referral_code.to_string(),
             escalate: m.escalate,
             open_on_day: m.open_on_day,
             local: m.local,
             wait_days: m.wait_days,
-            consent_basis: m.consent_basis.into(),
+            consent_basis: m.consent_basis,
             contact: m.contact.as_deref().map(str::to_owned),
             reasons: m.reasons,
         }
@@ -297,7 +161,7 @@ impl From<core::Routing> for Routing {
     fn from(r: core::Routing) -> Self {
         Self {
             referral_id: r.referral_id,
-            outcome: r.outcome.into(),
+            outcome: r.outcome,
             escalate_now: r.escalate_now,
             matches: r.matches.into_iter().map(Match::from).collect(),
             excluded: r

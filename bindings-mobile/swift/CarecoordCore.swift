@@ -3869,6 +3869,188 @@ public func FfiConverterTypeConflictKind_lower(_ value: ConflictKind) -> RustBuf
 
 
 /**
+ * The person's consent to the referral.
+ */
+
+public enum Consent: Equatable, Hashable {
+    
+    /**
+     * The person agreed to the referral.
+     */
+    case given
+    /**
+     * The person declined.
+     */
+    case refused
+    /**
+     * Not yet asked (or not recorded).
+     */
+    case notAsked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Consent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsent: FfiConverterRustBuffer {
+    typealias SwiftType = Consent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Consent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .given
+        
+        case 2: return .refused
+        
+        case 3: return .notAsked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Consent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .given:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .refused:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notAsked:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lift(_ buf: RustBuffer) throws -> Consent {
+    return try FfiConverterTypeConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lower(_ value: Consent) -> RustBuffer {
+    return FfiConverterTypeConsent.lower(value)
+}
+
+
+
+/**
+ * The lawful basis on which information goes with the referral.
+ */
+
+public enum ConsentBasis: Equatable, Hashable {
+    
+    /**
+     * The person consented.
+     */
+    case consent
+    /**
+     * The service does not require consent.
+     */
+    case notRequired
+    /**
+     * A safeguarding concern, shared without consent to protect the person
+     * (record the justification in the notes).
+     */
+    case safeguardingWithoutConsent
+    /**
+     * A clinical red flag returned to the person's own GP or urgent route for
+     * direct care.
+     */
+    case directCare
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ConsentBasis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentBasis: FfiConverterRustBuffer {
+    typealias SwiftType = ConsentBasis
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentBasis {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .consent
+        
+        case 2: return .notRequired
+        
+        case 3: return .safeguardingWithoutConsent
+        
+        case 4: return .directCare
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConsentBasis, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .consent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notRequired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .safeguardingWithoutConsent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .directCare:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentBasis_lift(_ buf: RustBuffer) throws -> ConsentBasis {
+    return try FfiConverterTypeConsentBasis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentBasis_lower(_ value: ConsentBasis) -> RustBuffer {
+    return FfiConverterTypeConsentBasis.lower(value)
+}
+
+
+
+/**
  * What someone in the support network is to be contacted as.
  */
 
@@ -4269,6 +4451,101 @@ public func FfiConverterTypeGoalLifecycle_lift(_ buf: RustBuffer) throws -> Goal
 #endif
 public func FfiConverterTypeGoalLifecycle_lower(_ value: GoalLifecycle) -> RustBuffer {
     return FfiConverterTypeGoalLifecycle.lower(value)
+}
+
+
+
+/**
+ * The overall result of routing a referral.
+ */
+
+public enum Outcome: Equatable, Hashable {
+    
+    /**
+     * A safeguarding concern or red flag: escalate now (other matches may follow).
+     */
+    case escalated
+    /**
+     * One or more eligible services, ranked.
+     */
+    case routed
+    /**
+     * Nothing eligible, but at least one service would be if the person consented.
+     */
+    case needsConsent
+    /**
+     * Nothing eligible: an unmet need, kept for monitoring and evaluation.
+     */
+    case unmet
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .escalated
+        
+        case 2: return .routed
+        
+        case 3: return .needsConsent
+        
+        case 4: return .unmet
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .escalated:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .routed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .needsConsent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unmet:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
 }
 
 
@@ -6120,6 +6397,91 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
 
 
 /**
+ * Which way a match was reached.
+ */
+
+public enum RouteKind: Equatable, Hashable {
+    
+    /**
+     * The named safeguarding lead, for a safeguarding concern.
+     */
+    case safeguarding
+    /**
+     * The escalation route for a clinical red flag.
+     */
+    case redFlag
+    /**
+     * An ordinary service whose eligibility the referral meets.
+     */
+    case service
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RouteKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRouteKind: FfiConverterRustBuffer {
+    typealias SwiftType = RouteKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RouteKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .safeguarding
+        
+        case 2: return .redFlag
+        
+        case 3: return .service
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RouteKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .safeguarding:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .redFlag:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .service:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteKind_lift(_ buf: RustBuffer) throws -> RouteKind {
+    return try FfiConverterTypeRouteKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteKind_lower(_ value: RouteKind) -> RustBuffer {
+    return FfiConverterTypeRouteKind.lower(value)
+}
+
+
+
+/**
  * What a consent covers.
  */
 
@@ -6278,6 +6640,101 @@ public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity 
 #endif
 public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
     return FfiConverterTypeSeverity.lower(value)
+}
+
+
+
+/**
+ * Sex as recorded for eligibility (FHIR administrative gender).
+ */
+
+public enum Sex: Equatable, Hashable {
+    
+    /**
+     * Female.
+     */
+    case female
+    /**
+     * Male.
+     */
+    case male
+    /**
+     * Other.
+     */
+    case other
+    /**
+     * Not known.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Sex: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSex: FfiConverterRustBuffer {
+    typealias SwiftType = Sex
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Sex {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .female
+        
+        case 2: return .male
+        
+        case 3: return .other
+        
+        case 4: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Sex, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .female:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .male:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSex_lift(_ buf: RustBuffer) throws -> Sex {
+    return try FfiConverterTypeSex.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSex_lower(_ value: Sex) -> RustBuffer {
+    return FfiConverterTypeSex.lower(value)
 }
 
 
@@ -6664,6 +7121,101 @@ public func FfiConverterTypeTravelMode_lift(_ buf: RustBuffer) throws -> TravelM
 #endif
 public func FfiConverterTypeTravelMode_lower(_ value: TravelMode) -> RustBuffer {
     return FfiConverterTypeTravelMode.lower(value)
+}
+
+
+
+/**
+ * How soon a referral must be acted on (FHIR request priority).
+ */
+
+public enum Urgency: Equatable, Hashable {
+    
+    /**
+     * Normal priority.
+     */
+    case routine
+    /**
+     * Sooner than routine.
+     */
+    case urgent
+    /**
+     * As soon as possible.
+     */
+    case asap
+    /**
+     * Immediately: the highest priority.
+     */
+    case stat
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Urgency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUrgency: FfiConverterRustBuffer {
+    typealias SwiftType = Urgency
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Urgency {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .routine
+        
+        case 2: return .urgent
+        
+        case 3: return .asap
+        
+        case 4: return .stat
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Urgency, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .routine:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .urgent:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .asap:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .stat:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUrgency_lift(_ buf: RustBuffer) throws -> Urgency {
+    return try FfiConverterTypeUrgency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUrgency_lower(_ value: Urgency) -> RustBuffer {
+    return FfiConverterTypeUrgency.lower(value)
 }
 
 

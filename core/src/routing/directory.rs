@@ -13,6 +13,7 @@ use super::needs::{NeedSet, NeedVocabulary};
 
 /// Sex as recorded for eligibility (FHIR administrative gender).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Sex {
     /// Female.
     Female,
@@ -50,6 +51,7 @@ impl Sex {
 
 /// How soon a referral must be acted on (FHIR request priority).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Urgency {
     /// Normal priority.
     Routine,
@@ -88,6 +90,7 @@ impl Urgency {
 
 /// The person's consent to the referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Consent {
     /// The person agreed to the referral.
     Given,

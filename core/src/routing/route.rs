@@ -60,6 +60,7 @@ impl fmt::Debug for Referral {
 
 /// The overall result of routing a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Outcome {
     /// A safeguarding concern or red flag: escalate now (other matches may follow).
     Escalated,
@@ -85,6 +86,7 @@ impl Outcome {
 
 /// Which way a match was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RouteKind {
     /// The named safeguarding lead, for a safeguarding concern.
     Safeguarding,
@@ -107,6 +109,7 @@ impl RouteKind {
 
 /// The lawful basis on which information goes with the referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ConsentBasis {
     /// The person consented.
     Consent,
