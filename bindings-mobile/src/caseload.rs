@@ -7,7 +7,9 @@ use carecoord::caseload as core;
 use carecoord::expr::{self, Value};
 
 use crate::error::CarecoordError;
+
 use crate::time::CalendarDate;
+pub use carecoord::expr::Truth;
 
 /// The value of one field of a patient record.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -58,27 +60,6 @@ impl TryFrom<FieldValue> for Value {
             FieldValue::Date { value } => Value::Date(value.to_date("record")?),
             FieldValue::TextList { values } => Value::list(values.iter().map(String::as_str)),
         })
-    }
-}
-
-/// Three-valued outcome of a condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Truth {
-    /// It holds.
-    True,
-    /// It does not hold.
-    False,
-    /// A value it needs is missing, so it does not fire.
-    Unknown,
-}
-
-impl From<expr::Truth> for Truth {
-    fn from(t: expr::Truth) -> Self {
-        match t {
-            expr::Truth::True => Self::True,
-            expr::Truth::False => Self::False,
-            expr::Truth::Unknown => Self::Unknown,
-        }
     }
 }
 
@@ -149,7 +130,7 @@ fn checks(c: &[expr::Check]) -> Vec<Check> {
     c.iter()
         .map(|c| Check {
             text: c.text.clone(),
-            outcome: c.outcome.into(),
+            outcome: c.outcome,
             values: c
                 .values
                 .iter()
@@ -245,7 +226,7 @@ impl From<core::Explanation> for Explanation {
                         .map(|b| BandTrace {
                             band: small(b.band),
                             when: b.when.clone(),
-                            outcome: b.outcome.into(),
+                            outcome: b.outcome,
                             checks: checks(&b.checks),
                         })
                         .collect(),
@@ -257,7 +238,7 @@ impl From<core::Explanation> for Explanation {
                 .map(|o| OverrideTrace {
                     id: o.id.to_string(),
                     tier: o.tier.to_string(),
-                    outcome: o.outcome.into(),
+                    outcome: o.outcome,
                     checks: checks(&o.checks),
                 })
                 .collect(),

@@ -9,6 +9,8 @@ use chrono::{NaiveDateTime, Timelike};
 use crate::convert;
 use crate::error::CarecoordError;
 
+pub use carecoord::time::Disambiguation;
+
 pub use carecoord::ffi::CalendarDate;
 
 /// A Europe/London wall-clock time: what a person reads on a clock or a letter.
@@ -47,30 +49,6 @@ impl From<NaiveDateTime> for LocalDateTime {
             hour: small(t.hour()),
             minute: small(t.minute()),
             second: small(t.second()),
-        }
-    }
-}
-
-/// What to do with a wall time that daylight saving makes missing or doubled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Disambiguation {
-    /// Refuse both: throw `NonexistentLocalTime` or `AmbiguousLocalTime`.
-    Reject,
-    /// Doubled: the first occurrence (BST). Missing: moved back by the gap.
-    Earlier,
-    /// Doubled: the second occurrence (GMT). Missing: moved forward by the gap.
-    Later,
-    /// What calendars do (RFC 5545): doubled → first, missing → moved forward.
-    Compatible,
-}
-
-impl From<Disambiguation> for core_time::Disambiguation {
-    fn from(d: Disambiguation) -> Self {
-        match d {
-            Disambiguation::Reject => Self::Reject,
-            Disambiguation::Earlier => Self::Earlier,
-            Disambiguation::Later => Self::Later,
-            Disambiguation::Compatible => Self::Compatible,
         }
     }
 }
@@ -202,7 +180,7 @@ pub fn from_london(
     local: LocalDateTime,
     disambiguation: Disambiguation,
 ) -> Result<SystemTime, CarecoordError> {
-    let instant = core_time::from_london(local.to_wall_time("local")?, disambiguation.into())?;
+    let instant = core_time::from_london(local.to_wall_time("local")?, disambiguation)?;
     Ok(convert::system_time(instant)?)
 }
 

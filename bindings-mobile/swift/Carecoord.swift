@@ -5737,101 +5737,6 @@ public func FfiConverterTypeTimePeriod_lower(_ value: TimePeriod) -> RustBuffer 
 
 
 /**
- * What to do with a wall time that daylight saving makes missing or doubled.
- */
-
-public enum Disambiguation: Equatable, Hashable {
-    
-    /**
-     * Refuse both: throw `NonexistentLocalTime` or `AmbiguousLocalTime`.
-     */
-    case reject
-    /**
-     * Doubled: the first occurrence (BST). Missing: moved back by the gap.
-     */
-    case earlier
-    /**
-     * Doubled: the second occurrence (GMT). Missing: moved forward by the gap.
-     */
-    case later
-    /**
-     * What calendars do (RFC 5545): doubled → first, missing → moved forward.
-     */
-    case compatible
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Disambiguation: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDisambiguation: FfiConverterRustBuffer {
-    typealias SwiftType = Disambiguation
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Disambiguation {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .reject
-        
-        case 2: return .earlier
-        
-        case 3: return .later
-        
-        case 4: return .compatible
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Disambiguation, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .reject:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .earlier:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .later:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .compatible:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDisambiguation_lift(_ buf: RustBuffer) throws -> Disambiguation {
-    return try FfiConverterTypeDisambiguation.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDisambiguation_lower(_ value: Disambiguation) -> RustBuffer {
-    return FfiConverterTypeDisambiguation.lower(value)
-}
-
-
-
-/**
  * The value of one field of a patient record.
  */
 
@@ -6099,91 +6004,6 @@ public func FfiConverterTypeLondonLookup_lift(_ buf: RustBuffer) throws -> Londo
 #endif
 public func FfiConverterTypeLondonLookup_lower(_ value: LondonLookup) -> RustBuffer {
     return FfiConverterTypeLondonLookup.lower(value)
-}
-
-
-
-/**
- * Three-valued outcome of a condition.
- */
-
-public enum Truth: Equatable, Hashable {
-    
-    /**
-     * It holds.
-     */
-    case `true`
-    /**
-     * It does not hold.
-     */
-    case `false`
-    /**
-     * A value it needs is missing, so it does not fire.
-     */
-    case unknown
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Truth: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTruth: FfiConverterRustBuffer {
-    typealias SwiftType = Truth
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Truth {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .`true`
-        
-        case 2: return .`false`
-        
-        case 3: return .unknown
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Truth, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .`true`:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .`false`:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .unknown:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTruth_lift(_ buf: RustBuffer) throws -> Truth {
-    return try FfiConverterTypeTruth.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTruth_lower(_ value: Truth) -> RustBuffer {
-    return FfiConverterTypeTruth.lower(value)
 }
 
 
@@ -7728,7 +7548,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_func_bank_holidays() != 20901) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_carecoord_mobile_checksum_func_from_london() != 14419) {
+    if (uniffi_carecoord_mobile_checksum_func_from_london() != 59301) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_func_is_bank_holiday() != 16461) {

@@ -4166,6 +4166,109 @@ public func FfiConverterTypeContactRole_lower(_ value: ContactRole) -> RustBuffe
 
 
 /**
+ * What to do with a wall time that daylight saving makes missing or doubled.
+ *
+ * The names and meanings follow the JavaScript Temporal proposal and RFC 5545,
+ * so they match what other calendar software does.
+ */
+
+public enum Disambiguation: Equatable, Hashable {
+    
+    /**
+     * Refuse both: a missing time is [`TimeError::NonexistentLocalTime`], a
+     * doubled one [`TimeError::AmbiguousLocalTime`]. The default, because a
+     * booking should not silently move.
+     */
+    case reject
+    /**
+     * A doubled time takes its first occurrence (BST); a missing time moves
+     * back by the length of the gap (01:30 → 00:30 GMT).
+     */
+    case earlier
+    /**
+     * A doubled time takes its second occurrence (GMT); a missing time moves
+     * forward by the length of the gap (01:30 → 02:30 BST).
+     */
+    case later
+    /**
+     * What calendars do (RFC 5545): a doubled time takes its first
+     * occurrence, a missing time moves forward by the gap (01:30 → 02:30 BST).
+     */
+    case compatible
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Disambiguation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisambiguation: FfiConverterRustBuffer {
+    typealias SwiftType = Disambiguation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Disambiguation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .reject
+        
+        case 2: return .earlier
+        
+        case 3: return .later
+        
+        case 4: return .compatible
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Disambiguation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .reject:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .earlier:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .later:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .compatible:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisambiguation_lift(_ buf: RustBuffer) throws -> Disambiguation {
+    return try FfiConverterTypeDisambiguation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisambiguation_lower(_ value: Disambiguation) -> RustBuffer {
+    return FfiConverterTypeDisambiguation.lower(value)
+}
+
+
+
+/**
  * The FHIR Goal achievement status.
  */
 
@@ -7121,6 +7224,91 @@ public func FfiConverterTypeTravelMode_lift(_ buf: RustBuffer) throws -> TravelM
 #endif
 public func FfiConverterTypeTravelMode_lower(_ value: TravelMode) -> RustBuffer {
     return FfiConverterTypeTravelMode.lower(value)
+}
+
+
+
+/**
+ * The outcome of a condition under three-valued logic.
+ */
+
+public enum Truth: Equatable, Hashable {
+    
+    /**
+     * The condition holds.
+     */
+    case `true`
+    /**
+     * The condition does not hold.
+     */
+    case `false`
+    /**
+     * A value it needs is missing (null), so it cannot be decided; it does not fire.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Truth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTruth: FfiConverterRustBuffer {
+    typealias SwiftType = Truth
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Truth {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`true`
+        
+        case 2: return .`false`
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Truth, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`true`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`false`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTruth_lift(_ buf: RustBuffer) throws -> Truth {
+    return try FfiConverterTypeTruth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTruth_lower(_ value: Truth) -> RustBuffer {
+    return FfiConverterTypeTruth.lower(value)
 }
 
 

@@ -175,6 +175,7 @@ pub(crate) fn arith<'a>(op: ArithOp, l: Scalar<'a>, r: Scalar<'a>) -> Scalar<'a>
 
 /// The outcome of a condition under three-valued logic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Truth {
     /// The condition holds.
     True,

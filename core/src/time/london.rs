@@ -16,6 +16,7 @@ pub const LONDON: Tz = chrono_tz::Europe::London;
 /// The names and meanings follow the JavaScript Temporal proposal and RFC 5545,
 /// so they match what other calendar software does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Disambiguation {
     /// Refuse both: a missing time is [`TimeError::NonexistentLocalTime`], a
     /// doubled one [`TimeError::AmbiguousLocalTime`]. The default, because a
