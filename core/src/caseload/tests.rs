@@ -40,6 +40,29 @@ fn load_error(text: &str) -> RuleError {
 }
 
 #[test]
+fn the_description_is_the_files_and_a_row_shows_only_its_size() {
+    let rules = sample();
+    assert_eq!(
+        rules.description(),
+        "Frailty, admissions, polypharmacy, activation and isolation risk for proactive care coordination."
+    );
+    let row = rules
+        .row([
+            ("patient_id", Value::str("SECRET-ID")),
+            ("age", Value::Int(91)),
+            ("safeguarding_flag", Value::Bool(false)),
+        ])
+        .unwrap();
+    // A row is patient data: its Debug says how many values, never which.
+    let shown = format!("{row:?}");
+    assert!(
+        shown.starts_with("Row(") && shown.ends_with(" values)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("SECRET") && !shown.contains("91"));
+}
+
+#[test]
 fn sample_loads_and_its_embedded_tests_pass() {
     let rules = sample();
     assert_eq!(rules.name(), "frailty_priority");
