@@ -22,3 +22,6 @@ say "Python: stubs match the native module (stubtest); the package and tests typ
 
 say "Kotlin: JUnit 5 on the JVM"
 bash "$ROOT/scripts/test-kotlin.sh"
+
+say "Parity: Python and Kotlin offer the same capabilities (differences listed with reasons)"
+"$VENV/bin/python" "$ROOT/scripts/parity.py" "${CARGO_TARGET_DIR:-$ROOT/target}/bindings/kotlin"

@@ -246,6 +246,21 @@ impl PlanHistory {
         self.with(|h| h.plan_at(version))
     }
 
+    /// Checks a change and returns the event it would append, appending
+    /// nothing (to show a coordinator what a change will record).
+    #[uniffi::method(default(reason))]
+    pub fn decide(
+        &self,
+        change: PlanChange,
+        version: u64,
+        actor: Actor,
+        at: SystemTime,
+        reason: Option<String>,
+    ) -> Result<PlanEvent, CarecoordError> {
+        let command = command(change, version, actor, at, reason)?;
+        Ok(self.with(|h| h.decide(&command))?)
+    }
+
     /// Checks a change made on `version`, appends its event and returns the
     /// plan after it. Throws `StaleVersion` if the plan has moved on, and
     /// nothing changes on any error.

@@ -314,6 +314,16 @@ impl RuleSet {
         self.0.rule_ids().map(str::to_owned).collect()
     }
 
+    /// The schema's fields, in order.
+    pub fn fields(&self) -> Vec<FieldInfo> {
+        self.0
+            .schema()
+            .fields()
+            .iter()
+            .map(FieldInfo::from)
+            .collect()
+    }
+
     /// Scores one patient record as of `today`. Missing keys are null; keys
     /// not in the schema are ignored. Throws `InvalidRecord` naming the field
     /// (never its value) when the record does not fit the schema.
@@ -445,17 +455,43 @@ pub fn impact(
     Ok(report.into())
 }
 
+/// A field of a schema: its name, type (as the rule file writes it, e.g.
+/// `int`, `enum[female, male]`) and whether it may be null.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldInfo {
+    /// The field's name.
+    pub name: String,
+    /// Its type, as written in a rule file.
+    pub type_name: String,
+    /// Whether it may be null.
+    pub nullable: bool,
+}
+
+impl From<&carecoord::expr::Field> for FieldInfo {
+    fn from(f: &carecoord::expr::Field) -> Self {
+        Self {
+            name: f.name.clone(),
+            type_name: f.ty.to_string(),
+            nullable: f.nullable,
+        }
+    }
+}
+
+/// The value behind a registry's lock. A panic while holding it cannot leave
+/// a registry half changed (adding is one push), so a poisoned lock is still
+/// usable.
+pub(crate) fn locked<T>(lock: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    lock.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Rule-set versions; picks the version in force on a date. Thread-safe.
 #[derive(Debug, Default, uniffi::Object)]
 pub struct RuleRegistry(std::sync::Mutex<core::RuleRegistry>);
 
 impl RuleRegistry {
     fn registry(&self) -> std::sync::MutexGuard<'_, core::RuleRegistry> {
-        // A panic while holding the lock cannot leave the registry half
-        // changed (adding is one push), so a poisoned lock is still usable.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        locked(&self.0)
     }
 }
 

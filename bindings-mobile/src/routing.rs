@@ -8,10 +8,12 @@ use std::time::SystemTime;
 use carecoord::expr::Value;
 use carecoord::routing as core;
 
+use crate::caseload::FieldInfo;
 use crate::caseload::FieldValue;
 use crate::convert;
 use crate::error::CarecoordError;
 use crate::time::CalendarDate;
+use carecoord::ffi::IsoDate;
 
 pub use core::{Consent, ConsentBasis, Outcome, RouteKind, Sex, Urgency};
 
@@ -185,6 +187,44 @@ impl From<core::Routing> for Routing {
     }
 }
 
+/// A need a directory knows.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NeedInfo {
+    /// Its tag, e.g. `loneliness`.
+    pub id: String,
+    /// A label for people.
+    pub label: String,
+    /// How routing treats it.
+    pub class: core::NeedClass,
+}
+
+/// Directory versions by name; picks the one in force on a date. Thread-safe.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct DirectoryRegistry(std::sync::Mutex<core::DirectoryRegistry>);
+
+#[uniffi::export]
+impl DirectoryRegistry {
+    /// An empty registry.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Adds a version; one of the same name starting on the same day is
+    /// refused (`registry.duplicate_version`).
+    pub fn add(&self, directory: Arc<Directory>) -> Result<(), CarecoordError> {
+        Ok(crate::caseload::locked(&self.0).add(directory.0.clone())?)
+    }
+
+    /// The version of `name` in force on `date`, or null.
+    pub fn in_force(&self, name: String, date: IsoDate) -> Option<Arc<Directory>> {
+        let registry = crate::caseload::locked(&self.0);
+        registry
+            .in_force(&name, date)
+            .map(|d| Arc::new(Directory(d.clone())))
+    }
+}
+
 /// A service directory, loaded and checked.
 #[derive(Debug, uniffi::Object)]
 pub struct Directory(core::Directory);
@@ -222,6 +262,32 @@ impl Directory {
     /// Service ids, in file order.
     pub fn service_ids(&self) -> Vec<String> {
         self.0.services().iter().map(|s| s.id.to_string()).collect()
+    }
+
+    /// The needs it knows, with their labels and how routing treats them.
+    pub fn needs(&self) -> Vec<NeedInfo> {
+        let needs = self.0.vocabulary().needs().iter();
+        needs
+            .map(|n| NeedInfo {
+                id: n.id.to_string(),
+                label: n.label.to_string(),
+                class: n.class,
+            })
+            .collect()
+    }
+
+    /// The extra fields its criteria read (beyond the built-in referral fields).
+    pub fn extra_fields(&self) -> Vec<FieldInfo> {
+        self.0.extra_fields().iter().map(FieldInfo::from).collect()
+    }
+
+    /// The ranking order, as keys such as `matched_needs` and `wait`.
+    pub fn ranking(&self) -> Vec<String> {
+        self.0
+            .ranking()
+            .iter()
+            .map(|k| k.key().to_owned())
+            .collect()
     }
 
     /// Routes one referral: the safeguarding lead first for a safeguarding

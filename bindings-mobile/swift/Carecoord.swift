@@ -1073,9 +1073,24 @@ public protocol DirectoryProtocol: AnyObject, Sendable {
     func effectiveFrom()  -> CalendarDate
     
     /**
+     * The extra fields its criteria read (beyond the built-in referral fields).
+     */
+    func extraFields()  -> [FieldInfo]
+    
+    /**
      * Its name.
      */
     func name()  -> String
+    
+    /**
+     * The needs it knows, with their labels and how routing treats them.
+     */
+    func needs()  -> [NeedInfo]
+    
+    /**
+     * The ranking order, as keys such as `matched_needs` and `wait`.
+     */
+    func ranking()  -> [String]
     
     /**
      * Routes one referral: the safeguarding lead first for a safeguarding
@@ -1190,12 +1205,48 @@ open func effectiveFrom() -> CalendarDate  {
 }
     
     /**
+     * The extra fields its criteria read (beyond the built-in referral fields).
+     */
+open func extraFields() -> [FieldInfo]  {
+    return try!  FfiConverterSequenceTypeFieldInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_extra_fields(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Its name.
      */
 open func name() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_carecoord_mobile_fn_method_directory_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The needs it knows, with their labels and how routing treats them.
+     */
+open func needs() -> [NeedInfo]  {
+    return try!  FfiConverterSequenceTypeNeedInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_needs(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The ranking order, as keys such as `matched_needs` and `wait`.
+     */
+open func ranking() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directory_ranking(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1284,6 +1335,167 @@ public func FfiConverterTypeDirectory_lift(_ handle: UInt64) throws -> Directory
 #endif
 public func FfiConverterTypeDirectory_lower(_ value: Directory) -> UInt64 {
     return FfiConverterTypeDirectory.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Directory versions by name; picks the one in force on a date. Thread-safe.
+ */
+public protocol DirectoryRegistryProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds a version; one of the same name starting on the same day is
+     * refused (`registry.duplicate_version`).
+     */
+    func add(directory: Directory) throws 
+    
+    /**
+     * The version of `name` in force on `date`, or null.
+     */
+    func inForce(name: String, date: IsoDate)  -> Directory?
+    
+}
+/**
+ * Directory versions by name; picks the one in force on a date. Thread-safe.
+ */
+open class DirectoryRegistry: DirectoryRegistryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_carecoord_mobile_fn_clone_directoryregistry(self.handle, $0) }
+    }
+    /**
+     * An empty registry.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_constructor_directoryregistry_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_carecoord_mobile_fn_free_directoryregistry(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds a version; one of the same name starting on the same day is
+     * refused (`registry.duplicate_version`).
+     */
+open func add(directory: Directory)throws   {try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directoryregistry_add(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDirectory_lower(directory),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The version of `name` in force on `date`, or null.
+     */
+open func inForce(name: String, date: IsoDate) -> Directory?  {
+    return try!  FfiConverterOptionTypeDirectory.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_directoryregistry_in_force(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeIsoDate_lower(date),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryRegistry: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = DirectoryRegistry
+
+    public static func lift(_ handle: UInt64) throws -> DirectoryRegistry {
+        return DirectoryRegistry(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: DirectoryRegistry) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryRegistry {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: DirectoryRegistry, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryRegistry_lift(_ handle: UInt64) throws -> DirectoryRegistry {
+    return try FfiConverterTypeDirectoryRegistry.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryRegistry_lower(_ value: DirectoryRegistry) -> UInt64 {
+    return FfiConverterTypeDirectoryRegistry.lower(value)
 }
 
 
@@ -1510,6 +1722,12 @@ public protocol PlanHistoryProtocol: AnyObject, Sendable {
     func canShare(recipient: Recipient, purpose: Purpose, at: Date) throws  -> ShareDecision
     
     /**
+     * Checks a change and returns the event it would append, appending
+     * nothing (to show a coordinator what a change will record).
+     */
+    func decide(change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String?) throws  -> PlanEvent
+    
+    /**
      * Every event, oldest first.
      */
     func events()  -> [PlanEvent]
@@ -1669,6 +1887,24 @@ open func canShare(recipient: Recipient, purpose: Purpose, at: Date)throws  -> S
         FfiConverterTypeRecipient_lower(recipient),
         FfiConverterTypePurpose_lower(purpose),
         FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a change and returns the event it would append, appending
+     * nothing (to show a coordinator what a change will record).
+     */
+open func decide(change: PlanChange, version: UInt64, actor: Actor, at: Date, reason: String? = nil)throws  -> PlanEvent  {
+    return try  FfiConverterTypePlanEvent_lift(try rustCallWithError(FfiConverterTypeCarecoordError_lift) {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_planhistory_decide(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePlanChange_lower(change),
+        FfiConverterUInt64.lower(version),
+        FfiConverterTypeActor_lower(actor),
+        FfiConverterTimestamp.lower(at),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -2331,6 +2567,11 @@ public protocol RuleSetProtocol: AnyObject, Sendable {
     func explain(record: [String: FieldValue], today: CalendarDate) throws  -> Explanation
     
     /**
+     * The schema's fields, in order.
+     */
+    func fields()  -> [FieldInfo]
+    
+    /**
      * The rule set's name.
      */
     func name()  -> String
@@ -2475,6 +2716,18 @@ open func explain(record: [String: FieldValue], today: CalendarDate)throws  -> E
             self.uniffiCloneHandle(),
         FfiConverterDictionaryStringTypeFieldValue.lower(record),
         FfiConverterTypeCalendarDate_lower(today),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The schema's fields, in order.
+     */
+open func fields() -> [FieldInfo]  {
+    return try!  FfiConverterSequenceTypeFieldInfo.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_carecoord_mobile_fn_method_ruleset_fields(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -3457,6 +3710,86 @@ public func FfiConverterTypeExplanation_lower(_ value: Explanation) -> RustBuffe
 
 
 /**
+ * A field of a schema: its name, type (as the rule file writes it, e.g.
+ * `int`, `enum[female, male]`) and whether it may be null.
+ */
+public struct FieldInfo: Equatable, Hashable {
+    /**
+     * The field's name.
+     */
+    public var name: String
+    /**
+     * Its type, as written in a rule file.
+     */
+    public var typeName: String
+    /**
+     * Whether it may be null.
+     */
+    public var nullable: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The field's name.
+         */name: String, 
+        /**
+         * Its type, as written in a rule file.
+         */typeName: String, 
+        /**
+         * Whether it may be null.
+         */nullable: Bool) {
+        self.name = name
+        self.typeName = typeName
+        self.nullable = nullable
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FieldInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldInfo {
+        return
+            try FieldInfo(
+                name: FfiConverterString.read(from: &buf), 
+                typeName: FfiConverterString.read(from: &buf), 
+                nullable: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FieldInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.typeName, into: &buf)
+        FfiConverterBool.write(value.nullable, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldInfo_lift(_ buf: RustBuffer) throws -> FieldInfo {
+    return try FfiConverterTypeFieldInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldInfo_lower(_ value: FieldInfo) -> RustBuffer {
+    return FfiConverterTypeFieldInfo.lower(value)
+}
+
+
+/**
  * What replacing one rule-set version by another would do to a caseload.
  */
 public struct ImpactReport: Equatable, Hashable {
@@ -3899,6 +4232,85 @@ public func FfiConverterTypeMatch_lift(_ buf: RustBuffer) throws -> Match {
 #endif
 public func FfiConverterTypeMatch_lower(_ value: Match) -> RustBuffer {
     return FfiConverterTypeMatch.lower(value)
+}
+
+
+/**
+ * A need a directory knows.
+ */
+public struct NeedInfo: Equatable, Hashable {
+    /**
+     * Its tag, e.g. `loneliness`.
+     */
+    public var id: String
+    /**
+     * A label for people.
+     */
+    public var label: String
+    /**
+     * How routing treats it.
+     */
+    public var `class`: NeedClass
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its tag, e.g. `loneliness`.
+         */id: String, 
+        /**
+         * A label for people.
+         */label: String, 
+        /**
+         * How routing treats it.
+         */`class`: NeedClass) {
+        self.id = id
+        self.label = label
+        self.`class` = `class`
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NeedInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNeedInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NeedInfo {
+        return
+            try NeedInfo(
+                id: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                class: FfiConverterTypeNeedClass.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NeedInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterTypeNeedClass.write(value.`class`, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNeedInfo_lift(_ buf: RustBuffer) throws -> NeedInfo {
+    return try FfiConverterTypeNeedInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNeedInfo_lower(_ value: NeedInfo) -> RustBuffer {
+    return FfiConverterTypeNeedInfo.lower(value)
 }
 
 
@@ -6082,6 +6494,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDirectory: FfiConverterRustBuffer {
+    typealias SwiftType = Directory?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirectory.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirectory.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRuleSet: FfiConverterRustBuffer {
     typealias SwiftType = RuleSet?
 
@@ -6944,6 +7380,31 @@ fileprivate struct FfiConverterSequenceTypeExclusionReason: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFieldInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldInfo]
+
+    public static func write(_ value: [FieldInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMatch: FfiConverterRustBuffer {
     typealias SwiftType = [Match]
 
@@ -6961,6 +7422,31 @@ fileprivate struct FfiConverterSequenceTypeMatch: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeNeedInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [NeedInfo]
+
+    public static func write(_ value: [NeedInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNeedInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NeedInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NeedInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNeedInfo.read(from: &buf))
         }
         return seq
     }
@@ -7575,6 +8061,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_planhistory_can_share() != 27531) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_planhistory_decide() != 63293) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_planhistory_events() != 8428) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7641,6 +8130,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_ruleset_explain() != 8070) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_ruleset_fields() != 51773) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_ruleset_name() != 36905) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7704,7 +8196,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_carecoord_mobile_checksum_method_directory_effective_from() != 50978) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_carecoord_mobile_checksum_method_directory_extra_fields() != 54964) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_carecoord_mobile_checksum_method_directory_name() != 51804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directory_needs() != 10937) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directory_ranking() != 27343) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_directory_route() != 53639) {
@@ -7714,6 +8215,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_directory_version() != 59450) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directoryregistry_add() != 57134) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_method_directoryregistry_in_force() != 60970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_method_workingcalendar_add_working_days() != 2706) {
@@ -7765,6 +8272,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_directory_from_toml() != 27952) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_carecoord_mobile_checksum_constructor_directoryregistry_new() != 28370) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_carecoord_mobile_checksum_constructor_workingcalendar_new() != 29048) {

@@ -4559,6 +4559,93 @@ public func FfiConverterTypeGoalLifecycle_lower(_ value: GoalLifecycle) -> RustB
 
 
 /**
+ * How routing treats a need.
+ */
+
+public enum NeedClass: Equatable, Hashable {
+    
+    /**
+     * Routed to eligible services in the directory.
+     */
+    case ordinary
+    /**
+     * A safeguarding concern: goes to the named safeguarding lead first,
+     * always, whatever consent, capacity or opening hours.
+     */
+    case safeguarding
+    /**
+     * A clinical red flag beyond a care coordinator's scope: goes back to the
+     * escalation route (the GP or an urgent route), always.
+     */
+    case redFlag
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NeedClass: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNeedClass: FfiConverterRustBuffer {
+    typealias SwiftType = NeedClass
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NeedClass {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ordinary
+        
+        case 2: return .safeguarding
+        
+        case 3: return .redFlag
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NeedClass, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ordinary:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .safeguarding:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .redFlag:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNeedClass_lift(_ buf: RustBuffer) throws -> NeedClass {
+    return try FfiConverterTypeNeedClass.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNeedClass_lower(_ value: NeedClass) -> RustBuffer {
+    return FfiConverterTypeNeedClass.lower(value)
+}
+
+
+
+/**
  * The overall result of routing a referral.
  */
 

@@ -273,6 +273,11 @@ RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_activity(uint64_t ptr, 
 RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_can_share(uint64_t ptr, RustBuffer recipient, RustBuffer purpose, RustBuffer at, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_DECIDE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_DECIDE
+RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_decide(uint64_t ptr, RustBuffer change, uint64_t version, RustBuffer actor, RustBuffer at, RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_EVENTS
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_PLANHISTORY_EVENTS
 RustBuffer uniffi_carecoord_mobile_fn_method_planhistory_events(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -438,6 +443,11 @@ RustBuffer uniffi_carecoord_mobile_fn_method_ruleset_evaluate(uint64_t ptr, Rust
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULESET_EXPLAIN
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULESET_EXPLAIN
 RustBuffer uniffi_carecoord_mobile_fn_method_ruleset_explain(uint64_t ptr, RustBuffer record, RustBuffer today, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULESET_FIELDS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULESET_FIELDS
+RustBuffer uniffi_carecoord_mobile_fn_method_ruleset_fields(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_RULESET_NAME
@@ -615,9 +625,24 @@ uint64_t uniffi_carecoord_mobile_fn_constructor_directory_from_toml(RustBuffer t
 RustBuffer uniffi_carecoord_mobile_fn_method_directory_effective_from(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_EXTRA_FIELDS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_EXTRA_FIELDS
+RustBuffer uniffi_carecoord_mobile_fn_method_directory_extra_fields(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_NAME
 RustBuffer uniffi_carecoord_mobile_fn_method_directory_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_NEEDS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_NEEDS
+RustBuffer uniffi_carecoord_mobile_fn_method_directory_needs(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_RANKING
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_RANKING
+RustBuffer uniffi_carecoord_mobile_fn_method_directory_ranking(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_ROUTE
@@ -633,6 +658,32 @@ RustBuffer uniffi_carecoord_mobile_fn_method_directory_service_ids(uint64_t ptr,
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORY_VERSION
 RustBuffer uniffi_carecoord_mobile_fn_method_directory_version(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_DIRECTORYREGISTRY
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_DIRECTORYREGISTRY
+uint64_t uniffi_carecoord_mobile_fn_clone_directoryregistry(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FREE_DIRECTORYREGISTRY
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_FREE_DIRECTORYREGISTRY
+void uniffi_carecoord_mobile_fn_free_directoryregistry(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CONSTRUCTOR_DIRECTORYREGISTRY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CONSTRUCTOR_DIRECTORYREGISTRY_NEW
+uint64_t uniffi_carecoord_mobile_fn_constructor_directoryregistry_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORYREGISTRY_ADD
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORYREGISTRY_ADD
+void uniffi_carecoord_mobile_fn_method_directoryregistry_add(uint64_t ptr, uint64_t directory, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORYREGISTRY_IN_FORCE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_METHOD_DIRECTORYREGISTRY_IN_FORCE
+RustBuffer uniffi_carecoord_mobile_fn_method_directoryregistry_in_force(uint64_t ptr, RustBuffer name, RustBuffer date, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_FN_CLONE_WORKINGCALENDAR
@@ -1130,6 +1181,12 @@ uint16_t uniffi_carecoord_mobile_checksum_method_planhistory_can_share(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_DECIDE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_DECIDE
+uint16_t uniffi_carecoord_mobile_checksum_method_planhistory_decide(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_EVENTS
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_PLANHISTORY_EVENTS
 uint16_t uniffi_carecoord_mobile_checksum_method_planhistory_events(void
@@ -1262,6 +1319,12 @@ uint16_t uniffi_carecoord_mobile_checksum_method_ruleset_explain(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULESET_FIELDS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULESET_FIELDS
+uint16_t uniffi_carecoord_mobile_checksum_method_ruleset_fields(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULESET_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_RULESET_NAME
 uint16_t uniffi_carecoord_mobile_checksum_method_ruleset_name(void
@@ -1388,9 +1451,27 @@ uint16_t uniffi_carecoord_mobile_checksum_method_directory_effective_from(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_EXTRA_FIELDS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_EXTRA_FIELDS
+uint16_t uniffi_carecoord_mobile_checksum_method_directory_extra_fields(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_NAME
 uint16_t uniffi_carecoord_mobile_checksum_method_directory_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_NEEDS
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_NEEDS
+uint16_t uniffi_carecoord_mobile_checksum_method_directory_needs(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_RANKING
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_RANKING
+uint16_t uniffi_carecoord_mobile_checksum_method_directory_ranking(void
     
 );
 #endif
@@ -1409,6 +1490,18 @@ uint16_t uniffi_carecoord_mobile_checksum_method_directory_service_ids(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORY_VERSION
 uint16_t uniffi_carecoord_mobile_checksum_method_directory_version(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORYREGISTRY_ADD
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORYREGISTRY_ADD
+uint16_t uniffi_carecoord_mobile_checksum_method_directoryregistry_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORYREGISTRY_IN_FORCE
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_METHOD_DIRECTORYREGISTRY_IN_FORCE
+uint16_t uniffi_carecoord_mobile_checksum_method_directoryregistry_in_force(void
     
 );
 #endif
@@ -1511,6 +1604,12 @@ uint16_t uniffi_carecoord_mobile_checksum_constructor_directory_from_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_DIRECTORY_FROM_TOML
 #define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_DIRECTORY_FROM_TOML
 uint16_t uniffi_carecoord_mobile_checksum_constructor_directory_from_toml(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_DIRECTORYREGISTRY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CARECOORD_MOBILE_CHECKSUM_CONSTRUCTOR_DIRECTORYREGISTRY_NEW
+uint16_t uniffi_carecoord_mobile_checksum_constructor_directoryregistry_new(void
     
 );
 #endif

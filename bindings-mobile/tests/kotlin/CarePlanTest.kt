@@ -61,6 +61,15 @@ class CarePlanTest {
     }
 
     @Test
+    fun decideShowsTheEventWithoutRecordingIt() {
+        val h = agreed()
+        val before = h.version()
+        val event = h.decide(PlanChange.AddGoal(null, "walk to the shop", null), before, cc, at, null)
+        assertEquals(before + 1u, event.version)
+        assertEquals(before, h.version())
+    }
+
+    @Test
     fun lifecycleAndStaleVersionsAreTypedErrors() {
         val h = agreed()
         val t = assertThrows<CarecoordException.InvalidTransition> { h.run(PlanChange.ChangeStatus(PlanStatus.DRAFT)) }

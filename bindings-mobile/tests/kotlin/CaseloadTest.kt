@@ -85,6 +85,9 @@ class CaseloadVersionsTest {
                 .replace("effective_from = 2026-04-01", "effective_from = 2027-04-01")
                 .replace("points = 3, reason = \"EFI_SEVERE\"", "points = 6, reason = \"EFI_SEVERE\""),
         )
+        val age = v1.fields().first { it.name == "age" }
+        assertEquals("int", age.typeName)
+        assertFalse(age.nullable)
         val registry = RuleRegistry()
         registry.add(v1)
         registry.add(v2)

@@ -26,6 +26,24 @@ class RoutingTest {
     )
 
     @Test
+    fun theDirectoryDescribesItselfAndVersionsAreRegistered() {
+        assertEquals(listOf("efi_deficits", "housebound", "lives_alone"), directory.extraFields().map { it.name })
+        assertEquals("bool", directory.extraFields().first { it.name == "lives_alone" }.typeName)
+        val safeguarding = directory.needs().first { it.id == "safeguarding" }
+        assertEquals(NeedClass.SAFEGUARDING, safeguarding.`class`)
+        assertEquals(listOf("matched_needs", "open_on_day", "local", "wait", "id"), directory.ranking())
+
+        val registry = DirectoryRegistry()
+        registry.add(directory)
+        val again = org.junit.jupiter.api.Assertions.assertThrows(CarecoordException.InvalidInput::class.java) {
+            registry.add(directory)
+        }
+        assertEquals("registry.duplicate_version", again.code)
+        assertEquals(directory.version(), registry.inForce(directory.name(), CalendarDate(2026, 12, 1))?.version())
+        assertEquals(null, registry.inForce(directory.name(), CalendarDate(2000, 1, 1)))
+    }
+
+    @Test
     fun ranksEligibleServicesWithReasons() {
         val r = directory.route(referral(listOf("loneliness", "debt")))
         assertEquals(Outcome.ROUTED, r.outcome)

@@ -7,6 +7,7 @@ use super::fast_hash::FastMap;
 
 /// How routing treats a need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum NeedClass {
     /// Routed to eligible services in the directory.
     Ordinary,
