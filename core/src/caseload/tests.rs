@@ -63,6 +63,22 @@ fn the_description_is_the_files_and_a_row_shows_only_its_size() {
 }
 
 #[test]
+fn no_reasons_are_kept_when_none_are_asked_for_even_for_an_override() {
+    let rules = RuleSet::from_toml(&SAMPLE.replace("top_reasons = 3", "top_reasons = 0")).unwrap();
+    let row = rules
+        .row([
+            ("patient_id", Value::str("P1")),
+            ("age", Value::Int(91)),
+            ("safeguarding_flag", Value::Bool(true)),
+        ])
+        .unwrap();
+    let p = rules.evaluate(&row, today());
+    assert_eq!(p.tier(), "urgent");
+    assert!(p.override_id.is_some());
+    assert!(p.reasons.is_empty(), "{:?}", p.reasons);
+}
+
+#[test]
 fn sample_loads_and_its_embedded_tests_pass() {
     let rules = sample();
     assert_eq!(rules.name(), "frailty_priority");
