@@ -337,24 +337,12 @@ fn build_ranking(file: &DirectoryFile, cx: &Ctx<'_>) -> Result<Vec<RankKey>, Dir
     Ok(order)
 }
 
-fn weekday(word: &str) -> Option<Weekday> {
-    Some(match word.to_ascii_lowercase().as_str() {
-        "mon" | "monday" => Weekday::Mon,
-        "tue" | "tuesday" => Weekday::Tue,
-        "wed" | "wednesday" => Weekday::Wed,
-        "thu" | "thursday" => Weekday::Thu,
-        "fri" | "friday" => Weekday::Fri,
-        "sat" | "saturday" => Weekday::Sat,
-        "sun" | "sunday" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
 fn intern(areas: &mut FastMap<String, u32>, code: String) -> u32 {
     let next = u32::try_from(areas.len()).unwrap_or(u32::MAX);
     *areas.entry(code).or_insert(next)
 }
 
+/// One service, each section of its entry checked by its own function.
 fn build_service(
     spec: &ServiceSpec,
     cx: &Ctx<'_>,
@@ -363,7 +351,6 @@ fn build_service(
     areas: &mut FastMap<String, u32>,
 ) -> Result<Service, DirectoryError> {
     let id = spec.id.get_ref().as_str();
-    let path = |key: &str| format!("service[{id}].{key}");
     if id.trim().is_empty() {
         return Err(cx.err(
             K::Invalid {
@@ -373,280 +360,32 @@ fn build_service(
             &spec.id,
         ));
     }
-
-    // Needs.
-    let mut needs = NeedSet::EMPTY;
-    for (i, need) in spec.needs.get_ref().iter().enumerate() {
-        let Some(index) = vocabulary.index_of(need) else {
-            return Err(cx.err(
-                K::UnknownNeed {
-                    name: need.clone(),
-                    suggestion: vocabulary.suggest(need),
-                },
-                path(&format!("needs[{i}]")),
-                &spec.needs,
-            ));
-        };
-        needs.insert(index);
-    }
-    if needs.is_empty() {
-        return Err(cx.err(
-            K::Invalid {
-                message: "a service must serve at least one need".into(),
-            },
-            path("needs"),
-            &spec.needs,
-        ));
-    }
-
-    // Age and sex.
-    let age = |a: &Option<Spanned<i64>>, key: &str| -> Result<Option<i64>, DirectoryError> {
-        match a {
-            Some(v) if !(0..=130).contains(v.get_ref()) => Err(cx.err(
-                K::ContradictoryEligibility {
-                    message: format!("{key} must be between 0 and 130"),
-                },
-                path(key),
-                v,
-            )),
-            Some(v) => Ok(Some(*v.get_ref())),
-            None => Ok(None),
-        }
-    };
-    let min_age = age(&spec.min_age, "min_age")?;
-    let max_age = age(&spec.max_age, "max_age")?;
-    if let (Some(lo), Some(hi), Some(at)) = (min_age, max_age, &spec.max_age) {
-        if lo > hi {
-            return Err(cx.err(
-                K::ContradictoryEligibility {
-                    message: format!("min_age {lo} is above max_age {hi}"),
-                },
-                path("max_age"),
-                at,
-            ));
-        }
-    }
-    let sex = match &spec.sex {
-        None => None,
-        Some(list) => {
-            let mut out = Vec::new();
-            for word in list.get_ref() {
-                let Some(s) = Sex::from_key(word) else {
-                    return Err(cx.err(
-                        K::Invalid {
-                            message: format!(
-                                "unknown sex `{word}` (use female, male, other, unknown)"
-                            ),
-                        },
-                        path("sex"),
-                        list,
-                    ));
-                };
-                out.push(s);
-            }
-            if out.is_empty() {
-                return Err(cx.err(
-                    K::ContradictoryEligibility {
-                        message: "an empty `sex` list accepts no one (leave it out to accept all)"
-                            .into(),
-                    },
-                    path("sex"),
-                    list,
-                ));
-            }
-            Some(out)
-        }
-    };
-    let sex_bits = sex
-        .as_ref()
-        .map_or(0b1111, |l| l.iter().fold(0, |bits, s| bits | s.bit()));
-
-    // Catchment and registration.
-    let mut area_ids = Vec::new();
-    let catchment = match spec.catchment.get_ref() {
-        CatchmentSpec::Word(w) if w == "everywhere" => Catchment::Everywhere,
-        CatchmentSpec::Word(w) => {
-            return Err(cx.err(
-                K::Invalid {
-                    message: format!("catchment `{w}`: write \"everywhere\" or a table of districts, pcns and practices"),
-                },
-                path("catchment"),
-                &spec.catchment,
-            ));
-        }
-        CatchmentSpec::Areas(a) => {
-            let mut norm =
-                |codes: &[String], kind: AreaKind| -> Result<Vec<String>, DirectoryError> {
-                    let mut out = Vec::with_capacity(codes.len());
-                    for code in codes {
-                        let Some(n) = normalise(kind, code) else {
-                            return Err(cx.err(
-                                K::MalformedArea {
-                                    what: kind.what(),
-                                    code: code.clone(),
-                                },
-                                path("catchment"),
-                                &spec.catchment,
-                            ));
-                        };
-                        area_ids.push(intern(areas, n.clone()));
-                        out.push(n);
-                    }
-                    Ok(out)
-                };
-            let districts = norm(&a.districts, AreaKind::District)?;
-            let pcns = norm(&a.pcns, AreaKind::Pcn)?;
-            let practices = norm(&a.practices, AreaKind::Practice)?;
-            if districts.is_empty() && pcns.is_empty() && practices.is_empty() {
-                return Err(cx.err(
-                    K::ContradictoryEligibility {
-                        message: "an empty catchment accepts no one (write catchment = \"everywhere\" for an area-wide service)".into(),
-                    },
-                    path("catchment"),
-                    &spec.catchment,
-                ));
-            }
-            Catchment::Areas {
-                districts,
-                pcns,
-                practices,
-            }
-        }
-    };
-    area_ids.sort_unstable();
-    area_ids.dedup();
-    let (registered_practices, registered) = match &spec.registered_practices {
-        None => (None, None),
-        Some(list) => {
-            let mut codes = Vec::new();
-            let mut ids = Vec::new();
-            for code in list.get_ref() {
-                let Some(n) = normalise(AreaKind::Practice, code) else {
-                    return Err(cx.err(
-                        K::MalformedArea {
-                            what: AreaKind::Practice.what(),
-                            code: code.clone(),
-                        },
-                        path("registered_practices"),
-                        list,
-                    ));
-                };
-                ids.push(intern(areas, n.clone()));
-                codes.push(n);
-            }
-            if codes.is_empty() {
-                return Err(cx.err(
-                    K::ContradictoryEligibility {
-                        message: "an empty `registered_practices` list accepts no one".into(),
-                    },
-                    path("registered_practices"),
-                    list,
-                ));
-            }
-            ids.sort_unstable();
-            ids.dedup();
-            (Some(codes), Some(ids))
-        }
-    };
-    if let (
-        Catchment::Areas {
-            practices,
-            districts,
-            pcns,
-        },
-        Some(reg),
-    ) = (&catchment, &registered_practices)
-    {
-        // A catchment of practices only, none of which is an allowed
-        // registration, accepts no one.
-        if districts.is_empty() && pcns.is_empty() && !practices.iter().any(|p| reg.contains(p)) {
-            return Err(cx.err(
-                K::ContradictoryEligibility {
-                    message:
-                        "the catchment's practices and registered_practices have none in common"
-                            .into(),
-                },
-                path("registered_practices"),
-                &spec.catchment,
-            ));
-        }
-    }
-
-    // Opening.
-    let mut days = Vec::new();
-    for word in spec.days.get_ref() {
-        let Some(d) = weekday(word) else {
-            return Err(cx.err(
-                K::InvalidHours {
-                    message: format!(
-                        "unknown day `{word}` (use mon, tue, wed, thu, fri, sat, sun)"
-                    ),
-                },
-                path("days"),
-                &spec.days,
-            ));
-        };
-        if !days.contains(&d) {
-            days.push(d);
-        }
-    }
-    days.sort_by_key(|d| d.num_days_from_monday());
-    let day_bits = days
-        .iter()
-        .fold(0u8, |bits, d| bits | (1 << d.num_days_from_monday()));
-    if days.is_empty() && spec.accepting {
-        return Err(cx.err(
-            K::ContradictoryEligibility {
-                message: "a service accepting referrals must open on at least one day".into(),
-            },
-            path("days"),
-            &spec.days,
-        ));
-    }
-    let hours = match &spec.hours {
-        None => None,
-        Some(h) => Some(parse_hours(h.get_ref()).ok_or_else(|| {
-            cx.err(
-                K::InvalidHours {
-                    message:
-                        "hours must be HH:MM-HH:MM, opening before closing (Europe/London time)"
-                            .into(),
-                },
-                path("hours"),
-                h,
-            )
-        })?),
-    };
-
-    let wait_days = match &spec.wait_days {
-        None => None,
-        Some(w) => Some(u32::try_from(*w.get_ref()).map_err(|_| {
-            cx.err(
-                K::Invalid {
-                    message: "wait_days cannot be negative".into(),
-                },
-                path("wait_days"),
-                w,
-            )
-        })?),
-    };
+    let at = Section { cx, id };
+    let needs = at.needs(spec, vocabulary)?;
+    let (min_age, max_age) = at.ages(spec)?;
+    let sex = at.sexes(spec)?;
+    let (catchment, area_ids) = at.catchment(spec, areas)?;
+    let (registered_practices, registered) = at.registration(spec, &catchment, areas)?;
+    let days = at.days(spec)?;
+    let hours = at.hours(spec)?;
+    let wait_days = at.wait_days(spec)?;
     let referral_code = match &spec.referral_code {
-        Some(code) => Some(check_code(code, cx, &path("referral_code"))?),
+        Some(code) => Some(check_code(code, cx, &at.path("referral_code"))?),
         None => None,
     };
-    let criteria = match &spec.criteria {
-        None => None,
-        Some(text) => Some(
-            expr::compile_condition(text.get_ref(), schema).map_err(|e| {
-                DirectoryError::new(
-                    K::Expr(e.kind.clone()),
-                    path("criteria"),
-                    cx.src.at_expr(text, &e),
-                )
-            })?,
-        ),
+    let criteria = at.criteria(spec, schema)?;
+    let compiled = CompiledService {
+        needs,
+        sex_bits: sex
+            .as_ref()
+            .map_or(0b1111, |l| l.iter().fold(0, |bits, s| bits | s.bit())),
+        day_bits: days
+            .iter()
+            .fold(0u8, |bits, d| bits | (1 << d.num_days_from_monday())),
+        everywhere: matches!(spec.catchment.get_ref(), CatchmentSpec::Word(_)),
+        areas: area_ids,
+        registered,
     };
-
     Ok(Service {
         id: id.into(),
         name: spec.name.as_str().into(),
@@ -669,21 +408,285 @@ fn build_service(
         wait_days,
         consent_required: spec.consent_required,
         criteria,
-        compiled: CompiledService {
-            needs,
-            sex_bits,
-            day_bits,
-            everywhere: matches!(spec.catchment.get_ref(), CatchmentSpec::Word(_)),
-            areas: area_ids,
-            registered,
-        },
+        compiled,
     })
+}
+
+/// Where in the file a service's section is, for errors: `service[id].key`.
+struct Section<'a> {
+    cx: &'a Ctx<'a>,
+    id: &'a str,
+}
+
+impl Section<'_> {
+    fn path(&self, key: &str) -> String {
+        format!("service[{}].{key}", self.id)
+    }
+
+    fn err<T>(&self, kind: K, key: &str, s: &Spanned<T>) -> DirectoryError {
+        self.cx.err(kind, self.path(key), s)
+    }
+
+    /// The needs it serves: known to the vocabulary, at least one.
+    fn needs(
+        &self,
+        spec: &ServiceSpec,
+        vocabulary: &NeedVocabulary,
+    ) -> Result<NeedSet, DirectoryError> {
+        let mut needs = NeedSet::EMPTY;
+        for (i, need) in spec.needs.get_ref().iter().enumerate() {
+            let Some(index) = vocabulary.index_of(need) else {
+                let kind = K::UnknownNeed {
+                    name: need.clone(),
+                    suggestion: vocabulary.suggest(need),
+                };
+                return Err(self.err(kind, &format!("needs[{i}]"), &spec.needs));
+            };
+            needs.insert(index);
+        }
+        if needs.is_empty() {
+            let message = "a service must serve at least one need".into();
+            return Err(self.err(K::Invalid { message }, "needs", &spec.needs));
+        }
+        Ok(needs)
+    }
+
+    /// The age range: each bound a possible age, the lower not above the upper.
+    fn ages(&self, spec: &ServiceSpec) -> Result<(Option<i64>, Option<i64>), DirectoryError> {
+        let age = |a: &Option<Spanned<i64>>, key: &str| match a {
+            Some(v) if !(0..=130).contains(v.get_ref()) => {
+                let message = format!("{key} must be between 0 and 130");
+                Err(self.err(K::ContradictoryEligibility { message }, key, v))
+            }
+            Some(v) => Ok(Some(*v.get_ref())),
+            None => Ok(None),
+        };
+        let (min_age, max_age) = (
+            age(&spec.min_age, "min_age")?,
+            age(&spec.max_age, "max_age")?,
+        );
+        if let (Some(lo), Some(hi), Some(at)) = (min_age, max_age, &spec.max_age) {
+            if lo > hi {
+                let message = format!("min_age {lo} is above max_age {hi}");
+                return Err(self.err(K::ContradictoryEligibility { message }, "max_age", at));
+            }
+        }
+        Ok((min_age, max_age))
+    }
+
+    /// The sexes it accepts: known words, not an empty list.
+    fn sexes(&self, spec: &ServiceSpec) -> Result<Option<Vec<Sex>>, DirectoryError> {
+        let Some(list) = &spec.sex else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        for word in list.get_ref() {
+            let Some(s) = Sex::from_key(word) else {
+                let message = format!("unknown sex `{word}` (use female, male, other, unknown)");
+                return Err(self.err(K::Invalid { message }, "sex", list));
+            };
+            out.push(s);
+        }
+        if out.is_empty() {
+            let message = "an empty `sex` list accepts no one (leave it out to accept all)".into();
+            return Err(self.err(K::ContradictoryEligibility { message }, "sex", list));
+        }
+        Ok(Some(out))
+    }
+
+    /// Where it takes referrals from, and the interned ids of its areas.
+    fn catchment(
+        &self,
+        spec: &ServiceSpec,
+        areas: &mut FastMap<String, u32>,
+    ) -> Result<(Catchment, Vec<u32>), DirectoryError> {
+        let a = match spec.catchment.get_ref() {
+            CatchmentSpec::Word(w) if w == "everywhere" => {
+                return Ok((Catchment::Everywhere, Vec::new()));
+            }
+            CatchmentSpec::Word(w) => {
+                let message = format!(
+                    "catchment `{w}`: write \"everywhere\" or a table of districts, pcns and practices"
+                );
+                return Err(self.err(K::Invalid { message }, "catchment", &spec.catchment));
+            }
+            CatchmentSpec::Areas(a) => a,
+        };
+        let mut area_ids = Vec::new();
+        let mut norm = |codes: &[String], kind: AreaKind| -> Result<Vec<String>, DirectoryError> {
+            let mut out = Vec::with_capacity(codes.len());
+            for code in codes {
+                let Some(n) = normalise(kind, code) else {
+                    let kind = K::MalformedArea {
+                        what: kind.what(),
+                        code: code.clone(),
+                    };
+                    return Err(self.err(kind, "catchment", &spec.catchment));
+                };
+                area_ids.push(intern(areas, n.clone()));
+                out.push(n);
+            }
+            Ok(out)
+        };
+        let districts = norm(&a.districts, AreaKind::District)?;
+        let pcns = norm(&a.pcns, AreaKind::Pcn)?;
+        let practices = norm(&a.practices, AreaKind::Practice)?;
+        if districts.is_empty() && pcns.is_empty() && practices.is_empty() {
+            let message = "an empty catchment accepts no one (write catchment = \"everywhere\" for an area-wide service)".into();
+            return Err(self.err(
+                K::ContradictoryEligibility { message },
+                "catchment",
+                &spec.catchment,
+            ));
+        }
+        area_ids.sort_unstable();
+        area_ids.dedup();
+        let catchment = Catchment::Areas {
+            districts,
+            pcns,
+            practices,
+        };
+        Ok((catchment, area_ids))
+    }
+
+    /// The practices a person must be registered with, if any: well formed,
+    /// not empty, and not disjoint from a catchment of practices only.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the codes as written and their interned ids, each optional together"
+    )]
+    fn registration(
+        &self,
+        spec: &ServiceSpec,
+        catchment: &Catchment,
+        areas: &mut FastMap<String, u32>,
+    ) -> Result<(Option<Vec<String>>, Option<Vec<u32>>), DirectoryError> {
+        let Some(list) = &spec.registered_practices else {
+            return Ok((None, None));
+        };
+        let mut codes = Vec::new();
+        let mut ids = Vec::new();
+        for code in list.get_ref() {
+            let Some(n) = normalise(AreaKind::Practice, code) else {
+                let kind = K::MalformedArea {
+                    what: AreaKind::Practice.what(),
+                    code: code.clone(),
+                };
+                return Err(self.err(kind, "registered_practices", list));
+            };
+            ids.push(intern(areas, n.clone()));
+            codes.push(n);
+        }
+        if codes.is_empty() {
+            let message = "an empty `registered_practices` list accepts no one".into();
+            return Err(self.err(
+                K::ContradictoryEligibility { message },
+                "registered_practices",
+                list,
+            ));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        if let Catchment::Areas {
+            practices,
+            districts,
+            pcns,
+        } = catchment
+        {
+            // A catchment of practices only, none of which is an allowed
+            // registration, accepts no one.
+            if districts.is_empty()
+                && pcns.is_empty()
+                && !practices.iter().any(|p| codes.contains(p))
+            {
+                let message =
+                    "the catchment's practices and registered_practices have none in common".into();
+                return Err(self.err(
+                    K::ContradictoryEligibility { message },
+                    "registered_practices",
+                    &spec.catchment,
+                ));
+            }
+        }
+        Ok((Some(codes), Some(ids)))
+    }
+
+    /// The days it opens, Monday first, each once; at least one if it is
+    /// accepting referrals. Days are read as everywhere in carecoord
+    /// ([`crate::time::parse_weekday`]).
+    fn days(&self, spec: &ServiceSpec) -> Result<Vec<Weekday>, DirectoryError> {
+        let mut days = Vec::new();
+        for word in spec.days.get_ref() {
+            let Ok(d) = crate::time::parse_weekday(word, "days") else {
+                let message =
+                    format!("unknown day `{word}` (use mon, tue, wed, thu, fri, sat, sun)");
+                return Err(self.err(K::InvalidHours { message }, "days", &spec.days));
+            };
+            if !days.contains(&d) {
+                days.push(d);
+            }
+        }
+        days.sort_by_key(|d| d.num_days_from_monday());
+        if days.is_empty() && spec.accepting {
+            let message = "a service accepting referrals must open on at least one day".into();
+            return Err(self.err(K::ContradictoryEligibility { message }, "days", &spec.days));
+        }
+        Ok(days)
+    }
+
+    /// Its opening hours, `HH:MM-HH:MM` in London time, opening before closing.
+    fn hours(&self, spec: &ServiceSpec) -> Result<Option<(NaiveTime, NaiveTime)>, DirectoryError> {
+        let Some(h) = &spec.hours else {
+            return Ok(None);
+        };
+        let message = "hours must be HH:MM-HH:MM, opening before closing (Europe/London time)";
+        parse_hours(h.get_ref()).map(Some).ok_or_else(|| {
+            self.err(
+                K::InvalidHours {
+                    message: message.into(),
+                },
+                "hours",
+                h,
+            )
+        })
+    }
+
+    /// How long referrals wait, in days: not negative.
+    fn wait_days(&self, spec: &ServiceSpec) -> Result<Option<u32>, DirectoryError> {
+        let Some(w) = &spec.wait_days else {
+            return Ok(None);
+        };
+        let message = "wait_days cannot be negative".into();
+        u32::try_from(*w.get_ref())
+            .map(Some)
+            .map_err(|_| self.err(K::Invalid { message }, "wait_days", w))
+    }
+
+    /// Its extra criterion in the rule language, compiled against the schema.
+    fn criteria(
+        &self,
+        spec: &ServiceSpec,
+        schema: &Schema,
+    ) -> Result<Option<expr::CompiledExpr>, DirectoryError> {
+        let Some(text) = &spec.criteria else {
+            return Ok(None);
+        };
+        expr::compile_condition(text.get_ref(), schema)
+            .map(Some)
+            .map_err(|e| {
+                DirectoryError::new(
+                    K::Expr(e.kind.clone()),
+                    self.path("criteria"),
+                    self.cx.src.at_expr(text, &e),
+                )
+            })
+    }
 }
 
 fn parse_hours(text: &str) -> Option<(NaiveTime, NaiveTime)> {
     let (a, b) = text.split_once('-')?;
-    let open = NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?;
-    let close = NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?;
+    let open = crate::time::parse_wall_clock(a.trim(), "hours").ok()?;
+    let close = crate::time::parse_wall_clock(b.trim(), "hours").ok()?;
     (open < close).then_some((open, close))
 }
 

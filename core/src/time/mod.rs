@@ -221,24 +221,38 @@ pub fn parse_wall_clock(text: &str, field: &'static str) -> Result<NaiveTime, Ti
 /// The days of the week as the bindings write them, Monday first.
 pub const WEEKDAY_WORDS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// Parses a day of the week written `mon` … `sun`, naming `field` in any error.
+/// Parses a day of the week, naming `field` in any error: `mon` … `sun` or
+/// the full name, in any case. Opening hours in Python, service directories
+/// and rule files all read days this way.
 ///
 /// ```
 /// use carecoord::time::parse_weekday;
 /// use chrono::Weekday;
 /// assert_eq!(parse_weekday("wed", "hours")?, Weekday::Wed);
-/// assert_eq!(parse_weekday("Wednesday", "hours").unwrap_err().code(), "time.unknown_word");
+/// assert_eq!(parse_weekday("Wednesday", "hours")?, Weekday::Wed);
+/// assert_eq!(parse_weekday("weds", "hours").unwrap_err().code(), "time.unknown_word");
 /// # Ok::<(), carecoord::time::TimeError>(())
 /// ```
 pub fn parse_weekday(text: &str, field: &'static str) -> Result<Weekday, TimeError> {
+    const FULL: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let word = text.to_ascii_lowercase();
     WEEKDAY_WORDS
         .iter()
-        .position(|w| *w == text)
+        .zip(FULL)
+        .position(|(short, full)| *short == word || full == word)
         .and_then(|i| u8::try_from(i).ok())
         .and_then(|i| Weekday::try_from(i).ok())
         .ok_or(TimeError::UnknownWord {
             field,
-            allowed: "mon, tue, wed, thu, fri, sat, sun",
+            allowed: "mon, tue, wed, thu, fri, sat, sun (or the full name)",
         })
 }
 
