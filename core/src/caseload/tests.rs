@@ -159,6 +159,11 @@ fn explanation_says_why_not() {
     assert_eq!(efi.band, None);
     assert_eq!(efi.bands.len(), 3);
     assert!(efi.bands.iter().all(|b| b.outcome == Truth::False));
+    // Bands are numbered from 1, as the rule file's readers count them.
+    assert_eq!(
+        efi.bands.iter().map(|b| b.band).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
     let alone = e
         .rules
         .iter()
@@ -175,6 +180,68 @@ fn explanation_says_why_not() {
         text.contains("lives_alone not fired: `lives_alone` is unknown (lives_alone = null)"),
         "{text}"
     );
+}
+
+#[test]
+fn explanations_render_as_text_and_escaped_html() {
+    let text = minimal(
+        r#"
+[[override]]
+id = "flagged"
+when = "flag"
+tier = "high"
+reason = "FLAG"
+
+[[override]]
+id = "female"
+when = "sex == 'female'"
+tier = "high"
+reason = "F"
+
+[[rule]]
+id = "age"
+bands = [
+  { when = "age >= 85", points = 2, reason = "AGE_85" },
+  { when = "age >= 75", points = 1, reason = "AGE_75" },
+]
+"#,
+    )
+    .replace(r#"id = "string""#, r#"id = "int""#);
+    let rules = RuleSet::from_toml(&text).unwrap();
+    let row = rules
+        .row([
+            ("id", Value::Int(42)),
+            ("age", Value::Int(80)),
+            ("flag", Value::Bool(true)),
+            ("sex", Value::str("male")),
+        ])
+        .unwrap();
+    let e = rules.explain(&row, today());
+    // An integer id reads as its digits.
+    assert_eq!(e.row_id, "42");
+
+    let text = e.to_text();
+    // Only overrides that fired are listed.
+    assert!(text.contains("override flagged → high"), "{text}");
+    assert!(!text.contains("override female"), "{text}");
+
+    let html = e.to_html();
+    assert!(
+        html.starts_with("<div><strong>42</strong>: score 1, tier <strong>high</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(set by override <code>flagged</code>)"),
+        "{html}"
+    );
+    // A fired rule shows why from its chosen band only; comparisons are
+    // escaped, never raw markup.
+    assert!(
+        html.contains("<tr><td><code>age</code></td><td>1</td><td>AGE_75</td><td>`age &gt;= 75` is true (age = 80)</td></tr>"),
+        "{html}"
+    );
+    assert!(!html.contains("age &gt;= 85"), "{html}");
+    assert!(html.ends_with("</tbody></table></div>"), "{html}");
 }
 
 #[test]
