@@ -80,6 +80,7 @@ pub mod expr;
 #[cfg(feature = "uniffi")]
 pub mod ffi;
 pub mod ids;
+mod parallel;
 pub mod registry;
 pub mod routing;
 pub mod time;

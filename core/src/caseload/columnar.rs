@@ -8,7 +8,7 @@
 //! with tier and reasons dictionary-encoded, rows in input order.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{ArrowDictionaryKeyType, Int8Type, Int16Type, Int32Type};
@@ -23,6 +23,7 @@ use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer};
 use crate::expr::EvalContext;
 use crate::expr::columnar::{BoundBatch, VECTOR};
 use crate::expr::mask::{Scope, WORDS, eval_mask, set_bits};
+use crate::parallel;
 
 use super::assemble::{OutKey, Rank, TopRanks, spread};
 
@@ -267,7 +268,7 @@ impl RuleSet {
         pieces: Vec<Piece<'_, K>>,
     ) {
         let top = self.inner().top_reasons;
-        parallel_each(pieces, threads(), |piece| {
+        parallel::each(pieces, parallel::threads(), |piece| {
             let Some(batch) = bound.get(piece.batch) else {
                 return;
             };
@@ -415,9 +416,13 @@ impl RuleSet {
             }
         }
         let rows: usize = keyed.iter().map(RecordBatch::num_rows).sum();
-        let workers = if rows >= MIN_CHUNK { threads() } else { 1 };
+        let workers = if rows >= MIN_CHUNK {
+            parallel::threads()
+        } else {
+            1
+        };
         let mut dictionaries =
-            parallel_map(columns, workers, |(k, v)| dictionary(&k, v)).into_iter();
+            parallel::map(columns, workers, |(k, v)| dictionary(&k, v)).into_iter();
         let mut results = Vec::with_capacity(keyed.len());
         for batch in keyed {
             let mut columns: Vec<ArrayRef> = batch.columns().iter().take(2).cloned().collect();
@@ -499,16 +504,20 @@ impl RuleSet {
     ) -> Result<Vec<RecordBatch>, RecordError> {
         let top = self.inner().top_reasons;
         let total: usize = bound.iter().map(BoundBatch::rows).sum();
-        let workers = if total >= MIN_CHUNK { threads() } else { 1 };
+        let workers = if total >= MIN_CHUNK {
+            parallel::threads()
+        } else {
+            1
+        };
         // Zeroing the output columns is a pass over memory: one batch per
         // task, so that a table of many batches spreads it over the cores.
         let rows: Vec<usize> = bound.iter().map(BoundBatch::rows).collect();
         let mut outputs: Vec<Outputs<K>> =
-            parallel_map(rows, workers, |rows| Outputs::new(rows, top));
+            parallel::map(rows, workers, |rows| Outputs::new(rows, top));
         // Whole vectors per piece, a few pieces per core so that the queue
         // evens out the cores, none so small that hand-offs dominate.
         let size = total
-            .div_ceil(threads() * 4)
+            .div_ceil(parallel::threads() * 4)
             .max(MIN_CHUNK)
             .div_ceil(VECTOR)
             .max(1)
@@ -636,69 +645,6 @@ struct Piece<'o, K> {
     tiers: &'o mut [K],
     reasons: Vec<&'o mut [K]>,
     valid: Vec<&'o mut [u64]>,
-}
-
-/// The cores to use.
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// Runs `f` on every item, on up to `workers` threads (the calling thread
-/// among them), each taking the next item from a shared queue.
-fn parallel_each<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) + Sync) {
-    let workers = workers.min(items.len());
-    let queue = Mutex::new(items.into_iter());
-    // A worker panicking would poison the queue; the scope re-raises that
-    // panic, so the others may carry on with the queue as it is.
-    let next = || {
-        queue
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .next()
-    };
-    let work = || {
-        while let Some(item) = next() {
-            f(item);
-        }
-    };
-    if workers <= 1 {
-        work();
-        return;
-    }
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            scope.spawn(work);
-        }
-        work();
-    });
-}
-
-/// `f` of every item, in order, computed as [`parallel_each`] does.
-fn parallel_map<T: Send, U: Send>(
-    items: Vec<T>,
-    workers: usize,
-    f: impl Fn(T) -> U + Sync,
-) -> Vec<U> {
-    let results: Vec<Mutex<Option<U>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    parallel_each(
-        items.into_iter().enumerate().collect(),
-        workers,
-        |(i, item)| {
-            let value = f(item);
-            if let Some(slot) = results.get(i) {
-                *slot
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
-            }
-        },
-    );
-    results
-        .into_iter()
-        .filter_map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        })
-        .collect()
 }
 
 /// Which integer types number ranks and output keys (see `key_width`).

@@ -528,24 +528,6 @@ pub(crate) fn merge_resource_pairs<S: Source + ?Sized>(
     out
 }
 
-/// Runs `a` and `b`, on two cores when there is enough work to pay for a
-/// thread. `None` for `b` if its worker failed: the caller recomputes it
-/// rather than drop it.
-pub(crate) fn both<A, B: Send>(
-    big: bool,
-    a: impl FnOnce() -> A,
-    b: impl FnOnce() -> B + Send,
-) -> (A, Option<B>) {
-    if !big {
-        return (a(), Some(b()));
-    }
-    std::thread::scope(|scope| {
-        let other = scope.spawn(b);
-        let mine = a();
-        (mine, other.join().ok())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use crate::routing::fast_hash::{FastMap, key128};
 
 use super::bulk::{
     At, Buckets, Entry, Examined, MAX_CONFLICT_PAIRS, MAX_PLACES, Pair, Place, Source, TooMany,
-    both, merge_resource_pairs, patient_clashes, prefix, resource_clashes, resource_clashes_shared,
+    merge_resource_pairs, patient_clashes, prefix, resource_clashes, resource_clashes_shared,
 };
 use super::conflict::{ConflictKind, Severity};
 use super::error::{AppointmentError, AppointmentErrorKind as K};
@@ -205,12 +205,11 @@ pub fn find_all_batches(
     ];
     // The output reads ids at random rows: two halves, one core each.
     let rows: usize = parts.iter().map(|(_, p)| p.len()).sum();
-    let (first, second) = both(
+    let (first, second) = crate::parallel::both(
         rows > 20_000,
         || Half::of(&table, &parts, 0..rows / 2),
         || Half::of(&table, &parts, rows / 2..rows),
     );
-    let second = second.unwrap_or_else(|| Half::of(&table, &parts, rows / 2..rows));
     let halves = [first?, second?];
     // One id on rows that are not adjacent reads as two appointments; if
     // they clash with each other, say so rather than report a self-clash.

@@ -616,7 +616,7 @@ impl Diary {
         &self,
         limit: usize,
     ) -> Result<Vec<ConflictPair>, AppointmentError> {
-        use super::bulk::{At, Buckets, Entry, Pair, Place, Source, both};
+        use super::bulk::{At, Buckets, Entry, Pair, Place, Source};
         use super::hours::Closed;
 
         /// Appointments by position; resources by dense key.
@@ -721,7 +721,7 @@ impl Diary {
             }
         }
         let big = appts.len() > 20_000;
-        let (patients, resources) = both(
+        let (patients, resources) = crate::parallel::both(
             big,
             || {
                 super::bulk::patient_clashes(
@@ -736,11 +736,7 @@ impl Diary {
         );
         let too_many = || AppointmentError::new(K::TooManyConflicts { limit }, None);
         let (overlaps, journeys) = patients.map_err(|_| too_many())?;
-        let resources = match resources {
-            Some(found) => found,
-            None => super::bulk::resource_clashes(fill(&by_resource), &lookup, limit),
-        }
-        .map_err(|_| too_many())?;
+        let resources = resources.map_err(|_| too_many())?;
         if overlaps.len() + journeys.len() + resources.examined > limit {
             return Err(too_many());
         }

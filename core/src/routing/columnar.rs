@@ -85,28 +85,8 @@ impl Directory {
         let at = timestamp_micros(batch, "at").map_err(record)?;
         let rows = bound.rows();
 
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = rows.div_ceil(threads).max(MIN_CHUNK).max(1);
-        let starts: Vec<usize> = (0..rows).step_by(chunk).collect();
-        let parts: Vec<Result<Part, ReferralError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = starts
-                .iter()
-                .map(|&start| {
-                    let (bound, at) = (&bound, &at);
-                    let end = (start + chunk).min(rows);
-                    scope.spawn(move || route_rows(self, bound, at, start, end))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        // Routing does not panic; if it ever did, fail this
-                        // batch with an error rather than cross the FFI.
-                        Err(ReferralError::new(RK::Internal))
-                    })
-                })
-                .collect()
+        let parts = crate::parallel::ranges(rows, MIN_CHUNK, |start, end| {
+            route_rows(self, &bound, &at, start, end)
         });
 
         let mut all = Part::default();
