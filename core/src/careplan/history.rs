@@ -138,6 +138,22 @@ impl PlanHistory {
 
     /// Checks a command, appends its event and returns the plan after it.
     /// On an error nothing changes.
+    ///
+    /// ```
+    /// use carecoord::careplan::{Actor, Change, Command, PatientRef, PlanHistory, Role};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    /// let me = Actor::new(Role::CareCoordinator);
+    /// let mut history = PlanHistory::new("plan-1")?;
+    /// let create = Change::Create { patient: PatientRef::new("local-42"), template: None };
+    /// history.execute(Command::new(0, me.clone(), at, create.clone()))?;
+    /// // A command made on an old version is refused and changes nothing.
+    /// let stale = history.execute(Command::new(0, me, at, create)).unwrap_err();
+    /// assert_eq!(stale.code(), "careplan.stale_version");
+    /// assert_eq!(history.version(), 1);
+    /// # Ok::<(), carecoord::careplan::CarePlanError>(())
+    /// ```
     pub fn execute(&mut self, command: Command) -> Result<&CarePlan, CarePlanError> {
         let event = self.decide(&command)?;
         self.push(event)?;

@@ -364,6 +364,24 @@ impl RuleSet {
     }
 
     /// Scores one row as of `today` (what `today()` returns in rules).
+    ///
+    /// ```
+    /// use carecoord::caseload::RuleSet;
+    /// use carecoord::expr::Value;
+    /// use chrono::NaiveDate;
+    ///
+    /// let rules = RuleSet::from_path("../examples/rules/frailty_priority.toml")?;
+    /// let row = rules.row([
+    ///     ("patient_id", Value::str("P1")),
+    ///     ("age", Value::Int(88)),
+    ///     ("efi_deficits", Value::Int(14)),
+    ///     ("safeguarding_flag", Value::Bool(false)),
+    /// ])?;
+    /// let p = rules.evaluate(&row, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    /// assert_eq!(p.reasons[0].code.as_ref(), "EFI_SEVERE");
+    /// assert!(p.score >= 5);
+    /// # Ok::<(), carecoord::Error>(())
+    /// ```
     pub fn evaluate(&self, row: &Row, today: NaiveDate) -> Priority {
         self.score(&row.0, &EvalContext { today })
     }

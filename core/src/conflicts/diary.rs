@@ -238,6 +238,30 @@ impl Diary {
     /// booking. Errors: `appointment.blocked` (blocking conflicts and no
     /// override), `appointment.override_needs_reason` (an empty role or
     /// reason), and the errors of [`check`](Self::check) and [`add`](Self::add).
+    ///
+    /// ```
+    /// use carecoord::conflicts::{Appointment, Diary, Override, Location, Resource, ResourceKind, Status};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let mut diary = Diary::default();
+    /// diary.add_location(Location { id: "surgery".into(), lat: 53.80, lon: -1.55, hours: None })?;
+    /// diary.add_resource(Resource { id: "dr_a".into(), kind: ResourceKind::Clinician, capacity: 1 })?;
+    /// let at = |h, m| Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap();
+    /// let appt = |id: &str, patient: &str, start, end| Appointment {
+    ///     id: id.into(), patient: patient.into(), resources: vec!["dr_a".into()],
+    ///     location: Some("surgery".into()), start, end, status: Status::Booked,
+    ///     service_type: None, travel_mode: None,
+    /// };
+    /// diary.book(appt("A1", "p1", at(10, 0), at(10, 30)), None)?;
+    /// // The clinician is taken at 10:15: refused without an override ...
+    /// let clash = appt("A2", "p2", at(10, 15), at(10, 45));
+    /// assert_eq!(diary.book(clash.clone(), None).unwrap_err().code(), "appointment.blocked");
+    /// // ... and booked with one that says who decided and why.
+    /// let why = Override { by_role: "care_coordinator".into(), reason: "double appointment agreed".into() };
+    /// let booking = diary.book(clash, Some(why))?;
+    /// assert_eq!(booking.conflicts.len(), 1);
+    /// # Ok::<(), carecoord::conflicts::AppointmentError>(())
+    /// ```
     pub fn book(
         &mut self,
         appointment: Appointment,
@@ -607,6 +631,28 @@ impl Diary {
     /// diary with more than [`MAX_CONFLICT_PAIRS`](super::MAX_CONFLICT_PAIRS)
     /// of them is refused (`appointment.too_many_conflicts`) before it can
     /// exhaust memory.
+    ///
+    /// ```
+    /// use carecoord::conflicts::{Appointment, Diary, Location, Resource, ResourceKind, Status};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let mut diary = Diary::default();
+    /// diary.add_location(Location { id: "surgery".into(), lat: 53.80, lon: -1.55, hours: None })?;
+    /// diary.add_resource(Resource { id: "dr_a".into(), kind: ResourceKind::Clinician, capacity: 1 })?;
+    /// let at = |h, m| Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap();
+    /// let appt = |id: &str, patient: &str, start, end| Appointment {
+    ///     id: id.into(), patient: patient.into(), resources: vec!["dr_a".into()],
+    ///     location: Some("surgery".into()), start, end, status: Status::Booked,
+    ///     service_type: None, travel_mode: None,
+    /// };
+    /// diary.add(appt("A1", "p1", at(10, 0), at(10, 30)))?;
+    /// diary.add(appt("A2", "p2", at(10, 15), at(10, 45)))?;
+    /// diary.add(appt("A3", "p3", at(11, 0), at(11, 30)))?;
+    /// let clashes = diary.find_all()?;
+    /// assert_eq!(clashes.len(), 1);
+    /// assert_eq!((clashes[0].a.as_str(), clashes[0].b.as_deref()), ("A1", Some("A2")));
+    /// # Ok::<(), carecoord::conflicts::AppointmentError>(())
+    /// ```
     pub fn find_all(&self) -> Result<Vec<ConflictPair>, AppointmentError> {
         self.find_all_within(super::bulk::MAX_CONFLICT_PAIRS)
     }
@@ -1054,6 +1100,29 @@ impl Diary {
     /// warnings are returned with each slot. `n` is at most
     /// [`MAX_SUGGESTIONS`] and `days` at most [`MAX_SUGGEST_DAYS`]
     /// (`appointment.invalid_setup` otherwise).
+    ///
+    /// ```
+    /// use carecoord::conflicts::{Appointment, Diary, Location, Resource, ResourceKind, Status};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let mut diary = Diary::default();
+    /// diary.add_location(Location { id: "surgery".into(), lat: 53.80, lon: -1.55, hours: None })?;
+    /// diary.add_resource(Resource { id: "dr_a".into(), kind: ResourceKind::Clinician, capacity: 1 })?;
+    /// let at = |h, m| Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap();
+    /// let appt = |id: &str, patient: &str, start, end| Appointment {
+    ///     id: id.into(), patient: patient.into(), resources: vec!["dr_a".into()],
+    ///     location: Some("surgery".into()), start, end, status: Status::Booked,
+    ///     service_type: None, travel_mode: None,
+    /// };
+    /// use carecoord::time::parse_wall_clock;
+    /// diary.add(appt("A1", "p1", at(9, 0), at(10, 0)))?;
+    /// // The next two free half hours with dr_a from 09:00, on the hour or half hour.
+    /// let wanted = appt("new", "p2", at(9, 0), at(9, 30));
+    /// let window = (parse_wall_clock("09:00", "earliest")?, parse_wall_clock("17:00", "latest")?);
+    /// let slots = diary.suggest(&wanted, at(9, 0), 2, 30, 1, window)?;
+    /// assert_eq!(slots.iter().map(|s| s.start).collect::<Vec<_>>(), [at(10, 0), at(10, 30)]);
+    /// # Ok::<(), carecoord::Error>(())
+    /// ```
     pub fn suggest(
         &self,
         template: &Appointment,

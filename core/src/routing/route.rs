@@ -674,6 +674,31 @@ impl Directory {
     /// Errors name the field that is wrong, never its value: an empty id,
     /// an impossible age, a malformed area code, an unknown need, a missing
     /// or mistyped extra field.
+    ///
+    /// ```
+    /// use carecoord::expr::Value;
+    /// use carecoord::routing::{Directory, Outcome};
+    ///
+    /// let d = Directory::from_path("../examples/routing/directory.toml")?;
+    /// let referral = d.referral(
+    ///     [
+    ///         ("id", Value::str("R1")),
+    ///         ("age", Value::Int(84)),
+    ///         ("sex", Value::str("male")),
+    ///         ("district", Value::str("LS7")),
+    ///         ("needs", Value::list(["safeguarding", "carer_strain"])),
+    ///         ("urgency", Value::str("urgent")),
+    ///         ("consent", Value::str("not_asked")),
+    ///     ]
+    ///     .map(|(k, v)| (k.to_owned(), v)),
+    ///     "2026-11-23T11:40:00Z".parse().unwrap(),
+    /// )?;
+    /// let routing = d.route(&referral)?;
+    /// // Safeguarding goes to the named lead first, whatever the consent.
+    /// assert_eq!(routing.outcome, Outcome::Escalated);
+    /// assert_eq!(&*routing.matches[0].service_id, "safeguarding_lead");
+    /// # Ok::<(), carecoord::Error>(())
+    /// ```
     pub fn route(&self, referral: &Referral) -> Result<Routing, ReferralError> {
         let inner = &*self.0;
         let row = referral_row(&inner.schema, referral)?;

@@ -90,6 +90,19 @@ impl WorkingCalendar {
     /// negative. The start day itself is not counted, so one working day after
     /// a Friday is the Monday (if it is a working day). With `days == 0` the
     /// result is `date` if it is a working day, else the next working day.
+    ///
+    /// ```
+    /// use carecoord::time::WorkingCalendar;
+    /// use chrono::NaiveDate;
+    ///
+    /// let calendar = WorkingCalendar::england_and_wales();
+    /// let friday = NaiveDate::from_ymd_opt(2026, 12, 18).unwrap();
+    /// // Christmas Day, Boxing Day (a Saturday: Monday 28th is its substitute)
+    /// // and the weekends are skipped.
+    /// assert_eq!(calendar.add_working_days(friday, 5)?.to_string(), "2026-12-29");
+    /// assert_eq!(calendar.add_working_days(friday, -1)?.to_string(), "2026-12-17");
+    /// # Ok::<(), carecoord::time::TimeError>(())
+    /// ```
     pub fn add_working_days(&self, date: NaiveDate, days: i32) -> Result<NaiveDate, TimeError> {
         if days == 0 {
             return if self.is_working_day(date)? {
