@@ -27,10 +27,6 @@ fn instant(
     Ok(convert::instant(t, field)?)
 }
 
-fn strs(items: &[core::Text]) -> Vec<String> {
-    items.iter().map(|t| t.as_str().to_owned()).collect()
-}
-
 fn sections(items: &[core::Section]) -> Vec<Section> {
     items.to_vec()
 }
@@ -84,9 +80,9 @@ pub struct PlanView {
     /// The sections present.
     pub sections: Vec<Section>,
     /// What matters.
-    pub what_matters: Option<Vec<String>>,
+    pub what_matters: Option<Vec<core::Text>>,
     /// Strengths.
-    pub strengths: Option<Vec<String>>,
+    pub strengths: Option<Vec<core::Text>>,
     /// Support network.
     pub support_network: Option<Vec<SupportPerson>>,
     /// Goals.
@@ -96,13 +92,14 @@ pub struct PlanView {
     /// Risks.
     pub risks: Option<Vec<Risk>>,
     /// What to do if things get worse.
-    pub contingency: Option<Vec<String>>,
+    pub contingency: Option<Vec<core::Text>>,
     /// Reviews.
     pub reviews: Option<Vec<PlanReview>>,
     /// Next review date.
     pub next_review: Option<CalendarDate>,
-    /// The view in plain language (Markdown).
-    pub markdown: String,
+    /// The view in plain language (Markdown): free text, so it prints as
+    /// `FreeText(***)`.
+    pub markdown: core::Text,
 }
 
 fn list<T, U: From<T>>(items: Option<Vec<T>>) -> Option<Vec<U>> {
@@ -111,7 +108,7 @@ fn list<T, U: From<T>>(items: Option<Vec<T>>) -> Option<Vec<U>> {
 
 impl From<core::PlanView> for PlanView {
     fn from(v: core::PlanView) -> Self {
-        let markdown = v.to_markdown();
+        let markdown = core::Text::new(v.to_markdown());
         Self {
             plan_id: v.plan_id,
             disclosure_version: v.disclosure_version,
@@ -120,13 +117,13 @@ impl From<core::PlanView> for PlanView {
             purpose: v.purpose,
             basis: v.basis,
             sections: sections(&v.sections),
-            what_matters: v.what_matters.as_deref().map(strs),
-            strengths: v.strengths.as_deref().map(strs),
+            what_matters: v.what_matters,
+            strengths: v.strengths,
             support_network: list(v.support_network),
             goals: list(v.goals),
             actions: list(v.actions),
             risks: list(v.risks),
-            contingency: v.contingency.as_deref().map(strs),
+            contingency: v.contingency,
             reviews: list(v.reviews),
             next_review: v.next_review.map(Into::into),
             markdown,

@@ -4785,11 +4785,11 @@ public struct PlanView: Equatable, Hashable {
     /**
      * What matters.
      */
-    public var whatMatters: [String]?
+    public var whatMatters: [FreeText]?
     /**
      * Strengths.
      */
-    public var strengths: [String]?
+    public var strengths: [FreeText]?
     /**
      * Support network.
      */
@@ -4809,7 +4809,7 @@ public struct PlanView: Equatable, Hashable {
     /**
      * What to do if things get worse.
      */
-    public var contingency: [String]?
+    public var contingency: [FreeText]?
     /**
      * Reviews.
      */
@@ -4819,9 +4819,10 @@ public struct PlanView: Equatable, Hashable {
      */
     public var nextReview: CalendarDate?
     /**
-     * The view in plain language (Markdown).
+     * The view in plain language (Markdown): free text, so it prints as
+     * `FreeText(***)`.
      */
-    public var markdown: String
+    public var markdown: FreeText
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4849,10 +4850,10 @@ public struct PlanView: Equatable, Hashable {
          */sections: [PlanSection], 
         /**
          * What matters.
-         */whatMatters: [String]?, 
+         */whatMatters: [FreeText]?, 
         /**
          * Strengths.
-         */strengths: [String]?, 
+         */strengths: [FreeText]?, 
         /**
          * Support network.
          */supportNetwork: [SupportPerson]?, 
@@ -4867,7 +4868,7 @@ public struct PlanView: Equatable, Hashable {
          */risks: [Risk]?, 
         /**
          * What to do if things get worse.
-         */contingency: [String]?, 
+         */contingency: [FreeText]?, 
         /**
          * Reviews.
          */reviews: [PlanReview]?, 
@@ -4875,8 +4876,9 @@ public struct PlanView: Equatable, Hashable {
          * Next review date.
          */nextReview: CalendarDate?, 
         /**
-         * The view in plain language (Markdown).
-         */markdown: String) {
+         * The view in plain language (Markdown): free text, so it prints as
+         * `FreeText(***)`.
+         */markdown: FreeText) {
         self.planId = planId
         self.disclosureVersion = disclosureVersion
         self.status = status
@@ -4919,16 +4921,16 @@ public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
                 purpose: FfiConverterTypePurpose.read(from: &buf), 
                 basis: FfiConverterTypeShareBasis.read(from: &buf), 
                 sections: FfiConverterSequenceTypePlanSection.read(from: &buf), 
-                whatMatters: FfiConverterOptionSequenceString.read(from: &buf), 
-                strengths: FfiConverterOptionSequenceString.read(from: &buf), 
+                whatMatters: FfiConverterOptionSequenceTypeFreeText.read(from: &buf), 
+                strengths: FfiConverterOptionSequenceTypeFreeText.read(from: &buf), 
                 supportNetwork: FfiConverterOptionSequenceTypeSupportPerson.read(from: &buf), 
                 goals: FfiConverterOptionSequenceTypeGoal.read(from: &buf), 
                 actions: FfiConverterOptionSequenceTypePlanAction.read(from: &buf), 
                 risks: FfiConverterOptionSequenceTypeRisk.read(from: &buf), 
-                contingency: FfiConverterOptionSequenceString.read(from: &buf), 
+                contingency: FfiConverterOptionSequenceTypeFreeText.read(from: &buf), 
                 reviews: FfiConverterOptionSequenceTypePlanReview.read(from: &buf), 
                 nextReview: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                markdown: FfiConverterString.read(from: &buf)
+                markdown: FfiConverterTypeFreeText.read(from: &buf)
         )
     }
 
@@ -4940,16 +4942,16 @@ public struct FfiConverterTypePlanView: FfiConverterRustBuffer {
         FfiConverterTypePurpose.write(value.purpose, into: &buf)
         FfiConverterTypeShareBasis.write(value.basis, into: &buf)
         FfiConverterSequenceTypePlanSection.write(value.sections, into: &buf)
-        FfiConverterOptionSequenceString.write(value.whatMatters, into: &buf)
-        FfiConverterOptionSequenceString.write(value.strengths, into: &buf)
+        FfiConverterOptionSequenceTypeFreeText.write(value.whatMatters, into: &buf)
+        FfiConverterOptionSequenceTypeFreeText.write(value.strengths, into: &buf)
         FfiConverterOptionSequenceTypeSupportPerson.write(value.supportNetwork, into: &buf)
         FfiConverterOptionSequenceTypeGoal.write(value.goals, into: &buf)
         FfiConverterOptionSequenceTypePlanAction.write(value.actions, into: &buf)
         FfiConverterOptionSequenceTypeRisk.write(value.risks, into: &buf)
-        FfiConverterOptionSequenceString.write(value.contingency, into: &buf)
+        FfiConverterOptionSequenceTypeFreeText.write(value.contingency, into: &buf)
         FfiConverterOptionSequenceTypePlanReview.write(value.reviews, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.nextReview, into: &buf)
-        FfiConverterString.write(value.markdown, into: &buf)
+        FfiConverterTypeFreeText.write(value.markdown, into: &buf)
     }
 }
 
@@ -6686,30 +6688,6 @@ fileprivate struct FfiConverterOptionTypeShareBasis: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterSequenceString.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterSequenceString.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionSequenceTypeGoal: FfiConverterRustBuffer {
     typealias SwiftType = [Goal]?
 
@@ -6822,6 +6800,30 @@ fileprivate struct FfiConverterOptionSequenceTypeSupportPerson: FfiConverterRust
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeSupportPerson.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeFreeText: FfiConverterRustBuffer {
+    typealias SwiftType = [FreeText]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeFreeText.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeFreeText.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7772,6 +7774,31 @@ fileprivate struct FfiConverterSequenceDictionaryStringTypeFieldValue: FfiConver
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterDictionaryStringTypeFieldValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFreeText: FfiConverterRustBuffer {
+    typealias SwiftType = [FreeText]
+
+    public static func write(_ value: [FreeText], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFreeText.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FreeText] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FreeText]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFreeText.read(from: &buf))
         }
         return seq
     }

@@ -8082,26 +8082,32 @@ fileprivate struct FfiConverterSequenceTypeFreeText: FfiConverterRustBuffer {
 }
 
 
-public typealias FreeText = String
+
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeFreeText: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FreeText {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return FreeText(text: builtinValue)
     }
 
     public static func write(_ value: FreeText, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.text
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> FreeText {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return FreeText(text: builtinValue)
     }
 
     public static func lower(_ value: FreeText) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.text
+        return FfiConverterString.lower(builtinValue)
     }
 }
 
@@ -8162,26 +8168,32 @@ public func FfiConverterTypeIsoDate_lower(_ value: IsoDate) -> RustBuffer {
 
 
 
-public typealias PatientReference = String
+
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypePatientReference: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatientReference {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return PatientReference(reference: builtinValue)
     }
 
     public static func write(_ value: PatientReference, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.reference
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> PatientReference {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return PatientReference(reference: builtinValue)
     }
 
     public static func lower(_ value: PatientReference) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.reference
+        return FfiConverterString.lower(builtinValue)
     }
 }
 

@@ -7,9 +7,14 @@
 //! and the bindings turn a panic into their internal error, so a bug shows
 //! itself instead of hiding behind a second attempt.
 
+#[cfg(feature = "arrow")]
 use std::sync::Mutex;
-use std::thread::{Scope, ScopedJoinHandle};
+#[cfg(feature = "arrow")]
+use std::thread::Scope;
+use std::thread::ScopedJoinHandle;
 
+// The table paths (feature `arrow`) are the ones with rows enough to split.
+#[cfg(feature = "arrow")]
 /// The cores to use.
 pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -22,6 +27,7 @@ fn join<T>(handle: ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+#[cfg(feature = "arrow")]
 /// Runs `f` on every item, on up to `workers` threads (the calling thread
 /// among them), each taking the next item from a shared queue.
 pub(crate) fn each<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) + Sync) {
@@ -51,6 +57,7 @@ pub(crate) fn each<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) + Sync)
     });
 }
 
+#[cfg(feature = "arrow")]
 /// `f` of every item, in order, computed as [`each`] does.
 pub(crate) fn map<T: Send, U: Send>(
     items: Vec<T>,
@@ -96,6 +103,7 @@ pub(crate) fn both<A, B: Send>(
     })
 }
 
+#[cfg(feature = "arrow")]
 /// `f(start, end)` for consecutive ranges covering `0..rows`, one per core
 /// but none shorter than `min_chunk` rows, in order.
 pub(crate) fn ranges<T: Send>(
@@ -120,6 +128,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "arrow")]
     fn map_keeps_order_and_ranges_cover_every_row_once() {
         let squares = map((0..1000u64).collect(), 4, |x| x * x);
         assert_eq!(squares, (0..1000u64).map(|x| x * x).collect::<Vec<_>>());
@@ -135,13 +144,16 @@ mod tests {
     fn a_panicking_worker_is_not_swallowed() {
         let caught = std::panic::catch_unwind(|| both(true, || 1, || -> u8 { panic!("worker") }));
         assert!(caught.is_err());
-        let caught = std::panic::catch_unwind(|| {
-            each((0..8).collect(), 4, |i: i32| {
-                if i == 5 {
-                    panic!("worker");
-                }
-            })
-        });
-        assert!(caught.is_err());
+        #[cfg(feature = "arrow")]
+        {
+            let caught = std::panic::catch_unwind(|| {
+                each((0..8).collect(), 4, |i: i32| {
+                    if i == 5 {
+                        panic!("worker");
+                    }
+                })
+            });
+            assert!(caught.is_err());
+        }
     }
 }

@@ -27,13 +27,13 @@ class CarePlanTest {
     private fun agreed(mark: String = ""): PlanHistory {
         val h = PlanHistory("plan-1")
         h.run(
-            PlanChange.Create("${mark}patient", null),
-            PlanChange.SetWhatMatters(listOf("${mark}staying at home", "${mark}singing group")),
-            PlanChange.AddSupportPerson(null, "${mark}daughter", Relationship.CHILD, ContactRole.MAIN_CARER, "${mark}07700 900123"),
-            PlanChange.AddGoal(null, "${mark}singing weekly", CalendarDate(2027, 2, 22)),
-            PlanChange.AddAction(null, "${mark}transport referral", Actor(Role.SERVICE, "svc-transport"), CalendarDate(2026, 12, 4), listOf("goal-1")),
-            PlanChange.AddAction(null, "${mark}medicines review", Actor(Role.PHARMACIST), CalendarDate(2026, 12, 11), emptyList()),
-            PlanChange.AddRisk(null, "${mark}falls", "${mark}press the pendant alarm"),
+            PlanChange.Create(PatientReference("${mark}patient"), null),
+            PlanChange.SetWhatMatters(listOf(FreeText("${mark}staying at home"), FreeText("${mark}singing group"))),
+            PlanChange.AddSupportPerson(null, FreeText("${mark}daughter"), Relationship.CHILD, ContactRole.MAIN_CARER, FreeText("${mark}07700 900123")),
+            PlanChange.AddGoal(null, FreeText("${mark}singing weekly"), CalendarDate(2027, 2, 22)),
+            PlanChange.AddAction(null, FreeText("${mark}transport referral"), Actor(Role.SERVICE, "svc-transport"), CalendarDate(2026, 12, 4), listOf("goal-1")),
+            PlanChange.AddAction(null, FreeText("${mark}medicines review"), Actor(Role.PHARMACIST), CalendarDate(2026, 12, 11), emptyList()),
+            PlanChange.AddRisk(null, FreeText("${mark}falls"), FreeText("${mark}press the pendant alarm")),
             PlanChange.SetReviewSchedule(ReviewSchedule.EveryWeeks(12u)),
             PlanChange.ChangeStatus(PlanStatus.ACTIVE),
             PlanChange.LinkReferral("action-1", "ref-1", null),
@@ -53,7 +53,7 @@ class CarePlanTest {
         assertEquals(ActionStatus.SCHEDULED, plan.actions[1].status)
         assertEquals(ReviewSchedule.EveryWeeks(12u), plan.reviewSchedule)
         val event = h.events()[3]
-        assertEquals(PlanChange.AddGoal("goal-1", "singing weekly", CalendarDate(2027, 2, 22)), event.change)
+        assertEquals(PlanChange.AddGoal("goal-1", FreeText("singing weekly"), CalendarDate(2027, 2, 22)), event.change)
         val again = PlanHistory.fromJson(h.toJson())
         assertEquals(plan, again.plan())
         assertEquals(h.toJson(), again.toJson())
@@ -64,7 +64,7 @@ class CarePlanTest {
     fun decideShowsTheEventWithoutRecordingIt() {
         val h = agreed()
         val before = h.version()
-        val event = h.decide(PlanChange.AddGoal(null, "walk to the shop", null), before, cc, at, null)
+        val event = h.decide(PlanChange.AddGoal(null, FreeText("walk to the shop"), null), before, cc, at, null)
         assertEquals(before + 1u, event.version)
         assertEquals(before, h.version())
     }
@@ -79,13 +79,13 @@ class CarePlanTest {
         val r = assertThrows<CarecoordException.InvalidCarePlan> { h.run(PlanChange.ChangeStatus(PlanStatus.REVOKED)) }
         assertEquals("careplan.reason_required", r.code)
         val s = assertThrows<CarecoordException.StaleVersion> {
-            h.execute(PlanChange.SetStrengths(listOf("x")), 3uL, cc, at, null)
+            h.execute(PlanChange.SetStrengths(listOf(FreeText("x"))), 3uL, cc, at, null)
         }
         assertEquals(3uL, s.expected)
         assertEquals(11uL, s.actual)
         assertEquals(11uL, h.version())
         val bad = assertThrows<CarecoordException> {
-            h.run(PlanChange.AddGoal(null, "x", CalendarDate(2026, 2, 30)))
+            h.run(PlanChange.AddGoal(null, FreeText("x"), CalendarDate(2026, 2, 30)))
         }
         assertTrue(bad is CarecoordException.InvalidDate, bad.toString())
     }
@@ -104,11 +104,11 @@ class CarePlanTest {
         assertEquals(h.version(), view.disclosureVersion)
         assertNull(view.risks)
         assertNull(view.reviews)
-        assertEquals(listOf("press the pendant alarm"), view.contingency)
+        assertEquals(listOf(FreeText("press the pendant alarm")), view.contingency)
         assertTrue(view.actions!!.all { it.referrals.isEmpty() })
         assertEquals(CalendarDate(2027, 2, 15), view.nextReview)
-        assertTrue(view.markdown.contains("## If things get worse"))
-        assertFalse(view.markdown.contains("falls"))
+        assertTrue(view.markdown.text.contains("## If things get worse"))
+        assertFalse(view.markdown.text.contains("falls"))
         val gp = Recipient(RecipientKind.GP_PRACTICE, "Y01234")
         assertEquals(ShareReason.NOT_REGISTERED_PRACTICE, h.canShare(gp, Purpose.DIRECT_CARE, at).reason)
         h.run(PlanChange.SetRegisteredPractice("Y01234"))
@@ -167,7 +167,7 @@ class CarePlanTest {
         val status = h.reviewStatus(Instant.parse("2027-01-04T09:00:00Z"), 5u)
         assertEquals(ReviewState.SCHEDULED, status.state)
         // Optional fields default to null or empty: name only what you set.
-        h.execute(PlanChange.AddGoal(description = "Walk to the shop"), h.version(), cc, at)
+        h.execute(PlanChange.AddGoal(description = FreeText("Walk to the shop")), h.version(), cc, at)
         assertEquals("goal-2", h.plan()!!.goals.last().id)
         val change = planChangeFromJson("""{"type":"remove_risk","id":"risk-1"}""")
         assertEquals(PlanChange.RemoveRisk("risk-1"), change)
@@ -231,12 +231,30 @@ class CarePlanTest {
     }
 
     @Test
+    fun recordsNeverPrintFreeTextOrThePatient() {
+        // uniffi's records are data classes whose toString prints every
+        // field: free text and the patient reference must print redacted.
+        val mark = "ZQXMARK"
+        val h = agreed(mark)
+        h.run(PlanChange.RecordConsent(null, carer, Scope.WholePlan, null, null))
+        val view = h.share(carer, Purpose.CARER_SUPPORT, h.version(), cc, at, null)
+        val event = h.decide(PlanChange.RecordReview(ReviewOutcome.CONTINUE, FreeText("${mark} notes")), h.version(), cc, at, null)
+        for (shown in listOf(h.plan().toString(), h.events().toString(), view.toString(), event.toString())) {
+            assertFalse(shown.contains(mark), shown)
+            assertTrue(shown.contains("FreeText(***)"), shown)
+        }
+        assertTrue(h.plan().toString().contains("PatientReference(***)"))
+        // The text itself is there for whoever reads it on purpose.
+        assertEquals("${mark}staying at home", h.plan()!!.whatMatters[0].text)
+    }
+
+    @Test
     fun noFreeTextInErrors() {
         val mark = "ZQXMARK"
         val h = agreed(mark)
         val messages = mutableListOf<String>()
         for (bad in listOf(
-            PlanChange.AddGoal(null, " ", null),
+            PlanChange.AddGoal(null, FreeText(" "), null),
             PlanChange.UpdateGoal("goal-9", GoalLifecycle.ACTIVE, null, null),
             PlanChange.ChangeStatus(PlanStatus.DRAFT),
             PlanChange.Share(Recipient(RecipientKind.SERVICE, "svc-x"), Purpose.DIRECT_CARE),
