@@ -74,6 +74,53 @@ fn kinds(c: &[Conflict]) -> Vec<(&'static str, Vec<String>)> {
 }
 
 #[test]
+fn the_diary_reports_what_it_holds() {
+    let mut d = setup();
+    assert!(d.is_empty());
+    d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    assert!(!d.is_empty());
+    assert_eq!(d.len(), 1);
+    assert_eq!(d.get("A1").map(|a| a.patient.as_str()), Some("p1"));
+    assert!(d.get("A2").is_none());
+    assert_eq!(
+        d.appointments().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["A1"]
+    );
+}
+
+#[test]
+fn a_sequence_rule_needs_both_service_types() {
+    let mut d = Diary::default();
+    let rule = |first: &str, then: &str, min_days, max_days| SequenceRule {
+        first: first.into(),
+        then: then.into(),
+        min_days,
+        max_days,
+    };
+    for bad in [
+        rule(" ", "b", 1, 2),
+        rule("a", "", 1, 2),
+        rule("a", "b", 3, 2),
+    ] {
+        assert_eq!(
+            d.add_sequence_rule(bad).unwrap_err().code(),
+            "appointment.invalid_constraint"
+        );
+    }
+    // min_days equal to max_days is a fixed gap, and allowed.
+    d.add_sequence_rule(rule("a", "b", 2, 2)).unwrap();
+}
+
+#[test]
+fn a_diary_keeps_the_travel_model_it_was_given() {
+    let model = TravelModel::uniform(30.0, 10.0);
+    assert_eq!(Diary::new(model.clone()).travel(), &model);
+    assert_eq!(Diary::default().travel(), &TravelModel::default());
+    assert_ne!(model, TravelModel::default());
+}
+
+#[test]
 fn patient_double_booking_named_and_touching_is_fine() {
     let mut d = setup();
     d.add(appt("A1", "p1", t(23, 10, 0), t(23, 10, 30)))
