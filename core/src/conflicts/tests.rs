@@ -113,6 +113,44 @@ fn a_sequence_rule_needs_both_service_types() {
 }
 
 #[test]
+fn only_a_person_who_needs_patient_transport_is_assumed_to_have_it() {
+    // Surgery to hospital (about 11 km) in three hours: too little on foot, enough
+    // by patient transport.
+    let mut d = Diary::default();
+    for (id, lat) in [("surgery", 53.8008), ("hospital", 53.9)] {
+        let location = Location {
+            id: id.into(),
+            lat,
+            lon: -1.55,
+            hours: None,
+        };
+        d.add_location(location).unwrap();
+    }
+    let walk = |id: &str, location: &str, start, end| Appointment {
+        location: Some(location.into()),
+        travel_mode: Some(TravelMode::Walk),
+        ..appt(id, "p1", start, end)
+    };
+    d.add(walk("A1", "surgery", t(23, 10, 0), t(23, 10, 30)))
+        .unwrap();
+    let next = walk("A2", "hospital", t(23, 13, 30), t(23, 14, 0));
+    let constraints = |needs_patient_transport| PatientConstraints {
+        max_per_day: None,
+        unavailable: Vec::new(),
+        preferred: None,
+        carer: None,
+        needs_patient_transport,
+    };
+    d.set_constraints("p1", constraints(false)).unwrap();
+    assert_eq!(
+        kinds(&d.check(&next).unwrap()),
+        [("travel", vec!["A1".to_owned()])]
+    );
+    d.set_constraints("p1", constraints(true)).unwrap();
+    assert!(d.check(&next).unwrap().is_empty());
+}
+
+#[test]
 fn a_diary_keeps_the_travel_model_it_was_given() {
     let model = TravelModel::uniform(30.0, 10.0);
     assert_eq!(Diary::new(model.clone()).travel(), &model);
