@@ -169,13 +169,7 @@ pub struct PlanHistory(Mutex<core::PlanHistory>);
 
 impl PlanHistory {
     fn with<T>(&self, f: impl FnOnce(&mut core::PlanHistory) -> T) -> T {
-        // A poisoned lock can only follow a panic, which carecoord does not
-        // raise; recover the history rather than fail every later call.
-        let mut guard = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut guard)
+        f(&mut crate::locked(&self.0))
     }
 
     fn wrap(history: core::PlanHistory) -> Arc<Self> {

@@ -477,21 +477,13 @@ impl From<&carecoord::expr::Field> for FieldInfo {
     }
 }
 
-/// The value behind a registry's lock. A panic while holding it cannot leave
-/// a registry half changed (adding is one push), so a poisoned lock is still
-/// usable.
-pub(crate) fn locked<T>(lock: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    lock.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// Rule-set versions; picks the version in force on a date. Thread-safe.
 #[derive(Debug, Default, uniffi::Object)]
 pub struct RuleRegistry(std::sync::Mutex<core::RuleRegistry>);
 
 impl RuleRegistry {
     fn registry(&self) -> std::sync::MutexGuard<'_, core::RuleRegistry> {
-        locked(&self.0)
+        crate::locked(&self.0)
     }
 }
 

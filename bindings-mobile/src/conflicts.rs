@@ -122,13 +122,7 @@ pub struct Diary(Mutex<core::Diary>);
 
 impl Diary {
     fn with<T>(&self, f: impl FnOnce(&mut core::Diary) -> T) -> T {
-        // A poisoned lock can only follow a panic, which carecoord does not
-        // raise; recover the diary rather than fail every later call.
-        let mut guard = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut guard)
+        f(&mut crate::locked(&self.0))
     }
 }
 

@@ -36,3 +36,11 @@ pub use time::{
     BankHoliday, CalendarDate, Disambiguation, LocalDateTime, LondonLookup, LondonTime,
     WorkingCalendar,
 };
+
+/// The value behind an object's lock. A poisoned lock can only follow a panic,
+/// which carecoord does not raise, and no operation leaves a value half
+/// changed; recover it rather than fail every later call.
+fn locked<T>(lock: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    lock.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

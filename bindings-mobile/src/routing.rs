@@ -213,12 +213,12 @@ impl DirectoryRegistry {
     /// Adds a version; one of the same name starting on the same day is
     /// refused (`registry.duplicate_version`).
     pub fn add(&self, directory: Arc<Directory>) -> Result<(), CarecoordError> {
-        Ok(crate::caseload::locked(&self.0).add(directory.0.clone())?)
+        Ok(crate::locked(&self.0).add(directory.0.clone())?)
     }
 
     /// The version of `name` in force on `date`, or null.
     pub fn in_force(&self, name: String, date: IsoDate) -> Option<Arc<Directory>> {
-        let registry = crate::caseload::locked(&self.0);
+        let registry = crate::locked(&self.0);
         registry
             .in_force(&name, date)
             .map(|d| Arc::new(Directory(d.clone())))

@@ -81,25 +81,17 @@ impl Directory {
         }
         super::route::check_extra_names(schema, &extra)?;
         // Each built-in field checked against its declared type: after this
-        // the match arms below see only the type the schema allows. The
-        // word fields (sex, urgency, consent) are checked as text here and
-        // as words by their own parsers, which name the words allowed.
+        // the match arms below see only the type the schema allows. Text in
+        // a word field (sex, urgency, consent) is left to the word's own
+        // parser, which names the words allowed.
         let mut take = |i: usize| -> Result<Value, ReferralError> {
             let (Some(f), Some(slot)) = (schema.fields().get(i), row.get_mut(i)) else {
                 return Err(ReferralError::new(RK::Internal));
             };
-            let value = std::mem::replace(slot, Value::Null);
-            let checked = match f.ty {
-                Type::Enum(_) => coerce(
-                    &Field {
-                        ty: Type::Str,
-                        ..f.clone()
-                    },
-                    value,
-                ),
-                _ => coerce(f, value),
-            };
-            checked.map_err(|e| ReferralError::new(RK::Record(e)))
+            match (&f.ty, std::mem::replace(slot, Value::Null)) {
+                (Type::Enum(_), text @ Value::Str(_)) => Ok(text),
+                (_, value) => coerce(f, value).map_err(|e| ReferralError::new(RK::Record(e))),
+            }
         };
         let text = |v: Value| match v {
             Value::Str(s) => Some(s.to_string()),
